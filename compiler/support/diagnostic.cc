@@ -1,0 +1,173 @@
+#include "compiler/support/diagnostic.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace bgplan {
+
+namespace {
+struct KindInfo {
+  std::string_view name;
+  Severity severity;
+  bool is_static;
+};
+
+const KindInfo kKindInfo[] = {
+#define BGPLAN_STATIC_DIAG(Name, kebab, severity) {kebab, Severity::severity, true},
+#define BGPLAN_LIVE_DIAG(Name, kebab) {kebab, Severity::kError, false},
+#include "compiler/support/diagnostic_kinds.def"
+};
+}  // namespace
+
+std::string_view DiagKindName(DiagKind kind) { return kKindInfo[static_cast<int>(kind)].name; }
+Severity DefaultSeverity(DiagKind kind) { return kKindInfo[static_cast<int>(kind)].severity; }
+bool IsStaticKind(DiagKind kind) { return kKindInfo[static_cast<int>(kind)].is_static; }
+
+const std::vector<DiagKind>& AllDiagKinds() {
+  static const std::vector<DiagKind> kinds = [] {
+    std::vector<DiagKind> all;
+    for (size_t i = 0; i < std::size(kKindInfo); ++i) {
+      all.push_back(static_cast<DiagKind>(i));
+    }
+    return all;
+  }();
+  return kinds;
+}
+
+std::string_view SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      return "note";
+  }
+  return "error";
+}
+
+bool Diagnostic::operator<(const Diagnostic& other) const {
+  // too-many-errors always sorts last.
+  bool a_cap = kind == DiagKind::kTooManyErrors;
+  bool b_cap = other.kind == DiagKind::kTooManyErrors;
+  return std::tie(a_cap, file, range.begin, severity, message, range.end) <
+         std::tie(b_cap, other.file, other.range.begin, other.severity, other.message,
+                  other.range.end);
+}
+
+bool Diagnostic::operator==(const Diagnostic& other) const {
+  return kind == other.kind && severity == other.severity && file == other.file &&
+         range == other.range && message == other.message;
+}
+
+void DiagnosticEngine::Report(Diagnostic diagnostic) {
+  if (diagnostic.severity == Severity::kError) {
+    if (saturated_) {
+      return;
+    }
+    if (error_count_ >= max_errors_) {
+      saturated_ = true;
+      Diagnostic cap;
+      cap.kind = DiagKind::kTooManyErrors;
+      cap.severity = Severity::kError;
+      cap.message = "too many errors emitted, stopping now";
+      diagnostics_.push_back(std::move(cap));
+      return;
+    }
+    ++error_count_;
+  } else if (diagnostic.severity == Severity::kWarning) {
+    ++warning_count_;
+  }
+  diagnostics_.push_back(std::move(diagnostic));
+}
+
+void DiagnosticEngine::Report(DiagKind kind, const std::string& file, SourceRange range,
+                              std::string message) {
+  Diagnostic d;
+  d.kind = kind;
+  d.severity = DefaultSeverity(kind);
+  d.file = file;
+  d.range = range;
+  d.message = std::move(message);
+  Report(std::move(d));
+}
+
+std::vector<Diagnostic> DiagnosticEngine::Sorted() const {
+  std::vector<Diagnostic> sorted = diagnostics_;
+  std::stable_sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return sorted;
+}
+
+void DiagnosticEngine::Clear() {
+  diagnostics_.clear();
+  error_count_ = 0;
+  warning_count_ = 0;
+  saturated_ = false;
+}
+
+static std::string LocationPrefix(const std::string& file, const SourceRange& range) {
+  std::string out;
+  if (!file.empty()) {
+    out += file;
+    out += ':';
+    if (range.valid()) {
+      out += std::to_string(range.begin.line) + ':' + std::to_string(range.begin.column) + ':';
+    }
+    out += ' ';
+  } else {
+    out = "bgplan: ";
+  }
+  return out;
+}
+
+// Appends the source line and the caret line for `range`, if the line is known.
+static void AppendSnippet(std::string& out, const SourceFile* source, const SourceRange& range) {
+  if (source == nullptr || !range.valid() || range.begin.line > source->line_count()) {
+    return;
+  }
+  std::string line(source->Line(range.begin.line));
+  std::replace(line.begin(), line.end(), '\t', ' ');
+  out += line;
+  out += '\n';
+  int line_columns = CodePointCount(line);
+  int begin = range.begin.column;
+  int end = range.end.line == range.begin.line ? range.end.column : line_columns + 1;
+  out += std::string(static_cast<size_t>(std::max(begin - 1, 0)), ' ');
+  out += '^';
+  for (int c = begin + 1; c < end; ++c) {
+    out += '~';
+  }
+  out += '\n';
+}
+
+std::string DiagnosticPrinter::Render(const Diagnostic& d) const {
+  auto it = sources_.find(d.file);
+  const SourceFile* source = it == sources_.end() ? nullptr : it->second;
+  std::string out = LocationPrefix(d.file, d.range);
+  out += SeverityName(d.severity);
+  out += ": ";
+  out += d.message;
+  out += " [";
+  out += DiagKindName(d.kind);
+  out += "]\n";
+  AppendSnippet(out, source, d.range);
+  for (const auto& note : d.notes) {
+    out += LocationPrefix(d.file, note.range);
+    out += "note: ";
+    out += note.message;
+    out += '\n';
+    AppendSnippet(out, source, note.range);
+  }
+  return out;
+}
+
+std::string DiagnosticPrinter::RenderAll(const std::vector<Diagnostic>& diagnostics) const {
+  std::string out;
+  for (const auto& d : diagnostics) {
+    out += Render(d);
+  }
+  return out;
+}
+
+}  // namespace bgplan

@@ -1,0 +1,155 @@
+// The intermediate plan (IR) shared by the compiler and the runtime: deployments with their
+// blue/green object pairs and settings, and the phases (init, await, promote, rollback, cleanup)
+// as ordered batches of steps. Built by compiler/lower, checked and optimized by compiler/passes,
+// rendered by compiler/emit (offline SQL) and executed by runtime/.
+// Names here are final: folded (unquoted) or exact (quoted), never quoted or escaped.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/support/source.h"
+
+namespace bgplan::plans {
+
+enum class Target { kMaterialize, kPostgres };
+std::string_view TargetName(Target target);
+
+struct SchemaPair {
+  // Database of the schema; "" means the connection's database.
+  std::string database;
+  std::string blue;
+  std::string green;
+  SourceRange origin;
+};
+
+struct ClusterPair {
+  std::string blue;
+  std::string green;
+  // From `cluster X { size '...'; replication_factor n; }`; unset means "copy blue's".
+  std::optional<std::string> size;
+  std::optional<int64_t> replication_factor;
+  SourceRange origin;
+};
+
+struct SinkSchema {
+  std::string database;  // "" = the connection's database
+  std::string name;
+  SourceRange origin;
+};
+
+struct SinkCluster {
+  std::string name;
+  SourceRange origin;
+};
+
+// Durations are in milliseconds.
+struct AwaitSettings {
+  int64_t poll_interval_ms = 15'000;
+  int64_t lag_threshold_ms = 1'000;
+  int64_t timeout_ms = 24LL * 3600 * 1000;
+  int64_t stable_for_ms = 0;
+};
+
+struct PromoteSettings {
+  bool wait = false;
+  int64_t max_retries = 3;
+  int64_t retry_backoff_ms = 1'000;
+  int64_t lock_timeout_ms = 5'000;
+};
+
+struct CleanupSettings {
+  int64_t keep_blue_ms = 0;
+};
+
+struct Deployment {
+  std::string name;
+  SourceRange origin;
+  // `database d;` ("" = the connection's database). Unqualified schemas use it.
+  std::string database;
+  std::string suffix = "_dbt_deploy";
+  std::vector<SchemaPair> schemas;
+  std::vector<ClusterPair> clusters;
+  std::vector<SinkSchema> sink_schemas;
+  std::vector<SinkCluster> sink_clusters;
+  AwaitSettings await;
+  PromoteSettings promote;
+  CleanupSettings cleanup;
+};
+
+enum class PhaseKind { kInit, kAwait, kPromote, kRollback, kCleanup };
+std::string_view PhaseName(PhaseKind phase);
+// Parses "init", "await", ... ; false if unknown.
+bool ParsePhaseName(std::string_view name, PhaseKind* phase);
+
+enum class ObjectKind { kSchema, kCluster };
+
+// One blue/green object a step acts on, with everything needed to render it.
+struct ObjectRef {
+  ObjectKind kind = ObjectKind::kSchema;
+  std::string deployment;
+  std::string database;  // schemas only; "" = the connection's database
+  std::string blue;
+  std::string green;
+};
+
+enum class StepKind {
+  // Read-only precondition; `rule` names the live rule kind it enforces ("not-owner", ...).
+  kCheck,
+  kCreateGreenSchema,
+  kCopySchemaPrivileges,  // schema grants and default privileges, blue -> green
+  kCreateGreenCluster,
+  kCopyClusterPrivileges,
+  kMarkGreen,    // marker comment naming the deployment run on each green object
+  kAwaitReady,   // poll readiness of the green side
+  kJournal,      // journal write (`note` says which)
+  kSwap,         // exchange the names of each blue/green pair in `objects`
+  kRepointSinks, // Materialize: ALTER SINK ... SET FROM; PostgreSQL: re-create dependent views
+  kTagSchemas,   // deployment comment on the (new) production schemas
+  kDropGreen,    // DROP ... CASCADE of the objects named by the green names
+};
+std::string_view StepKindName(StepKind kind);
+
+struct Step {
+  StepKind kind = StepKind::kCheck;
+  std::vector<ObjectRef> objects;
+  // kCheck: the rule kind ("blue-missing", "not-owner", ...). kJournal: what is recorded
+  // ("intent", "swapped", "phase-done"). Empty otherwise.
+  std::string rule;
+  // kSwap during rollback swaps back; kRepointSinks during rollback points back.
+  bool reverse = false;
+  SourceRange origin;
+
+  // True if the step changes the database (everything except kCheck and kAwaitReady).
+  bool IsWrite() const;
+  bool operator==(const Step&) const = default;
+};
+
+// Steps sent together. kEach: each statement is its own round trip (autocommit).
+// kTransaction: one round trip, BEGIN; ...; COMMIT; atomically.
+struct Batch {
+  enum class Mode { kEach, kTransaction } mode = Mode::kEach;
+  std::vector<Step> steps;
+};
+
+struct Phase {
+  PhaseKind kind = PhaseKind::kInit;
+  std::vector<Batch> batches;
+};
+
+struct Plan {
+  Target target = Target::kMaterialize;
+  // Display name of the source file.
+  std::string source_file;
+  std::vector<Deployment> deployments;
+  // All five phases, in order init, await, promote, rollback, cleanup.
+  std::vector<Phase> phases;
+
+  const Phase* FindPhase(PhaseKind kind) const;
+  const Deployment* FindDeployment(std::string_view name) const;
+};
+
+}  // namespace bgplan::plans
