@@ -1,0 +1,58 @@
+// The compile driver: read a .bgplan file, parse, lower and run the pass pipeline, stopping
+// between stages when errors were reported. Used by the CLI (check, compile, graph, fmt) and by
+// the runtime (every live command starts from a compiled plan).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/support/diagnostic.h"
+#include "compiler/support/source.h"
+#include "compiler/support/status.h"
+#include "plans/plan.h"
+
+namespace bgplan::driver {
+
+struct CompileOptions {
+  // --target: overrides the file's `target` line.
+  std::optional<plans::Target> target;
+  // --deployment: empty selects every deployment.
+  std::vector<std::string> deployments;
+  // Debugging: passes disabled by name; dump the IR after a pass ("all" for every pass).
+  std::vector<std::string> disabled_passes;
+  std::string dump_ir_after;
+  // Stop after parsing (fmt needs only the AST).
+  bool parse_only = false;
+};
+
+struct CompileOutput {
+  // The source, kept alive for rendering diagnostics.
+  std::unique_ptr<SourceFile> source;
+  // The AST (null when parsing failed).
+  std::unique_ptr<ast::File> ast;
+  // The optimized plan (set unless parsing failed or parse_only).
+  std::optional<plans::Plan> plan;
+  // Sorted, de-duplicated diagnostics of every stage that ran.
+  std::vector<Diagnostic> diagnostics;
+  // Deployment names given in options.deployments that the file does not define.
+  std::vector<std::string> unknown_deployments;
+  // IR dumps requested by dump_ir_after.
+  std::string ir_dump;
+  // True when there is no error diagnostic and no unknown deployment.
+  bool ok() const;
+};
+
+// Compiles `text` under the display name `display_name`.
+CompileOutput CompileText(std::string display_name, std::string text, const CompileOptions& options);
+
+// Reads `path` ("-" for standard input) and compiles it. A file that cannot be read is a Status
+// (kIoError); everything wrong with its content is in CompileOutput::diagnostics.
+Result<CompileOutput> CompileFile(const std::string& path, const CompileOptions& options);
+
+// Renders `output`'s diagnostics as text (with source lines and carets).
+std::string RenderDiagnostics(const CompileOutput& output);
+
+}  // namespace bgplan::driver
