@@ -1,0 +1,98 @@
+// Compile-path benchmarks (issue 2): parse, lower, passes and emit of a generated plan with
+// 10,000 schemas across 1,000 deployments (and 10x that for the linearity check), plus toml++
+// parsing the same content for comparison. Run: bench/run_compile_bench.
+#include <benchmark/benchmark.h>
+
+#include <toml++/toml.h>
+
+#include "bench/gen_plan.h"
+#include "compiler/emit/sql_emitter.h"
+#include "compiler/frontend/parse.h"
+#include "compiler/lower/lower.h"
+#include "compiler/passes/pipeline.h"
+#include "compiler/support/check.h"
+
+namespace bgplan::bench {
+namespace {
+
+// range(0): deployments; 10 schemas each.
+const SourceFile& Source(int deployments) {
+  static std::map<int, std::unique_ptr<SourceFile>> cache;
+  auto& slot = cache[deployments];
+  if (!slot) {
+    slot = std::make_unique<SourceFile>("bench.bgplan", GeneratePlan(deployments, 10));
+  }
+  return *slot;
+}
+
+void BM_Parse(benchmark::State& state) {
+  const SourceFile& source = Source(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    DiagnosticEngine diags;
+    auto file = frontend::ParseFile(source, diags);
+    BGPLAN_CHECK(file != nullptr);
+    benchmark::DoNotOptimize(file);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(source.text().size()));
+}
+
+void BM_TomlParse(benchmark::State& state) {
+  std::string toml_text = GenerateToml(static_cast<int>(state.range(0)), 10);
+  for (auto _ : state) {
+    auto table = toml::parse(toml_text);
+    benchmark::DoNotOptimize(table);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(toml_text.size()));
+}
+
+void BM_Lower(benchmark::State& state) {
+  const SourceFile& source = Source(static_cast<int>(state.range(0)));
+  DiagnosticEngine diags;
+  auto file = frontend::ParseFile(source, diags);
+  for (auto _ : state) {
+    DiagnosticEngine d;
+    auto plan = lower::LowerToPlan(*file, source, {}, d);
+    benchmark::DoNotOptimize(plan);
+  }
+}
+
+void BM_Passes(benchmark::State& state) {
+  const SourceFile& source = Source(static_cast<int>(state.range(0)));
+  DiagnosticEngine diags;
+  auto file = frontend::ParseFile(source, diags);
+  plans::Plan lowered = lower::LowerToPlan(*file, source, {}, diags);
+  for (auto _ : state) {
+    state.PauseTiming();
+    plans::Plan plan = lowered;
+    DiagnosticEngine d;
+    state.ResumeTiming();
+    BGPLAN_CHECK(passes::RunPipeline(plan, {}, d));
+    benchmark::DoNotOptimize(plan);
+  }
+}
+
+void BM_Emit(benchmark::State& state) {
+  const SourceFile& source = Source(static_cast<int>(state.range(0)));
+  DiagnosticEngine diags;
+  auto file = frontend::ParseFile(source, diags);
+  plans::Plan plan = lower::LowerToPlan(*file, source, {}, diags);
+  BGPLAN_CHECK(passes::RunPipeline(plan, {}, diags));
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string sql = emit::EmitSql(plan, {});
+    bytes = sql.size();
+    benchmark::DoNotOptimize(sql);
+  }
+  state.counters["sql_bytes"] = static_cast<double>(bytes);
+}
+
+BENCHMARK(BM_Parse)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_TomlParse)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Lower)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Passes)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Emit)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace bgplan::bench
+
+BENCHMARK_MAIN();

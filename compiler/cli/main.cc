@@ -1,0 +1,97 @@
+// bgplan: blue/green deployments of database schemas and clusters, compiled from .bgplan files.
+// Parses the command line (CLI11), runs one command, and maps its outcome to the exit codes of
+// cli.md: 0 ok, 1 input errors, 3 live precondition, ..., 64 usage, 70 internal error.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "compiler/cli/offline_commands.h"
+#include "compiler/cli/output.h"
+#include "compiler/support/exit_codes.h"
+#include "runtime/commands.h"
+
+#ifndef BGPLAN_VERSION
+#define BGPLAN_VERSION "0.0.0"
+#endif
+
+namespace bgplan::cli {
+
+static int Run(int argc, char** argv) {
+  CLI::App app(
+      "bgplan: safe, reviewable blue/green deployments for Materialize and PostgreSQL.\n"
+      "A .bgplan file names the production schemas and clusters to deploy blue/green; bgplan\n"
+      "checks it, compiles it to SQL for review, and runs it: init, await, promote, rollback,\n"
+      "cleanup.",
+      "bgplan");
+  app.set_version_flag("--version", std::string("bgplan ") + BGPLAN_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  bgplan check deploy.bgplan                      # static checks, no database\n"
+      "  bgplan compile deploy.bgplan --phase promote    # the SQL a phase will run\n"
+      "  bgplan plan deploy.bgplan --url postgresql://me@db/prod\n"
+      "  bgplan apply deploy.bgplan --deploy-cmd 'dbt run --vars \"{deploy: true}\"'\n"
+      "  bgplan demo                                     # a full cycle on a throwaway PostgreSQL\n"
+      "Run 'bgplan COMMAND --help' for a command's options.\n"
+      "Exit status: 0 ok, 1 input errors, 2 changes (plan --detailed-exitcode), 3 precondition\n"
+      "failed, 4 await timed out, 5 cluster failing, 6 locked, 7 database error, 8 interrupted,\n"
+      "64 usage error, 70 internal error.");
+
+  std::string format = "text";
+  bool quiet = false;
+  int verbose = 0;
+  bool no_color = false;
+  app.add_option("--format", format, "text (for people) or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("-q,--quiet", quiet, "Print less: errors only");
+  app.add_flag("-v,--verbose", verbose, "Print more (repeatable; -v shows each statement)");
+  app.add_flag("--no-color", no_color, "No colour (also off with NO_COLOR or when not a terminal)");
+
+  OutputOptions output;
+  runtime::GlobalOptions global;
+  int exit_code = kExitOk;
+  // Options are parsed before any command callback runs; copy them into the shared structs then.
+  app.parse_complete_callback([&] {
+    output.format = format == "json" ? Format::kJson : Format::kText;
+    output.quiet = quiet;
+    output.verbose = verbose;
+    output.color = output.format == Format::kText && UseColor(no_color);
+    global.format = format;
+    global.quiet = quiet;
+    global.verbose = verbose;
+    global.no_color = !output.color;
+  });
+
+  RegisterOfflineCommands(app, output, &exit_code);
+  runtime::RegisterLiveCommands(app, global, &exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "bgplan: error: " << e.what() << "\n"
+              << "Run 'bgplan --help' for usage.\n";
+    return kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace bgplan::cli
+
+int main(int argc, char** argv) {
+  try {
+    return bgplan::cli::Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bgplan: internal error: %s\n", e.what());
+    return bgplan::kExitInternal;
+  } catch (...) {
+    std::fprintf(stderr, "bgplan: internal error: unknown exception\n");
+    return bgplan::kExitInternal;
+  }
+}

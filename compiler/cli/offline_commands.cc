@@ -1,0 +1,291 @@
+#include "compiler/cli/offline_commands.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast_printer.h"
+#include "compiler/driver/compile.h"
+#include "compiler/emit/graph.h"
+#include "compiler/emit/sql_emitter.h"
+#include "compiler/support/exit_codes.h"
+#include "plans/plan_dump.h"
+#include "plans/plan_json.h"
+
+namespace bgplan::cli {
+
+namespace {
+
+// Options shared by the commands that compile a plan.
+struct PlanSelection {
+  std::string target;
+  std::vector<std::string> deployments;
+  std::vector<std::string> disabled_passes;
+  std::string dump_ir_after;
+};
+
+void AddSelectionOptions(CLI::App* command, PlanSelection& selection) {
+  command->add_option("--target", selection.target, "Override the file's target")
+      ->check(CLI::IsMember({"materialize", "postgres"}));
+  command->add_option("--deployment", selection.deployments,
+                      "Deployment to use (repeatable; default: every deployment in the file)");
+  command->add_option("--disable-pass", selection.disabled_passes,
+                      "Debugging: disable an optimization pass by name (repeatable)")
+      ->group("Debugging");
+  command->add_option("--dump-ir-after", selection.dump_ir_after,
+                      "Debugging: print the plan after the named pass ('all' for every pass)")
+      ->group("Debugging");
+}
+
+driver::CompileOptions ToCompileOptions(const PlanSelection& selection) {
+  driver::CompileOptions options;
+  if (selection.target == "materialize") {
+    options.target = plans::Target::kMaterialize;
+  } else if (selection.target == "postgres") {
+    options.target = plans::Target::kPostgres;
+  }
+  options.deployments = selection.deployments;
+  options.disabled_passes = selection.disabled_passes;
+  options.dump_ir_after = selection.dump_ir_after;
+  return options;
+}
+
+// Compiles `path` and prints its diagnostics. Returns the output, or nullopt with *exit_code set
+// when the file could not be compiled.
+std::optional<driver::CompileOutput> CompileAndReport(const std::string& path,
+                                                      const driver::CompileOptions& options,
+                                                      const OutputOptions& output,
+                                                      int* exit_code) {
+  auto result = driver::CompileFile(path, options);
+  if (!result.ok()) {
+    PrintError(output, result.status().message());
+    *exit_code = kExitInputErrors;
+    return std::nullopt;
+  }
+  driver::CompileOutput compiled = std::move(result).value();
+  PrintDiagnostics(compiled, output);
+  if (!compiled.ir_dump.empty()) {
+    std::cerr << compiled.ir_dump;
+  }
+  if (!compiled.unknown_deployments.empty()) {
+    std::string known;
+    if (compiled.ast != nullptr) {
+      for (const auto& d : compiled.ast->deployments) {
+        known += known.empty() ? "" : ", ";
+        known += d.name.text;
+      }
+    }
+    for (const auto& name : compiled.unknown_deployments) {
+      PrintError(output, "no deployment '" + name + "' in " + path +
+                             (known.empty() ? "" : " (it defines: " + known + ")"));
+    }
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  if (!compiled.ok() || !compiled.plan.has_value()) {
+    *exit_code = kExitInputErrors;
+    return std::nullopt;
+  }
+  return compiled;
+}
+
+void RegisterCheck(CLI::App& app, const OutputOptions& output, int* exit_code) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto selection = std::make_shared<PlanSelection>();
+  CLI::App* check = app.add_subcommand(
+      "check", "Parse FILE... and apply the static rules; print every diagnostic");
+  check->fallthrough();
+  check->add_option("FILE", *files, ".bgplan files ('-' for standard input)")->required();
+  AddSelectionOptions(check, *selection);
+  check->footer(
+      "Examples:\n"
+      "  bgplan check examples/analytics/analytics.bgplan\n"
+      "  bgplan check --format json plans/*.bgplan     # one JSON object per diagnostic\n"
+      "Exit status: 0 no errors (warnings allowed), 1 errors, 64 usage error.");
+  check->callback([files, selection, &output, exit_code] {
+    int worst = kExitOk;
+    int errors = 0;
+    int warnings = 0;
+    for (const auto& path : *files) {
+      int code = kExitOk;
+      auto compiled = CompileAndReport(path, ToCompileOptions(*selection), output, &code);
+      if (compiled.has_value()) {
+        for (const auto& d : compiled->diagnostics) {
+          warnings += d.severity == Severity::kWarning ? 1 : 0;
+        }
+      } else {
+        ++errors;
+      }
+      worst = std::max(worst, code);
+    }
+    if (output.verbose > 0 && output.format == Format::kText) {
+      std::cerr << "bgplan: checked " << files->size() << " file(s): " << errors
+                << " with errors, " << warnings << " warning(s)\n";
+    }
+    *exit_code = worst;
+    PrintResult(output, "check", worst);
+  });
+}
+
+void RegisterFmt(CLI::App& app, const OutputOptions& output, int* exit_code) {
+  auto files = std::make_shared<std::vector<std::string>>();
+  auto check_only = std::make_shared<bool>(false);
+  auto write = std::make_shared<bool>(false);
+  CLI::App* fmt = app.add_subcommand("fmt", "Print the canonical form of FILE...");
+  fmt->fallthrough();
+  fmt->add_option("FILE", *files, ".bgplan files ('-' for standard input)")->required();
+  auto* check_flag =
+      fmt->add_flag("--check", *check_only, "Change nothing; exit 1 if a file is not formatted");
+  fmt->add_flag("--write", *write, "Rewrite the files in place")->excludes(check_flag);
+  fmt->footer(
+      "Examples:\n"
+      "  bgplan fmt deploy.bgplan            # print the formatted file\n"
+      "  bgplan fmt --check *.bgplan         # CI: fail when a file is not formatted\n"
+      "  bgplan fmt --write deploy.bgplan    # rewrite in place");
+  fmt->callback([files, check_only, write, &output, exit_code] {
+    int code = kExitOk;
+    for (const auto& path : *files) {
+      driver::CompileOptions options;
+      options.parse_only = true;
+      auto result = driver::CompileFile(path, options);
+      if (!result.ok()) {
+        PrintError(output, result.status().message());
+        code = kExitInputErrors;
+        continue;
+      }
+      const driver::CompileOutput& parsed = result.value();
+      PrintDiagnostics(parsed, output);
+      if (!parsed.ok() || parsed.ast == nullptr) {
+        code = kExitInputErrors;
+        continue;
+      }
+      std::string formatted = ast::FormatFile(*parsed.ast);
+      bool changed = formatted != parsed.source->text();
+      if (*check_only) {
+        if (changed) {
+          std::cerr << path << ": not formatted (run: bgplan fmt --write " << path << ")\n";
+          code = kExitInputErrors;
+        }
+      } else if (*write) {
+        if (changed && path != "-") {
+          if (std::string err = WriteFileAtomically(path, formatted); !err.empty()) {
+            PrintError(output, err);
+            code = kExitInputErrors;
+          } else if (!output.quiet) {
+            std::cerr << "bgplan: formatted " << path << '\n';
+          }
+        } else if (path == "-") {
+          std::cout << formatted;
+        }
+      } else {
+        std::cout << formatted;
+      }
+    }
+    *exit_code = code;
+    PrintResult(output, "fmt", code);
+  });
+}
+
+void RegisterCompile(CLI::App& app, const OutputOptions& output, int* exit_code) {
+  struct Options {
+    std::string file;
+    std::string phase = "all";
+    std::string out = "-";
+    std::string emit = "sql";
+    PlanSelection selection;
+  };
+  auto opts = std::make_shared<Options>();
+  CLI::App* compile = app.add_subcommand(
+      "compile", "Emit the SQL of a phase for review (no database needed)");
+  compile->fallthrough();
+  compile->add_option("FILE", opts->file, ".bgplan file ('-' for standard input)")->required();
+  compile->add_option("--phase", opts->phase, "init, await, promote, rollback, cleanup or all")
+      ->check(CLI::IsMember({"init", "await", "promote", "rollback", "cleanup", "all"}));
+  compile->add_option("-o,--output", opts->out, "Write to this file instead of standard output");
+  compile->add_option("--emit", opts->emit, "sql (default), ir (the plan as text) or json")
+      ->check(CLI::IsMember({"sql", "ir", "json"}));
+  AddSelectionOptions(compile, opts->selection);
+  compile->footer(
+      "Statements that depend on the live catalog (copied grants, blue's cluster size, sinks to\n"
+      "re-point) appear as '-- resolved at apply time: ...' comments; `bgplan plan` resolves them.\n"
+      "Examples:\n"
+      "  bgplan compile examples/analytics/analytics.bgplan\n"
+      "  bgplan compile deploy.bgplan --phase promote --deployment analytics -o promote.sql\n"
+      "  bgplan compile deploy.bgplan --target postgres --emit json");
+  compile->callback([opts, &output, exit_code] {
+    auto compiled =
+        CompileAndReport(opts->file, ToCompileOptions(opts->selection), output, exit_code);
+    if (!compiled.has_value()) {
+      PrintResult(output, "compile", *exit_code);
+      return;
+    }
+    std::string text;
+    if (opts->emit == "ir") {
+      text = plans::DumpPlan(*compiled->plan);
+    } else if (opts->emit == "json") {
+      text = plans::PlanToJson(*compiled->plan);
+      if (text.empty() || text.back() != '\n') {
+        text += '\n';
+      }
+    } else {
+      emit::EmitOptions emit_options;
+      if (opts->phase != "all") {
+        plans::PhaseKind phase;
+        plans::ParsePhaseName(opts->phase, &phase);
+        emit_options.phase = phase;
+      }
+      text = emit::EmitSql(*compiled->plan, emit_options);
+    }
+    if (std::string err = WriteFileAtomically(opts->out, text); !err.empty()) {
+      PrintError(output, err);
+      *exit_code = kExitInputErrors;
+    } else {
+      *exit_code = kExitOk;
+    }
+    PrintResult(output, "compile", *exit_code);
+  });
+}
+
+void RegisterGraph(CLI::App& app, const OutputOptions& output, int* exit_code) {
+  auto file = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>("-");
+  auto selection = std::make_shared<PlanSelection>();
+  CLI::App* graph =
+      app.add_subcommand("graph", "Print the plan's phases, steps and objects as Graphviz DOT");
+  graph->fallthrough();
+  graph->add_option("FILE", *file, ".bgplan file")->required();
+  graph->add_option("-o,--output", *out, "Write to this file instead of standard output");
+  AddSelectionOptions(graph, *selection);
+  graph->footer(
+      "Example:\n"
+      "  bgplan graph examples/analytics/analytics.bgplan | dot -Tsvg > plan.svg");
+  graph->callback([file, out, selection, &output, exit_code] {
+    auto compiled = CompileAndReport(*file, ToCompileOptions(*selection), output, exit_code);
+    if (!compiled.has_value()) {
+      PrintResult(output, "graph", *exit_code);
+      return;
+    }
+    if (std::string err = WriteFileAtomically(*out, emit::EmitGraph(*compiled->plan));
+        !err.empty()) {
+      PrintError(output, err);
+      *exit_code = kExitInputErrors;
+    } else {
+      *exit_code = kExitOk;
+    }
+    PrintResult(output, "graph", *exit_code);
+  });
+}
+
+}  // namespace
+
+void RegisterOfflineCommands(CLI::App& app, const OutputOptions& output, int* exit_code) {
+  RegisterCheck(app, output, exit_code);
+  RegisterFmt(app, output, exit_code);
+  RegisterCompile(app, output, exit_code);
+  RegisterGraph(app, output, exit_code);
+}
+
+}  // namespace bgplan::cli

@@ -1,0 +1,86 @@
+#include "compiler/driver/compile.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+
+#include "compiler/frontend/parse.h"
+#include "compiler/lower/lower.h"
+#include "compiler/passes/pipeline.h"
+
+namespace bgplan::driver {
+
+bool CompileOutput::ok() const {
+  if (!unknown_deployments.empty()) {
+    return false;
+  }
+  for (const auto& d : diagnostics) {
+    if (d.severity == Severity::kError) {
+      return false;
+    }
+  }
+  return true;
+}
+
+CompileOutput CompileText(std::string display_name, std::string text,
+                          const CompileOptions& options) {
+  CompileOutput out;
+  out.source = std::make_unique<SourceFile>(std::move(display_name), std::move(text));
+  DiagnosticEngine diags;
+  out.ast = frontend::ParseFile(*out.source, diags);
+  if (out.ast == nullptr || diags.has_errors() || options.parse_only) {
+    out.diagnostics = diags.Sorted();
+    return out;
+  }
+  lower::LowerOptions lower_options;
+  lower_options.target_override = options.target;
+  plans::Plan plan = lower::LowerToPlan(*out.ast, *out.source, lower_options, diags);
+  if (!diags.has_errors()) {
+    out.unknown_deployments = passes::UnknownDeployments(plan, options.deployments);
+  }
+  if (!diags.has_errors() && out.unknown_deployments.empty()) {
+    passes::PipelineOptions pipeline;
+    pipeline.deployments = options.deployments;
+    pipeline.disabled_passes = options.disabled_passes;
+    pipeline.dump_ir_after = options.dump_ir_after;
+    pipeline.dump_out = &out.ir_dump;
+    if (passes::RunPipeline(plan, pipeline, diags)) {
+      out.plan = std::move(plan);
+    }
+  }
+  out.diagnostics = diags.Sorted();
+  return out;
+}
+
+Result<CompileOutput> CompileFile(const std::string& path, const CompileOptions& options) {
+  std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return Status::IoError("cannot read '" + path + "': " + std::strerror(errno));
+  }
+  std::string text;
+  char buffer[1 << 16];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
+    text.append(buffer, n);
+  }
+  bool failed = std::ferror(file) != 0;
+  int saved_errno = errno;
+  if (file != stdin) {
+    std::fclose(file);
+  }
+  if (failed) {
+    return Status::IoError("cannot read '" + path + "': " + std::strerror(saved_errno));
+  }
+  return CompileText(path == "-" ? "<stdin>" : path, std::move(text), options);
+}
+
+std::string RenderDiagnostics(const CompileOutput& output) {
+  DiagnosticPrinter printer;
+  if (output.source != nullptr) {
+    printer.AddSource(*output.source);
+  }
+  return printer.RenderAll(output.diagnostics);
+}
+
+}  // namespace bgplan::driver
