@@ -1,0 +1,290 @@
+// Process-level tests of the bgplan binary's offline commands: exit codes (cli.md), output
+// streams, --format json, fmt modes, and the bad-input guarantees of issue 2 (every malformed input
+// gets exit 1 and a located diagnostic, never a crash or a hang).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "tests/cli/run_process.h"
+
+namespace bgplan::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kBgplan = BGPLAN_EXECUTABLE;
+const fs::path kSource = BGPLAN_SOURCE_DIR;
+
+class TempDir {
+ public:
+  TempDir() {
+    char t[] = "/tmp/bgplan-cli-XXXXXX";
+    path_ = mkdtemp(t);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::string p = (path_ / name).string();
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+ProcessResult Bgplan(std::vector<std::string> args, const std::string& stdin_text = "") {
+  args.insert(args.begin(), kBgplan);
+  return RunProcess(args, stdin_text, {"NO_COLOR=1"});
+}
+
+const std::string kValid = "deployment default {\n    schemas public;\n    clusters quickstart;\n}\n";
+
+TEST(Cli, VersionPrintsNameAndVersion) {
+  auto r = Bgplan({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(^bgplan \d+\.\d+\.\d+)"))) << r.out;
+}
+
+TEST(Cli, HelpShowsExamplesAndExitCodes) {
+  auto r = Bgplan({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("Examples:"), std::string::npos);
+  EXPECT_NE(r.out.find("64 usage error"), std::string::npos);
+  for (const char* command : {"check", "fmt", "compile", "graph"}) {
+    auto sub = Bgplan({command, "--help"});
+    EXPECT_EQ(sub.exit_code, 0) << command;
+    EXPECT_NE(sub.out.find("Example"), std::string::npos) << command << ":\n" << sub.out;
+  }
+}
+
+TEST(Cli, UsageErrorsExit64) {
+  EXPECT_EQ(Bgplan({}).exit_code, 64);
+  EXPECT_EQ(Bgplan({"frobnicate"}).exit_code, 64);
+  EXPECT_EQ(Bgplan({"check"}).exit_code, 64);
+  EXPECT_EQ(Bgplan({"check", "--no-such-flag", "x.bgplan"}).exit_code, 64);
+  TempDir dir;
+  auto file = dir.Write("ok.bgplan", kValid);
+  EXPECT_EQ(Bgplan({"compile", file, "--phase", "deploy"}).exit_code, 64);
+  EXPECT_EQ(Bgplan({"compile", file, "--target", "oracle"}).exit_code, 64);
+}
+
+TEST(Cli, CheckValidFileExitsZeroAndPrintsNothing) {
+  TempDir dir;
+  auto r = Bgplan({"check", dir.Write("ok.bgplan", kValid)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(Cli, CheckReportsLocatedErrorsAndExitsOne) {
+  TempDir dir;
+  auto file = dir.Write("bad.bgplan", "deployment d {\n    schemas s;\n    suffix '';\n}\n");
+  auto r = Bgplan({"check", file});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find(file + ":3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[empty-suffix]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("    suffix '';\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("^"), std::string::npos) << r.err;
+}
+
+TEST(Cli, CheckUnreadableFileExitsOne) {
+  auto r = Bgplan({"check", "/nonexistent/plan.bgplan"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot read '/nonexistent/plan.bgplan'"), std::string::npos) << r.err;
+  TempDir dir;
+  auto d = Bgplan({"check", dir.path().string()});
+  EXPECT_EQ(d.exit_code, 1) << d.err;
+}
+
+TEST(Cli, CheckReadsStandardInput) {
+  auto r = Bgplan({"check", "-"}, "deployment d { }\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("<stdin>:1:"), std::string::npos) << r.err;
+}
+
+TEST(Cli, JsonFormatPrintsOneObjectPerLine) {
+  TempDir dir;
+  auto file = dir.Write("bad.bgplan", "deployment a { schemas s; }\ndeployment a { schemas t; }\n");
+  auto r = Bgplan({"check", file, "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  std::istringstream lines(r.out);
+  std::string line;
+  std::vector<nlohmann::json> objects;
+  while (std::getline(lines, line)) {
+    objects.push_back(nlohmann::json::parse(line));  // throws (fails the test) if not JSON
+  }
+  ASSERT_GE(objects.size(), 2u);
+  EXPECT_EQ(objects.front()["type"], "diagnostic");
+  EXPECT_EQ(objects.front()["kind"], "duplicate-deployment");
+  EXPECT_EQ(objects.front()["line"], 2);
+  EXPECT_TRUE(objects.front().contains("time"));
+  EXPECT_EQ(objects.back()["type"], "result");
+  EXPECT_EQ(objects.back()["exit_code"], 1);
+}
+
+TEST(Cli, UnknownDeploymentIsAUsageErrorNamingTheKnownOnes) {
+  TempDir dir;
+  auto file = dir.Write("two.bgplan", "deployment a { schemas s; }\ndeployment b { schemas t; }\n");
+  auto r = Bgplan({"compile", file, "--deployment", "c"});
+  EXPECT_EQ(r.exit_code, 64);
+  EXPECT_NE(r.err.find("no deployment 'c'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a, b"), std::string::npos) << r.err;
+}
+
+TEST(Cli, CompileWritesOutputFileIdenticalToStdout) {
+  TempDir dir;
+  auto file = dir.Write("ok.bgplan", kValid);
+  auto to_stdout = Bgplan({"compile", file});
+  ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
+  auto out_path = (dir.path() / "out.sql").string();
+  auto to_file = Bgplan({"compile", file, "-o", out_path});
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  EXPECT_EQ(to_file.out, "");
+  EXPECT_EQ(Read(out_path), to_stdout.out);
+  EXPECT_NE(to_stdout.out.find("ALTER SCHEMA \"public\" SWAP WITH \"public_dbt_deploy\""),
+            std::string::npos)
+      << to_stdout.out;
+}
+
+TEST(Cli, CompileSelectsOnePhase) {
+  TempDir dir;
+  auto file = dir.Write("ok.bgplan", kValid);
+  auto cleanup = Bgplan({"compile", file, "--phase", "cleanup"});
+  ASSERT_EQ(cleanup.exit_code, 0) << cleanup.err;
+  EXPECT_NE(cleanup.out.find("DROP SCHEMA IF EXISTS \"public_dbt_deploy\" CASCADE;"),
+            std::string::npos)
+      << cleanup.out;
+  EXPECT_EQ(cleanup.out.find("SWAP WITH"), std::string::npos) << cleanup.out;
+}
+
+TEST(Cli, CompileIsDeterministic) {
+  TempDir dir;
+  auto file = (kSource / "examples/analytics/analytics.bgplan").string();
+  auto a = Bgplan({"compile", file});
+  auto b = Bgplan({"compile", file});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_EQ(a.out, b.out);
+}
+
+TEST(Cli, FmtCheckAndWrite) {
+  TempDir dir;
+  auto file = dir.Write("messy.bgplan", "deployment   d{schemas a,b;   clusters c;}");
+  auto check = Bgplan({"fmt", "--check", file});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_NE(check.err.find("not formatted"), std::string::npos) << check.err;
+  auto printed = Bgplan({"fmt", file});
+  EXPECT_EQ(printed.exit_code, 0) << printed.err;
+  auto write = Bgplan({"fmt", "--write", file});
+  EXPECT_EQ(write.exit_code, 0) << write.err;
+  EXPECT_EQ(Read(file), printed.out);
+  EXPECT_EQ(Read(file), "deployment d {\n    schemas a, b;\n    clusters c;\n}\n");
+  EXPECT_EQ(Bgplan({"fmt", "--check", file}).exit_code, 0);
+  EXPECT_EQ(Bgplan({"fmt", "--check", "--write", file}).exit_code, 64);
+}
+
+TEST(Cli, FmtRefusesFilesWithSyntaxErrorsAndLeavesThemAlone) {
+  TempDir dir;
+  std::string text = "deployment d { schemas a b; }\n";
+  auto file = dir.Write("bad.bgplan", text);
+  auto r = Bgplan({"fmt", "--write", file});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("[syntax-error]"), std::string::npos) << r.err;
+  EXPECT_EQ(Read(file), text);
+}
+
+TEST(Cli, GraphPrintsDot) {
+  TempDir dir;
+  auto r = Bgplan({"graph", dir.Write("ok.bgplan", kValid)});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("digraph", 0), 0u) << r.out;
+}
+
+// --- Bad input: exit 1, a located diagnostic, no crash, no hang. ---
+
+struct BadInput {
+  std::string name;
+  std::string text;
+};
+
+std::vector<BadInput> BadInputs() {
+  std::vector<BadInput> inputs = {
+      {"empty", ""},
+      {"whitespace_only", "  \n\t\n"},
+      {"comment_only", "# nothing here\n"},
+      {"syntax", "deployment d { schemas a b; }"},
+      {"unterminated_string", "deployment d { schemas a; suffix 'abc; }"},
+      {"unterminated_ident", "deployment d { schemas \"abc; }"},
+      {"invalid_utf8", "deployment d {\n  schemas \xc3\x28;\n}\n"},
+      {"nul_byte", std::string("deployment d { schemas a\0b; }", 29)},
+      {"lone_brace", "}"},
+      {"keyword_as_name", "deployment target { schemas schemas; }"},
+      {"trailing_garbage", "deployment d { schemas a; } garbage"},
+      {"megabytes_of_braces", std::string(10 * 1024 * 1024, '{')},
+      {"deep_nesting", "deployment d " + std::string(100000, '{') + std::string(100000, '}')},
+      {"many_errors", [] {
+         std::string s;
+         for (int i = 0; i < 1000; ++i) s += "deployment d { schemas ; }\n";
+         return s;
+       }()},
+  };
+  std::mt19937 rng(42);
+  for (int i = 0; i < 5; ++i) {
+    std::string garbage(4096, '\0');
+    for (auto& c : garbage) c = static_cast<char>(rng() & 0xff);
+    inputs.push_back({"binary_garbage_" + std::to_string(i), garbage});
+  }
+  return inputs;
+}
+
+class BadInputTest : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadInputTest, ExitsOneWithALocatedDiagnostic) {
+  TempDir dir;
+  auto file = dir.Write("bad.bgplan", GetParam().text);
+  for (const char* command : {"check", "compile", "fmt"}) {
+    auto r = Bgplan({command, file});
+    EXPECT_EQ(r.exit_code, 1) << command << "\n" << r.err.substr(0, 2000);
+    EXPECT_TRUE(std::regex_search(r.err, std::regex(R"(bad\.bgplan:\d+:\d+: error: )")))
+        << command << "\n" << r.err.substr(0, 2000);
+    EXPECT_EQ(r.out, "") << command;
+    // Bounded output: at most 50 errors plus the too-many-errors line, each a few lines long.
+    EXPECT_LT(r.err.size(), 200u * 1024) << command;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cli, BadInputTest, ::testing::ValuesIn(BadInputs()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(Cli, ErrorsAreCappedAtFifty) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 200; ++i) text += "deployment d" + std::to_string(i) + " { }\n";
+  auto r = Bgplan({"check", dir.Write("many.bgplan", text)});
+  EXPECT_EQ(r.exit_code, 1);
+  std::regex error_line(R"(many\.bgplan:\d+:\d+: error: )");
+  auto count = std::distance(std::sregex_iterator(r.err.begin(), r.err.end(), error_line),
+                             std::sregex_iterator());
+  EXPECT_EQ(count, 50);
+  EXPECT_NE(r.err.find("too many errors emitted, stopping now [too-many-errors]"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace bgplan::testing
