@@ -46,6 +46,17 @@ struct SinkCluster {
   SourceRange origin;
 };
 
+// `cluster X { size '...'; replication_factor n; }` as written, kept so that validation can report
+// a block naming a cluster that is not in `clusters` (unknown-cluster-override) or a cluster block
+// under `target postgres`. Lowering also copies the values into the matching ClusterPair.
+struct ClusterOverride {
+  std::string name;
+  std::optional<std::string> size;
+  std::optional<int64_t> replication_factor;
+  // The cluster name in the `cluster X {` line.
+  SourceRange origin;
+};
+
 // Durations are in milliseconds.
 struct AwaitSettings {
   int64_t poll_interval_ms = 15'000;
@@ -75,6 +86,8 @@ struct Deployment {
   std::vector<ClusterPair> clusters;
   std::vector<SinkSchema> sink_schemas;
   std::vector<SinkCluster> sink_clusters;
+  // Every `cluster X { }` block, in file order (see ClusterOverride).
+  std::vector<ClusterOverride> cluster_overrides;
   AwaitSettings await;
   PromoteSettings promote;
   CleanupSettings cleanup;
@@ -94,6 +107,8 @@ struct ObjectRef {
   std::string database;  // schemas only; "" = the connection's database
   std::string blue;
   std::string green;
+
+  bool operator==(const ObjectRef&) const = default;
 };
 
 enum class StepKind {
@@ -133,20 +148,30 @@ struct Step {
 struct Batch {
   enum class Mode { kEach, kTransaction } mode = Mode::kEach;
   std::vector<Step> steps;
+
+  bool operator==(const Batch&) const = default;
 };
 
 struct Phase {
   PhaseKind kind = PhaseKind::kInit;
   std::vector<Batch> batches;
+
+  bool operator==(const Phase&) const = default;
 };
 
 struct Plan {
   Target target = Target::kMaterialize;
+  // The name in the file's `target` line when it decided `target`; invalid when the target is the
+  // default or came from the command line (--target).
+  SourceRange target_origin;
   // Display name of the source file.
   std::string source_file;
   std::vector<Deployment> deployments;
   // All five phases, in order init, await, promote, rollback, cleanup.
   std::vector<Phase> phases;
+  // SHA-256 hex of the catalog facts a resolved plan was computed from (plans/fingerprint.h);
+  // empty for a plan compiled without a database. Carried by the JSON plan file.
+  std::string catalog_fingerprint;
 
   const Phase* FindPhase(PhaseKind kind) const;
   const Deployment* FindDeployment(std::string_view name) const;

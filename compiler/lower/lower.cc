@@ -1,0 +1,472 @@
+#include "compiler/lower/lower.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bgplan::lower {
+
+namespace {
+
+constexpr int64_t kSecond = 1000;
+constexpr int64_t kMinute = 60 * kSecond;
+constexpr int64_t kHour = 60 * kMinute;
+constexpr int64_t kDay = 24 * kHour;
+
+enum class SettingType { kDuration, kInteger, kBoolean, kString };
+
+// One valid key of a settings block, with its type and accepted range (durations in ms).
+// `why_max` explains a bound bgplan chose where language.md gives none.
+struct SettingSpec {
+  std::string_view key;
+  SettingType type;
+  int64_t min;
+  int64_t max;
+  std::string_view why_max;
+};
+
+// Where language.md is silent: durations at most 365d (a longer wait, window or timeout is a
+// mistake in units), retry_backoff and lock_timeout at most 1h (the deployment lock is held
+// meanwhile), timeout and lock_timeout above 0 (0 would give up at once / disable the timeout),
+// max_retries at most 1000.
+constexpr std::string_view kYear = "bgplan's upper bound for durations";
+constexpr SettingSpec kAwaitSpecs[] = {
+    {"poll_interval", SettingType::kDuration, 100, 365 * kDay, kYear},
+    {"lag_threshold", SettingType::kDuration, 0, 365 * kDay, kYear},
+    {"timeout", SettingType::kDuration, 1, 365 * kDay, kYear},
+    {"stable_for", SettingType::kDuration, 0, 365 * kDay, kYear},
+};
+constexpr SettingSpec kPromoteSpecs[] = {
+    {"wait", SettingType::kBoolean, 0, 1, ""},
+    {"max_retries", SettingType::kInteger, 0, 1000, "bgplan's upper bound"},
+    {"retry_backoff", SettingType::kDuration, 0, kHour,
+     "bgplan's upper bound: the deployment lock is held while waiting"},
+    {"lock_timeout", SettingType::kDuration, 1, kHour,
+     "bgplan's upper bound: the deployment lock is held while waiting"},
+};
+constexpr SettingSpec kCleanupSpecs[] = {
+    {"keep_blue", SettingType::kDuration, 0, 365 * kDay, kYear},
+};
+constexpr SettingSpec kClusterSpecs[] = {
+    {"size", SettingType::kString, 0, 0, ""},
+    {"replication_factor", SettingType::kInteger, 0, 16, ""},
+};
+
+std::string_view TypeNoun(SettingType type) {
+  switch (type) {
+    case SettingType::kDuration:
+      return "a duration such as '15s'";
+    case SettingType::kInteger:
+      return "an integer";
+    case SettingType::kBoolean:
+      return "'true' or 'false'";
+    case SettingType::kString:
+      return "a string such as '200cc'";
+  }
+  return "a value";
+}
+
+std::string_view ValueNoun(ast::ValueKind kind) {
+  switch (kind) {
+    case ast::ValueKind::kDuration:
+      return "duration";
+    case ast::ValueKind::kInteger:
+      return "integer";
+    case ast::ValueKind::kString:
+      return "string";
+    case ast::ValueKind::kBoolean:
+      return "boolean";
+    case ast::ValueKind::kName:
+      return "name";
+  }
+  return "value";
+}
+
+bool TypeMatches(SettingType type, ast::ValueKind kind) {
+  switch (type) {
+    case SettingType::kDuration:
+      return kind == ast::ValueKind::kDuration;
+    case SettingType::kInteger:
+      return kind == ast::ValueKind::kInteger;
+    case SettingType::kBoolean:
+      return kind == ast::ValueKind::kBoolean;
+    case SettingType::kString:
+      return kind == ast::ValueKind::kString;
+  }
+  return false;
+}
+
+std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+// A schema as written: its name, and its database when qualified.
+struct PendingSchema {
+  std::optional<std::string> database;
+  std::string name;
+  SourceRange range;
+};
+
+class Lowerer {
+ public:
+  Lowerer(const SourceFile& source, const LowerOptions& options, DiagnosticEngine& diags)
+      : source_(source), options_(options), diags_(diags) {}
+
+  plans::Plan Lower(const ast::File& file) {
+    plans::Plan plan;
+    plan.source_file = source_.display_name();
+    LowerTarget(file, plan);
+    for (const auto& deployment : file.deployments) {
+      plan.deployments.push_back(LowerDeployment(deployment));
+    }
+    return plan;
+  }
+
+ private:
+  void Report(DiagKind kind, SourceRange range, std::string message,
+              std::vector<Diagnostic::Note> notes = {}) {
+    Diagnostic d;
+    d.kind = kind;
+    d.severity = DefaultSeverity(kind);
+    d.file = source_.display_name();
+    d.range = range;
+    d.message = std::move(message);
+    d.notes = std::move(notes);
+    diags_.Report(std::move(d));
+  }
+
+  void LowerTarget(const ast::File& file, plans::Plan& plan) {
+    for (size_t i = 0; i < file.targets.size(); ++i) {
+      const ast::TargetDecl& decl = file.targets[i];
+      if (i > 0) {
+        Report(DiagKind::kDuplicateTarget, decl.range, "duplicate 'target' declaration",
+               {{file.targets[0].range, "first 'target' declaration is here"}});
+        continue;
+      }
+      std::string name = FoldName(decl.name);
+      if (name == "materialize") {
+        plan.target = plans::Target::kMaterialize;
+        plan.target_origin = decl.name.range;
+      } else if (name == "postgres") {
+        plan.target = plans::Target::kPostgres;
+        plan.target_origin = decl.name.range;
+      } else {
+        Report(DiagKind::kUnknownTarget, decl.name.range,
+               "unknown target " + Quoted(decl.name.text) +
+                   "; expected 'materialize' or 'postgres'");
+      }
+    }
+    if (options_.target_override.has_value()) {
+      plan.target = *options_.target_override;
+      plan.target_origin = SourceRange{};
+    }
+  }
+
+  // Reports duplicate-item when `keyword` was already seen in this deployment; else records it.
+  bool FirstItem(std::map<std::string, SourceRange>& seen, const std::string& keyword,
+                 SourceRange range, const std::string& deployment) {
+    auto [it, inserted] = seen.emplace(keyword, range);
+    if (!inserted) {
+      Report(DiagKind::kDuplicateItem, range,
+             "duplicate " + Quoted(keyword) + " in deployment " + Quoted(deployment) +
+                 "; only the first one is used",
+             {{it->second, "first " + Quoted(keyword) + " is here"}});
+      return false;
+    }
+    return true;
+  }
+
+  // Checks the settings of one block against `specs`. Returns, per valid key, its value; every
+  // problem is reported and the offending setting left out.
+  template <size_t N>
+  std::map<std::string_view, const ast::Value*> CheckSettings(
+      const std::vector<ast::Setting>& settings, const SettingSpec (&specs)[N],
+      std::string_view block) {
+    std::map<std::string_view, const ast::Value*> values;
+    std::map<std::string_view, SourceRange> seen;
+    for (const auto& setting : settings) {
+      std::string key = FoldName(setting.key);
+      const SettingSpec* spec = nullptr;
+      for (const auto& candidate : specs) {
+        if (candidate.key == key) {
+          spec = &candidate;
+        }
+      }
+      if (spec == nullptr) {
+        const SettingSpec* best = &specs[0];
+        int best_distance = EditDistance(key, best->key);
+        for (const auto& candidate : specs) {
+          int distance = EditDistance(key, candidate.key);
+          if (distance < best_distance) {
+            best = &candidate;
+            best_distance = distance;
+          }
+        }
+        Report(DiagKind::kUnknownSetting, setting.key.range,
+               "unknown setting " + Quoted(setting.key.text) + " in '" + std::string(block) +
+                   "' block; did you mean " + Quoted(best->key) + "?");
+        continue;
+      }
+      auto [it, inserted] = seen.emplace(spec->key, setting.key.range);
+      if (!inserted) {
+        Report(DiagKind::kDuplicateSetting, setting.key.range,
+               "duplicate setting " + Quoted(spec->key) + " in '" + std::string(block) +
+                   "' block",
+               {{it->second, "first set here"}});
+        continue;
+      }
+      if (CheckValue(*spec, setting.value)) {
+        values[spec->key] = &setting.value;
+      }
+    }
+    return values;
+  }
+
+  bool CheckValue(const SettingSpec& spec, const ast::Value& value) {
+    // A string's lexeme already carries its quotes.
+    std::string shown =
+        value.kind == ast::ValueKind::kString ? value.source_text : Quoted(value.source_text);
+    std::string prefix = "invalid value " + shown + " for " + Quoted(spec.key) + ": ";
+    if (!TypeMatches(spec.type, value.kind)) {
+      Report(DiagKind::kInvalidSettingValue, value.range,
+             prefix + "expected " + std::string(TypeNoun(spec.type)) + ", found " +
+                 std::string(ValueNoun(value.kind)));
+      return false;
+    }
+    switch (spec.type) {
+      case SettingType::kBoolean:
+        return true;
+      case SettingType::kString:
+        if (value.string.empty()) {
+          Report(DiagKind::kInvalidSettingValue, value.range, prefix + "must not be empty");
+          return false;
+        }
+        return true;
+      case SettingType::kInteger:
+      case SettingType::kDuration: {
+        bool duration = spec.type == SettingType::kDuration;
+        int64_t v = duration ? value.duration_ms : value.integer;
+        auto show = [&](int64_t x) { return duration ? FormatDuration(x) : std::to_string(x); };
+        if (v < 0 || v < spec.min || v > spec.max) {
+          std::string message = prefix + "must be between " + show(spec.min) + " and " +
+                                show(spec.max);
+          if (!spec.why_max.empty()) {
+            message += " (" + std::string(spec.why_max) + ")";
+          }
+          Report(DiagKind::kInvalidSettingValue, value.range, message);
+          return false;
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  plans::Deployment LowerDeployment(const ast::Deployment& ast_deployment) {
+    plans::Deployment d;
+    d.name = FoldName(ast_deployment.name);
+    d.origin = ast_deployment.name.range;
+    std::map<std::string, SourceRange> seen_items;
+    std::vector<PendingSchema> schemas;
+    std::vector<PendingSchema> sink_schemas;
+    std::optional<std::string> database;
+
+    for (const auto& item : ast_deployment.items) {
+      switch (item.kind) {
+        case ast::ItemKind::kSchemas:
+          for (const auto& qn : item.schemas) {
+            schemas.push_back(Pending(qn));
+          }
+          break;
+        case ast::ItemKind::kClusters:
+          for (const auto& name : item.clusters) {
+            plans::ClusterPair pair;
+            pair.blue = FoldName(name);
+            pair.origin = name.range;
+            d.clusters.push_back(std::move(pair));
+          }
+          break;
+        case ast::ItemKind::kClusterBlock: {
+          plans::ClusterOverride o;
+          o.name = FoldName(item.name);
+          o.origin = item.name.range;
+          if (!FirstItem(seen_items, "cluster " + o.name, item.name.range, d.name)) {
+            break;
+          }
+          auto values = CheckSettings(item.settings, kClusterSpecs, "cluster");
+          if (auto it = values.find("size"); it != values.end()) {
+            o.size = it->second->string;
+          }
+          if (auto it = values.find("replication_factor"); it != values.end()) {
+            o.replication_factor = it->second->integer;
+          }
+          d.cluster_overrides.push_back(std::move(o));
+          break;
+        }
+        case ast::ItemKind::kSinks:
+          for (const auto& sink_item : item.sink_items) {
+            for (const auto& qn : sink_item.schemas) {
+              sink_schemas.push_back(Pending(qn));
+            }
+            for (const auto& name : sink_item.clusters) {
+              d.sink_clusters.push_back({FoldName(name), name.range});
+            }
+          }
+          break;
+        case ast::ItemKind::kSuffix:
+          if (!FirstItem(seen_items, "suffix", item.keyword_range, d.name)) {
+            break;
+          }
+          if (item.suffix.empty()) {
+            Report(DiagKind::kEmptySuffix, item.value_range,
+                   "empty suffix: green names would equal blue names");
+            break;
+          }
+          d.suffix = item.suffix;
+          break;
+        case ast::ItemKind::kDatabase:
+          if (!FirstItem(seen_items, "database", item.keyword_range, d.name)) {
+            break;
+          }
+          database = FoldName(item.name);
+          break;
+        case ast::ItemKind::kAwait: {
+          if (!FirstItem(seen_items, "await", item.keyword_range, d.name)) {
+            break;
+          }
+          auto values = CheckSettings(item.settings, kAwaitSpecs, "await");
+          SetDuration(values, "poll_interval", d.await.poll_interval_ms);
+          SetDuration(values, "lag_threshold", d.await.lag_threshold_ms);
+          SetDuration(values, "timeout", d.await.timeout_ms);
+          SetDuration(values, "stable_for", d.await.stable_for_ms);
+          break;
+        }
+        case ast::ItemKind::kPromote: {
+          if (!FirstItem(seen_items, "promote", item.keyword_range, d.name)) {
+            break;
+          }
+          auto values = CheckSettings(item.settings, kPromoteSpecs, "promote");
+          if (auto it = values.find("wait"); it != values.end()) {
+            d.promote.wait = it->second->boolean;
+          }
+          if (auto it = values.find("max_retries"); it != values.end()) {
+            d.promote.max_retries = it->second->integer;
+          }
+          SetDuration(values, "retry_backoff", d.promote.retry_backoff_ms);
+          SetDuration(values, "lock_timeout", d.promote.lock_timeout_ms);
+          break;
+        }
+        case ast::ItemKind::kCleanup: {
+          if (!FirstItem(seen_items, "cleanup", item.keyword_range, d.name)) {
+            break;
+          }
+          auto values = CheckSettings(item.settings, kCleanupSpecs, "cleanup");
+          SetDuration(values, "keep_blue", d.cleanup.keep_blue_ms);
+          break;
+        }
+      }
+    }
+
+    d.database = database.value_or("");
+    for (auto& pending : schemas) {
+      plans::SchemaPair pair;
+      pair.database = pending.database.value_or(d.database);
+      pair.blue = std::move(pending.name);
+      pair.green = pair.blue + d.suffix;
+      pair.origin = pending.range;
+      d.schemas.push_back(std::move(pair));
+    }
+    for (auto& pending : sink_schemas) {
+      d.sink_schemas.push_back(
+          {pending.database.value_or(d.database), std::move(pending.name), pending.range});
+    }
+    for (auto& cluster : d.clusters) {
+      cluster.green = cluster.blue + d.suffix;
+      for (const auto& o : d.cluster_overrides) {
+        if (o.name == cluster.blue) {
+          cluster.size = o.size;
+          cluster.replication_factor = o.replication_factor;
+        }
+      }
+    }
+    return d;
+  }
+
+  static PendingSchema Pending(const ast::QualifiedName& qn) {
+    PendingSchema p;
+    if (qn.has_database) {
+      p.database = FoldName(qn.database);
+    }
+    p.name = FoldName(qn.schema);
+    p.range = qn.range;
+    return p;
+  }
+
+  static void SetDuration(const std::map<std::string_view, const ast::Value*>& values,
+                          std::string_view key, int64_t& out) {
+    if (auto it = values.find(key); it != values.end()) {
+      out = it->second->duration_ms;
+    }
+  }
+
+  const SourceFile& source_;
+  const LowerOptions& options_;
+  DiagnosticEngine& diags_;
+};
+
+}  // namespace
+
+std::string FoldName(const ast::Name& name) {
+  std::string out = name.text;
+  if (!name.quoted) {
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') {
+        c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
+  }
+  return out;
+}
+
+std::string FormatDuration(int64_t ms) {
+  if (ms == 0) {
+    return "0s";
+  }
+  std::string out;
+  const std::pair<int64_t, std::string_view> units[] = {
+      {kDay, "d"}, {kHour, "h"}, {kMinute, "m"}, {kSecond, "s"}, {1, "ms"}};
+  for (const auto& [size, unit] : units) {
+    if (ms >= size) {
+      out += std::to_string(ms / size);
+      out += unit;
+      ms %= size;
+    }
+  }
+  return out;
+}
+
+int EditDistance(std::string_view a, std::string_view b) {
+  std::vector<int> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) {
+    row[j] = static_cast<int>(j);
+  }
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int diagonal = row[0];
+    row[0] = static_cast<int>(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int above = row[j];
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+plans::Plan LowerToPlan(const ast::File& file, const SourceFile& source,
+                        const LowerOptions& options, DiagnosticEngine& diags) {
+  return Lowerer(source, options, diags).Lower(file);
+}
+
+}  // namespace bgplan::lower

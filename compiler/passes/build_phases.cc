@@ -1,0 +1,248 @@
+// Pass `build-phases` (transform).
+// Input: a validated plan with the selected deployments and no phases.
+// Output: all five phases (semantics.md sections 2-4), each one kEach batch holding the steps in
+// naive per-deployment order; every step's origin points into the .bgplan source (the deployment
+// name for per-deployment steps, the object for per-object steps):
+//  - init: per deployment, its checks (blue-missing, blue-contains-sinks [Materialize],
+//    not-owner, missing-privilege, unsized-replicas [Materialize, clusters only],
+//    green-not-empty), then per schema create-green-schema, copy-schema-privileges, mark-green,
+//    then per cluster create-green-cluster, copy-cluster-privileges, mark-green, then journal
+//    phase-done;
+//  - await: one await-ready per deployment;
+//  - promote: per deployment its checks (blue-missing, green-missing, not-owner, green-not-ours,
+//    sink-upstream-missing, orphaned-dependents), await-ready if `promote { wait true; }`,
+//    journal intent; then one swap per deployment (schemas, then clusters); then per deployment
+//    journal swapped, tag-schemas and repoint-sinks (when it has schemas);
+//  - rollback: per deployment its check (nothing-to-roll-back); then one reverse swap per
+//    deployment; then per deployment reverse repoint-sinks (when it has schemas), journal
+//    phase-done;
+//  - cleanup: per deployment its checks (cleanup-drops-dependents, keep-blue-not-elapsed), one
+//    drop-green per schema then cluster, journal phase-done.
+// Swaps are consecutive so that merging them (merge-swaps) moves no swap past another step.
+// Diagnostics: none.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/passes/pass.h"
+#include "compiler/passes/passes.h"
+
+namespace bgplan::passes {
+
+namespace {
+
+using plans::ObjectKind;
+using plans::ObjectRef;
+using plans::PhaseKind;
+using plans::Step;
+using plans::StepKind;
+
+ObjectRef SchemaRef(const plans::Deployment& d, const plans::SchemaPair& s) {
+  return ObjectRef{ObjectKind::kSchema, d.name, s.database, s.blue, s.green};
+}
+
+ObjectRef ClusterRef(const plans::Deployment& d, const plans::ClusterPair& c) {
+  return ObjectRef{ObjectKind::kCluster, d.name, "", c.blue, c.green};
+}
+
+std::vector<ObjectRef> SchemaRefs(const plans::Deployment& d) {
+  std::vector<ObjectRef> refs;
+  for (const auto& s : d.schemas) {
+    refs.push_back(SchemaRef(d, s));
+  }
+  return refs;
+}
+
+std::vector<ObjectRef> ClusterRefs(const plans::Deployment& d) {
+  std::vector<ObjectRef> refs;
+  for (const auto& c : d.clusters) {
+    refs.push_back(ClusterRef(d, c));
+  }
+  return refs;
+}
+
+// Schemas, then clusters.
+std::vector<ObjectRef> AllRefs(const plans::Deployment& d) {
+  std::vector<ObjectRef> refs = SchemaRefs(d);
+  std::vector<ObjectRef> clusters = ClusterRefs(d);
+  refs.insert(refs.end(), clusters.begin(), clusters.end());
+  return refs;
+}
+
+Step MakeStep(StepKind kind, std::vector<ObjectRef> objects, SourceRange origin,
+              std::string rule = "", bool reverse = false) {
+  Step step;
+  step.kind = kind;
+  step.objects = std::move(objects);
+  step.rule = std::move(rule);
+  step.reverse = reverse;
+  step.origin = origin;
+  return step;
+}
+
+class PhaseBuilder {
+ public:
+  explicit PhaseBuilder(const plans::Plan& plan)
+      : plan_(plan), materialize_(plan.target == plans::Target::kMaterialize) {}
+
+  std::vector<Step> Init() const {
+    std::vector<Step> steps;
+    for (const auto& d : plan_.deployments) {
+      if (AllRefs(d).empty()) {
+        continue;
+      }
+      AddCheck(steps, d, "blue-missing", AllRefs(d));
+      if (materialize_) {
+        AddCheck(steps, d, "blue-contains-sinks", AllRefs(d));
+      }
+      AddCheck(steps, d, "not-owner", AllRefs(d));
+      AddCheck(steps, d, "missing-privilege", AllRefs(d));
+      if (materialize_) {
+        AddCheck(steps, d, "unsized-replicas", ClusterRefs(d));
+      }
+      AddCheck(steps, d, "green-not-empty", AllRefs(d));
+      for (const auto& s : d.schemas) {
+        steps.push_back(MakeStep(StepKind::kCreateGreenSchema, {SchemaRef(d, s)}, s.origin));
+        steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, {SchemaRef(d, s)}, s.origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, {SchemaRef(d, s)}, s.origin));
+      }
+      for (const auto& c : d.clusters) {
+        steps.push_back(MakeStep(StepKind::kCreateGreenCluster, {ClusterRef(d, c)}, c.origin));
+        steps.push_back(MakeStep(StepKind::kCopyClusterPrivileges, {ClusterRef(d, c)}, c.origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, {ClusterRef(d, c)}, c.origin));
+      }
+      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "phase-done"));
+    }
+    return steps;
+  }
+
+  std::vector<Step> Await() const {
+    std::vector<Step> steps;
+    for (const auto& d : plan_.deployments) {
+      if (!AllRefs(d).empty()) {
+        steps.push_back(MakeStep(StepKind::kAwaitReady, AllRefs(d), d.origin));
+      }
+    }
+    return steps;
+  }
+
+  std::vector<Step> Promote() const {
+    std::vector<Step> steps;
+    for (const auto& d : plan_.deployments) {
+      if (AllRefs(d).empty()) {
+        continue;
+      }
+      for (const char* rule : {"blue-missing", "green-missing", "not-owner", "green-not-ours",
+                               "sink-upstream-missing", "orphaned-dependents"}) {
+        AddCheck(steps, d, rule, AllRefs(d));
+      }
+      if (d.promote.wait) {
+        steps.push_back(MakeStep(StepKind::kAwaitReady, AllRefs(d), d.origin));
+      }
+      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "intent"));
+    }
+    AddSwaps(steps, /*reverse=*/false);
+    for (const auto& d : plan_.deployments) {
+      if (AllRefs(d).empty()) {
+        continue;
+      }
+      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "swapped"));
+      if (!d.schemas.empty()) {
+        steps.push_back(MakeStep(StepKind::kTagSchemas, SchemaRefs(d), d.origin));
+        steps.push_back(MakeStep(StepKind::kRepointSinks, SchemaRefs(d), d.origin));
+      }
+    }
+    return steps;
+  }
+
+  std::vector<Step> Rollback() const {
+    std::vector<Step> steps;
+    for (const auto& d : plan_.deployments) {
+      AddCheck(steps, d, "nothing-to-roll-back", AllRefs(d));
+    }
+    AddSwaps(steps, /*reverse=*/true);
+    for (const auto& d : plan_.deployments) {
+      if (AllRefs(d).empty()) {
+        continue;
+      }
+      if (!d.schemas.empty()) {
+        steps.push_back(MakeStep(StepKind::kRepointSinks, SchemaRefs(d), d.origin, "",
+                                 /*reverse=*/true));
+      }
+      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "phase-done"));
+    }
+    return steps;
+  }
+
+  std::vector<Step> Cleanup() const {
+    std::vector<Step> steps;
+    for (const auto& d : plan_.deployments) {
+      if (AllRefs(d).empty()) {
+        continue;
+      }
+      AddCheck(steps, d, "cleanup-drops-dependents", AllRefs(d));
+      AddCheck(steps, d, "keep-blue-not-elapsed", AllRefs(d));
+      for (const auto& s : d.schemas) {
+        steps.push_back(MakeStep(StepKind::kDropGreen, {SchemaRef(d, s)}, s.origin));
+      }
+      for (const auto& c : d.clusters) {
+        steps.push_back(MakeStep(StepKind::kDropGreen, {ClusterRef(d, c)}, c.origin));
+      }
+      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "phase-done"));
+    }
+    return steps;
+  }
+
+ private:
+  static void AddCheck(std::vector<Step>& steps, const plans::Deployment& d, std::string rule,
+                       std::vector<ObjectRef> objects) {
+    if (!objects.empty()) {
+      steps.push_back(MakeStep(StepKind::kCheck, std::move(objects), d.origin, std::move(rule)));
+    }
+  }
+
+  void AddSwaps(std::vector<Step>& steps, bool reverse) const {
+    for (const auto& d : plan_.deployments) {
+      if (!AllRefs(d).empty()) {
+        steps.push_back(MakeStep(StepKind::kSwap, AllRefs(d), d.origin, "", reverse));
+      }
+    }
+  }
+
+  const plans::Plan& plan_;
+  bool materialize_;
+};
+
+plans::Phase MakePhase(PhaseKind kind, std::vector<Step> steps) {
+  plans::Phase phase;
+  phase.kind = kind;
+  if (!steps.empty()) {
+    phase.batches.push_back(plans::Batch{plans::Batch::Mode::kEach, std::move(steps)});
+  }
+  return phase;
+}
+
+class BuildPhasesPass : public Pass {
+ public:
+  std::string_view Name() const override { return "build-phases"; }
+  PassKind Kind() const override { return PassKind::kTransform; }
+
+  Result<bool> Run(plans::Plan& plan, PassContext& /*ctx*/) override {
+    if (!plan.phases.empty()) {
+      return Status::Internal("build-phases: the plan already has phases");
+    }
+    PhaseBuilder builder(plan);
+    plan.phases.push_back(MakePhase(PhaseKind::kInit, builder.Init()));
+    plan.phases.push_back(MakePhase(PhaseKind::kAwait, builder.Await()));
+    plan.phases.push_back(MakePhase(PhaseKind::kPromote, builder.Promote()));
+    plan.phases.push_back(MakePhase(PhaseKind::kRollback, builder.Rollback()));
+    plan.phases.push_back(MakePhase(PhaseKind::kCleanup, builder.Cleanup()));
+    return true;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> MakeBuildPhasesPass() { return std::make_unique<BuildPhasesPass>(); }
+
+}  // namespace bgplan::passes

@@ -1,0 +1,91 @@
+// Pass `merge-swaps` (optimization).
+// Input: any plan; in promote and rollback, the swap steps are consecutive (build-phases emits
+// them so), so gathering them at the first one moves no swap past another step.
+// Output: in promote and in rollback, one swap step acting on the objects of every swap step of
+// the phase, schemas first then clusters (each in their previous order), at the position of the
+// first swap, alone in a kTransaction batch: all selected deployments are swapped atomically
+// together (language.md section 4, semantics.md section 3 promote step 4). The merged step keeps
+// the first swap's origin.
+// Diagnostics: none.
+#include <memory>
+#include <vector>
+
+#include "compiler/passes/pass.h"
+#include "compiler/passes/passes.h"
+
+namespace bgplan::passes {
+
+namespace {
+
+class MergeSwapsPass : public Pass {
+ public:
+  std::string_view Name() const override { return "merge-swaps"; }
+  PassKind Kind() const override { return PassKind::kOptimization; }
+
+  Result<bool> Run(plans::Plan& plan, PassContext& /*ctx*/) override {
+    bool changed = false;
+    for (auto kind : {plans::PhaseKind::kPromote, plans::PhaseKind::kRollback}) {
+      if (plans::Phase* phase = FindMutablePhase(plan, kind)) {
+        changed |= MergeInPhase(*phase);
+      }
+    }
+    return changed;
+  }
+
+ private:
+  static bool MergeInPhase(plans::Phase& phase) {
+    plans::Phase before = phase;
+    std::vector<plans::Step> swaps;
+    size_t first_batch = 0;
+    size_t first_index = 0;
+    for (size_t b = 0; b < phase.batches.size(); ++b) {
+      auto& steps = phase.batches[b].steps;
+      for (size_t i = 0; i < steps.size();) {
+        if (steps[i].kind != plans::StepKind::kSwap) {
+          ++i;
+          continue;
+        }
+        if (swaps.empty()) {
+          first_batch = b;
+          first_index = i;
+        }
+        swaps.push_back(std::move(steps[i]));
+        steps.erase(steps.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    if (swaps.empty()) {
+      return false;
+    }
+    plans::Step merged;
+    merged.kind = plans::StepKind::kSwap;
+    merged.reverse = swaps.front().reverse;
+    merged.origin = swaps.front().origin;
+    for (auto object_kind : {plans::ObjectKind::kSchema, plans::ObjectKind::kCluster}) {
+      for (const auto& swap : swaps) {
+        for (const auto& object : swap.objects) {
+          if (object.kind == object_kind) {
+            merged.objects.push_back(object);
+          }
+        }
+      }
+    }
+    // Split the batch that held the first swap around the merged swap.
+    plans::Batch& host = phase.batches[first_batch];
+    plans::Batch tail{host.mode, {}};
+    tail.steps.assign(std::make_move_iterator(host.steps.begin() +
+                                              static_cast<std::ptrdiff_t>(first_index)),
+                      std::make_move_iterator(host.steps.end()));
+    host.steps.resize(first_index);
+    auto at = phase.batches.begin() + static_cast<std::ptrdiff_t>(first_batch) + 1;
+    at = phase.batches.insert(at, plans::Batch{plans::Batch::Mode::kTransaction, {merged}});
+    phase.batches.insert(at + 1, std::move(tail));
+    std::erase_if(phase.batches, [](const plans::Batch& b) { return b.steps.empty(); });
+    return !(phase == before);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> MakeMergeSwapsPass() { return std::make_unique<MergeSwapsPass>(); }
+
+}  // namespace bgplan::passes

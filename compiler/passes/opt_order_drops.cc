@@ -1,0 +1,72 @@
+// Pass `order-drops` (optimization).
+// Input: any plan.
+// Output: in cleanup, every drop-green step moved to the position of the first one, ordered so
+// that none fails on a dependency: schemas before clusters (dropping a schema CASCADE removes
+// the indexes and materialized views it holds on the clusters), and within each kind the reverse
+// of declaration order (deployments in file order, objects in list order), so later objects,
+// which may depend on earlier ones, go first. Other steps keep their relative order.
+// Diagnostics: none.
+#include <algorithm>
+#include <memory>
+#include <vector>
+
+#include "compiler/passes/pass.h"
+#include "compiler/passes/passes.h"
+
+namespace bgplan::passes {
+
+namespace {
+
+bool IsSchemaDrop(const plans::Step& step) {
+  return !step.objects.empty() && step.objects.front().kind == plans::ObjectKind::kSchema;
+}
+
+class OrderDropsPass : public Pass {
+ public:
+  std::string_view Name() const override { return "order-drops"; }
+  PassKind Kind() const override { return PassKind::kOptimization; }
+
+  Result<bool> Run(plans::Plan& plan, PassContext& /*ctx*/) override {
+    plans::Phase* cleanup = FindMutablePhase(plan, plans::PhaseKind::kCleanup);
+    if (cleanup == nullptr) {
+      return false;
+    }
+    plans::Phase before = *cleanup;
+    std::vector<plans::Step> drops;
+    size_t first_batch = 0;
+    size_t first_index = 0;
+    bool found = false;
+    for (size_t b = 0; b < cleanup->batches.size(); ++b) {
+      auto& steps = cleanup->batches[b].steps;
+      for (size_t i = 0; i < steps.size();) {
+        if (steps[i].kind != plans::StepKind::kDropGreen) {
+          ++i;
+          continue;
+        }
+        if (!found) {
+          found = true;
+          first_batch = b;
+          first_index = i;
+        }
+        drops.push_back(std::move(steps[i]));
+        steps.erase(steps.begin() + static_cast<std::ptrdiff_t>(i));
+      }
+    }
+    if (!found) {
+      return false;
+    }
+    std::reverse(drops.begin(), drops.end());
+    std::stable_partition(drops.begin(), drops.end(), IsSchemaDrop);
+    auto& target = cleanup->batches[first_batch].steps;
+    target.insert(target.begin() + static_cast<std::ptrdiff_t>(first_index), drops.begin(),
+                  drops.end());
+    std::erase_if(cleanup->batches, [](const plans::Batch& b) { return b.steps.empty(); });
+    return !(*cleanup == before);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Pass> MakeOrderDropsPass() { return std::make_unique<OrderDropsPass>(); }
+
+}  // namespace bgplan::passes

@@ -1,0 +1,47 @@
+#include "compiler/passes/pass.h"
+
+#include <utility>
+
+namespace bgplan::passes {
+
+void PassContext::Report(const plans::Plan& plan, DiagKind kind, SourceRange range,
+                         std::string message, std::vector<Diagnostic::Note> notes) {
+  Diagnostic d;
+  d.kind = kind;
+  d.severity = DefaultSeverity(kind);
+  d.file = plan.source_file;
+  d.range = range;
+  d.message = std::move(message);
+  d.notes = std::move(notes);
+  diags_.Report(std::move(d));
+}
+
+std::string DisplayName(std::string_view database, std::string_view name) {
+  if (database.empty()) {
+    return std::string(name);
+  }
+  return std::string(database) + "." + std::string(name);
+}
+
+plans::Phase* FindMutablePhase(plans::Plan& plan, plans::PhaseKind kind) {
+  for (auto& phase : plan.phases) {
+    if (phase.kind == kind) {
+      return &phase;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<plans::Step> FlattenSteps(const plans::Phase& phase) {
+  std::vector<plans::Step> steps;
+  for (const auto& batch : phase.batches) {
+    steps.insert(steps.end(), batch.steps.begin(), batch.steps.end());
+  }
+  return steps;
+}
+
+bool SameAction(const plans::Step& a, const plans::Step& b) {
+  return a.kind == b.kind && a.objects == b.objects && a.rule == b.rule && a.reverse == b.reverse;
+}
+
+}  // namespace bgplan::passes

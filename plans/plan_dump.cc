@@ -1,0 +1,140 @@
+#include "plans/plan_dump.h"
+
+#include <string>
+
+namespace bgplan::plans {
+
+namespace {
+
+std::string Origin(const SourceRange& range, const DumpOptions& options) {
+  if (!options.origins || !range.valid()) {
+    return "";
+  }
+  return " @" + std::to_string(range.begin.line) + ":" + std::to_string(range.begin.column);
+}
+
+std::string Ms(int64_t ms) { return std::to_string(ms) + "ms"; }
+
+std::string Qualified(const std::string& database, const std::string& name) {
+  return database.empty() ? DumpName(name) : DumpName(database) + "." + DumpName(name);
+}
+
+std::string Literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') {
+      out += '\'';
+    }
+  }
+  return out + "'";
+}
+
+std::string Object(const ObjectRef& o) {
+  std::string out = o.kind == ObjectKind::kSchema ? "schema " : "cluster ";
+  out += Qualified(o.database, o.blue) + " -> " + DumpName(o.green);
+  out += " (" + DumpName(o.deployment) + ")";
+  return out;
+}
+
+void DumpDeployment(const Deployment& d, const DumpOptions& options, std::string& out) {
+  out += "deployment " + DumpName(d.name) + Origin(d.origin, options) + "\n";
+  out += "  database " + (d.database.empty() ? std::string("(connection)") : DumpName(d.database)) +
+         "\n";
+  out += "  suffix " + Literal(d.suffix) + "\n";
+  for (const auto& s : d.schemas) {
+    out += "  schema " + Qualified(s.database, s.blue) + " -> " + DumpName(s.green) +
+           Origin(s.origin, options) + "\n";
+  }
+  for (const auto& c : d.clusters) {
+    out += "  cluster " + DumpName(c.blue) + " -> " + DumpName(c.green);
+    if (c.size.has_value()) {
+      out += " size=" + Literal(*c.size);
+    }
+    if (c.replication_factor.has_value()) {
+      out += " replication_factor=" + std::to_string(*c.replication_factor);
+    }
+    out += Origin(c.origin, options) + "\n";
+  }
+  for (const auto& o : d.cluster_overrides) {
+    out += "  cluster-settings " + DumpName(o.name);
+    if (o.size.has_value()) {
+      out += " size=" + Literal(*o.size);
+    }
+    if (o.replication_factor.has_value()) {
+      out += " replication_factor=" + std::to_string(*o.replication_factor);
+    }
+    out += Origin(o.origin, options) + "\n";
+  }
+  for (const auto& s : d.sink_schemas) {
+    out += "  sink-schema " + Qualified(s.database, s.name) + Origin(s.origin, options) + "\n";
+  }
+  for (const auto& c : d.sink_clusters) {
+    out += "  sink-cluster " + DumpName(c.name) + Origin(c.origin, options) + "\n";
+  }
+  out += "  await poll_interval=" + Ms(d.await.poll_interval_ms) +
+         " lag_threshold=" + Ms(d.await.lag_threshold_ms) + " timeout=" + Ms(d.await.timeout_ms) +
+         " stable_for=" + Ms(d.await.stable_for_ms) + "\n";
+  out += std::string("  promote wait=") + (d.promote.wait ? "true" : "false") +
+         " max_retries=" + std::to_string(d.promote.max_retries) +
+         " retry_backoff=" + Ms(d.promote.retry_backoff_ms) +
+         " lock_timeout=" + Ms(d.promote.lock_timeout_ms) + "\n";
+  out += "  cleanup keep_blue=" + Ms(d.cleanup.keep_blue_ms) + "\n";
+}
+
+}  // namespace
+
+std::string DumpName(std::string_view name) {
+  bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && name[0] != '$';
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '$')) {
+      plain = false;
+    }
+  }
+  if (plain) {
+    return std::string(name);
+  }
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + "\"";
+}
+
+std::string DumpPlan(const Plan& plan) { return DumpPlan(plan, DumpOptions{}); }
+
+std::string DumpPlan(const Plan& plan, const DumpOptions& options) {
+  std::string out = "plan target=" + std::string(TargetName(plan.target)) +
+                    Origin(plan.target_origin, options) + "\n";
+  if (!plan.catalog_fingerprint.empty()) {
+    out += "fingerprint " + plan.catalog_fingerprint + "\n";
+  }
+  for (const auto& d : plan.deployments) {
+    DumpDeployment(d, options, out);
+  }
+  for (const auto& phase : plan.phases) {
+    out += "phase " + std::string(PhaseName(phase.kind)) + "\n";
+    for (const auto& batch : phase.batches) {
+      out += batch.mode == Batch::Mode::kEach ? "  batch each\n" : "  batch transaction\n";
+      for (const auto& step : batch.steps) {
+        out += "    " + std::string(StepKindName(step.kind));
+        if (!step.rule.empty()) {
+          out += " " + step.rule;
+        }
+        if (step.reverse) {
+          out += " reverse";
+        }
+        out += Origin(step.origin, options) + "\n";
+        for (const auto& object : step.objects) {
+          out += "      " + Object(object) + "\n";
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace bgplan::plans

@@ -1,0 +1,126 @@
+#include "plans/verify.h"
+
+#include <set>
+#include <string>
+
+namespace bgplan::plans {
+
+namespace {
+
+bool AllowedIn(PhaseKind phase, StepKind kind) {
+  if (kind == StepKind::kCheck) {
+    return true;
+  }
+  switch (phase) {
+    case PhaseKind::kInit:
+      return kind == StepKind::kCreateGreenSchema || kind == StepKind::kCopySchemaPrivileges ||
+             kind == StepKind::kCreateGreenCluster || kind == StepKind::kCopyClusterPrivileges ||
+             kind == StepKind::kMarkGreen || kind == StepKind::kJournal;
+    case PhaseKind::kAwait:
+      return kind == StepKind::kAwaitReady;
+    case PhaseKind::kPromote:
+      return kind == StepKind::kAwaitReady || kind == StepKind::kJournal ||
+             kind == StepKind::kSwap || kind == StepKind::kTagSchemas ||
+             kind == StepKind::kRepointSinks;
+    case PhaseKind::kRollback:
+      return kind == StepKind::kSwap || kind == StepKind::kRepointSinks ||
+             kind == StepKind::kJournal;
+    case PhaseKind::kCleanup:
+      return kind == StepKind::kDropGreen || kind == StepKind::kJournal;
+  }
+  return false;
+}
+
+// The object kind a step kind requires, if it requires one.
+bool ObjectKindAllowed(StepKind step, ObjectKind object) {
+  switch (step) {
+    case StepKind::kCreateGreenSchema:
+    case StepKind::kCopySchemaPrivileges:
+    case StepKind::kTagSchemas:
+    case StepKind::kRepointSinks:
+      return object == ObjectKind::kSchema;
+    case StepKind::kCreateGreenCluster:
+    case StepKind::kCopyClusterPrivileges:
+      return object == ObjectKind::kCluster;
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+Status VerifyPlan(const Plan& plan) {
+  static constexpr PhaseKind kOrder[] = {PhaseKind::kInit, PhaseKind::kAwait,
+                                         PhaseKind::kPromote, PhaseKind::kRollback,
+                                         PhaseKind::kCleanup};
+  if (!plan.phases.empty() && plan.phases.size() != std::size(kOrder)) {
+    return Status::Internal("expected 0 or 5 phases, found " +
+                            std::to_string(plan.phases.size()));
+  }
+  std::set<std::string> deployments;
+  for (const auto& d : plan.deployments) {
+    deployments.insert(d.name);
+  }
+  for (size_t p = 0; p < plan.phases.size(); ++p) {
+    const Phase& phase = plan.phases[p];
+    std::string where = "phase '" + std::string(PhaseName(phase.kind)) + "'";
+    if (phase.kind != kOrder[p]) {
+      return Status::Internal(where + " at position " + std::to_string(p) + ", expected '" +
+                              std::string(PhaseName(kOrder[p])) + "'");
+    }
+    for (size_t b = 0; b < phase.batches.size(); ++b) {
+      const Batch& batch = phase.batches[b];
+      std::string bwhere = where + " batch " + std::to_string(b);
+      if (batch.steps.empty()) {
+        return Status::Internal(bwhere + " is empty");
+      }
+      for (size_t s = 0; s < batch.steps.size(); ++s) {
+        const Step& step = batch.steps[s];
+        std::string swhere =
+            bwhere + " step " + std::to_string(s) + " (" + std::string(StepKindName(step.kind)) + ")";
+        if (!AllowedIn(phase.kind, step.kind)) {
+          return Status::Internal(swhere + " does not belong in this phase");
+        }
+        if (step.objects.empty()) {
+          return Status::Internal(swhere + " acts on no object");
+        }
+        bool needs_rule = step.kind == StepKind::kCheck || step.kind == StepKind::kJournal;
+        if (needs_rule == step.rule.empty()) {
+          return Status::Internal(swhere + (needs_rule ? " has no rule" : " has a rule"));
+        }
+        bool reversible = step.kind == StepKind::kSwap || step.kind == StepKind::kRepointSinks;
+        bool want_reverse = reversible && phase.kind == PhaseKind::kRollback;
+        if (step.reverse != want_reverse) {
+          return Status::Internal(swhere + (step.reverse ? " is reversed" : " is not reversed"));
+        }
+        if (batch.mode == Batch::Mode::kTransaction) {
+          if (step.kind == StepKind::kAwaitReady) {
+            return Status::Internal(swhere + ": await-ready inside a transaction");
+          }
+          if (plan.target == Target::kMaterialize && step.kind != StepKind::kSwap) {
+            return Status::Internal(swhere +
+                                    ": Materialize transactions may hold only swap steps");
+          }
+        }
+        for (const auto& o : step.objects) {
+          std::string owhere = swhere + " object '" + o.blue + "'";
+          if (o.blue.empty() || o.green.empty() || o.blue == o.green) {
+            return Status::Internal(owhere + ": blue and green names must be set and differ");
+          }
+          if (deployments.count(o.deployment) == 0) {
+            return Status::Internal(owhere + ": unknown deployment '" + o.deployment + "'");
+          }
+          if (o.kind == ObjectKind::kCluster && !o.database.empty()) {
+            return Status::Internal(owhere + ": a cluster has no database");
+          }
+          if (!ObjectKindAllowed(step.kind, o.kind)) {
+            return Status::Internal(owhere + ": wrong object kind for this step");
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace bgplan::plans
