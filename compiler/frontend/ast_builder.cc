@@ -1,0 +1,317 @@
+#include "compiler/frontend/ast_builder.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "BgPlanLexer.h"
+#include "BgPlanParser.h"
+#include "antlr4-runtime.h"
+#include "compiler/frontend/lexemes.h"
+#include "compiler/support/check.h"
+
+namespace bgplan::frontend {
+
+namespace gen = bgplan::grammar::gen;
+using Parser = gen::BgPlanParser;
+
+SourceLocation TokenBegin(const antlr4::Token& token) {
+  return SourceLocation{static_cast<int>(token.getLine()),
+                        static_cast<int>(token.getCharPositionInLine()) + 1};
+}
+
+SourceRange TokenRange(const antlr4::Token& token) {
+  SourceRange range;
+  range.begin = TokenBegin(token);
+  range.end = range.begin;
+  if (token.getType() == antlr4::Token::EOF) {
+    return range;
+  }
+  // Walk the token's UTF-8 text: column counts code points, and strings or quoted identifiers
+  // may span lines.
+  std::string text = token.getText();
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n') {
+      ++range.end.line;
+      range.end.column = 1;
+    } else if ((byte & 0xC0) != 0x80) {
+      ++range.end.column;
+    }
+  }
+  return range;
+}
+
+namespace {
+
+class AstBuilder {
+ public:
+  AstBuilder(const SourceFile& source, DiagnosticEngine& diags, int& error_count)
+      : source_(source), diags_(diags), error_count_(error_count) {}
+
+  std::unique_ptr<ast::File> BuildFile(Parser::FileContext& ctx,
+                                       antlr4::BufferedTokenStream& tokens) {
+    auto file = std::make_unique<ast::File>();
+    for (auto* target : ctx.targetDecl()) {
+      BGPLAN_CHECK(target != nullptr);
+      file->targets.push_back(BuildTarget(*target));
+    }
+    for (auto* deployment : ctx.deployment()) {
+      BGPLAN_CHECK(deployment != nullptr);
+      file->deployments.push_back(BuildDeployment(*deployment));
+    }
+    CollectComments(tokens, *file);
+    return file;
+  }
+
+ private:
+  static SourceRange RangeOf(antlr4::ParserRuleContext& ctx) {
+    BGPLAN_CHECK(ctx.getStart() != nullptr && ctx.getStop() != nullptr);
+    return SourceRange{TokenBegin(*ctx.getStart()), TokenRange(*ctx.getStop()).end};
+  }
+
+  static antlr4::Token& TokenOf(antlr4::tree::TerminalNode* node) {
+    BGPLAN_CHECK(node != nullptr && node->getSymbol() != nullptr);
+    return *node->getSymbol();
+  }
+
+  void Error(DiagKind kind, SourceRange range, std::string message) {
+    ++error_count_;
+    diags_.Report(kind, source_.display_name(), range, std::move(message));
+  }
+
+  ast::TargetDecl BuildTarget(Parser::TargetDeclContext& ctx) {
+    ast::TargetDecl target;
+    target.name = NameFromToken(TokenOf(ctx.IDENT()));
+    target.range = RangeOf(ctx);
+    return target;
+  }
+
+  ast::Deployment BuildDeployment(Parser::DeploymentContext& ctx) {
+    ast::Deployment deployment;
+    BGPLAN_CHECK(ctx.name() != nullptr);
+    deployment.name = BuildName(*ctx.name());
+    for (auto* item : ctx.item()) {
+      BGPLAN_CHECK(item != nullptr);
+      deployment.items.push_back(BuildItem(*item));
+    }
+    deployment.range = RangeOf(ctx);
+    return deployment;
+  }
+
+  std::vector<ast::QualifiedName> BuildQualifiedNames(
+      const std::vector<Parser::QualifiedNameContext*>& names) {
+    std::vector<ast::QualifiedName> out;
+    out.reserve(names.size());
+    for (auto* name : names) {
+      BGPLAN_CHECK(name != nullptr);
+      out.push_back(BuildQualifiedName(*name));
+    }
+    return out;
+  }
+
+  std::vector<ast::Name> BuildNames(const std::vector<Parser::NameContext*>& names) {
+    std::vector<ast::Name> out;
+    out.reserve(names.size());
+    for (auto* name : names) {
+      BGPLAN_CHECK(name != nullptr);
+      out.push_back(BuildName(*name));
+    }
+    return out;
+  }
+
+  std::vector<ast::Setting> BuildSettings(const std::vector<Parser::SettingContext*>& settings) {
+    std::vector<ast::Setting> out;
+    out.reserve(settings.size());
+    for (auto* setting : settings) {
+      BGPLAN_CHECK(setting != nullptr);
+      out.push_back(BuildSetting(*setting));
+    }
+    return out;
+  }
+
+  ast::Item BuildItem(Parser::ItemContext& ctx) {
+    ast::Item item;
+    item.range = RangeOf(ctx);
+    item.keyword_range = TokenRange(*ctx.getStart());
+    if (auto* schemas = dynamic_cast<Parser::SchemasItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kSchemas;
+      item.schemas = BuildQualifiedNames(schemas->qualifiedName());
+    } else if (auto* clusters = dynamic_cast<Parser::ClustersItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kClusters;
+      item.clusters = BuildNames(clusters->name());
+    } else if (auto* cluster = dynamic_cast<Parser::ClusterBlockItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kClusterBlock;
+      BGPLAN_CHECK(cluster->name() != nullptr);
+      item.name = BuildName(*cluster->name());
+      item.settings = BuildSettings(cluster->setting());
+    } else if (auto* sinks = dynamic_cast<Parser::SinksItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kSinks;
+      for (auto* sink : sinks->sinkItem()) {
+        BGPLAN_CHECK(sink != nullptr);
+        item.sink_items.push_back(BuildSinkItem(*sink));
+      }
+    } else if (auto* suffix = dynamic_cast<Parser::SuffixItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kSuffix;
+      antlr4::Token& token = TokenOf(suffix->STRING());
+      item.suffix_source = token.getText();
+      item.suffix = UnquoteLexeme(item.suffix_source, '\'');
+      item.value_range = TokenRange(token);
+    } else if (auto* database = dynamic_cast<Parser::DatabaseItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kDatabase;
+      BGPLAN_CHECK(database->name() != nullptr);
+      item.name = BuildName(*database->name());
+    } else if (auto* await = dynamic_cast<Parser::AwaitItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kAwait;
+      item.settings = BuildSettings(await->setting());
+    } else if (auto* promote = dynamic_cast<Parser::PromoteItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kPromote;
+      item.settings = BuildSettings(promote->setting());
+    } else if (auto* cleanup = dynamic_cast<Parser::CleanupItemContext*>(&ctx)) {
+      item.kind = ast::ItemKind::kCleanup;
+      item.settings = BuildSettings(cleanup->setting());
+    } else {
+      // Every alternative of `item` is labeled; an unlabeled context means the grammar changed.
+      BGPLAN_CHECK(false && "unknown item alternative");
+    }
+    return item;
+  }
+
+  ast::SinkItem BuildSinkItem(Parser::SinkItemContext& ctx) {
+    ast::SinkItem sink;
+    sink.range = RangeOf(ctx);
+    if (auto* schemas = dynamic_cast<Parser::SinkSchemasItemContext*>(&ctx)) {
+      sink.kind = ast::SinkItem::Kind::kSchemas;
+      sink.schemas = BuildQualifiedNames(schemas->qualifiedName());
+    } else if (auto* clusters = dynamic_cast<Parser::SinkClustersItemContext*>(&ctx)) {
+      sink.kind = ast::SinkItem::Kind::kClusters;
+      sink.clusters = BuildNames(clusters->name());
+    } else {
+      BGPLAN_CHECK(false && "unknown sink item alternative");
+    }
+    return sink;
+  }
+
+  ast::Setting BuildSetting(Parser::SettingContext& ctx) {
+    ast::Setting setting;
+    setting.key = NameFromToken(TokenOf(ctx.IDENT()));
+    BGPLAN_CHECK(ctx.value() != nullptr);
+    setting.value = BuildValue(*ctx.value());
+    setting.range = RangeOf(ctx);
+    return setting;
+  }
+
+  ast::Value BuildValue(Parser::ValueContext& ctx) {
+    ast::Value value;
+    value.range = RangeOf(ctx);
+    if (auto* duration = dynamic_cast<Parser::DurationValueContext*>(&ctx)) {
+      antlr4::Token& token = TokenOf(duration->DURATION());
+      value.kind = ast::ValueKind::kDuration;
+      value.source_text = token.getText();
+      DurationLexeme parsed = ParseDurationLexeme(value.source_text);
+      value.duration_ms = parsed.milliseconds;
+      if (!parsed.error.empty()) {
+        Error(DiagKind::kInvalidDuration, TokenRange(token),
+              "invalid duration '" + value.source_text + "': " + parsed.error);
+      }
+    } else if (auto* integer = dynamic_cast<Parser::IntegerValueContext*>(&ctx)) {
+      value.kind = ast::ValueKind::kInteger;
+      value.source_text = TokenOf(integer->INTEGER()).getText();
+      value.integer = ParseIntegerLexeme(value.source_text);
+    } else if (auto* string = dynamic_cast<Parser::StringValueContext*>(&ctx)) {
+      value.kind = ast::ValueKind::kString;
+      value.source_text = TokenOf(string->STRING()).getText();
+      value.string = UnquoteLexeme(value.source_text, '\'');
+    } else if (auto* boolean = dynamic_cast<Parser::BooleanValueContext*>(&ctx)) {
+      value.kind = ast::ValueKind::kBoolean;
+      value.source_text = TokenOf(boolean->BOOLEAN()).getText();
+      value.boolean = value.source_text == "true";
+    } else if (auto* name = dynamic_cast<Parser::NameValueContext*>(&ctx)) {
+      value.kind = ast::ValueKind::kName;
+      BGPLAN_CHECK(name->name() != nullptr);
+      value.name = BuildName(*name->name());
+      BGPLAN_CHECK(name->name()->ident != nullptr);
+      value.source_text = name->name()->ident->getText();
+    } else {
+      BGPLAN_CHECK(false && "unknown value alternative");
+    }
+    return value;
+  }
+
+  ast::QualifiedName BuildQualifiedName(Parser::QualifiedNameContext& ctx) {
+    ast::QualifiedName qualified;
+    qualified.range = RangeOf(ctx);
+    std::vector<Parser::NameContext*> names = ctx.name();
+    BGPLAN_CHECK(names.size() == 1 || names.size() == 2);
+    for (auto* name : names) {
+      BGPLAN_CHECK(name != nullptr);
+    }
+    if (names.size() == 2) {
+      qualified.has_database = true;
+      qualified.database = BuildName(*names[0]);
+      qualified.schema = BuildName(*names[1]);
+    } else {
+      qualified.schema = BuildName(*names[0]);
+    }
+    return qualified;
+  }
+
+  ast::Name BuildName(Parser::NameContext& ctx) {
+    BGPLAN_CHECK(ctx.ident != nullptr);
+    return NameFromToken(*ctx.ident);
+  }
+
+  ast::Name NameFromToken(antlr4::Token& token) {
+    ast::Name name;
+    name.range = TokenRange(token);
+    std::string text = token.getText();
+    if (token.getType() == Parser::QUOTED_IDENT) {
+      name.quoted = true;
+      name.text = UnquoteLexeme(text, '"');
+      if (name.text.empty()) {
+        Error(DiagKind::kEmptyName, name.range, "a quoted name must not be empty");
+      }
+    } else {
+      BGPLAN_CHECK(token.getType() == Parser::IDENT);
+      name.text = std::move(text);
+    }
+    return name;
+  }
+
+  // Every COMMENT token on the hidden channel, in order. A comment is trailing when the token
+  // before it in the stream (whitespace is skipped, so it is the previous lexeme) ends on the
+  // comment's line.
+  void CollectComments(antlr4::BufferedTokenStream& tokens, ast::File& file) {
+    std::vector<antlr4::Token*> all = tokens.getTokens();
+    for (size_t i = 0; i < all.size(); ++i) {
+      BGPLAN_CHECK(all[i] != nullptr);
+      if (all[i]->getType() != Parser::COMMENT) {
+        continue;
+      }
+      ast::Comment comment;
+      comment.text = all[i]->getText();
+      comment.range = TokenRange(*all[i]);
+      if (i > 0 && all[i - 1]->getType() != Parser::COMMENT) {
+        comment.trailing = TokenRange(*all[i - 1]).end.line == comment.range.begin.line;
+      }
+      file.comments.push_back(std::move(comment));
+    }
+  }
+
+  const SourceFile& source_;
+  DiagnosticEngine& diags_;
+  int& error_count_;
+};
+
+}  // namespace
+
+std::unique_ptr<ast::File> BuildAst(antlr4::ParserRuleContext& file,
+                                    antlr4::BufferedTokenStream& tokens, const SourceFile& source,
+                                    DiagnosticEngine& diags, int& error_count) {
+  auto* file_ctx = dynamic_cast<Parser::FileContext*>(&file);
+  BGPLAN_CHECK(file_ctx != nullptr);
+  AstBuilder builder(source, diags, error_count);
+  return builder.BuildFile(*file_ctx, tokens);
+}
+
+}  // namespace bgplan::frontend

@@ -1,0 +1,33 @@
+// Frontend-internal: the typed builder from the ANTLR parse tree to ast::File (Kuzu style: one
+// function per rule context, no visitor, no antlrcpp::Any), and token positions.
+// Only forward-declares ANTLR types; the definitions live in ast_builder.cc.
+#pragma once
+
+#include <memory>
+
+#include "compiler/ast/ast.h"
+#include "compiler/support/diagnostic.h"
+#include "compiler/support/source.h"
+
+namespace antlr4 {
+class BufferedTokenStream;
+class ParserRuleContext;
+class Token;
+}  // namespace antlr4
+
+namespace bgplan::frontend {
+
+// Position of the first code point of `token` (1-based line and code-point column).
+SourceLocation TokenBegin(const antlr4::Token& token);
+// Position just after the last code point of `token` (follows line breaks inside the token).
+SourceRange TokenRange(const antlr4::Token& token);
+
+// Builds the AST of a parse that had no syntax errors. `file` must be the tree returned by
+// gen::BgPlanParser::file() (checked); `tokens` is the token stream it was parsed from (comments
+// are read from its hidden channel). Reports invalid-duration and empty-name errors to `diags`
+// and adds their number to `error_count`. Broken tree invariants abort (BGPLAN_CHECK).
+std::unique_ptr<ast::File> BuildAst(antlr4::ParserRuleContext& file,
+                                    antlr4::BufferedTokenStream& tokens, const SourceFile& source,
+                                    DiagnosticEngine& diags, int& error_count);
+
+}  // namespace bgplan::frontend

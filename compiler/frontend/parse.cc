@@ -1,0 +1,470 @@
+#include "compiler/frontend/parse.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// antlr4-common.h #undefs EOF: include ANTLR after every standard header and never use the EOF
+// macro below this point.
+#include "BgPlanLexer.h"
+#include "BgPlanParser.h"
+#include "antlr4-runtime.h"
+#include "compiler/frontend/ast_builder.h"
+#include "compiler/frontend/utf8.h"
+
+namespace bgplan::frontend {
+
+namespace {
+
+namespace gen = bgplan::grammar::gen;
+using Parser = gen::BgPlanParser;
+
+// Recovery caps (style.md 7.5): a file with more syntax errors than this is not worth reading
+// further, and the engine would drop them anyway.
+constexpr int kMaxSyntaxErrors = 50;
+// Error recovery attempts, reported or not (ANTLR stays quiet while it resynchronises).
+constexpr int kMaxRecoveryAttempts = 4 * kMaxSyntaxErrors;
+// Tokens one recovery may skip while looking for a token that lets parsing resume.
+constexpr int kMaxRecoverySkip = 10'000;
+// Longest token text quoted in a message.
+constexpr int kMaxQuotedCodePoints = 32;
+
+// An ANTLR char stream over code points decoded (and validated) by DecodeUtf8Source, so ANTLR's
+// own UTF-8 conversion, which throws on bad input, never runs.
+class Utf32InputStream : public antlr4::ANTLRInputStream {
+ public:
+  Utf32InputStream(std::u32string code_points, const std::string& source_name) {
+    _data = std::move(code_points);
+    p = 0;
+    name = source_name;
+  }
+};
+
+bool IsErrorToken(size_t type) {
+  return type == Parser::ERROR_CHAR || type == Parser::UNTERMINATED_STRING ||
+         type == Parser::UNTERMINATED_QUOTED_IDENT;
+}
+
+// `text` cut to its first line and kMaxQuotedCodePoints code points, "..." marking a cut.
+std::string Shorten(const std::string& text) {
+  std::string out;
+  int code_points = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n' || byte == '\r') {
+      return out + "...";
+    }
+    if ((byte & 0xC0) != 0x80) {
+      if (code_points == kMaxQuotedCodePoints) {
+        return out + "...";
+      }
+      ++code_points;
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+// How a character that cannot start any token is shown: quoted when visible, else as U+XXXX.
+std::string DescribeChar(const std::string& utf8) {
+  char32_t cp = 0;
+  if (!utf8.empty()) {
+    auto b0 = static_cast<unsigned char>(utf8[0]);
+    int extra = b0 < 0x80 ? 0 : b0 < 0xE0 ? 1 : b0 < 0xF0 ? 2 : 3;
+    cp = extra == 0 ? b0 : (b0 & (0x3F >> extra));
+    for (int k = 1; k <= extra && static_cast<size_t>(k) < utf8.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[static_cast<size_t>(k)]) & 0x3F);
+    }
+  }
+  bool invisible = cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD ||
+                   (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+                   cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+  if (invisible) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof(buffer), "U+%04X", static_cast<unsigned>(cp));
+    return buffer;
+  }
+  return "'" + utf8 + "'";
+}
+
+// The token as shown after "found": "end of file", "string 'x'" or "'text'".
+std::string DescribeFound(const antlr4::Token& token) {
+  if (token.getType() == antlr4::Token::EOF) {
+    return "end of file";
+  }
+  std::string text = Shorten(token.getText());
+  if (token.getType() == Parser::STRING) {
+    return "string " + text;
+  }
+  return "'" + text + "'";
+}
+
+// The message for a token that is itself a lexical error, or "" for an ordinary token.
+std::string LexicalErrorMessage(const antlr4::Token& token) {
+  switch (token.getType()) {
+    case Parser::ERROR_CHAR:
+      return "unexpected character " + DescribeChar(token.getText());
+    case Parser::UNTERMINATED_STRING:
+      return "unterminated string: missing closing '";
+    case Parser::UNTERMINATED_QUOTED_IDENT:
+      return "unterminated quoted identifier: missing closing \"";
+    default:
+      return "";
+  }
+}
+
+// "';'", "';' or ','", "'a', 'b' or 'c'"; token groups that always occur together are named once
+// ("a name", "a value", "an item").
+std::string DescribeExpected(const antlr4::misc::IntervalSet& set,
+                             const antlr4::dfa::Vocabulary& vocabulary) {
+  std::vector<ssize_t> types = set.toList();
+  auto has = [&](ssize_t type) { return std::find(types.begin(), types.end(), type) != types.end(); };
+  auto remove = [&](std::initializer_list<ssize_t> group) {
+    for (ssize_t type : group) {
+      types.erase(std::remove(types.begin(), types.end(), type), types.end());
+    }
+  };
+  std::vector<std::string> words;
+  const std::initializer_list<ssize_t> kItems = {Parser::SCHEMAS, Parser::CLUSTERS,
+                                                 Parser::CLUSTER, Parser::SINKS,
+                                                 Parser::SUFFIX,  Parser::DATABASE,
+                                                 Parser::AWAIT,   Parser::PROMOTE,
+                                                 Parser::CLEANUP};
+  if (std::all_of(kItems.begin(), kItems.end(), has)) {
+    words.push_back("an item");
+    remove(kItems);
+  }
+  const std::initializer_list<ssize_t> kValues = {Parser::DURATION, Parser::INTEGER,
+                                                  Parser::STRING,   Parser::BOOLEAN,
+                                                  Parser::IDENT,    Parser::QUOTED_IDENT};
+  if (std::all_of(kValues.begin(), kValues.end(), has)) {
+    words.push_back("a value");
+    remove(kValues);
+  }
+  if (has(Parser::IDENT) && has(Parser::QUOTED_IDENT)) {
+    words.push_back("a name");
+    remove({Parser::IDENT, Parser::QUOTED_IDENT});
+  }
+  bool eof = false;
+  for (ssize_t type : types) {
+    switch (type) {
+      case -1:
+        eof = true;
+        break;
+      case Parser::IDENT:
+        words.push_back("an identifier");
+        break;
+      case Parser::QUOTED_IDENT:
+        words.push_back("a quoted identifier");
+        break;
+      case Parser::STRING:
+        words.push_back("a string");
+        break;
+      case Parser::INTEGER:
+        words.push_back("an integer");
+        break;
+      case Parser::DURATION:
+        words.push_back("a duration");
+        break;
+      case Parser::BOOLEAN:
+        words.push_back("'true' or 'false'");
+        break;
+      default:
+        words.push_back(vocabulary.getDisplayName(static_cast<size_t>(type)));
+        break;
+    }
+  }
+  if (eof) {
+    words.push_back("end of file");
+  }
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) {
+      out += i + 1 == words.size() ? " or " : ", ";
+    }
+    out += words[i];
+  }
+  return out.empty() ? "something else" : out;
+}
+
+// Collects syntax errors from the lexer and the parser as diagnostics (style.md 7.5). Replaces
+// ANTLR's ConsoleErrorListener on both, so nothing is ever printed.
+class SyntaxErrorCollector : public antlr4::BaseErrorListener {
+ public:
+  SyntaxErrorCollector(const SourceFile& source, DiagnosticEngine& diags, SourceLocation eof)
+      : source_(source), diags_(diags), eof_(eof) {}
+
+  void syntaxError(antlr4::Recognizer* /*recognizer*/, antlr4::Token* offending, size_t line,
+                   size_t column, const std::string& message,
+                   std::exception_ptr /*e*/) override {
+    SourceRange range;
+    if (offending == nullptr) {
+      // Lexer errors carry a position, not a token. (ERROR_CHAR makes them unreachable today.)
+      range.begin = {static_cast<int>(line), static_cast<int>(column) + 1};
+      range.end = {range.begin.line, range.begin.column + 1};
+    } else if (offending->getType() == antlr4::Token::EOF) {
+      range = {eof_, eof_};
+    } else {
+      range = TokenRange(*offending);
+      reported_tokens_.insert(offending->getTokenIndex());
+    }
+    Report(range, Normalize(message));
+  }
+
+  void Report(SourceRange range, std::string message) {
+    ++errors_;
+    diags_.Report(DiagKind::kSyntaxError, source_.display_name(), range, std::move(message));
+  }
+
+  // Reports every lexical-error token that the parser skipped silently while recovering.
+  void ReportUnreportedErrorTokens(antlr4::BufferedTokenStream& tokens) {
+    for (antlr4::Token* token : tokens.getTokens()) {
+      if (errors_ >= kMaxSyntaxErrors) {
+        return;
+      }
+      if (token != nullptr && IsErrorToken(token->getType()) &&
+          reported_tokens_.count(token->getTokenIndex()) == 0) {
+        reported_tokens_.insert(token->getTokenIndex());
+        Report(TokenRange(*token), LexicalErrorMessage(*token));
+      }
+    }
+  }
+
+  int errors() const { return errors_; }
+  SourceLocation eof() const { return eof_; }
+
+ private:
+  // ANTLR's own wording, adapted to style.md 7.5: "<EOF>" -> "end of file", lowercase start,
+  // no trailing period.
+  static std::string Normalize(std::string message) {
+    const std::string eof = "<EOF>";
+    for (size_t at = message.find(eof); at != std::string::npos; at = message.find(eof, at)) {
+      message.replace(at, eof.size(), "end of file");
+    }
+    while (!message.empty() && (message.back() == '.' || message.back() == ' ')) {
+      message.pop_back();
+    }
+    if (!message.empty() && message[0] >= 'A' && message[0] <= 'Z') {
+      message[0] = static_cast<char>(message[0] - 'A' + 'a');
+    }
+    return message;
+  }
+
+  const SourceFile& source_;
+  DiagnosticEngine& diags_;
+  SourceLocation eof_;
+  int errors_ = 0;
+  std::set<size_t> reported_tokens_;
+};
+
+// ANTLR's default recovery with caps (CEL's RecoveryLimitErrorStrategy) and bgplan's wording
+// ("expected X, found Y"). Throws ParseCancellationException to stop parsing, which ParseFile
+// catches: after too many errors or recovery attempts, or when one recovery would skip more than
+// kMaxRecoverySkip tokens.
+class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
+ public:
+  explicit CappedErrorStrategy(SyntaxErrorCollector& collector) : collector_(collector) {}
+
+  void recover(antlr4::Parser* recognizer, std::exception_ptr e) override {
+    CheckLimits(recognizer);
+    DefaultErrorStrategy::recover(recognizer, e);
+  }
+
+  antlr4::Token* recoverInline(antlr4::Parser* recognizer) override {
+    CheckLimits(recognizer);
+    return DefaultErrorStrategy::recoverInline(recognizer);
+  }
+
+  void sync(antlr4::Parser* recognizer) override {
+    if (collector_.errors() >= kMaxSyntaxErrors) {
+      throw antlr4::ParseCancellationException("too many syntax errors");
+    }
+    DefaultErrorStrategy::sync(recognizer);
+  }
+
+ protected:
+  void consumeUntil(antlr4::Parser* recognizer, const antlr4::misc::IntervalSet& set) override {
+    int skipped = 0;
+    size_t type = recognizer->getInputStream()->LA(1);
+    while (type != antlr4::Token::EOF && !set.contains(type)) {
+      if (skipped++ == kMaxRecoverySkip) {
+        collector_.Report(TokenRange(*recognizer->getCurrentToken()),
+                          "giving up after skipping " + std::to_string(kMaxRecoverySkip) +
+                              " tokens to recover from a syntax error");
+        throw antlr4::ParseCancellationException("recovery skip limit");
+      }
+      recognizer->consume();
+      type = recognizer->getInputStream()->LA(1);
+    }
+  }
+
+  void reportNoViableAlternative(antlr4::Parser* recognizer,
+                                 const antlr4::NoViableAltException& e) override {
+    antlr4::Token* token = e.getOffendingToken();
+    if (token == nullptr) {
+      token = recognizer->getCurrentToken();
+    }
+    Notify(recognizer, token, recognizer->getExpectedTokens());
+  }
+
+  void reportInputMismatch(antlr4::Parser* recognizer,
+                           const antlr4::InputMismatchException& e) override {
+    antlr4::Token* token = e.getOffendingToken();
+    if (token == nullptr) {
+      token = recognizer->getCurrentToken();
+    }
+    Notify(recognizer, token, e.getExpectedTokens());
+  }
+
+  void reportUnwantedToken(antlr4::Parser* recognizer) override {
+    if (inErrorRecoveryMode(recognizer)) {
+      return;
+    }
+    beginErrorCondition(recognizer);
+    Notify(recognizer, recognizer->getCurrentToken(), getExpectedTokens(recognizer));
+  }
+
+  void reportMissingToken(antlr4::Parser* recognizer) override {
+    if (inErrorRecoveryMode(recognizer)) {
+      return;
+    }
+    beginErrorCondition(recognizer);
+    Notify(recognizer, recognizer->getCurrentToken(), getExpectedTokens(recognizer));
+  }
+
+ private:
+  void CheckLimits(antlr4::Parser* recognizer) {
+    if (collector_.errors() >= kMaxSyntaxErrors) {
+      throw antlr4::ParseCancellationException("too many syntax errors");
+    }
+    if (++recovery_attempts_ > kMaxRecoveryAttempts) {
+      collector_.Report(TokenRange(*recognizer->getCurrentToken()),
+                        "too many syntax errors, giving up here");
+      throw antlr4::ParseCancellationException("too many recovery attempts");
+    }
+  }
+
+  static void Notify(antlr4::Parser* recognizer, antlr4::Token* token,
+                     const antlr4::misc::IntervalSet& expected) {
+    std::string message = LexicalErrorMessage(*token);
+    if (message.empty()) {
+      if (token->getType() == antlr4::Token::EOF && expected.contains(static_cast<size_t>(Parser::DEPLOYMENT)) &&
+          !expected.contains(static_cast<size_t>(Parser::RBRACE)) && !expected.contains(antlr4::Token::EOF)) {
+        message = "expected at least one deployment, found end of file";
+      } else {
+        message = "expected " + DescribeExpected(expected, recognizer->getVocabulary()) +
+                  ", found " + DescribeFound(*token);
+      }
+    }
+    recognizer->notifyErrorListeners(token, message, nullptr);
+  }
+
+  SyntaxErrorCollector& collector_;
+  int recovery_attempts_ = 0;
+};
+
+// Where a premature end of file is reported: just after the last character that is not
+// whitespace (so the caret sits at the end of the last non-blank line), or 1:1 in a blank file.
+SourceLocation EndOfContent(const SourceFile& source) {
+  std::string_view text = source.text();
+  size_t begin = HasUtf8Bom(text) ? 3 : 0;
+  size_t end = text.size();
+  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r' ||
+                         text[end - 1] == '\n')) {
+    --end;
+  }
+  if (end == begin) {
+    return {1, 1};
+  }
+  size_t line_start = text.rfind('\n', end - 1);
+  line_start = line_start == std::string_view::npos ? begin : line_start + 1;
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<ssize_t>(end), '\n'));
+  int column = 1 + CodePointCount(text.substr(line_start, end - line_start));
+  return {line, column};
+}
+
+void ReportInternalError(const SourceFile& source, DiagnosticEngine& diags,
+                         const std::string& what) {
+  diags.Report(DiagKind::kSyntaxError, source.display_name(), SourceRange{},
+               "internal error in the parser: " + what);
+}
+
+std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, DiagnosticEngine& diags,
+                                        std::u32string code_points) {
+  SyntaxErrorCollector collector(source, diags, EndOfContent(source));
+  Utf32InputStream input(std::move(code_points), source.display_name());
+  gen::BgPlanLexer lexer(&input);
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&collector);
+  antlr4::CommonTokenStream tokens(&lexer);
+  Parser parser(&tokens);
+  parser.removeErrorListeners();
+
+  // Stage 1: SLL prediction that bails on the first error (fast, and exact for correct input).
+  // Stage 2, only if that failed: full LL with reporting and capped recovery.
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  Parser::FileContext* tree = nullptr;
+  try {
+    tree = parser.file();
+  } catch (const antlr4::ParseCancellationException&) {
+    tree = nullptr;
+  }
+  if (tree == nullptr || collector.errors() > 0) {
+    tokens.seek(0);
+    parser.reset();
+    parser.addErrorListener(&collector);
+    parser.setErrorHandler(std::make_shared<CappedErrorStrategy>(collector));
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    try {
+      tree = parser.file();
+    } catch (const antlr4::ParseCancellationException&) {
+      // Capped: the errors found so far are reported.
+      tree = nullptr;
+    }
+    if (tree == nullptr || collector.errors() > 0) {
+      collector.ReportUnreportedErrorTokens(tokens);
+      if (collector.errors() == 0) {
+        // Never return nullptr without saying why.
+        collector.Report(SourceRange{}, "internal error in the parser: parse failed silently");
+      }
+      return nullptr;
+    }
+    // SLL failed where full LL succeeded: the LL tree is good.
+  }
+  int build_errors = 0;
+  return BuildAst(*tree, tokens, source, diags, build_errors);
+}
+
+}  // namespace
+
+std::unique_ptr<ast::File> ParseFile(const SourceFile& source, DiagnosticEngine& diags) {
+  try {
+    std::u32string code_points;
+    if (DecodeUtf8Source(source, diags, code_points) > 0) {
+      return nullptr;
+    }
+    return ParseDecoded(source, diags, std::move(code_points));
+  } catch (const antlr4::ParseCancellationException& e) {
+    // Raised only inside ParseDecoded's own try blocks; here it would mean a missed path.
+    ReportInternalError(source, diags, e.what());
+  } catch (const antlr4::RuntimeException& e) {
+    ReportInternalError(source, diags, e.what());
+  } catch (const std::exception& e) {
+    ReportInternalError(source, diags, e.what());
+  } catch (...) {
+    // ANTLRv4 has historically thrown C string literals (CEL's note).
+    ReportInternalError(source, diags, "unknown exception");
+  }
+  return nullptr;
+}
+
+}  // namespace bgplan::frontend

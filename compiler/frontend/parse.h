@@ -1,0 +1,31 @@
+// The frontend entry point: .bgplan source text -> ast::File (architecture.md, language.md 2-3).
+// Owns the whole ANTLR boundary: UTF-8 validation, lexing and parsing with both error listeners
+// replaced, capped error recovery, every exception caught, and the typed AST builder. No ANTLR
+// type appears here; callers see bgplan types only.
+#pragma once
+
+#include <memory>
+
+#include "compiler/ast/ast.h"
+#include "compiler/support/diagnostic.h"
+#include "compiler/support/source.h"
+
+namespace bgplan::frontend {
+
+// Parses `source` into an AST, reporting every problem found to `diags` (up to the engine's cap):
+//   - invalid-utf8 for each invalid byte sequence and syntax-error for each NUL byte (then the
+//     file is not parsed at all);
+//   - syntax-error for text that does not match the grammar, at the offending token (an empty
+//     range at the end of the last non-blank line for a premature end of file); error recovery
+//     is capped, so pathological input stays cheap and yields a bounded number of diagnostics;
+//   - invalid-duration and empty-name for well-formed tokens with a bad value.
+// Returns nullptr when the file has encoding or syntax errors (no AST is built from an erroneous
+// tree). When only invalid-duration/empty-name errors were reported, the AST is still returned
+// (those values are marked: duration_ms == -1, empty name text) so tools can show it; callers
+// must check `diags.has_errors()` before compiling it. Errors reported to `diags` earlier (for
+// other files) do not affect the result.
+// The AST owns all its data and does not refer into `source`. Never throws. Thread-compatible:
+// concurrent calls on different engines are safe.
+std::unique_ptr<ast::File> ParseFile(const SourceFile& source, DiagnosticEngine& diags);
+
+}  // namespace bgplan::frontend
