@@ -1,0 +1,372 @@
+#include "compiler/emit/sql_emitter.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/unit/emit/plan_fixtures.h"
+
+namespace bgplan::emit {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::MakeDeployment;
+using testing::MakePlan;
+
+// What SQL text contains outside comments: code words, and the decoded contents of quoted
+// identifiers and string literals. `ok` is false if a quote is left open.
+struct Lexed {
+  std::vector<std::string> words;
+  std::vector<std::string> identifiers;
+  std::vector<std::string> literals;
+  bool ok = true;
+};
+
+Lexed Lex(const std::string& sql) {
+  Lexed out;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) {
+      out.words.push_back(word);
+      word.clear();
+    }
+  };
+  size_t i = 0;
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      flush();
+      while (i < sql.size() && sql[i] != '\n' && sql[i] != '\r') {
+        ++i;
+      }
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      flush();
+      std::string text;
+      ++i;
+      bool closed = false;
+      while (i < sql.size()) {
+        if (sql[i] == c) {
+          if (i + 1 < sql.size() && sql[i + 1] == c) {
+            text += c;
+            i += 2;
+            continue;
+          }
+          ++i;
+          closed = true;
+          break;
+        }
+        text += sql[i++];
+      }
+      out.ok = out.ok && closed;
+      (c == '"' ? out.identifiers : out.literals).push_back(text);
+      continue;
+    }
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      word += c;
+    } else {
+      flush();
+      if (!std::isspace(static_cast<unsigned char>(c))) {
+        out.words.push_back(std::string(1, c));
+      }
+    }
+    ++i;
+  }
+  flush();
+  return out;
+}
+
+// Every word the emitter may write outside quotes and comments.
+const std::set<std::string>& AllowedWords() {
+  static const std::set<std::string> words = {
+      "BEGIN", "COMMIT", "CREATE", "SCHEMA", "CLUSTER", "ALTER", "SWAP", "WITH", "RENAME",
+      "TO",    "DROP",   "IF",     "EXISTS", "CASCADE", "SIZE", "REPLICATION", "FACTOR",
+      "SET",   "LOCAL",  "lock_timeout", "=", "(", ")", ",", ";", ".", "2", "1", "0"};
+  return words;
+}
+
+void ExpectOnlyQuotedNames(const std::string& sql, const std::set<std::string>& names) {
+  const Lexed lexed = Lex(sql);
+  EXPECT_TRUE(lexed.ok) << sql;
+  for (const std::string& w : lexed.words) {
+    EXPECT_TRUE(AllowedWords().count(w) > 0) << "unexpected code word '" << w << "' in\n" << sql;
+  }
+  for (const std::string& id : lexed.identifiers) {
+    EXPECT_TRUE(names.count(id) > 0) << "unexpected identifier '" << id << "'";
+  }
+}
+
+std::string Emit(const plans::Plan& plan, std::optional<plans::PhaseKind> phase = std::nullopt) {
+  return EmitSql(plan, EmitOptions{phase});
+}
+
+plans::Plan AnalyticsPlan() {
+  plans::Deployment d = MakeDeployment("analytics", {"marts", "staging"}, {"compute", "serving"});
+  d.clusters[0].size = "200cc";
+  d.clusters[0].replication_factor = 2;
+  d.sink_schemas.push_back({"", "sink_schema", {}});
+  d.sink_clusters.push_back({"sink_cluster", {}});
+  d.await.timeout_ms = 2 * 3'600'000;
+  return MakePlan(plans::Target::kMaterialize, {d});
+}
+
+TEST(EmitSqlTest, MaterializePromoteSwapIsOneTransaction) {
+  const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kPromote);
+  EXPECT_THAT(sql, HasSubstr("\nBEGIN;\n"
+                             "ALTER SCHEMA \"marts\" SWAP WITH \"marts_dbt_deploy\";\n"
+                             "ALTER SCHEMA \"staging\" SWAP WITH \"staging_dbt_deploy\";\n"
+                             "ALTER CLUSTER \"compute\" SWAP WITH \"compute_dbt_deploy\";\n"
+                             "ALTER CLUSTER \"serving\" SWAP WITH \"serving_dbt_deploy\";\n"
+                             "COMMIT;\n"));
+  EXPECT_THAT(sql, HasSubstr("-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, "
+                             "at most max_retries 3 retries"));
+  EXPECT_THAT(sql, HasSubstr("--   COMMENT ON SCHEMA \"marts\" IS 'Deployment by <user> on <time> "
+                             "| Commit SHA: <sha> | bgplan <run-id>';\n"));
+  EXPECT_THAT(sql, HasSubstr("mz_internal.mz_object_dependencies joined to mz_sinks"));
+  EXPECT_THAT(sql, HasSubstr("--   ALTER SINK \"<db>\".\"<sink schema>\".\"<sink>\" SET FROM "
+                             "\"<db>\".\"marts\".\"<upstream>\";\n"));
+  EXPECT_THAT(sql, HasSubstr("-- phase promote: deployment \"analytics\": "));
+  EXPECT_THAT(sql, Not(HasSubstr("phase init")));
+  EXPECT_EQ(1u, sql.find("bgplan compile") == std::string::npos ? 0u : 1u);
+}
+
+TEST(EmitSqlTest, MaterializeInit) {
+  const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kInit);
+  EXPECT_THAT(sql, HasSubstr("\nCREATE SCHEMA \"marts_dbt_deploy\";\n"));
+  EXPECT_THAT(sql, HasSubstr("\nCREATE CLUSTER \"compute_dbt_deploy\" (SIZE = '200cc', "
+                             "REPLICATION FACTOR = 2);\n"));
+  // serving has no override: read from blue at apply time.
+  EXPECT_THAT(sql, HasSubstr("-- resolved at apply time: create green cluster "
+                             "\"serving_dbt_deploy\" as a copy of blue \"serving\":"));
+  EXPECT_THAT(sql, HasSubstr("mz_internal.mz_cluster_schedules"));
+  EXPECT_THAT(sql, HasSubstr("REPLICAS (\"<replica>\""));
+  EXPECT_THAT(sql, HasSubstr("mz_internal.mz_show_default_privileges"));
+  EXPECT_THAT(sql, HasSubstr("mz_internal.mz_aclexplode(mz_schemas.privileges)"));
+  EXPECT_THAT(sql, HasSubstr("grantees none, mz_system, mz_support and the current role"));
+  EXPECT_THAT(sql, HasSubstr("-- check (read-only): blue-missing: the blue schemas \"marts\", "
+                             "\"staging\" and clusters \"compute\", \"serving\" exist\n"));
+  EXPECT_THAT(sql, HasSubstr("--   COMMENT ON SCHEMA \"marts_dbt_deploy\" IS 'bgplan deployment "
+                             "analytics run <run-id>';\n"));
+  EXPECT_THAT(sql, Not(HasSubstr("BEGIN;")));
+}
+
+TEST(EmitSqlTest, PartialClusterOverrideNamesWhatIsFixed) {
+  plans::Plan plan = AnalyticsPlan();
+  plan.deployments[0].clusters[1].size = "50cc";
+  std::string sql = Emit(plan, plans::PhaseKind::kInit);
+  EXPECT_THAT(sql, HasSubstr("fixed by the plan: SIZE = '50cc' (REPLICATION FACTOR read from "
+                             "blue);"));
+  EXPECT_THAT(sql, HasSubstr("CREATE CLUSTER \"serving_dbt_deploy\" (SIZE = '50cc', REPLICATION "
+                             "FACTOR = <replication_factor>"));
+  plan.deployments[0].clusters[1].size.reset();
+  plan.deployments[0].clusters[1].replication_factor = 0;
+  sql = Emit(plan, plans::PhaseKind::kInit);
+  EXPECT_THAT(sql, HasSubstr("fixed by the plan: REPLICATION FACTOR = 0 (SIZE read from blue);"));
+}
+
+TEST(EmitSqlTest, MaterializeAwaitNamesSettings) {
+  const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kAwait);
+  EXPECT_THAT(sql, HasSubstr("one query per poll over all green clusters"));
+  EXPECT_THAT(sql, HasSubstr("--   deployment \"analytics\": clusters \"compute_dbt_deploy\", "
+                             "\"serving_dbt_deploy\"; poll_interval 15s, lag_threshold 1s, "
+                             "timeout 2h, stable_for 0s\n"));
+}
+
+TEST(EmitSqlTest, MaterializeRollbackAndCleanup) {
+  const std::string rollback = Emit(AnalyticsPlan(), plans::PhaseKind::kRollback);
+  EXPECT_THAT(rollback, HasSubstr("-- swap back in one atomic round trip"));
+  EXPECT_THAT(rollback, HasSubstr("BEGIN;\nALTER SCHEMA \"marts\" SWAP WITH "
+                                  "\"marts_dbt_deploy\";\n"));
+  EXPECT_THAT(rollback, HasSubstr("point sinks back"));
+  const std::string cleanup = Emit(AnalyticsPlan(), plans::PhaseKind::kCleanup);
+  EXPECT_THAT(cleanup, HasSubstr("\nDROP SCHEMA IF EXISTS \"marts_dbt_deploy\" CASCADE;\n"
+                                 "DROP SCHEMA IF EXISTS \"staging_dbt_deploy\" CASCADE;\n"
+                                 "DROP CLUSTER IF EXISTS \"compute_dbt_deploy\" CASCADE;\n"
+                                 "DROP CLUSTER IF EXISTS \"serving_dbt_deploy\" CASCADE;\n"));
+}
+
+TEST(EmitSqlTest, DatabaseQualifiedSchemas) {
+  const plans::Plan plan =
+      MakePlan(plans::Target::kMaterialize, {MakeDeployment("d", {"marts"}, {}, "analytics")});
+  const std::string sql = Emit(plan);
+  EXPECT_THAT(sql, HasSubstr("\nCREATE SCHEMA \"analytics\".\"marts_dbt_deploy\";\n"));
+  EXPECT_THAT(sql, HasSubstr("\nALTER SCHEMA \"analytics\".\"marts\" SWAP WITH "
+                             "\"marts_dbt_deploy\";\n"));
+  EXPECT_THAT(sql, HasSubstr("\nDROP SCHEMA IF EXISTS \"analytics\".\"marts_dbt_deploy\" "
+                             "CASCADE;\n"));
+  EXPECT_THAT(sql, HasSubstr("database = 'analytics' and schema = 'marts'"));
+  EXPECT_THAT(sql, HasSubstr("SET FROM \"analytics\".\"marts\".\"<upstream>\";"));
+}
+
+TEST(EmitSqlTest, MultipleDeploymentsShareOneSwapTransaction) {
+  plans::Deployment a = MakeDeployment("a", {"a1"}, {"ca"});
+  plans::Deployment b = MakeDeployment("b", {"b1"}, {"cb"});
+  a.promote.max_retries = 1;
+  b.promote.max_retries = 7;
+  b.promote.retry_backoff_ms = 2500;
+  const plans::Plan plan = MakePlan(plans::Target::kMaterialize, {a, b});
+  const std::string sql = Emit(plan, plans::PhaseKind::kPromote);
+  EXPECT_THAT(sql, HasSubstr("BEGIN;\n"
+                             "ALTER SCHEMA \"a1\" SWAP WITH \"a1_dbt_deploy\";\n"
+                             "ALTER SCHEMA \"b1\" SWAP WITH \"b1_dbt_deploy\";\n"
+                             "ALTER CLUSTER \"ca\" SWAP WITH \"ca_dbt_deploy\";\n"
+                             "ALTER CLUSTER \"cb\" SWAP WITH \"cb_dbt_deploy\";\n"
+                             "COMMIT;\n"));
+  EXPECT_EQ(sql.find("BEGIN;"), sql.rfind("BEGIN;"));
+  EXPECT_THAT(sql, HasSubstr("-- phase promote: deployments \"a\", \"b\":"));
+  EXPECT_THAT(sql, HasSubstr("sleep retry_backoff 2s500ms, retry, at most max_retries 7"));
+}
+
+TEST(EmitSqlTest, CombinedPromoteSettingsTakesTheLargest) {
+  plans::Deployment a = MakeDeployment("a", {"a1"}, {});
+  plans::Deployment b = MakeDeployment("b", {"b1"}, {});
+  a.promote.lock_timeout_ms = 9000;
+  b.promote.wait = true;
+  const plans::Plan plan = MakePlan(plans::Target::kPostgres, {a, b});
+  const plans::Step& swap = plan.FindPhase(plans::PhaseKind::kPromote)->batches[1].steps[0];
+  ASSERT_EQ(plans::StepKind::kSwap, swap.kind);
+  const plans::PromoteSettings s = CombinedPromoteSettings(plan, swap);
+  EXPECT_EQ(9000, s.lock_timeout_ms);
+  EXPECT_TRUE(s.wait);
+  EXPECT_EQ(3, s.max_retries);
+  EXPECT_THAT(Emit(plan, plans::PhaseKind::kPromote),
+              HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '9s';\n"));
+}
+
+TEST(EmitSqlTest, PostgresPhases) {
+  plans::Deployment d = MakeDeployment("app", {"marts"}, {});
+  d.sink_schemas.push_back({"", "sinks", {}});
+  d.promote.lock_timeout_ms = 1500;
+  const plans::Plan plan = MakePlan(plans::Target::kPostgres, {d});
+  const std::string init = Emit(plan, plans::PhaseKind::kInit);
+  EXPECT_THAT(init, HasSubstr("\nBEGIN;\nCREATE SCHEMA \"marts_dbt_deploy\";\n"));
+  EXPECT_THAT(init, HasSubstr("aclexplode(pg_namespace.nspacl)"));
+  EXPECT_THAT(init, HasSubstr("pg_default_acl"));
+  EXPECT_THAT(init, HasSubstr("\nCOMMIT;\n"));
+  const std::string promote = Emit(plan, plans::PhaseKind::kPromote);
+  EXPECT_THAT(promote,
+              HasSubstr("BEGIN;\n"
+                        "SET LOCAL lock_timeout = '1500ms';\n"
+                        "-- resolved at apply time: before renaming, capture the views in sinks "
+                        "schema \"sinks\" that depend on the blue schema \"marts\" (pg_depend, "
+                        "pg_rewrite) with pg_get_viewdef(oid)\n"
+                        "-- exchange \"marts\" and \"marts_dbt_deploy\" through "
+                        "\"marts_bgplan_swap\"\n"
+                        "ALTER SCHEMA \"marts\" RENAME TO \"marts_bgplan_swap\";\n"
+                        "ALTER SCHEMA \"marts_dbt_deploy\" RENAME TO \"marts\";\n"
+                        "ALTER SCHEMA \"marts_bgplan_swap\" RENAME TO \"marts_dbt_deploy\";\n"
+                        "-- resolved at apply time: re-create each captured view"));
+  EXPECT_THAT(promote, HasSubstr("CREATE OR REPLACE VIEW \"<sinks schema>\".\"<view>\" AS "
+                                 "<definition>;"));
+  EXPECT_THAT(promote, HasSubstr("On SQLSTATE 40001, 40P01 or 55P03 only"));
+  const std::string await = Emit(plan, plans::PhaseKind::kAwait);
+  EXPECT_THAT(await, HasSubstr("pg_matviews.ispopulated"));
+  const std::string cleanup = Emit(plan, plans::PhaseKind::kCleanup);
+  EXPECT_THAT(cleanup, HasSubstr("BEGIN;\nDROP SCHEMA IF EXISTS \"marts_dbt_deploy\" CASCADE;\n"));
+  EXPECT_THAT(Emit(plan), Not(HasSubstr("CLUSTER")));
+}
+
+TEST(EmitSqlTest, PostgresNamesTheDatabaseInsteadOfQualifying) {
+  const plans::Plan plan =
+      MakePlan(plans::Target::kPostgres, {MakeDeployment("app", {"marts"}, {}, "shop")});
+  const std::string sql = Emit(plan, plans::PhaseKind::kInit);
+  EXPECT_THAT(sql, HasSubstr("-- deployment \"app\" works in database \"shop\": the connection "
+                             "must be to that database\n"));
+  EXPECT_THAT(sql, HasSubstr("\nCREATE SCHEMA \"marts_dbt_deploy\";\n"));
+}
+
+TEST(EmitSqlTest, OddNamesAreAlwaysQuotedAndNeverEndAComment) {
+  const std::vector<std::string> odd = {
+      "we\"ird; DROP TABLE x", "it's", "a b", "Märts_ü", "select", "x\nDROP SCHEMA y;--", "semi;"};
+  for (plans::Target target : {plans::Target::kMaterialize, plans::Target::kPostgres}) {
+    const bool mz = target == plans::Target::kMaterialize;
+    plans::Deployment d = MakeDeployment("dep\nDROP TABLE z; '\"", odd,
+                                         mz ? odd : std::vector<std::string>{},
+                                         mz ? "d\"b'; x" : "", "_g\"';\n");
+    d.sink_schemas.push_back({"", "sink\n\"';", {}});
+    if (mz) {
+      d.clusters[0].size = "x'); DROP CLUSTER y; --";
+      d.clusters[0].replication_factor = 1;
+    }
+    const plans::Plan plan = MakePlan(target, {d});
+    const std::string sql = Emit(plan);
+    std::set<std::string> names = {d.database};
+    auto dialect = MakeDialect(target);
+    for (const std::string& n : odd) {
+      names.insert(n);
+      names.insert(n + d.suffix);
+      names.insert(SwapTempName(n, *dialect));
+    }
+    ExpectOnlyQuotedNames(sql, names);
+    // A newline in a name inside a comment would turn the rest of the name into code, which the
+    // lexer above would report as unexpected words: comments always escape it.
+    EXPECT_THAT(sql, HasSubstr("\"x\\nDROP SCHEMA y;--\""));
+    EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA " +
+                               std::string(mz ? "\"d\"\"b'; x\"." : "") +
+                               "\"we\"\"ird; DROP TABLE x_g\"\"';\n\";\n"));
+  }
+}
+
+TEST(EmitSqlTest, DeterministicWithOneTrailingNewline) {
+  const plans::Plan plan = AnalyticsPlan();
+  const std::string a = Emit(plan);
+  const std::string b = Emit(plan);
+  EXPECT_EQ(a, b);
+  ASSERT_GE(a.size(), 2u);
+  EXPECT_EQ('\n', a.back());
+  EXPECT_NE('\n', a[a.size() - 2]);
+  EXPECT_EQ(std::string::npos, a.find('\r'));
+  EXPECT_EQ(std::string::npos, a.find("test.bgplan"));
+  for (plans::PhaseKind k : {plans::PhaseKind::kInit, plans::PhaseKind::kAwait,
+                             plans::PhaseKind::kPromote, plans::PhaseKind::kRollback,
+                             plans::PhaseKind::kCleanup}) {
+    const std::string one = Emit(plan, k);
+    EXPECT_EQ('\n', one.back());
+    EXPECT_NE('\n', one[one.size() - 2]);
+    EXPECT_THAT(a, HasSubstr(one.substr(one.find("\n-- phase "))));
+  }
+}
+
+TEST(EmitSqlTest, EveryStatementEndsWithSemicolon) {
+  for (const std::string& sql :
+       {Emit(AnalyticsPlan()),
+        Emit(MakePlan(plans::Target::kPostgres, {MakeDeployment("a", {"m"}, {})}))}) {
+    size_t start = 0;
+    while (start < sql.size()) {
+      const size_t end = sql.find('\n', start);
+      const std::string line = sql.substr(start, end - start);
+      if (!line.empty() && line.rfind("--", 0) != 0) {
+        EXPECT_EQ(';', line.back()) << line;
+      }
+      start = end + 1;
+    }
+  }
+}
+
+TEST(EmitSqlTest, MissingPhase) {
+  plans::Plan plan = AnalyticsPlan();
+  plan.phases.clear();
+  const std::string sql = Emit(plan, plans::PhaseKind::kPromote);
+  EXPECT_THAT(sql, HasSubstr("\n-- phase promote: not in this plan\n"));
+}
+
+TEST(EmitSqlTest, EmptyPhaseSaysSo) {
+  plans::Plan plan = AnalyticsPlan();
+  plan.phases[1].batches.clear();
+  EXPECT_THAT(Emit(plan, plans::PhaseKind::kAwait), HasSubstr("-- nothing to do in this phase\n"));
+}
+
+TEST(EmitSqlDeathTest, MaterializeRejectsNonSwapStepsInATransaction) {
+  plans::Plan plan = AnalyticsPlan();
+  plan.phases[0].batches[1].mode = plans::Batch::Mode::kTransaction;
+  EXPECT_DEATH(Emit(plan), "internal error");
+}
+
+}  // namespace
+}  // namespace bgplan::emit
