@@ -1,0 +1,215 @@
+#include "compiler/lower/lower.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "plans/plan_dump.h"
+#include "tests/unit/lower/lower_test_util.h"
+
+namespace bgplan::lower {
+namespace {
+
+using testing_util::LowerText;
+
+std::vector<std::string> Kinds(const DiagnosticEngine& diags) {
+  std::vector<std::string> kinds;
+  for (const auto& d : diags.Sorted()) {
+    kinds.emplace_back(DiagKindName(d.kind));
+  }
+  return kinds;
+}
+
+TEST(LowerTest, FoldsUnquotedNamesAndKeepsQuotedOnes) {
+  auto out = LowerText(
+      "deployment Analytics {\n"
+      "    schemas Marts, \"Marts\", DB.Staging;\n"
+      "    clusters Compute, \"Serving\";\n"
+      "}\n");
+  ASSERT_EQ(out->Rendered(), "");
+  EXPECT_EQ(plans::DumpPlan(out->plan),
+            "plan target=materialize\n"
+            "deployment analytics @1:12\n"
+            "  database (connection)\n"
+            "  suffix '_dbt_deploy'\n"
+            "  schema marts -> marts_dbt_deploy @2:13\n"
+            "  schema \"Marts\" -> \"Marts_dbt_deploy\" @2:20\n"
+            "  schema db.staging -> staging_dbt_deploy @2:29\n"
+            "  cluster compute -> compute_dbt_deploy @3:14\n"
+            "  cluster \"Serving\" -> \"Serving_dbt_deploy\" @3:23\n"
+            "  await poll_interval=15000ms lag_threshold=1000ms timeout=86400000ms "
+            "stable_for=0ms\n"
+            "  promote wait=false max_retries=3 retry_backoff=1000ms lock_timeout=5000ms\n"
+            "  cleanup keep_blue=0ms\n");
+}
+
+TEST(LowerTest, FoldNameIsAsciiOnly) {
+  ast::Name name{"MÄRTS_Ö", false, {}};
+  EXPECT_EQ(FoldName(name), "mÄrts_Ö");
+  ast::Name quoted{"MARTS", true, {}};
+  EXPECT_EQ(FoldName(quoted), "MARTS");
+}
+
+TEST(LowerTest, CustomSuffixAndDatabase) {
+  auto out = LowerText(
+      "target postgres;\n"
+      "deployment d {\n"
+      "    schemas marts, other.staging;\n"
+      "    suffix '_Green';\n"
+      "    database Analytics;\n"
+      "    sinks { schemas sinks_here; }\n"
+      "}\n");
+  ASSERT_EQ(out->Rendered(), "");
+  EXPECT_EQ(plans::DumpPlan(out->plan),
+            "plan target=postgres @1:8\n"
+            "deployment d @2:12\n"
+            "  database analytics\n"
+            "  suffix '_Green'\n"
+            "  schema analytics.marts -> \"marts_Green\" @3:13\n"
+            "  schema other.staging -> \"staging_Green\" @3:20\n"
+            "  sink-schema analytics.sinks_here @6:21\n"
+            "  await poll_interval=15000ms lag_threshold=1000ms timeout=86400000ms "
+            "stable_for=0ms\n"
+            "  promote wait=false max_retries=3 retry_backoff=1000ms lock_timeout=5000ms\n"
+            "  cleanup keep_blue=0ms\n");
+}
+
+TEST(LowerTest, EverySetting) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    clusters compute, serving;\n"
+      "    cluster Compute { size '200cc'; replication_factor 2; }\n"
+      "    cluster serving { replication_factor 0; }\n"
+      "    sinks { schemas s; clusters sink_cluster; }\n"
+      "    await { poll_interval 500ms; lag_threshold 2s; timeout 1h30m; stable_for 1m; }\n"
+      "    promote { wait true; max_retries 0; retry_backoff 250ms; lock_timeout 10s; }\n"
+      "    cleanup { keep_blue 7d; }\n"
+      "}\n");
+  ASSERT_EQ(out->Rendered(), "");
+  EXPECT_EQ(plans::DumpPlan(out->plan),
+            "plan target=materialize\n"
+            "deployment d @1:12\n"
+            "  database (connection)\n"
+            "  suffix '_dbt_deploy'\n"
+            "  cluster compute -> compute_dbt_deploy size='200cc' replication_factor=2 @2:14\n"
+            "  cluster serving -> serving_dbt_deploy replication_factor=0 @2:23\n"
+            "  cluster-settings compute size='200cc' replication_factor=2 @3:13\n"
+            "  cluster-settings serving replication_factor=0 @4:13\n"
+            "  sink-schema s @5:21\n"
+            "  sink-cluster sink_cluster @5:33\n"
+            "  await poll_interval=500ms lag_threshold=2000ms timeout=5400000ms "
+            "stable_for=60000ms\n"
+            "  promote wait=true max_retries=0 retry_backoff=250ms lock_timeout=10000ms\n"
+            "  cleanup keep_blue=604800000ms\n");
+}
+
+TEST(LowerTest, TargetOverrideWins) {
+  LowerOptions options;
+  options.target_override = plans::Target::kPostgres;
+  auto out = LowerText("target materialize;\ndeployment d { schemas a; }\n", options);
+  EXPECT_EQ(out->plan.target, plans::Target::kPostgres);
+  EXPECT_FALSE(out->plan.target_origin.valid());
+}
+
+TEST(LowerTest, UnknownAndDuplicateTarget) {
+  auto out = LowerText("target mysql;\ntarget postgres;\ndeployment d { schemas a; }\n");
+  EXPECT_EQ(out->Rendered(),
+            "input.bgplan:1:8: error: unknown target 'mysql'; expected 'materialize' or "
+            "'postgres' [unknown-target]\n"
+            "target mysql;\n"
+            "       ^~~~~\n"
+            "input.bgplan:2:1: error: duplicate 'target' declaration [duplicate-target]\n"
+            "target postgres;\n"
+            "^~~~~~~~~~~~~~~~\n"
+            "input.bgplan:1:1: note: first 'target' declaration is here\n"
+            "target mysql;\n"
+            "^~~~~~~~~~~~~\n");
+  // The unknown target falls back to the default.
+  EXPECT_EQ(out->plan.target, plans::Target::kMaterialize);
+}
+
+TEST(LowerTest, UnknownSettingSuggestsClosestKey) {
+  auto out = LowerText("deployment d {\n    schemas a;\n    await { poll_intervall 1s; }\n}\n");
+  EXPECT_EQ(out->Rendered(),
+            "input.bgplan:3:13: error: unknown setting 'poll_intervall' in 'await' block; did "
+            "you mean 'poll_interval'? [unknown-setting]\n"
+            "    await { poll_intervall 1s; }\n"
+            "            ^~~~~~~~~~~~~~\n");
+}
+
+TEST(LowerTest, InvalidSettingValues) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    schemas a;\n"
+      "    await { poll_interval 50ms; timeout 0s; }\n"
+      "    promote { max_retries 'x'; wait 1; retry_backoff 2h; }\n"
+      "    cluster c { size ''; replication_factor 17; }\n"
+      "    cleanup { keep_blue 400d; }\n"
+      "}\n");
+  std::vector<std::string> expected(8, "invalid-setting-value");
+  EXPECT_EQ(Kinds(out->diags), expected) << out->Rendered();
+  std::string rendered = out->Rendered();
+  EXPECT_NE(rendered.find("invalid value '50ms' for 'poll_interval': must be between 100ms and "
+                          "365d (bgplan's upper bound for durations)"),
+            std::string::npos)
+      << rendered;
+  EXPECT_NE(rendered.find("invalid value 'x' for 'max_retries': expected an integer, found "
+                          "string"),
+            std::string::npos)
+      << rendered;
+  EXPECT_NE(rendered.find("invalid value '17' for 'replication_factor': must be between 0 and "
+                          "16 [invalid-setting-value]"),
+            std::string::npos)
+      << rendered;
+  // Rejected values keep their defaults.
+  ASSERT_EQ(out->plan.deployments.size(), 1u);
+  EXPECT_EQ(out->plan.deployments[0].await.poll_interval_ms, 15'000);
+  EXPECT_EQ(out->plan.deployments[0].promote.max_retries, 3);
+}
+
+TEST(LowerTest, DuplicateSettingAndItems) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    schemas a;\n"
+      "    suffix '_x';\n"
+      "    suffix '_y';\n"
+      "    await { timeout 1h; timeout 2h; }\n"
+      "    await { }\n"
+      "    cluster c { }\n"
+      "    cluster C { }\n"
+      "}\n");
+  EXPECT_EQ(Kinds(out->diags),
+            (std::vector<std::string>{"duplicate-item", "duplicate-setting", "duplicate-item",
+                                      "duplicate-item"}))
+      << out->Rendered();
+  EXPECT_EQ(out->plan.deployments[0].suffix, "_x");
+  EXPECT_EQ(out->plan.deployments[0].await.timeout_ms, 3'600'000);
+}
+
+TEST(LowerTest, EmptySuffixKeepsDefault) {
+  auto out = LowerText("deployment d {\n    schemas a;\n    suffix '';\n}\n");
+  EXPECT_EQ(out->Rendered(),
+            "input.bgplan:3:12: error: empty suffix: green names would equal blue names "
+            "[empty-suffix]\n"
+            "    suffix '';\n"
+            "           ^~\n");
+  EXPECT_EQ(out->plan.deployments[0].schemas[0].green, "a_dbt_deploy");
+}
+
+TEST(LowerTest, FormatDuration) {
+  EXPECT_EQ(FormatDuration(0), "0s");
+  EXPECT_EQ(FormatDuration(100), "100ms");
+  EXPECT_EQ(FormatDuration(5'400'000), "1h30m");
+  EXPECT_EQ(FormatDuration(365LL * 24 * 3600 * 1000), "365d");
+  EXPECT_EQ(FormatDuration(1'500), "1s500ms");
+}
+
+TEST(LowerTest, EditDistance) {
+  EXPECT_EQ(EditDistance("poll_intervall", "poll_interval"), 1);
+  EXPECT_EQ(EditDistance("", "abc"), 3);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3);
+}
+
+}  // namespace
+}  // namespace bgplan::lower

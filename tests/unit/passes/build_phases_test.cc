@@ -1,0 +1,311 @@
+// Unit tests of build-phases and select-deployments: lower a snippet, run only those passes,
+// compare the phases' dump.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/unit/passes/pass_test_util.h"
+
+namespace bgplan::passes {
+namespace {
+
+using testing_util::LowerText;
+using testing_util::PhasesOnly;
+using testing_util::RunPasses;
+
+std::string Build(const std::string& text, bool origins = false,
+                  std::vector<std::string> deployments = {}) {
+  auto lowered = LowerText(text);
+  EXPECT_FALSE(lowered->diags.has_errors()) << lowered->Rendered();
+  std::vector<std::unique_ptr<Pass>> passes;
+  passes.push_back(MakeSelectDeploymentsPass());
+  passes.push_back(MakeBuildPhasesPass());
+  RunPasses(*lowered, std::move(passes), std::move(deployments));
+  return PhasesOnly(lowered->plan, origins);
+}
+
+TEST(BuildPhasesTest, MaterializeOneDeployment) {
+  EXPECT_EQ(Build("deployment a {\n"
+                  "    schemas s;\n"
+                  "    clusters c;\n"
+                  "}\n",
+                  /*origins=*/true),
+            R"(phase init
+  batch each
+    check blue-missing @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check blue-contains-sinks @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check not-owner @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check missing-privilege @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check unsized-replicas @1:12
+      cluster c -> c_dbt_deploy (a)
+    check green-not-empty @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    create-green-schema @2:13
+      schema s -> s_dbt_deploy (a)
+    copy-schema-privileges @2:13
+      schema s -> s_dbt_deploy (a)
+    mark-green @2:13
+      schema s -> s_dbt_deploy (a)
+    create-green-cluster @3:14
+      cluster c -> c_dbt_deploy (a)
+    copy-cluster-privileges @3:14
+      cluster c -> c_dbt_deploy (a)
+    mark-green @3:14
+      cluster c -> c_dbt_deploy (a)
+    journal phase-done @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+phase await
+  batch each
+    await-ready @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+phase promote
+  batch each
+    check blue-missing @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check green-missing @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check not-owner @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check green-not-ours @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check sink-upstream-missing @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check orphaned-dependents @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    journal intent @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    swap @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    journal swapped @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    tag-schemas @1:12
+      schema s -> s_dbt_deploy (a)
+    repoint-sinks @1:12
+      schema s -> s_dbt_deploy (a)
+phase rollback
+  batch each
+    check nothing-to-roll-back @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    swap reverse @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    repoint-sinks reverse @1:12
+      schema s -> s_dbt_deploy (a)
+    journal phase-done @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+phase cleanup
+  batch each
+    check cleanup-drops-dependents @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check keep-blue-not-elapsed @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    drop-green @2:13
+      schema s -> s_dbt_deploy (a)
+    drop-green @3:14
+      cluster c -> c_dbt_deploy (a)
+    journal phase-done @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+)");
+}
+
+TEST(BuildPhasesTest, PostgresTwoDeploymentsWithWait) {
+  EXPECT_EQ(Build("target postgres;\n"
+                  "deployment a { schemas s1, s2; }\n"
+                  "deployment b { schemas t; promote { wait true; } }\n"),
+            R"(phase init
+  batch each
+    check blue-missing
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check missing-privilege
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check green-not-empty
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    create-green-schema
+      schema s1 -> s1_dbt_deploy (a)
+    copy-schema-privileges
+      schema s1 -> s1_dbt_deploy (a)
+    mark-green
+      schema s1 -> s1_dbt_deploy (a)
+    create-green-schema
+      schema s2 -> s2_dbt_deploy (a)
+    copy-schema-privileges
+      schema s2 -> s2_dbt_deploy (a)
+    mark-green
+      schema s2 -> s2_dbt_deploy (a)
+    journal phase-done
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check blue-missing
+      schema t -> t_dbt_deploy (b)
+    check not-owner
+      schema t -> t_dbt_deploy (b)
+    check missing-privilege
+      schema t -> t_dbt_deploy (b)
+    check green-not-empty
+      schema t -> t_dbt_deploy (b)
+    create-green-schema
+      schema t -> t_dbt_deploy (b)
+    copy-schema-privileges
+      schema t -> t_dbt_deploy (b)
+    mark-green
+      schema t -> t_dbt_deploy (b)
+    journal phase-done
+      schema t -> t_dbt_deploy (b)
+phase await
+  batch each
+    await-ready
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    await-ready
+      schema t -> t_dbt_deploy (b)
+phase promote
+  batch each
+    check blue-missing
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check green-missing
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check green-not-ours
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check sink-upstream-missing
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check orphaned-dependents
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    journal intent
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check blue-missing
+      schema t -> t_dbt_deploy (b)
+    check green-missing
+      schema t -> t_dbt_deploy (b)
+    check not-owner
+      schema t -> t_dbt_deploy (b)
+    check green-not-ours
+      schema t -> t_dbt_deploy (b)
+    check sink-upstream-missing
+      schema t -> t_dbt_deploy (b)
+    check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    await-ready
+      schema t -> t_dbt_deploy (b)
+    journal intent
+      schema t -> t_dbt_deploy (b)
+    swap
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    swap
+      schema t -> t_dbt_deploy (b)
+    journal swapped
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    tag-schemas
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    repoint-sinks
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    journal swapped
+      schema t -> t_dbt_deploy (b)
+    tag-schemas
+      schema t -> t_dbt_deploy (b)
+    repoint-sinks
+      schema t -> t_dbt_deploy (b)
+phase rollback
+  batch each
+    check nothing-to-roll-back
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check nothing-to-roll-back
+      schema t -> t_dbt_deploy (b)
+    swap reverse
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    swap reverse
+      schema t -> t_dbt_deploy (b)
+    repoint-sinks reverse
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    journal phase-done
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    repoint-sinks reverse
+      schema t -> t_dbt_deploy (b)
+    journal phase-done
+      schema t -> t_dbt_deploy (b)
+phase cleanup
+  batch each
+    check cleanup-drops-dependents
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check keep-blue-not-elapsed
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    drop-green
+      schema s1 -> s1_dbt_deploy (a)
+    drop-green
+      schema s2 -> s2_dbt_deploy (a)
+    journal phase-done
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check cleanup-drops-dependents
+      schema t -> t_dbt_deploy (b)
+    check keep-blue-not-elapsed
+      schema t -> t_dbt_deploy (b)
+    drop-green
+      schema t -> t_dbt_deploy (b)
+    journal phase-done
+      schema t -> t_dbt_deploy (b)
+)");
+}
+
+TEST(BuildPhasesTest, SelectionKeepsFileOrder) {
+  auto lowered = LowerText("deployment a { schemas x; }\ndeployment b { schemas y; }\n"
+                           "deployment c { schemas z; }\n");
+  std::vector<std::unique_ptr<Pass>> passes;
+  passes.push_back(MakeSelectDeploymentsPass());
+  RunPasses(*lowered, std::move(passes), {"c", "a", "nope"});
+  ASSERT_EQ(lowered->plan.deployments.size(), 2u);
+  EXPECT_EQ(lowered->plan.deployments[0].name, "a");
+  EXPECT_EQ(lowered->plan.deployments[1].name, "c");
+}
+
+}  // namespace
+}  // namespace bgplan::passes
