@@ -163,9 +163,19 @@ class Emitter {
 
   std::string_view PhasePurpose(PhaseKind kind) const {
     switch (kind) {
-      case PhaseKind::kInit:
-        return IsMaterialize() ? "create the green schemas and clusters next to blue"
-                               : "create the green schemas next to blue";
+      case PhaseKind::kInit: {
+        bool schemas = false;
+        bool clusters = false;
+        for (const Deployment& d : plan_.deployments) {
+          schemas = schemas || !d.schemas.empty();
+          clusters = clusters || !d.clusters.empty();
+        }
+        if (schemas && clusters) {
+          return "create the green schemas and clusters next to blue";
+        }
+        return clusters ? "create the green clusters next to blue"
+                        : "create the green schemas next to blue";
+      }
       case PhaseKind::kAwait:
         return "wait until the green side is ready";
       case PhaseKind::kPromote:
@@ -235,7 +245,30 @@ class Emitter {
         Line(SetLockTimeoutSql(CombinedPromoteSettings(plan_, *swap).lock_timeout_ms));
       }
     }
-    for (const Step& step : batch.steps) {
+    const Step* previous = nullptr;
+    for (size_t i = 0; i < batch.steps.size(); ++i) {
+      const Step& step = batch.steps[i];
+      // A blank line after the checks and before each object's create, so that each green
+      // object's statements read as one block.
+      if (previous != nullptr &&
+          ((previous->kind == StepKind::kCheck && step.kind != StepKind::kCheck) ||
+           step.kind == StepKind::kCreateGreenSchema ||
+           step.kind == StepKind::kCreateGreenCluster)) {
+        Line("");
+      }
+      previous = &step;
+      if (step.kind == StepKind::kAwaitReady) {
+        // Consecutive await steps (one per deployment) are one readiness poll over all their
+        // green objects (semantics.md, await), so they render as one description.
+        Step merged = step;
+        while (i + 1 < batch.steps.size() && batch.steps[i + 1].kind == StepKind::kAwaitReady) {
+          ++i;
+          merged.objects.insert(merged.objects.end(), batch.steps[i].objects.begin(),
+                                batch.steps[i].objects.end());
+        }
+        EmitStep(merged);
+        continue;
+      }
       EmitStep(step);
     }
     if (txn) {
@@ -355,9 +388,9 @@ class Emitter {
                 : "the current role has CREATE on the database (has_database_privilege)";
     }
     if (rule == "unsized-replicas") {
-      return "if unmanaged, the " + Subset(objects, ObjectKind::kCluster, Side::kBlue) +
-             " have no replica without a size (mz_cluster_replicas.size IS NULL); all such "
-             "replicas are listed";
+      return "every replica of the " + Subset(objects, ObjectKind::kCluster, Side::kBlue) +
+             ", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one "
+             "are all listed";
     }
     if (rule == "green-not-empty") {
       return "where they exist, the " + ObjectList(objects, Side::kGreen) +
@@ -388,9 +421,12 @@ class Emitter {
              (mz ? "(mz_internal.mz_object_dependencies)" : "(pg_depend)") + " (unless --force)";
     }
     if (rule == "keep-blue-not-elapsed") {
-      std::string text = "keep_blue has passed since promote (journal)";
+      std::string text = "the rollback window has passed since promote (journal):";
+      bool first = true;
       for (const Deployment* d : DeploymentsOf(plan_, step)) {
-        text += ", " + Name(d->name) + " " + FormatDuration(d->cleanup.keep_blue_ms);
+        text += std::string(first ? " " : ", ") + "deployment " + Name(d->name) + " keep_blue " +
+                FormatDuration(d->cleanup.keep_blue_ms);
+        first = false;
       }
       return text + " (unless --force)";
     }
@@ -493,7 +529,7 @@ class Emitter {
     More("managed blue: CREATE CLUSTER " + green + " (SIZE = " + size_text +
          ", REPLICATION FACTOR = " + rf_text +
          "[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO SCALING "
-         "STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<size>'[, LINGER DURATION = "
+         "STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, LINGER DURATION = "
          "'<duration>']))]);");
     More("(REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY "
          "as blue has them)");
@@ -634,7 +670,8 @@ class Emitter {
       Comment("resolved at apply time: before renaming, capture the views in sinks " +
               std::string(sinks.size() == 1 ? "schema " : "schemas ") + JoinQuoted(sinks) +
               " that depend on the " + Subset(step.objects, ObjectKind::kSchema, Side::kBlue) +
-              " (pg_depend, pg_rewrite) with pg_get_viewdef(oid)");
+              " (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = "
+              "pg_catalog so that every name in a definition is schema-qualified");
     }
     for (const ObjectRef& o : step.objects) {
       BGPLAN_CHECK(o.kind == ObjectKind::kSchema);
@@ -663,8 +700,9 @@ class Emitter {
     Comment(std::string("resolved at apply time: ") +
             (step.reverse ? "point sinks back" : "re-point sinks") +
             ": read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas "
-            "and mz_databases for the sinks (expected" +
-            (where.empty() ? std::string(" in no sinks schema") : where) +
+            "and mz_databases for the sinks (" +
+            (where.empty() ? std::string("the plan names no sinks schemas or clusters")
+                           : "expected" + where) +
             ") whose upstream lives in the " + schemas + ";");
     More(std::string("for each, one statement at a time, each journaled (the name now holds the ") +
          (step.reverse ? "previous" : "new") + " object):");
@@ -687,6 +725,8 @@ class Emitter {
     Comment("resolved at apply time: re-create each captured view with its captured definition, "
             "which now binds to the objects under the blue names:");
     More("CREATE OR REPLACE VIEW \"<sinks schema>\".\"<view>\" AS <definition>;");
+    More("(if the new objects change a view's columns this fails and the whole transaction rolls "
+         "back)");
   }
 
   void TagSchemas(const Step& step) {

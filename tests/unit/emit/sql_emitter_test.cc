@@ -178,6 +178,23 @@ TEST(EmitSqlTest, MaterializeAwaitNamesSettings) {
                              "timeout 2h, stable_for 0s\n"));
 }
 
+TEST(EmitSqlTest, ConsecutiveAwaitStepsAreOnePoll) {
+  plans::Deployment a = MakeDeployment("a", {"s"}, {"ca"});
+  plans::Deployment b = MakeDeployment("b", {"t"}, {});
+  b.await.poll_interval_ms = 500;
+  plans::Plan plan = MakePlan(plans::Target::kMaterialize, {a, b});
+  plans::Phase& await = plan.phases[1];
+  await.batches = {testing::MakeBatch(
+      plans::Batch::Mode::kEach,
+      {testing::MakeStep(plans::StepKind::kAwaitReady, testing::Objects({a}, true, true)),
+       testing::MakeStep(plans::StepKind::kAwaitReady, testing::Objects({b}, true, true))})};
+  const std::string sql = Emit(plan, plans::PhaseKind::kAwait);
+  EXPECT_EQ(sql.find("poll readiness"), sql.rfind("poll readiness"));
+  EXPECT_THAT(sql, HasSubstr("--   deployment \"a\": cluster \"ca_dbt_deploy\"; poll_interval 15s"));
+  EXPECT_THAT(sql, HasSubstr("--   deployment \"b\": no green clusters: ready at once; "
+                             "poll_interval 500ms"));
+}
+
 TEST(EmitSqlTest, MaterializeRollbackAndCleanup) {
   const std::string rollback = Emit(AnalyticsPlan(), plans::PhaseKind::kRollback);
   EXPECT_THAT(rollback, HasSubstr("-- swap back in one atomic round trip"));
@@ -255,7 +272,8 @@ TEST(EmitSqlTest, PostgresPhases) {
                         "SET LOCAL lock_timeout = '1500ms';\n"
                         "-- resolved at apply time: before renaming, capture the views in sinks "
                         "schema \"sinks\" that depend on the blue schema \"marts\" (pg_depend, "
-                        "pg_rewrite) with pg_get_viewdef(oid)\n"
+                        "pg_rewrite) with pg_get_viewdef(oid), read with search_path = "
+                        "pg_catalog so that every name in a definition is schema-qualified\n"
                         "-- exchange \"marts\" and \"marts_dbt_deploy\" through "
                         "\"marts_bgplan_swap\"\n"
                         "ALTER SCHEMA \"marts\" RENAME TO \"marts_bgplan_swap\";\n"

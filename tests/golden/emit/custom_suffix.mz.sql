@@ -1,0 +1,91 @@
+-- bgplan compile, target materialize: SQL for review; nothing here has run.
+-- Statements run one per round trip (autocommit); BEGIN ... COMMIT is one atomic round trip.
+-- "resolved at apply time" lines depend on the live catalog; `bgplan plan` prints them resolved.
+
+-- phase init: deployment "app": create the green schemas next to blue
+-- check (read-only): blue-missing: the blue schemas "marts", "staging" exist
+-- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue schemas "marts", "staging"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "marts", "staging"
+-- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
+-- check (read-only): green-not-empty: where they exist, the green schemas "marts_green", "staging_green" are empty or carry this deployment's marker (unless --ignore-existing)
+
+CREATE SCHEMA "marts_green";
+-- resolved at apply time: copy the privileges of schema "marts" to "marts_green":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = current_database() and schema = 'marts' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "marts_green" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "marts_green" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "marts_green" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "marts_green" IS 'bgplan deployment app run <run-id>';
+
+CREATE SCHEMA "staging_green";
+-- resolved at apply time: copy the privileges of schema "staging" to "staging_green":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = current_database() and schema = 'staging' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "staging_green" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "staging_green" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "staging_green" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "staging_green" IS 'bgplan deployment app run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "app"
+
+-- phase await: deployment "app": wait until the green side is ready
+-- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
+--   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "app": no green clusters: ready at once; poll_interval 15s, lag_threshold 1s, timeout 1d, stable_for 0s
+
+-- phase promote: deployment "app": swap blue and green, tag the schemas, re-point sinks
+-- check (read-only): blue-missing: the blue schemas "marts", "staging" exist
+-- check (read-only): green-missing: the green schemas "marts_green", "staging_green" exist
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "marts", "staging" and green schemas "marts_green", "staging_green"
+-- check (read-only): green-not-ours: the green schemas "marts_green", "staging_green" carry this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "marts", "staging" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "app"
+
+-- swap in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "marts" SWAP WITH "marts_green";
+ALTER SCHEMA "staging" SWAP WITH "staging_green";
+COMMIT;
+
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "app"
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "marts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "staging" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- resolved at apply time: re-point sinks: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (the plan names no sinks schemas or clusters) whose upstream lives in the blue schemas "marts", "staging";
+--   for each, one statement at a time, each journaled (the name now holds the new object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."marts"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."staging"."<upstream>";
+
+-- phase rollback: deployment "app": swap back, re-point sinks back
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "marts", "staging" and green schemas "marts_green", "staging_green"
+
+-- swap back in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "marts" SWAP WITH "marts_green";
+ALTER SCHEMA "staging" SWAP WITH "staging_green";
+COMMIT;
+
+-- resolved at apply time: point sinks back: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (the plan names no sinks schemas or clusters) whose upstream lives in the blue schemas "marts", "staging";
+--   for each, one statement at a time, each journaled (the name now holds the previous object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."marts"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."staging"."<upstream>";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "app"
+
+-- phase cleanup: deployment "app": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_green", "staging_green" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "app" keep_blue 0s (unless --force)
+
+DROP SCHEMA IF EXISTS "staging_green" CASCADE;
+DROP SCHEMA IF EXISTS "marts_green" CASCADE;
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "app"

@@ -1,0 +1,95 @@
+-- bgplan compile, target postgres: SQL for review; nothing here has run.
+-- Each phase's writes run in one transaction (BEGIN ... COMMIT), atomically.
+-- "resolved at apply time" lines depend on the live catalog; `bgplan plan` prints them resolved.
+
+-- phase init: deployment "app": create the green schemas next to blue
+-- check (read-only): blue-missing: the blue schemas "marts", "staging" exist
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "marts", "staging"
+-- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
+-- check (read-only): green-not-empty: where they exist, the green schemas "marts_green", "staging_green" are empty or carry this deployment's marker (unless --ignore-existing)
+
+BEGIN;
+CREATE SCHEMA "marts_green";
+-- resolved at apply time: copy the privileges of schema "marts" to "marts_green":
+--   grants: revoke what green has, then grant what blue has, from aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):
+--   REVOKE <privilege_type> ON SCHEMA "marts_green" FROM "<grantee>" | PUBLIC;
+--   GRANT <privilege_type> ON SCHEMA "marts_green" TO "<grantee>" | PUBLIC;
+--   default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with defaclnamespace = schema "marts":
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<defaclrole>" IN SCHEMA "marts_green" GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO "<grantee>" | PUBLIC;
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "marts_green" IS 'bgplan deployment app run <run-id>';
+
+CREATE SCHEMA "staging_green";
+-- resolved at apply time: copy the privileges of schema "staging" to "staging_green":
+--   grants: revoke what green has, then grant what blue has, from aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):
+--   REVOKE <privilege_type> ON SCHEMA "staging_green" FROM "<grantee>" | PUBLIC;
+--   GRANT <privilege_type> ON SCHEMA "staging_green" TO "<grantee>" | PUBLIC;
+--   default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with defaclnamespace = schema "staging":
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<defaclrole>" IN SCHEMA "staging_green" GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO "<grantee>" | PUBLIC;
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "staging_green" IS 'bgplan deployment app run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "app", in the same transaction
+COMMIT;
+
+-- phase await: deployment "app": wait until the green side is ready
+-- resolved at apply time: poll pg_matviews.ispopulated of the materialized views in the green schemas below: any not populated = hydrating, else ready;
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "app": schemas "marts_green", "staging_green"; poll_interval 15s, timeout 1d, stable_for 0s
+
+-- phase promote: deployment "app": swap blue and green and re-create dependent views
+-- check (read-only): blue-missing: the blue schemas "marts", "staging" exist
+-- check (read-only): green-missing: the green schemas "marts_green", "staging_green" exist
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "marts", "staging" and green schemas "marts_green", "staging_green"
+-- check (read-only): green-not-ours: the green schemas "marts_green", "staging_green" carry this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schemas "marts", "staging" finds objects of the same names in the matching green schema
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) (unless --allow-orphans)
+
+-- swap in one transaction with the dependent views.
+-- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "app", in the same transaction
+-- exchange "marts" and "marts_green" through "marts_bgplan_swap"
+ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
+ALTER SCHEMA "marts_green" RENAME TO "marts";
+ALTER SCHEMA "marts_bgplan_swap" RENAME TO "marts_green";
+-- exchange "staging" and "staging_green" through "staging_bgplan_swap"
+ALTER SCHEMA "staging" RENAME TO "staging_bgplan_swap";
+ALTER SCHEMA "staging_green" RENAME TO "staging";
+ALTER SCHEMA "staging_bgplan_swap" RENAME TO "staging_green";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "app", in the same transaction
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "marts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "staging" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- no sinks schemas: no dependent views to re-create
+COMMIT;
+
+-- phase rollback: deployment "app": swap back and re-create dependent views
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "marts", "staging" and green schemas "marts_green", "staging_green"
+
+-- swap back in one transaction with the dependent views.
+-- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+-- exchange "marts" and "marts_green" through "marts_bgplan_swap"
+ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
+ALTER SCHEMA "marts_green" RENAME TO "marts";
+ALTER SCHEMA "marts_bgplan_swap" RENAME TO "marts_green";
+-- exchange "staging" and "staging_green" through "staging_bgplan_swap"
+ALTER SCHEMA "staging" RENAME TO "staging_bgplan_swap";
+ALTER SCHEMA "staging_green" RENAME TO "staging";
+ALTER SCHEMA "staging_bgplan_swap" RENAME TO "staging_green";
+-- no sinks schemas: no dependent views to re-create
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "app", in the same transaction
+COMMIT;
+
+-- phase cleanup: deployment "app": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_green", "staging_green" removes nothing else (pg_depend) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "app" keep_blue 0s (unless --force)
+
+BEGIN;
+DROP SCHEMA IF EXISTS "staging_green" CASCADE;
+DROP SCHEMA IF EXISTS "marts_green" CASCADE;
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "app", in the same transaction
+COMMIT;

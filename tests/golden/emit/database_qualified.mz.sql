@@ -1,0 +1,134 @@
+-- bgplan compile, target materialize: SQL for review; nothing here has run.
+-- Statements run one per round trip (autocommit); BEGIN ... COMMIT is one atomic round trip.
+-- "resolved at apply time" lines depend on the live catalog; `bgplan plan` prints them resolved.
+
+-- phase init: deployments "analytics", "shop": create the green schemas next to blue
+-- check (read-only): blue-missing: the blue schemas "analytics"."marts", "analytics"."staging" exist
+-- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue schemas "analytics"."marts", "analytics"."staging"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "analytics"."marts", "analytics"."staging"
+-- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
+-- check (read-only): green-not-empty: where they exist, the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+-- check (read-only): blue-missing: the blue schema "shop"."public" exists
+-- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue schema "shop"."public"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop"."public"
+-- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
+-- check (read-only): green-not-empty: where they exist, the green schema "shop"."public_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+
+CREATE SCHEMA "analytics"."marts_dbt_deploy";
+-- resolved at apply time: copy the privileges of schema "analytics"."marts" to "analytics"."marts_dbt_deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = 'analytics' and schema = 'marts' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "analytics"."marts_dbt_deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "analytics"."marts_dbt_deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "analytics"."marts_dbt_deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "analytics"."marts_dbt_deploy" IS 'bgplan deployment analytics run <run-id>';
+
+CREATE SCHEMA "analytics"."staging_dbt_deploy";
+-- resolved at apply time: copy the privileges of schema "analytics"."staging" to "analytics"."staging_dbt_deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = 'analytics' and schema = 'staging' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "analytics"."staging_dbt_deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "analytics"."staging_dbt_deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "analytics"."staging_dbt_deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "analytics"."staging_dbt_deploy" IS 'bgplan deployment analytics run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "analytics"
+
+CREATE SCHEMA "shop"."public_dbt_deploy";
+-- resolved at apply time: copy the privileges of schema "shop"."public" to "shop"."public_dbt_deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = 'shop' and schema = 'public' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "shop"."public_dbt_deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "shop"."public_dbt_deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "shop"."public_dbt_deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "shop"."public_dbt_deploy" IS 'bgplan deployment shop run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"
+
+-- phase await: deployments "analytics", "shop": wait until the green side is ready
+-- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
+--   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "analytics": no green clusters: ready at once; poll_interval 15s, lag_threshold 1s, timeout 1d, stable_for 0s
+--   deployment "shop": no green clusters: ready at once; poll_interval 15s, lag_threshold 1s, timeout 1d, stable_for 0s
+
+-- phase promote: deployments "analytics", "shop": swap blue and green, tag the schemas, re-point sinks
+-- check (read-only): blue-missing: the blue schemas "analytics"."marts", "analytics"."staging" exist
+-- check (read-only): green-missing: the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" exist
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "analytics"."marts", "analytics"."staging" and green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
+-- check (read-only): green-not-ours: the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" carry this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "analytics"."marts", "analytics"."staging" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "analytics"."marts", "analytics"."staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): blue-missing: the blue schema "shop"."public" exists
+-- check (read-only): green-missing: the green schema "shop"."public_dbt_deploy" exists
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop"."public" and green schema "shop"."public_dbt_deploy"
+-- check (read-only): green-not-ours: the green schema "shop"."public_dbt_deploy" carries this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schema "shop"."public" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "shop"."public" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "analytics"
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "shop"
+
+-- swap in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "analytics"."marts" SWAP WITH "marts_dbt_deploy";
+ALTER SCHEMA "analytics"."staging" SWAP WITH "staging_dbt_deploy";
+ALTER SCHEMA "shop"."public" SWAP WITH "public_dbt_deploy";
+COMMIT;
+
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "analytics"
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "analytics"."marts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "analytics"."staging" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- resolved at apply time: re-point sinks: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (the plan names no sinks schemas or clusters) whose upstream lives in the blue schemas "analytics"."marts", "analytics"."staging";
+--   for each, one statement at a time, each journaled (the name now holds the new object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "analytics"."marts"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "analytics"."staging"."<upstream>";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "shop"
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "shop"."public" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- resolved at apply time: re-point sinks: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (expected in sinks schema "shop"."exports") whose upstream lives in the blue schema "shop"."public";
+--   for each, one statement at a time, each journaled (the name now holds the new object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "shop"."public"."<upstream>";
+
+-- phase rollback: deployments "analytics", "shop": swap back, re-point sinks back
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "analytics"."marts", "analytics"."staging" and green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "shop"."public" and green schema "shop"."public_dbt_deploy"
+
+-- swap back in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "analytics"."marts" SWAP WITH "marts_dbt_deploy";
+ALTER SCHEMA "analytics"."staging" SWAP WITH "staging_dbt_deploy";
+ALTER SCHEMA "shop"."public" SWAP WITH "public_dbt_deploy";
+COMMIT;
+
+-- resolved at apply time: point sinks back: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (the plan names no sinks schemas or clusters) whose upstream lives in the blue schemas "analytics"."marts", "analytics"."staging";
+--   for each, one statement at a time, each journaled (the name now holds the previous object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "analytics"."marts"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "analytics"."staging"."<upstream>";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "analytics"
+-- resolved at apply time: point sinks back: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (expected in sinks schema "shop"."exports") whose upstream lives in the blue schema "shop"."public";
+--   for each, one statement at a time, each journaled (the name now holds the previous object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "shop"."public"."<upstream>";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"
+
+-- phase cleanup: deployments "analytics", "shop": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "analytics" keep_blue 0s (unless --force)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "shop"."public_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --force)
+
+DROP SCHEMA IF EXISTS "shop"."public_dbt_deploy" CASCADE;
+DROP SCHEMA IF EXISTS "analytics"."staging_dbt_deploy" CASCADE;
+DROP SCHEMA IF EXISTS "analytics"."marts_dbt_deploy" CASCADE;
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "analytics"
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"

@@ -1,0 +1,154 @@
+-- bgplan compile, target materialize: SQL for review; nothing here has run.
+-- Statements run one per round trip (autocommit); BEGIN ... COMMIT is one atomic round trip.
+-- "resolved at apply time" lines depend on the live catalog; `bgplan plan` prints them resolved.
+
+-- phase init: deployment "odd one": create the green schemas and clusters next to blue
+-- check (read-only): blue-missing: the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute" exist
+-- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute"
+-- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
+-- check (read-only): unsized-replicas: every replica of the blue clusters "my cluster", "Compute", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one are all listed
+-- check (read-only): green-not-empty: where they exist, the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+
+CREATE SCHEMA "we""ird; DROP TABLE x_dbt'deploy";
+-- resolved at apply time: copy the privileges of schema "we""ird; DROP TABLE x" to "we""ird; DROP TABLE x_dbt'deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = current_database() and schema = 'we"ird; DROP TABLE x' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "we""ird; DROP TABLE x_dbt'deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "we""ird; DROP TABLE x_dbt'deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "we""ird; DROP TABLE x_dbt'deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "we""ird; DROP TABLE x_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
+
+CREATE SCHEMA "target_dbt'deploy";
+-- resolved at apply time: copy the privileges of schema "target" to "target_dbt'deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = current_database() and schema = 'target' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "target_dbt'deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "target_dbt'deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "target_dbt'deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "target_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
+
+CREATE SCHEMA "Märts_dbt'deploy";
+-- resolved at apply time: copy the privileges of schema "Märts" to "Märts_dbt'deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = current_database() and schema = 'Märts' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "Märts_dbt'deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "Märts_dbt'deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "Märts_dbt'deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "Märts_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
+
+CREATE SCHEMA "it's_dbt'deploy";
+-- resolved at apply time: copy the privileges of schema "it's" to "it's_dbt'deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = current_database() and schema = 'it''s' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "it's_dbt'deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "it's_dbt'deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "it's_dbt'deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "it's_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
+
+-- green cluster "my cluster_dbt'deploy" sized by the plan; blue's schedule and auto scaling strategy are not copied
+CREATE CLUSTER "my cluster_dbt'deploy" (SIZE = '25cc', REPLICATION FACTOR = 1);
+-- resolved at apply time: copy the grants of cluster "my cluster" to "my cluster_dbt'deploy": revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_clusters.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON CLUSTER "my cluster_dbt'deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON CLUSTER "my cluster_dbt'deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON CLUSTER "my cluster_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
+
+-- resolved at apply time: create green cluster "Compute_dbt'deploy" as a copy of blue "Compute":
+--   read managed, size, replication_factor from mz_clusters, type and refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named 'Compute';
+--   managed blue: CREATE CLUSTER "Compute_dbt'deploy" (SIZE = '<size>', REPLICATION FACTOR = <replication_factor>[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, LINGER DURATION = '<duration>']))]);
+--   (REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY as blue has them)
+--   unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, availability_zone; internal replicas skipped), ordered by replica name:
+--   CREATE CLUSTER "Compute_dbt'deploy" REPLICAS ("<replica>" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);
+-- resolved at apply time: copy the grants of cluster "Compute" to "Compute_dbt'deploy": revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_clusters.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON CLUSTER "Compute_dbt'deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON CLUSTER "Compute_dbt'deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON CLUSTER "Compute_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one"
+
+-- phase await: deployment "odd one": wait until the green side is ready
+-- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
+--   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "odd one": clusters "my cluster_dbt'deploy", "Compute_dbt'deploy"; poll_interval 15s, lag_threshold 1s, timeout 1d, stable_for 0s
+
+-- phase promote: deployment "odd one": swap blue and green, tag the schemas, re-point sinks
+-- check (read-only): blue-missing: the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute" exist
+-- check (read-only): green-missing: the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" exist
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute" and green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy"
+-- check (read-only): green-not-ours: the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" carry this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "odd one"
+
+-- swap in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "we""ird; DROP TABLE x" SWAP WITH "we""ird; DROP TABLE x_dbt'deploy";
+ALTER SCHEMA "target" SWAP WITH "target_dbt'deploy";
+ALTER SCHEMA "Märts" SWAP WITH "Märts_dbt'deploy";
+ALTER SCHEMA "it's" SWAP WITH "it's_dbt'deploy";
+ALTER CLUSTER "my cluster" SWAP WITH "my cluster_dbt'deploy";
+ALTER CLUSTER "Compute" SWAP WITH "Compute_dbt'deploy";
+COMMIT;
+
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "odd one"
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "we""ird; DROP TABLE x" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "target" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "Märts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "it's" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- resolved at apply time: re-point sinks: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (expected in sinks schema "sink's", on cluster "sink ""cluster""") whose upstream lives in the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's";
+--   for each, one statement at a time, each journaled (the name now holds the new object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."we""ird; DROP TABLE x"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."target"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."Märts"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."it's"."<upstream>";
+
+-- phase rollback: deployment "odd one": swap back, re-point sinks back
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute" and green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy"
+
+-- swap back in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "we""ird; DROP TABLE x" SWAP WITH "we""ird; DROP TABLE x_dbt'deploy";
+ALTER SCHEMA "target" SWAP WITH "target_dbt'deploy";
+ALTER SCHEMA "Märts" SWAP WITH "Märts_dbt'deploy";
+ALTER SCHEMA "it's" SWAP WITH "it's_dbt'deploy";
+ALTER CLUSTER "my cluster" SWAP WITH "my cluster_dbt'deploy";
+ALTER CLUSTER "Compute" SWAP WITH "Compute_dbt'deploy";
+COMMIT;
+
+-- resolved at apply time: point sinks back: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (expected in sinks schema "sink's", on cluster "sink ""cluster""") whose upstream lives in the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's";
+--   for each, one statement at a time, each journaled (the name now holds the previous object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."we""ird; DROP TABLE x"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."target"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."Märts"."<upstream>";
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."it's"."<upstream>";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one"
+
+-- phase cleanup: deployment "odd one": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "odd one" keep_blue 0s (unless --force)
+
+DROP SCHEMA IF EXISTS "it's_dbt'deploy" CASCADE;
+DROP SCHEMA IF EXISTS "Märts_dbt'deploy" CASCADE;
+DROP SCHEMA IF EXISTS "target_dbt'deploy" CASCADE;
+DROP SCHEMA IF EXISTS "we""ird; DROP TABLE x_dbt'deploy" CASCADE;
+DROP CLUSTER IF EXISTS "Compute_dbt'deploy" CASCADE;
+DROP CLUSTER IF EXISTS "my cluster_dbt'deploy" CASCADE;
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one"
