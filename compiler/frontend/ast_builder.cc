@@ -27,8 +27,15 @@ SourceRange TokenRange(const antlr4::Token& token) {
   if (token.getType() == antlr4::Token::EOF) {
     return range;
   }
-  // Walk the token's UTF-8 text: column counts code points, and strings or quoted identifiers
-  // may span lines.
+  size_t type = token.getType();
+  if (type != Parser::STRING && type != Parser::QUOTED_IDENT && type != Parser::UNTERMINATED_STRING &&
+      type != Parser::UNTERMINATED_QUOTED_IDENT) {
+    // One line; start and stop index code points.
+    range.end.column += static_cast<int>(token.getStopIndex() - token.getStartIndex() + 1);
+    return range;
+  }
+  // Strings and quoted identifiers may span lines: walk the UTF-8 text (columns count code
+  // points).
   std::string text = token.getText();
   for (size_t i = 0; i < text.size(); ++i) {
     auto byte = static_cast<unsigned char>(text[i]);
@@ -46,8 +53,7 @@ namespace {
 
 class AstBuilder {
  public:
-  AstBuilder(const SourceFile& source, DiagnosticEngine& diags, int& error_count)
-      : source_(source), diags_(diags), error_count_(error_count) {}
+  AstBuilder() = default;
 
   std::unique_ptr<ast::File> BuildFile(Parser::FileContext& ctx,
                                        antlr4::BufferedTokenStream& tokens) {
@@ -73,11 +79,6 @@ class AstBuilder {
   static antlr4::Token& TokenOf(antlr4::tree::TerminalNode* node) {
     BGPLAN_CHECK(node != nullptr && node->getSymbol() != nullptr);
     return *node->getSymbol();
-  }
-
-  void Error(DiagKind kind, SourceRange range, std::string message) {
-    ++error_count_;
-    diags_.Report(kind, source_.display_name(), range, std::move(message));
   }
 
   ast::TargetDecl BuildTarget(Parser::TargetDeclContext& ctx) {
@@ -208,12 +209,8 @@ class AstBuilder {
       antlr4::Token& token = TokenOf(duration->DURATION());
       value.kind = ast::ValueKind::kDuration;
       value.source_text = token.getText();
-      DurationLexeme parsed = ParseDurationLexeme(value.source_text);
-      value.duration_ms = parsed.milliseconds;
-      if (!parsed.error.empty()) {
-        Error(DiagKind::kInvalidDuration, TokenRange(token),
-              "invalid duration '" + value.source_text + "': " + parsed.error);
-      }
+      // -1 when malformed or too large; ParseFile reports malformed durations from the tokens.
+      value.duration_ms = ParseDurationLexeme(value.source_text).milliseconds;
     } else if (auto* integer = dynamic_cast<Parser::IntegerValueContext*>(&ctx)) {
       value.kind = ast::ValueKind::kInteger;
       value.source_text = TokenOf(integer->INTEGER()).getText();
@@ -267,10 +264,8 @@ class AstBuilder {
     std::string text = token.getText();
     if (token.getType() == Parser::QUOTED_IDENT) {
       name.quoted = true;
+      // An empty name is reported by ParseFile from the tokens.
       name.text = UnquoteLexeme(text, '"');
-      if (name.text.empty()) {
-        Error(DiagKind::kEmptyName, name.range, "a quoted name must not be empty");
-      }
     } else {
       BGPLAN_CHECK(token.getType() == Parser::IDENT);
       name.text = std::move(text);
@@ -297,20 +292,15 @@ class AstBuilder {
       file.comments.push_back(std::move(comment));
     }
   }
-
-  const SourceFile& source_;
-  DiagnosticEngine& diags_;
-  int& error_count_;
 };
 
 }  // namespace
 
 std::unique_ptr<ast::File> BuildAst(antlr4::ParserRuleContext& file,
-                                    antlr4::BufferedTokenStream& tokens, const SourceFile& source,
-                                    DiagnosticEngine& diags, int& error_count) {
+                                    antlr4::BufferedTokenStream& tokens) {
   auto* file_ctx = dynamic_cast<Parser::FileContext*>(&file);
   BGPLAN_CHECK(file_ctx != nullptr);
-  AstBuilder builder(source, diags, error_count);
+  AstBuilder builder;
   return builder.BuildFile(*file_ctx, tokens);
 }
 

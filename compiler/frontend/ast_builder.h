@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "compiler/ast/ast.h"
-#include "compiler/support/diagnostic.h"
 #include "compiler/support/source.h"
 
 namespace antlr4 {
@@ -24,10 +23,10 @@ SourceRange TokenRange(const antlr4::Token& token);
 
 // Builds the AST of a parse that had no syntax errors. `file` must be the tree returned by
 // gen::BgPlanParser::file() (checked); `tokens` is the token stream it was parsed from (comments
-// are read from its hidden channel). Reports invalid-duration and empty-name errors to `diags`
-// and adds their number to `error_count`. Broken tree invariants abort (BGPLAN_CHECK).
+// are read from its hidden channel). Reports nothing: values it cannot represent are marked
+// (duration_ms == -1, integer == -1) and ParseFile reports malformed tokens. Broken tree
+// invariants abort (BGPLAN_CHECK).
 std::unique_ptr<ast::File> BuildAst(antlr4::ParserRuleContext& file,
-                                    antlr4::BufferedTokenStream& tokens, const SourceFile& source,
-                                    DiagnosticEngine& diags, int& error_count);
+                                    antlr4::BufferedTokenStream& tokens);
 
 }  // namespace bgplan::frontend

@@ -16,6 +16,7 @@
 #include "BgPlanParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/frontend/ast_builder.h"
+#include "compiler/frontend/lexemes.h"
 #include "compiler/frontend/utf8.h"
 
 namespace bgplan::frontend {
@@ -350,9 +351,20 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
     }
   }
 
-  static void Notify(antlr4::Parser* recognizer, antlr4::Token* token,
-                     const antlr4::misc::IntervalSet& expected) {
+  void Notify(antlr4::Parser* recognizer, antlr4::Token* token,
+              const antlr4::misc::IntervalSet& expected) {
     std::string message = LexicalErrorMessage(*token);
+    antlr4::Token* previous = recognizer->getTokenStream()->LT(-1);
+    if (message.empty() && previous != nullptr && expected.contains(static_cast<size_t>(Parser::SEMI)) &&
+        TokenBegin(*token).line > TokenRange(*previous).end.line) {
+      // A forgotten ';' at the end of a line: point just after the last token of that line (as
+      // GCC and Clang do), not at whatever starts the next line.
+      SourceLocation after = TokenRange(*previous).end;
+      collector_.Report(SourceRange{after, after},
+                        "expected " + DescribeExpected(expected, recognizer->getVocabulary()) +
+                            " after " + DescribeFound(*previous));
+      return;
+    }
     if (message.empty()) {
       if (token->getType() == antlr4::Token::EOF && expected.contains(static_cast<size_t>(Parser::DEPLOYMENT)) &&
           !expected.contains(static_cast<size_t>(Parser::RBRACE)) && !expected.contains(antlr4::Token::EOF)) {
@@ -387,6 +399,34 @@ SourceLocation EndOfContent(const SourceFile& source) {
   int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<ssize_t>(end), '\n'));
   int column = 1 + CodePointCount(text.substr(line_start, end - line_start));
   return {line, column};
+}
+
+// Reports the well-formed tokens whose value is bad: malformed durations (invalid-duration) and
+// empty quoted names (empty-name). Works on the tokens, not the tree, so these are reported even
+// when the file also has syntax errors. Returns how many were reported.
+int ReportBadTokenValues(const SourceFile& source, DiagnosticEngine& diags,
+                         antlr4::BufferedTokenStream& tokens) {
+  int errors = 0;
+  for (antlr4::Token* token : tokens.getTokens()) {
+    if (token == nullptr || diags.saturated()) {
+      break;
+    }
+    if (token->getType() == Parser::DURATION) {
+      std::string text = token->getText();
+      DurationLexeme duration = ParseDurationLexeme(text);
+      if (!duration.error.empty()) {
+        ++errors;
+        diags.Report(DiagKind::kInvalidDuration, source.display_name(), TokenRange(*token),
+                     "invalid duration '" + Shorten(text) + "': " + duration.error);
+      }
+    } else if (token->getType() == Parser::QUOTED_IDENT &&
+               token->getStopIndex() == token->getStartIndex() + 1) {
+      ++errors;
+      diags.Report(DiagKind::kEmptyName, source.display_name(), TokenRange(*token),
+                   "a quoted name must not be empty");
+    }
+  }
+  return errors;
 }
 
 void ReportInternalError(const SourceFile& source, DiagnosticEngine& diags,
@@ -432,6 +472,7 @@ std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, DiagnosticEngi
     }
     if (tree == nullptr || collector.errors() > 0) {
       collector.ReportUnreportedErrorTokens(tokens);
+      ReportBadTokenValues(source, diags, tokens);
       if (collector.errors() == 0) {
         // Never return nullptr without saying why.
         collector.Report(SourceRange{}, "internal error in the parser: parse failed silently");
@@ -440,8 +481,8 @@ std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, DiagnosticEngi
     }
     // SLL failed where full LL succeeded: the LL tree is good.
   }
-  int build_errors = 0;
-  return BuildAst(*tree, tokens, source, diags, build_errors);
+  ReportBadTokenValues(source, diags, tokens);
+  return BuildAst(*tree, tokens);
 }
 
 }  // namespace

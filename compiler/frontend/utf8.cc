@@ -77,12 +77,14 @@ int DecodeUtf8Source(const SourceFile& source, DiagnosticEngine& diags, std::u32
   size_t i = HasUtf8Bom(text) ? 3 : 0;
   auto report = [&](DiagKind kind, std::string message) {
     ++errors;
-    if (!diags.saturated()) {
-      SourceRange range{{line, column}, {line, column + 1}};
-      diags.Report(kind, source.display_name(), range, std::move(message));
-    }
+    SourceRange range{{line, column}, {line, column + 1}};
+    diags.Report(kind, source.display_name(), range, std::move(message));
   };
   while (i < text.size()) {
+    if (diags.saturated()) {
+      // Nothing more can be reported, and the text will not be parsed anyway.
+      break;
+    }
     char32_t cp = 0;
     size_t skip = 1;
     size_t length = DecodeOne(text, i, cp, skip);
