@@ -26,8 +26,8 @@ namespace {
 namespace gen = bgplan::grammar::gen;
 using Parser = gen::BgPlanParser;
 
-// Recovery caps (style.md 7.5): a file with more syntax errors than this is not worth reading
-// further, and the engine would drop them anyway.
+// Recovery caps (style.md 7.5): parsing stops once the engine is saturated or after one error
+// more than this (so an engine with the default cap of 50 emits its too-many-errors line).
 constexpr int kMaxSyntaxErrors = 50;
 // Error recovery attempts, reported or not (ANTLR stays quiet while it resynchronises).
 constexpr int kMaxRecoveryAttempts = 4 * kMaxSyntaxErrors;
@@ -226,7 +226,7 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
   // Reports every lexical-error token that the parser skipped silently while recovering.
   void ReportUnreportedErrorTokens(antlr4::BufferedTokenStream& tokens) {
     for (antlr4::Token* token : tokens.getTokens()) {
-      if (errors_ >= kMaxSyntaxErrors) {
+      if (exhausted()) {
         return;
       }
       if (token != nullptr && IsErrorToken(token->getType()) &&
@@ -238,7 +238,8 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
   }
 
   int errors() const { return errors_; }
-  SourceLocation eof() const { return eof_; }
+  // True when reporting more is pointless.
+  bool exhausted() const { return errors_ > kMaxSyntaxErrors || diags_.saturated(); }
 
  private:
   // ANTLR's own wording, adapted to style.md 7.5: "<EOF>" -> "end of file", lowercase start,
@@ -283,7 +284,7 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
   void sync(antlr4::Parser* recognizer) override {
-    if (collector_.errors() >= kMaxSyntaxErrors) {
+    if (collector_.exhausted()) {
       throw antlr4::ParseCancellationException("too many syntax errors");
     }
     DefaultErrorStrategy::sync(recognizer);
@@ -341,7 +342,7 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
 
  private:
   void CheckLimits(antlr4::Parser* recognizer) {
-    if (collector_.errors() >= kMaxSyntaxErrors) {
+    if (collector_.exhausted()) {
       throw antlr4::ParseCancellationException("too many syntax errors");
     }
     if (++recovery_attempts_ > kMaxRecoveryAttempts) {
