@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tests/unit/emit/plan_fixtures.h"
+#include "tests/unit/emit/sql_lexer.h"
 
 namespace bgplan::emit {
 namespace {
@@ -17,90 +18,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::MakeDeployment;
 using testing::MakePlan;
-
-// What SQL text contains outside comments: code words, and the decoded contents of quoted
-// identifiers and string literals. `ok` is false if a quote is left open.
-struct Lexed {
-  std::vector<std::string> words;
-  std::vector<std::string> identifiers;
-  std::vector<std::string> literals;
-  bool ok = true;
-};
-
-Lexed Lex(const std::string& sql) {
-  Lexed out;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty()) {
-      out.words.push_back(word);
-      word.clear();
-    }
-  };
-  size_t i = 0;
-  while (i < sql.size()) {
-    const char c = sql[i];
-    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      flush();
-      while (i < sql.size() && sql[i] != '\n' && sql[i] != '\r') {
-        ++i;
-      }
-      continue;
-    }
-    if (c == '"' || c == '\'') {
-      flush();
-      std::string text;
-      ++i;
-      bool closed = false;
-      while (i < sql.size()) {
-        if (sql[i] == c) {
-          if (i + 1 < sql.size() && sql[i + 1] == c) {
-            text += c;
-            i += 2;
-            continue;
-          }
-          ++i;
-          closed = true;
-          break;
-        }
-        text += sql[i++];
-      }
-      out.ok = out.ok && closed;
-      (c == '"' ? out.identifiers : out.literals).push_back(text);
-      continue;
-    }
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
-      word += c;
-    } else {
-      flush();
-      if (!std::isspace(static_cast<unsigned char>(c))) {
-        out.words.push_back(std::string(1, c));
-      }
-    }
-    ++i;
-  }
-  flush();
-  return out;
-}
-
-// Every word the emitter may write outside quotes and comments.
-const std::set<std::string>& AllowedWords() {
-  static const std::set<std::string> words = {
-      "BEGIN", "COMMIT", "CREATE", "SCHEMA", "CLUSTER", "ALTER", "SWAP", "WITH", "RENAME",
-      "TO",    "DROP",   "IF",     "EXISTS", "CASCADE", "SIZE", "REPLICATION", "FACTOR",
-      "SET",   "LOCAL",  "lock_timeout", "=", "(", ")", ",", ";", ".", "2", "1", "0"};
-  return words;
-}
-
-void ExpectOnlyQuotedNames(const std::string& sql, const std::set<std::string>& names) {
-  const Lexed lexed = Lex(sql);
-  EXPECT_TRUE(lexed.ok) << sql;
-  for (const std::string& w : lexed.words) {
-    EXPECT_TRUE(AllowedWords().count(w) > 0) << "unexpected code word '" << w << "' in\n" << sql;
-  }
-  for (const std::string& id : lexed.identifiers) {
-    EXPECT_TRUE(names.count(id) > 0) << "unexpected identifier '" << id << "'";
-  }
-}
+using testing::ExpectOnlyQuotedNames;
 
 std::string Emit(const plans::Plan& plan, std::optional<plans::PhaseKind> phase = std::nullopt) {
   return EmitSql(plan, EmitOptions{phase});

@@ -1,0 +1,141 @@
+-- bgplan compile, target postgres: SQL for review; nothing here has run.
+-- Each phase's writes run in one transaction (BEGIN ... COMMIT), atomically.
+-- "resolved at apply time" lines depend on the live catalog; `bgplan plan` prints them resolved.
+
+-- phase init: deployment "odd one": create the green schemas next to blue
+-- check (read-only): blue-missing: the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" exist
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select"
+-- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
+-- check (read-only): green-not-empty: where they exist, the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" are empty or carry this deployment's marker (unless --ignore-existing)
+
+BEGIN;
+CREATE SCHEMA "we""ird; DROP TABLE x_g'""";
+-- resolved at apply time: copy the privileges of schema "we""ird; DROP TABLE x" to "we""ird; DROP TABLE x_g'""":
+--   grants: revoke what green has, then grant what blue has, from aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):
+--   REVOKE <privilege_type> ON SCHEMA "we""ird; DROP TABLE x_g'""" FROM "<grantee>" | PUBLIC;
+--   GRANT <privilege_type> ON SCHEMA "we""ird; DROP TABLE x_g'""" TO "<grantee>" | PUBLIC;
+--   default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with defaclnamespace = schema "we""ird; DROP TABLE x":
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<defaclrole>" IN SCHEMA "we""ird; DROP TABLE x_g'""" GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO "<grantee>" | PUBLIC;
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "we""ird; DROP TABLE x_g'""" IS 'bgplan deployment odd one run <run-id>';
+
+CREATE SCHEMA "it's_g'""";
+-- resolved at apply time: copy the privileges of schema "it's" to "it's_g'""":
+--   grants: revoke what green has, then grant what blue has, from aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):
+--   REVOKE <privilege_type> ON SCHEMA "it's_g'""" FROM "<grantee>" | PUBLIC;
+--   GRANT <privilege_type> ON SCHEMA "it's_g'""" TO "<grantee>" | PUBLIC;
+--   default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with defaclnamespace = schema "it's":
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<defaclrole>" IN SCHEMA "it's_g'""" GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO "<grantee>" | PUBLIC;
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "it's_g'""" IS 'bgplan deployment odd one run <run-id>';
+
+CREATE SCHEMA "Märts_g'""";
+-- resolved at apply time: copy the privileges of schema "Märts" to "Märts_g'""":
+--   grants: revoke what green has, then grant what blue has, from aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):
+--   REVOKE <privilege_type> ON SCHEMA "Märts_g'""" FROM "<grantee>" | PUBLIC;
+--   GRANT <privilege_type> ON SCHEMA "Märts_g'""" TO "<grantee>" | PUBLIC;
+--   default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with defaclnamespace = schema "Märts":
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<defaclrole>" IN SCHEMA "Märts_g'""" GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO "<grantee>" | PUBLIC;
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "Märts_g'""" IS 'bgplan deployment odd one run <run-id>';
+
+CREATE SCHEMA "select_g'""";
+-- resolved at apply time: copy the privileges of schema "select" to "select_g'""":
+--   grants: revoke what green has, then grant what blue has, from aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):
+--   REVOKE <privilege_type> ON SCHEMA "select_g'""" FROM "<grantee>" | PUBLIC;
+--   GRANT <privilege_type> ON SCHEMA "select_g'""" TO "<grantee>" | PUBLIC;
+--   default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with defaclnamespace = schema "select":
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<defaclrole>" IN SCHEMA "select_g'""" GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO "<grantee>" | PUBLIC;
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "select_g'""" IS 'bgplan deployment odd one run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one", in the same transaction
+COMMIT;
+
+-- phase await: deployment "odd one": wait until the green side is ready
+-- resolved at apply time: poll pg_matviews.ispopulated of the materialized views in the green schemas below: any not populated = hydrating, else ready;
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "odd one": schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""; poll_interval 15s, timeout 1d, stable_for 0s
+
+-- phase promote: deployment "odd one": swap blue and green and re-create dependent views
+-- check (read-only): blue-missing: the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" exist
+-- check (read-only): green-missing: the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" exist
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" and green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""
+-- check (read-only): green-not-ours: the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" carry this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" finds objects of the same names in the matching green schema
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) (unless --allow-orphans)
+
+-- swap in one transaction with the dependent views.
+-- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "odd one", in the same transaction
+-- resolved at apply time: before renaming, capture the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = pg_catalog so that every name in a definition is schema-qualified
+-- exchange "we""ird; DROP TABLE x" and "we""ird; DROP TABLE x_g'""" through "we""ird; DROP TABLE x_bgplan_swap"
+ALTER SCHEMA "we""ird; DROP TABLE x" RENAME TO "we""ird; DROP TABLE x_bgplan_swap";
+ALTER SCHEMA "we""ird; DROP TABLE x_g'""" RENAME TO "we""ird; DROP TABLE x";
+ALTER SCHEMA "we""ird; DROP TABLE x_bgplan_swap" RENAME TO "we""ird; DROP TABLE x_g'""";
+-- exchange "it's" and "it's_g'""" through "it's_bgplan_swap"
+ALTER SCHEMA "it's" RENAME TO "it's_bgplan_swap";
+ALTER SCHEMA "it's_g'""" RENAME TO "it's";
+ALTER SCHEMA "it's_bgplan_swap" RENAME TO "it's_g'""";
+-- exchange "Märts" and "Märts_g'""" through "Märts_bgplan_swap"
+ALTER SCHEMA "Märts" RENAME TO "Märts_bgplan_swap";
+ALTER SCHEMA "Märts_g'""" RENAME TO "Märts";
+ALTER SCHEMA "Märts_bgplan_swap" RENAME TO "Märts_g'""";
+-- exchange "select" and "select_g'""" through "select_bgplan_swap"
+ALTER SCHEMA "select" RENAME TO "select_bgplan_swap";
+ALTER SCHEMA "select_g'""" RENAME TO "select";
+ALTER SCHEMA "select_bgplan_swap" RENAME TO "select_g'""";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "odd one", in the same transaction
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "we""ird; DROP TABLE x" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "it's" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "Märts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+--   COMMENT ON SCHEMA "select" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+--   (if the new objects change a view's columns this fails and the whole transaction rolls back)
+COMMIT;
+
+-- phase rollback: deployment "odd one": swap back and re-create dependent views
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" and green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""
+
+-- swap back in one transaction with the dependent views.
+-- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+SET LOCAL lock_timeout = '5s';
+-- resolved at apply time: before renaming, capture the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = pg_catalog so that every name in a definition is schema-qualified
+-- exchange "we""ird; DROP TABLE x" and "we""ird; DROP TABLE x_g'""" through "we""ird; DROP TABLE x_bgplan_swap"
+ALTER SCHEMA "we""ird; DROP TABLE x" RENAME TO "we""ird; DROP TABLE x_bgplan_swap";
+ALTER SCHEMA "we""ird; DROP TABLE x_g'""" RENAME TO "we""ird; DROP TABLE x";
+ALTER SCHEMA "we""ird; DROP TABLE x_bgplan_swap" RENAME TO "we""ird; DROP TABLE x_g'""";
+-- exchange "it's" and "it's_g'""" through "it's_bgplan_swap"
+ALTER SCHEMA "it's" RENAME TO "it's_bgplan_swap";
+ALTER SCHEMA "it's_g'""" RENAME TO "it's";
+ALTER SCHEMA "it's_bgplan_swap" RENAME TO "it's_g'""";
+-- exchange "Märts" and "Märts_g'""" through "Märts_bgplan_swap"
+ALTER SCHEMA "Märts" RENAME TO "Märts_bgplan_swap";
+ALTER SCHEMA "Märts_g'""" RENAME TO "Märts";
+ALTER SCHEMA "Märts_bgplan_swap" RENAME TO "Märts_g'""";
+-- exchange "select" and "select_g'""" through "select_bgplan_swap"
+ALTER SCHEMA "select" RENAME TO "select_bgplan_swap";
+ALTER SCHEMA "select_g'""" RENAME TO "select";
+ALTER SCHEMA "select_bgplan_swap" RENAME TO "select_g'""";
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+--   (if the new objects change a view's columns this fails and the whole transaction rolls back)
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one", in the same transaction
+COMMIT;
+
+-- phase cleanup: deployment "odd one": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" removes nothing else (pg_depend) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "odd one" keep_blue 0s (unless --force)
+
+BEGIN;
+DROP SCHEMA IF EXISTS "select_g'""" CASCADE;
+DROP SCHEMA IF EXISTS "Märts_g'""" CASCADE;
+DROP SCHEMA IF EXISTS "it's_g'""" CASCADE;
+DROP SCHEMA IF EXISTS "we""ird; DROP TABLE x_g'""" CASCADE;
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one", in the same transaction
+COMMIT;

@@ -1,0 +1,122 @@
+// The emitter on plans built by the real front end, lowering and pass pipeline
+// (compiler/driver), rather than by hand: the pipeline's batching must satisfy the dialects'
+// transaction rules, and names written in a .bgplan file must reach the SQL only quoted.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "compiler/driver/compile.h"
+#include "compiler/emit/graph.h"
+#include "compiler/emit/sql_emitter.h"
+#include "tests/unit/emit/sql_lexer.h"
+
+namespace bgplan::emit {
+namespace {
+
+using ::testing::HasSubstr;
+
+plans::Plan CompileOrDie(const std::string& text, plans::Target target) {
+  driver::CompileOptions options;
+  options.target = target;
+  driver::CompileOutput out = driver::CompileText("input.bgplan", text, options);
+  EXPECT_TRUE(out.ok()) << driver::RenderDiagnostics(out);
+  EXPECT_TRUE(out.plan.has_value());
+  return out.plan.has_value() ? *out.plan : plans::Plan{};
+}
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+std::set<std::string> AllNames(const plans::Plan& plan) {
+  auto dialect = MakeDialect(plan.target);
+  std::set<std::string> names;
+  for (const plans::Deployment& d : plan.deployments) {
+    names.insert(d.database);
+    for (const plans::SchemaPair& s : d.schemas) {
+      names.insert({s.database, s.blue, s.green, SwapTempName(s.blue, *dialect)});
+    }
+    for (const plans::ClusterPair& c : d.clusters) {
+      names.insert({c.blue, c.green});
+    }
+  }
+  return names;
+}
+
+TEST(EmitPipelineTest, OddNamesFromTheSourceStayQuoted) {
+  const std::string text =
+      "deployment \"d\"\"ep\" {\n"
+      "    schemas \"x\"\"; DROP TABLE t; --\", \"multi\nline\", \"it's\", \"SELECT\", Mixed;\n"
+      "    suffix '_g''\"';\n"
+      "}\n";
+  for (plans::Target target : {plans::Target::kMaterialize, plans::Target::kPostgres}) {
+    const plans::Plan plan = CompileOrDie(text, target);
+    const std::string sql = EmitSql(plan, {});
+    testing::ExpectOnlyQuotedNames(sql, AllNames(plan));
+    EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA \"x\"\"; DROP TABLE t; --_g'\"\"\";\n"));
+    EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA \"multi\nline_g'\"\"\";\n"));
+    // Unquoted names fold to lower case; quoted keywords stay as written.
+    EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA \"mixed_g'\"\"\";\n"));
+    EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA \"SELECT_g'\"\"\";\n"));
+  }
+}
+
+TEST(EmitPipelineTest, MaterializeHasOneTransactionPerSwapPhase) {
+  const plans::Plan plan = CompileOrDie(
+      "deployment a { schemas s1; clusters c1; }\n"
+      "deployment b { schemas s2; clusters c2; cluster c2 { size '25cc'; replication_factor 1; } }\n",
+      plans::Target::kMaterialize);
+  const std::string promote = EmitSql(plan, {plans::PhaseKind::kPromote});
+  EXPECT_EQ(1u, Count(promote, "BEGIN;"));
+  EXPECT_THAT(promote, HasSubstr("BEGIN;\n"
+                                 "ALTER SCHEMA \"s1\" SWAP WITH \"s1_dbt_deploy\";\n"
+                                 "ALTER SCHEMA \"s2\" SWAP WITH \"s2_dbt_deploy\";\n"
+                                 "ALTER CLUSTER \"c1\" SWAP WITH \"c1_dbt_deploy\";\n"
+                                 "ALTER CLUSTER \"c2\" SWAP WITH \"c2_dbt_deploy\";\n"
+                                 "COMMIT;\n"));
+  EXPECT_EQ(1u, Count(EmitSql(plan, {plans::PhaseKind::kRollback}), "BEGIN;"));
+  for (plans::PhaseKind k :
+       {plans::PhaseKind::kInit, plans::PhaseKind::kAwait, plans::PhaseKind::kCleanup}) {
+    EXPECT_EQ(0u, Count(EmitSql(plan, {k}), "BEGIN;")) << plans::PhaseName(k);
+  }
+  const std::string init = EmitSql(plan, {plans::PhaseKind::kInit});
+  EXPECT_THAT(init, HasSubstr("CREATE CLUSTER \"c2_dbt_deploy\" (SIZE = '25cc', REPLICATION "
+                              "FACTOR = 1);\n"));
+  EXPECT_EQ(1u, Count(EmitSql(plan, {plans::PhaseKind::kAwait}), "poll readiness"));
+}
+
+TEST(EmitPipelineTest, PostgresHasOneTransactionPerWritingPhase) {
+  const plans::Plan plan = CompileOrDie(
+      "target postgres;\n"
+      "deployment a { schemas s1; sinks { schemas out; } promote { lock_timeout 9s; } }\n"
+      "deployment b { schemas s2; }\n",
+      plans::Target::kPostgres);
+  for (plans::PhaseKind k : {plans::PhaseKind::kInit, plans::PhaseKind::kPromote,
+                             plans::PhaseKind::kRollback, plans::PhaseKind::kCleanup}) {
+    const std::string sql = EmitSql(plan, {k});
+    EXPECT_EQ(1u, Count(sql, "BEGIN;")) << plans::PhaseName(k) << "\n" << sql;
+    EXPECT_EQ(1u, Count(sql, "COMMIT;")) << plans::PhaseName(k);
+  }
+  EXPECT_EQ(0u, Count(EmitSql(plan, {plans::PhaseKind::kAwait}), "BEGIN;"));
+  const std::string promote = EmitSql(plan, {plans::PhaseKind::kPromote});
+  EXPECT_THAT(promote, HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '9s';\n"));
+  EXPECT_THAT(promote, HasSubstr("capture the views in sinks schema \"out\""));
+}
+
+TEST(EmitPipelineTest, GraphOfACompiledPlan) {
+  const plans::Plan plan =
+      CompileOrDie("deployment a { schemas s1; clusters c1; }\n", plans::Target::kMaterialize);
+  const std::string dot = EmitGraph(plan);
+  EXPECT_THAT(dot, HasSubstr("label=\"phase cleanup\""));
+  EXPECT_THAT(dot, HasSubstr("label=\"transaction\""));
+  EXPECT_EQ(dot, EmitGraph(plan));
+}
+
+}  // namespace
+}  // namespace bgplan::emit
