@@ -1,0 +1,509 @@
+#include "tests/mzemu/catalog_schema.h"
+
+#include <sstream>
+
+namespace mzemu {
+
+namespace {
+
+// Types, tables and functions. Kept as one raw string so the whole catalog can be read in one
+// place next to dbt-materialize-behaviour.md §4.
+constexpr const char* kCatalogSql = R"SQL(
+CREATE SCHEMA mzemu;
+CREATE SCHEMA mz_catalog;
+CREATE SCHEMA mz_internal;
+
+CREATE SEQUENCE mzemu.id_seq;
+CREATE SEQUENCE mzemu.oid_seq START 20000;
+CREATE TABLE mzemu.state (
+  format int NOT NULL,
+  catalog_version bigint NOT NULL,
+  default_hydrated boolean NOT NULL DEFAULT true
+);
+CREATE TABLE mzemu.hydration (target_id text PRIMARY KEY, hydrated boolean NOT NULL);
+CREATE TABLE mzemu.lag (target_id text PRIMARY KEY, lag interval);
+
+CREATE DOMAIN mz_catalog.uint2 AS integer CHECK (VALUE >= 0);
+CREATE DOMAIN mz_catalog.uint4 AS bigint CHECK (VALUE >= 0);
+CREATE DOMAIN mz_catalog.uint8 AS numeric(20, 0) CHECK (VALUE >= 0);
+CREATE DOMAIN mz_catalog.mz_aclitem AS text;
+CREATE DOMAIN mz_catalog.mz_timestamp AS timestamptz;
+
+CREATE TABLE mz_catalog.mz_roles (
+  id text PRIMARY KEY, oid oid NOT NULL, name text NOT NULL UNIQUE,
+  inherit boolean NOT NULL DEFAULT true, rolcanlogin boolean, rolsuper boolean);
+CREATE TABLE mz_catalog.mz_role_members (role_id text NOT NULL, member text NOT NULL,
+  grantor text NOT NULL, PRIMARY KEY (role_id, member));
+CREATE TABLE mz_catalog.mz_system_privileges (privileges mz_catalog.mz_aclitem NOT NULL);
+CREATE TABLE mz_catalog.mz_databases (
+  id text PRIMARY KEY, oid oid NOT NULL, name text NOT NULL UNIQUE, owner_id text NOT NULL,
+  privileges mz_catalog.mz_aclitem[] NOT NULL);
+CREATE TABLE mz_catalog.mz_schemas (
+  id text PRIMARY KEY, oid oid NOT NULL, database_id text, name text NOT NULL,
+  owner_id text NOT NULL, privileges mz_catalog.mz_aclitem[] NOT NULL);
+CREATE TABLE mz_catalog.mz_clusters (
+  id text PRIMARY KEY, name text NOT NULL UNIQUE, owner_id text NOT NULL,
+  privileges mz_catalog.mz_aclitem[] NOT NULL, managed boolean NOT NULL, size text,
+  replication_factor mz_catalog.uint4, disk boolean, availability_zones text[],
+  introspection_debugging boolean, introspection_interval interval);
+CREATE TABLE mz_catalog.mz_cluster_replicas (
+  id text PRIMARY KEY, name text NOT NULL, cluster_id text NOT NULL, size text,
+  availability_zone text, owner_id text NOT NULL, disk boolean,
+  UNIQUE (cluster_id, name));
+CREATE TABLE mz_catalog.mz_default_privileges (
+  role_id text NOT NULL, database_id text, schema_id text, object_type text NOT NULL,
+  grantee text NOT NULL, privileges text NOT NULL);
+
+-- Every catalog item (user and system). The per-kind relations below are views over it.
+CREATE TABLE mzemu.objects (
+  id text PRIMARY KEY, oid oid NOT NULL, schema_id text, name text NOT NULL, type text NOT NULL,
+  owner_id text NOT NULL, cluster_id text, privileges mz_catalog.mz_aclitem[],
+  on_id text, connection_id text, subtype text, envelope_type text, key_format text,
+  value_format text, definition text, create_sql text,
+  -- 'table' or 'view' when a real PostgreSQL relation schema.name backs the item
+  pg_kind text);
+
+CREATE VIEW mz_catalog.mz_objects AS
+  SELECT id, oid, schema_id, name, type, owner_id, cluster_id, privileges FROM mzemu.objects;
+CREATE VIEW mz_catalog.mz_relations AS
+  SELECT id, oid, schema_id, name, type, owner_id, cluster_id, privileges FROM mzemu.objects
+  WHERE type IN ('table', 'source', 'view', 'materialized-view');
+CREATE VIEW mz_catalog.mz_tables AS
+  SELECT id, oid, schema_id, name, privileges, create_sql, create_sql AS redacted_create_sql,
+         NULL::text AS source_id, owner_id
+  FROM mzemu.objects WHERE type = 'table';
+CREATE VIEW mz_catalog.mz_views AS
+  SELECT id, oid, schema_id, name, definition, owner_id, privileges, create_sql,
+         create_sql AS redacted_create_sql
+  FROM mzemu.objects WHERE type = 'view';
+CREATE VIEW mz_catalog.mz_materialized_views AS
+  SELECT id, oid, schema_id, name, cluster_id, definition, owner_id, privileges, create_sql,
+         create_sql AS redacted_create_sql
+  FROM mzemu.objects WHERE type = 'materialized-view';
+CREATE VIEW mz_catalog.mz_indexes AS
+  SELECT id, oid, name, on_id, cluster_id, owner_id, create_sql,
+         create_sql AS redacted_create_sql
+  FROM mzemu.objects WHERE type = 'index';
+CREATE VIEW mz_catalog.mz_sources AS
+  SELECT id, oid, schema_id, name, subtype AS type, connection_id, NULL::text AS size,
+         envelope_type, key_format, value_format, cluster_id, owner_id, privileges, create_sql,
+         create_sql AS redacted_create_sql
+  FROM mzemu.objects WHERE type = 'source';
+CREATE VIEW mz_catalog.mz_sinks AS
+  SELECT id, oid, schema_id, name, subtype AS type, connection_id, NULL::text AS size,
+         envelope_type, key_format, value_format, cluster_id, owner_id, create_sql,
+         create_sql AS redacted_create_sql
+  FROM mzemu.objects WHERE type = 'sink';
+CREATE VIEW mz_catalog.mz_connections AS
+  SELECT id, oid, schema_id, name, subtype AS type, owner_id, privileges, create_sql,
+         create_sql AS redacted_create_sql
+  FROM mzemu.objects WHERE type = 'connection';
+CREATE VIEW mz_catalog.mz_secrets AS
+  SELECT id, oid, schema_id, name, owner_id, privileges FROM mzemu.objects WHERE type = 'secret';
+
+CREATE TABLE mz_internal.mz_object_dependencies (
+  object_id text NOT NULL, referenced_object_id text NOT NULL);
+CREATE TABLE mz_internal.mz_comments (
+  id text NOT NULL, object_type text NOT NULL, object_sub_id integer, comment text NOT NULL);
+CREATE TABLE mz_internal.mz_cluster_schedules (
+  cluster_id text NOT NULL, type text NOT NULL, refresh_hydration_time_estimate interval);
+CREATE TABLE mz_internal.mz_cluster_auto_scaling_strategies (
+  cluster_id text NOT NULL, strategy jsonb);
+CREATE TABLE mz_internal.mz_internal_cluster_replicas (id text NOT NULL);
+CREATE TABLE mz_internal.mz_cluster_replica_status_history (
+  replica_id text NOT NULL, process_id mz_catalog.uint8, status text NOT NULL, reason text,
+  occurred_at timestamptz NOT NULL);
+
+-- Session context: the emulated role is carried in the GUC mzemu.role of the backing session.
+CREATE FUNCTION mz_catalog.mzemu_current_role() RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT coalesce(nullif(current_setting('mzemu.role', true), ''), 'materialize') $$;
+CREATE FUNCTION mz_catalog."current_user"() RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT mz_catalog.mzemu_current_role() $$;
+CREATE FUNCTION mz_catalog."current_role"() RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT mz_catalog.mzemu_current_role() $$;
+CREATE FUNCTION mzemu.role_id() RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT id FROM mz_catalog.mz_roles WHERE name = mz_catalog.mzemu_current_role() $$;
+CREATE FUNCTION mzemu.role_name(text) RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT CASE WHEN $1 = 'p' THEN 'PUBLIC'
+                 ELSE coalesce((SELECT name FROM mz_catalog.mz_roles WHERE id = $1), $1) END $$;
+-- True if role $1 is (transitively) a member of role $2, or $2 is PUBLIC.
+CREATE FUNCTION mzemu.is_member(text, text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  WITH RECURSIVE m(r) AS (
+    SELECT $1
+    UNION SELECT rm.role_id FROM mz_catalog.mz_role_members rm JOIN m ON rm.member = m.r)
+  SELECT $2 = 'p' OR EXISTS (SELECT 1 FROM m WHERE r = $2) $$;
+CREATE FUNCTION mz_catalog.mz_is_superuser() RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT coalesce((SELECT rolsuper FROM mz_catalog.mz_roles
+                   WHERE name = mz_catalog.mzemu_current_role()), false) $$;
+CREATE FUNCTION mz_catalog.mz_version() RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT 'v0.130.0 (mzemu)' $$;
+CREATE FUNCTION mz_catalog.mz_version_num() RETURNS integer LANGUAGE sql IMMUTABLE AS
+  $$ SELECT 13000 $$;
+CREATE FUNCTION mz_catalog.mz_now() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT now() $$;
+
+CREATE FUNCTION mzemu.priv_name(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE $1 WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+    WHEN 'd' THEN 'DELETE' WHEN 'U' THEN 'USAGE' WHEN 'C' THEN 'CREATE'
+    WHEN 'R' THEN 'CREATEROLE' WHEN 'B' THEN 'CREATEDB' WHEN 'N' THEN 'CREATECLUSTER'
+    WHEN 'P' THEN 'CREATENETWORKPOLICY' ELSE $1 END $$;
+CREATE FUNCTION mzemu.canon(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT string_agg(l, '' ORDER BY strpos('arwdUCRBNP', l))
+  FROM (SELECT DISTINCT l FROM regexp_split_to_table($1, '') l WHERE l <> '') x $$;
+
+CREATE FUNCTION mz_internal.mz_aclexplode(mz_catalog.mz_aclitem[])
+  RETURNS TABLE (grantor text, grantee text, privilege_type text, is_grantable boolean)
+  LANGUAGE sql STABLE AS $$
+  SELECT coalesce(nullif(split_part(split_part(item, '=', 2), '/', 2), ''), 'p'),
+         coalesce(nullif(split_part(item, '=', 1), ''), 'p'),
+         mzemu.priv_name(l), false
+  FROM unnest($1::text[]) WITH ORDINALITY AS a(item, n),
+       regexp_split_to_table(split_part(split_part(item, '=', 2), '/', 1), '') AS l
+  WHERE l <> '' $$;
+
+-- acl_grant(acl, grantee_id, grantor_id, letters): adds letters for grantee ('p' = PUBLIC).
+CREATE FUNCTION mzemu.acl_grant(acl mz_catalog.mz_aclitem[], grantee text, grantor text,
+                                letters text) RETURNS mz_catalog.mz_aclitem[]
+  LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  g text := CASE WHEN grantee = 'p' THEN '' ELSE grantee END;
+  out text[] := '{}';
+  found boolean := false;
+  item text;
+BEGIN
+  FOREACH item IN ARRAY coalesce(acl::text[], '{}') LOOP
+    IF split_part(item, '=', 1) = g AND split_part(split_part(item, '=', 2), '/', 2) = grantor THEN
+      item := g || '=' || mzemu.canon(split_part(split_part(item, '=', 2), '/', 1) || letters)
+              || '/' || grantor;
+      found := true;
+    END IF;
+    out := out || item;
+  END LOOP;
+  IF NOT found THEN
+    out := out || (g || '=' || mzemu.canon(letters) || '/' || grantor);
+  END IF;
+  RETURN out::mz_catalog.mz_aclitem[];
+END $$;
+-- acl_revoke(acl, grantee_id, letters): removes letters granted to grantee by anyone.
+CREATE FUNCTION mzemu.acl_revoke(acl mz_catalog.mz_aclitem[], grantee text, letters text)
+  RETURNS mz_catalog.mz_aclitem[] LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  g text := CASE WHEN grantee = 'p' THEN '' ELSE grantee END;
+  out text[] := '{}';
+  item text;
+  rest text;
+BEGIN
+  FOREACH item IN ARRAY coalesce(acl::text[], '{}') LOOP
+    IF split_part(item, '=', 1) = g THEN
+      rest := coalesce(mzemu.canon(translate(split_part(split_part(item, '=', 2), '/', 1),
+                                             letters, '')), '');
+      IF rest = '' THEN CONTINUE; END IF;
+      item := g || '=' || rest || '/' || split_part(split_part(item, '=', 2), '/', 2);
+    END IF;
+    out := out || item;
+  END LOOP;
+  RETURN out::mz_catalog.mz_aclitem[];
+END $$;
+-- Replaces role id $2 by $3 in every item (ownership transfer).
+CREATE FUNCTION mzemu.acl_reown(mz_catalog.mz_aclitem[], text, text)
+  RETURNS mz_catalog.mz_aclitem[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(array_agg(regexp_replace(regexp_replace(item, '^' || $2 || '=', $3 || '='),
+                                           '/' || $2 || '$', '/' || $3)), '{}')::mz_catalog.mz_aclitem[]
+  FROM unnest($1::text[]) item $$;
+
+-- has_priv(acl, owner_id, privilege name): the current role's effective privilege.
+CREATE FUNCTION mzemu.has_priv(mz_catalog.mz_aclitem[], text, text) RETURNS boolean
+  LANGUAGE sql STABLE AS $$
+  SELECT mz_catalog.mz_is_superuser() OR mzemu.is_member(mzemu.role_id(), $2)
+      OR EXISTS (SELECT 1 FROM mz_internal.mz_aclexplode($1) e
+                 WHERE e.privilege_type = $3 AND mzemu.is_member(mzemu.role_id(), e.grantee)) $$;
+CREATE FUNCTION mzemu.is_owner(text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT mz_catalog.mz_is_superuser() OR mzemu.is_member(mzemu.role_id(), $1) $$;
+
+CREATE FUNCTION mz_catalog.has_system_privilege(text, text) RETURNS boolean
+  LANGUAGE sql STABLE AS $$
+  SELECT coalesce((SELECT rolsuper FROM mz_catalog.mz_roles WHERE name = $1), false)
+      OR EXISTS (SELECT 1 FROM mz_catalog.mz_system_privileges sp,
+                      mz_internal.mz_aclexplode(ARRAY[sp.privileges]) e
+                 WHERE e.privilege_type = upper($2)
+                   AND mzemu.is_member((SELECT id FROM mz_catalog.mz_roles WHERE name = $1),
+                                       e.grantee)) $$;
+CREATE FUNCTION mz_catalog.has_system_privilege(text) RETURNS boolean LANGUAGE sql STABLE AS
+  $$ SELECT mz_catalog.has_system_privilege(mz_catalog.mzemu_current_role(), $1) $$;
+
+-- Privilege views.
+CREATE VIEW mz_internal.mz_show_database_privileges AS
+  SELECT mzemu.role_name(e.grantor) AS grantor, mzemu.role_name(e.grantee) AS grantee,
+         d.name, e.privilege_type
+  FROM mz_catalog.mz_databases d, mz_internal.mz_aclexplode(d.privileges) e;
+CREATE VIEW mz_internal.mz_show_schema_privileges AS
+  SELECT mzemu.role_name(e.grantor) AS grantor, mzemu.role_name(e.grantee) AS grantee,
+         d.name AS database, s.name, e.privilege_type
+  FROM mz_catalog.mz_schemas s LEFT JOIN mz_catalog.mz_databases d ON d.id = s.database_id,
+       mz_internal.mz_aclexplode(s.privileges) e;
+CREATE VIEW mz_internal.mz_show_cluster_privileges AS
+  SELECT mzemu.role_name(e.grantor) AS grantor, mzemu.role_name(e.grantee) AS grantee,
+         c.name, e.privilege_type
+  FROM mz_catalog.mz_clusters c, mz_internal.mz_aclexplode(c.privileges) e;
+CREATE VIEW mz_internal.mz_show_object_privileges AS
+  SELECT mzemu.role_name(e.grantor) AS grantor, mzemu.role_name(e.grantee) AS grantee,
+         d.name AS database, s.name AS schema, o.name, o.type AS object_type, e.privilege_type
+  FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
+       LEFT JOIN mz_catalog.mz_databases d ON d.id = s.database_id,
+       mz_internal.mz_aclexplode(o.privileges) e
+  WHERE o.id LIKE 'u%';
+CREATE VIEW mz_internal.mz_show_system_privileges AS
+  SELECT mzemu.role_name(e.grantor) AS grantor, mzemu.role_name(e.grantee) AS grantee,
+         e.privilege_type
+  FROM mz_catalog.mz_system_privileges sp, mz_internal.mz_aclexplode(ARRAY[sp.privileges]) e;
+CREATE VIEW mz_internal.mz_show_default_privileges AS
+  SELECT CASE WHEN dp.role_id = 'p' THEN 'PUBLIC' ELSE mzemu.role_name(dp.role_id) END
+           AS object_owner,
+         d.name AS database, s.name AS schema, dp.object_type,
+         mzemu.role_name(dp.grantee) AS grantee, mzemu.priv_name(l) AS privilege_type
+  FROM mz_catalog.mz_default_privileges dp
+       LEFT JOIN mz_catalog.mz_databases d ON d.id = dp.database_id
+       LEFT JOIN mz_catalog.mz_schemas s ON s.id = dp.schema_id,
+       regexp_split_to_table(dp.privileges, '') l
+  WHERE l <> '';
+CREATE FUNCTION mzemu.my_grantee(text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT $1 = 'PUBLIC' OR mz_catalog.mz_is_superuser()
+      OR mzemu.is_member(mzemu.role_id(), (SELECT id FROM mz_catalog.mz_roles WHERE name = $1)) $$;
+CREATE VIEW mz_internal.mz_show_my_database_privileges AS
+  SELECT * FROM mz_internal.mz_show_database_privileges WHERE mzemu.my_grantee(grantee);
+CREATE VIEW mz_internal.mz_show_my_schema_privileges AS
+  SELECT * FROM mz_internal.mz_show_schema_privileges WHERE mzemu.my_grantee(grantee);
+CREATE VIEW mz_internal.mz_show_my_cluster_privileges AS
+  SELECT * FROM mz_internal.mz_show_cluster_privileges WHERE mzemu.my_grantee(grantee);
+CREATE VIEW mz_internal.mz_show_my_system_privileges AS
+  SELECT * FROM mz_internal.mz_show_system_privileges WHERE mzemu.my_grantee(grantee);
+CREATE VIEW mz_internal.mz_show_my_default_privileges AS
+  SELECT * FROM mz_internal.mz_show_default_privileges WHERE mzemu.my_grantee(grantee);
+
+-- Health: hydration and lag are driven by mzemu.hydration / mzemu.lag (see README).
+-- Every replica also reports one always-hydrated system introspection index, as a real
+-- replica does, so a cluster without user dataflows reads as hydrated.
+CREATE VIEW mz_internal.mz_hydration_statuses AS
+  SELECT o.id AS object_id, r.id AS replica_id,
+         coalesce(ho.hydrated, hr.hydrated, hc.hydrated, st.default_hydrated) AS hydrated
+  FROM mzemu.objects o
+       JOIN mz_catalog.mz_cluster_replicas r ON r.cluster_id = o.cluster_id
+       CROSS JOIN mzemu.state st
+       LEFT JOIN mzemu.hydration ho ON ho.target_id = o.id
+       LEFT JOIN mzemu.hydration hr ON hr.target_id = r.id
+       LEFT JOIN mzemu.hydration hc ON hc.target_id = o.cluster_id
+  WHERE o.type IN ('index', 'materialized-view', 'source', 'sink')
+  UNION ALL
+  SELECT o.id, NULL, false FROM mzemu.objects o
+  WHERE o.type IN ('index', 'materialized-view') AND o.cluster_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM mz_catalog.mz_cluster_replicas r WHERE r.cluster_id = o.cluster_id)
+  UNION ALL
+  SELECT 's' || r.id || '_introspection_idx', r.id, true FROM mz_catalog.mz_cluster_replicas r;
+CREATE VIEW mz_internal.mz_compute_hydration_statuses AS
+  SELECT h.object_id, h.replica_id, h.hydrated, NULL::interval AS hydration_time
+  FROM mz_internal.mz_hydration_statuses h
+  WHERE h.replica_id IS NOT NULL AND (h.object_id LIKE 's%' OR EXISTS (
+    SELECT 1 FROM mzemu.objects o WHERE o.id = h.object_id
+      AND o.type IN ('index', 'materialized-view')));
+CREATE VIEW mz_internal.mz_wallclock_global_lag AS
+  SELECT o.id AS object_id, coalesce(lo.lag, lc.lag, interval '0 seconds') AS lag
+  FROM mzemu.objects o
+       LEFT JOIN mzemu.lag lo ON lo.target_id = o.id
+       LEFT JOIN mzemu.lag lc ON lc.target_id = o.cluster_id
+  WHERE o.id LIKE 'u%'
+    AND o.type IN ('table', 'source', 'materialized-view', 'index', 'sink');
+CREATE VIEW mz_internal.mz_cluster_replica_statuses AS
+  SELECT r.id AS replica_id, 0::mz_catalog.uint8 AS process_id,
+         coalesce(h.status, 'online') AS status, h.reason,
+         coalesce(h.occurred_at, now()) AS updated_at
+  FROM mz_catalog.mz_cluster_replicas r
+       LEFT JOIN LATERAL (
+         SELECT x.status, x.reason, x.occurred_at
+         FROM mz_internal.mz_cluster_replica_status_history x
+         WHERE x.replica_id = r.id ORDER BY x.occurred_at DESC LIMIT 1) h ON true;
+CREATE VIEW mz_internal.mz_sink_statuses AS
+  SELECT id, name, subtype AS type, now() AS last_status_change_at, 'running'::text AS status,
+         NULL::text AS error, NULL::jsonb AS details
+  FROM mzemu.objects WHERE type = 'sink';
+
+-- Catalog helpers used by the statement interpreter.
+CREATE FUNCTION mzemu.new_id() RETURNS text LANGUAGE sql AS
+  $$ SELECT 'u' || nextval('mzemu.id_seq') $$;
+CREATE FUNCTION mzemu.new_oid() RETURNS oid LANGUAGE sql AS
+  $$ SELECT nextval('mzemu.oid_seq')::oid $$;
+
+-- Items that must go when the items $1 go: dependents, transitively (indexes depend on the
+-- relation they index).
+CREATE FUNCTION mzemu.dependents_closure(text[]) RETURNS SETOF text LANGUAGE sql STABLE AS $$
+  WITH RECURSIVE c(id) AS (
+    SELECT unnest($1)
+    UNION
+    SELECT d.object_id FROM mz_internal.mz_object_dependencies d JOIN c ON d.referenced_object_id = c.id)
+  SELECT id FROM c $$;
+
+-- Removes the items $1 (already closed over dependents) from the catalog and drops their
+-- PostgreSQL relations.
+CREATE FUNCTION mzemu.drop_items(text[]) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT o.pg_kind, s.name AS schema_name, o.name FROM mzemu.objects o
+           JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
+           WHERE o.id = ANY ($1) AND o.pg_kind IS NOT NULL LOOP
+    EXECUTE format('DROP %s IF EXISTS %I.%I CASCADE', r.pg_kind, r.schema_name, r.name);
+  END LOOP;
+  DELETE FROM mz_internal.mz_object_dependencies
+    WHERE object_id = ANY ($1) OR referenced_object_id = ANY ($1);
+  DELETE FROM mz_internal.mz_comments WHERE id = ANY ($1);
+  DELETE FROM mzemu.hydration WHERE target_id = ANY ($1);
+  DELETE FROM mzemu.lag WHERE target_id = ANY ($1);
+  DELETE FROM mzemu.objects WHERE id = ANY ($1);
+END $$;
+
+-- Grants the default privileges that apply to a new item $1.
+CREATE FUNCTION mzemu.apply_default_privs(text) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  o record;
+  dp record;
+  kind text;
+BEGIN
+  SELECT ob.*, s.database_id INTO o FROM mzemu.objects ob
+    LEFT JOIN mz_catalog.mz_schemas s ON s.id = ob.schema_id WHERE ob.id = $1;
+  kind := CASE WHEN o.type IN ('table', 'view', 'materialized-view', 'source') THEN 'table'
+               ELSE o.type END;
+  FOR dp IN SELECT * FROM mz_catalog.mz_default_privileges d
+            WHERE (d.role_id = 'p' OR mzemu.is_member(o.owner_id, d.role_id))
+              AND (d.database_id IS NULL OR d.database_id = o.database_id)
+              AND (d.schema_id IS NULL OR d.schema_id = o.schema_id)
+              AND d.object_type = kind LOOP
+    UPDATE mzemu.objects SET privileges = mzemu.acl_grant(privileges, dp.grantee, o.owner_id,
+                                                          dp.privileges)
+      WHERE id = $1;
+  END LOOP;
+END $$;
+
+-- Control functions for tests (see README). Targets: a cluster name, 'cluster.replica',
+-- an item name, 'schema.item', or an id.
+CREATE FUNCTION mzemu.resolve_target(t text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  res text;
+BEGIN
+  SELECT id INTO res FROM mz_catalog.mz_clusters WHERE name = t OR id = t;
+  IF res IS NOT NULL THEN RETURN res; END IF;
+  SELECT id INTO res FROM mzemu.objects WHERE id = t;
+  IF res IS NOT NULL THEN RETURN res; END IF;
+  SELECT id INTO res FROM mz_catalog.mz_cluster_replicas WHERE id = t;
+  IF res IS NOT NULL THEN RETURN res; END IF;
+  IF strpos(t, '.') > 0 THEN
+    SELECT o.id INTO res FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
+      WHERE s.name = split_part(t, '.', 1) AND o.name = split_part(t, '.', 2) AND o.id LIKE 'u%';
+    IF res IS NOT NULL THEN RETURN res; END IF;
+    SELECT r.id INTO res FROM mz_catalog.mz_cluster_replicas r
+      JOIN mz_catalog.mz_clusters c ON c.id = r.cluster_id
+      WHERE c.name = split_part(t, '.', 1) AND r.name = split_part(t, '.', 2);
+    IF res IS NOT NULL THEN RETURN res; END IF;
+  ELSE
+    SELECT min(id) INTO res FROM mzemu.objects WHERE name = t AND id LIKE 'u%';
+    IF res IS NOT NULL THEN RETURN res; END IF;
+  END IF;
+  RAISE EXCEPTION 'mzemu: unknown cluster, replica or object "%"', t USING ERRCODE = '42704';
+END $$;
+CREATE FUNCTION mzemu.mzemu_set_hydrated(target text, hydrated boolean) RETURNS text
+  LANGUAGE sql AS $$
+  INSERT INTO mzemu.hydration VALUES (mzemu.resolve_target(target), hydrated)
+  ON CONFLICT (target_id) DO UPDATE SET hydrated = excluded.hydrated
+  RETURNING target_id $$;
+CREATE FUNCTION mzemu.mzemu_clear_hydrated(target text) RETURNS text LANGUAGE sql AS $$
+  DELETE FROM mzemu.hydration WHERE target_id = mzemu.resolve_target(target);
+  SELECT mzemu.resolve_target(target) $$;
+CREATE FUNCTION mzemu.mzemu_set_default_hydrated(hydrated boolean) RETURNS boolean
+  LANGUAGE sql AS $$ UPDATE mzemu.state SET default_hydrated = hydrated RETURNING hydrated $$;
+CREATE FUNCTION mzemu.mzemu_set_lag(target text, lag interval) RETURNS text LANGUAGE sql AS $$
+  INSERT INTO mzemu.lag VALUES (mzemu.resolve_target(target), lag)
+  ON CONFLICT (target_id) DO UPDATE SET lag = excluded.lag
+  RETURNING target_id $$;
+CREATE FUNCTION mzemu.mzemu_clear_lag(target text) RETURNS text LANGUAGE sql AS $$
+  DELETE FROM mzemu.lag WHERE target_id = mzemu.resolve_target(target);
+  SELECT mzemu.resolve_target(target) $$;
+-- Records `n` OOM kills (status offline, reason oom-killed, now) of a replica.
+CREATE FUNCTION mzemu.mzemu_oom(replica text, n integer DEFAULT 1) RETURNS text
+  LANGUAGE sql AS $$
+  INSERT INTO mz_internal.mz_cluster_replica_status_history
+    SELECT r.id, 0, 'offline', 'oom-killed', now() FROM mz_catalog.mz_cluster_replicas r,
+           generate_series(1, n)
+    WHERE r.id = mzemu.resolve_target(replica);
+  SELECT mzemu.resolve_target(replica) $$;
+CREATE FUNCTION mzemu.mzemu_clear_oom(replica text) RETURNS text LANGUAGE sql AS $$
+  DELETE FROM mz_internal.mz_cluster_replica_status_history
+    WHERE replica_id = mzemu.resolve_target(replica);
+  SELECT mzemu.resolve_target(replica) $$;
+CREATE FUNCTION mzemu.mzemu_catalog_version() RETURNS bigint LANGUAGE sql STABLE AS
+  $$ SELECT catalog_version FROM mzemu.state $$;
+)SQL";
+
+}  // namespace
+
+std::string CatalogBootstrapSql(const std::string& db_name, const std::string& superusers) {
+  auto lit = [](const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+      if (c == '\'') out += '\'';
+      out += c;
+    }
+    return out + "'";
+  };
+  std::ostringstream sql;
+  sql << kCatalogSql;
+  sql << "INSERT INTO mzemu.state VALUES (" << kCatalogFormat << ", 1, true);\n";
+  sql << "INSERT INTO mz_catalog.mz_roles VALUES "
+         "('s1', 16661, 'mz_system', true, true, true), "
+         "('s2', 16662, 'mz_support', true, false, false);\n";
+  std::string rest = superusers;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string name = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    if (name.empty()) continue;
+    sql << "INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id(), mzemu.new_oid(), " << lit(name)
+        << ", true, true, true);\n";
+  }
+  // The first superuser owns the bootstrap objects, like `materialize` does.
+  sql << "CREATE TEMP TABLE boot AS SELECT (SELECT id FROM mz_catalog.mz_roles WHERE id LIKE 'u%' "
+         "ORDER BY substr(id, 2)::int LIMIT 1) AS owner, mzemu.new_id() AS db, "
+         "mzemu.new_id() AS cluster;\n";
+  sql << "INSERT INTO mz_catalog.mz_databases SELECT db, mzemu.new_oid(), " << lit(db_name)
+      << ", coalesce(owner, 's1'), ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || "
+         "'=UC/' || coalesce(owner, 's1')] FROM boot;\n";
+  sql << "INSERT INTO mz_catalog.mz_schemas VALUES "
+         "('s1', 16671, NULL, 'mz_catalog', 's1', '{=U/s1}'), "
+         "('s2', 16672, NULL, 'pg_catalog', 's1', '{=U/s1}'), "
+         "('s3', 16673, NULL, 'information_schema', 's1', '{=U/s1}'), "
+         "('s4', 16674, NULL, 'mz_internal', 's1', '{=U/s1}'), "
+         "('s5', 16675, NULL, 'mz_introspection', 's1', '{=U/s1}');\n";
+  sql << "INSERT INTO mz_catalog.mz_schemas SELECT mzemu.new_id(), mzemu.new_oid(), db, 'public', "
+         "coalesce(owner, 's1'), ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || "
+         "'=UC/' || coalesce(owner, 's1')] FROM boot;\n";
+  sql << "INSERT INTO mz_catalog.mz_clusters VALUES "
+         "('s1', 'mz_system', 's1', '{s1=UC/s1}', true, '1', 1, false, '{}', false, '1 s'), "
+         "('s2', 'mz_catalog_server', 's1', '{=U/s1,s1=UC/s1}', true, '1', 1, false, '{}', "
+         "false, '1 s');\n";
+  sql << "INSERT INTO mz_catalog.mz_cluster_replicas VALUES "
+         "('s1', 'r1', 's1', '1', NULL, 's1', false), ('s2', 'r1', 's2', '1', NULL, 's1', false);\n";
+  sql << "INSERT INTO mz_catalog.mz_clusters SELECT cluster, 'quickstart', coalesce(owner, 's1'), "
+         "ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || '=UC/' || "
+         "coalesce(owner, 's1')], true, '25cc', 1, false, '{}', false, '1 s' FROM boot;\n";
+  sql << "INSERT INTO mz_catalog.mz_cluster_replicas SELECT mzemu.new_id(), 'r1', cluster, '25cc', "
+         "NULL, coalesce(owner, 's1'), false FROM boot;\n";
+  sql << "INSERT INTO mz_internal.mz_cluster_schedules SELECT id, 'manual', NULL FROM "
+         "mz_catalog.mz_clusters;\n";
+  // System relations are catalog items too (dbt probes mz_objects for them).
+  sql << "INSERT INTO mzemu.objects (id, oid, schema_id, name, type, owner_id, privileges) "
+         "SELECT 's' || (1000 + row_number() OVER (ORDER BY n.nspname, c.relname)), c.oid, "
+         "CASE n.nspname WHEN 'mz_catalog' THEN 's1' ELSE 's4' END, c.relname, "
+         "CASE c.relkind WHEN 'r' THEN 'table' ELSE 'view' END, 's1', '{=r/s1}' "
+         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+         "WHERE n.nspname IN ('mz_catalog', 'mz_internal') AND c.relkind IN ('r', 'v');\n";
+  sql << "DROP TABLE boot;\n";
+  return sql.str();
+}
+
+}  // namespace mzemu

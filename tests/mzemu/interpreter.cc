@@ -1,0 +1,468 @@
+#include "tests/mzemu/interpreter.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "tests/mzemu/ddl.h"
+
+namespace mzemu {
+
+void Shared::Register(std::shared_ptr<SessionStats> stats) {
+  std::lock_guard<std::mutex> lock(registry_mu_);
+  live_[stats->pid] = std::move(stats);
+}
+
+void Shared::Unregister(int32_t pid) {
+  std::lock_guard<std::mutex> lock(registry_mu_);
+  auto it = live_.find(pid);
+  if (it == live_.end()) return;
+  closed_catalog_queries_ += it->second->catalog_queries;
+  live_.erase(it);
+}
+
+std::vector<std::shared_ptr<SessionStats>> Shared::Live() {
+  std::lock_guard<std::mutex> lock(registry_mu_);
+  std::vector<std::shared_ptr<SessionStats>> out;
+  for (auto& [pid, s] : live_) out.push_back(s);
+  return out;
+}
+
+Session::Session(Shared& shared, Backend& backend, std::shared_ptr<SessionStats> stats)
+    : shared_(shared), backend_(backend), stats_(std::move(stats)) {
+  vars_["cluster"] = "quickstart";
+  vars_["transaction_isolation"] = "strict serializable";
+}
+
+void Session::SyncBackendSession() {
+  std::string path;
+  for (const auto& s : search_path_) path += QuoteIdent(s) + ", ";
+  path += "mz_catalog, mzemu";
+  backend_.Exec("SELECT set_config('search_path', $1, false), set_config('mzemu.role', $2, false)",
+                {path, role_});
+}
+
+Outcome Session::Start(const std::string& user) {
+  session_user_ = user;
+  role_ = user;
+  backend_.Exec("SET TIME ZONE 'UTC'");
+  SyncBackendSession();
+  {
+    std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
+    Outcome exists = backend_.Exec("SELECT rolsuper FROM mz_catalog.mz_roles WHERE name = $1", {user});
+    if (!exists.ok()) return exists;
+    if (exists.rows.empty()) {
+      Outcome created = backend_.Exec(
+          "INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id(), mzemu.new_oid(), $1, true, "
+          "true, false)",
+          {user});
+      if (!created.ok()) return created;
+      backend_.Exec("UPDATE mzemu.state SET catalog_version = catalog_version + 1");
+    } else {
+      superuser_login_ = exists.Get(0) == "t";
+    }
+  }
+  Outcome db = backend_.Exec("SELECT current_database()");
+  vars_["database"] = db.Get(0);
+  return Outcome::Tag("");
+}
+
+char Session::TransactionStatus() const {
+  if (block_ == Block::kNone) return 'I';
+  return block_failed_ ? 'E' : 'T';
+}
+
+static bool StartsWith(const Statement& s, std::initializer_list<const char*> words) {
+  size_t i = 0;
+  for (const char* w : words) {
+    if (i >= s.tokens.size() || !s.tokens[i].IsWord(w)) return false;
+    ++i;
+  }
+  return true;
+}
+
+static bool HasWordPair(const Statement& s, const char* a, const char* b) {
+  for (size_t i = 0; i + 1 < s.tokens.size(); ++i) {
+    if (s.tokens[i].IsWord(a) && s.tokens[i + 1].IsWord(b)) return true;
+  }
+  return false;
+}
+
+Session::Kind Session::Classify(const Statement& s) const {
+  if (s.tokens.empty()) return Kind::kUnknown;
+  for (const auto& t : s.tokens) {
+    if (t.kind == TokenKind::kIdent && t.text.rfind("mzemu_", 0) == 0) return Kind::kControl;
+  }
+  const Token& first = s.tokens[0];
+  if (first.kind != TokenKind::kIdent) {
+    return first.IsOp("(") ? Kind::kRead : Kind::kUnknown;
+  }
+  const std::string& w = first.text;
+  if (w == "select" || w == "with" || w == "table" || w == "values" || w == "explain") {
+    return Kind::kRead;
+  }
+  if (w == "show") return Kind::kShow;
+  if (w == "insert" || w == "update" || w == "delete") return Kind::kWrite;
+  if (w == "begin" || w == "start") return Kind::kBegin;
+  if (w == "commit" || w == "end") return Kind::kCommit;
+  if (w == "rollback" || w == "abort") return Kind::kRollback;
+  if (w == "set" || w == "reset" || w == "discard") return Kind::kSet;
+  if (w == "alter" && (HasWordPair(s, "swap", "with") || HasWordPair(s, "rename", "to"))) {
+    return Kind::kSwapRename;
+  }
+  if (w == "alter" || w == "create" || w == "drop" || w == "comment" || w == "grant" ||
+      w == "revoke") {
+    return Kind::kDdl;
+  }
+  return Kind::kUnknown;
+}
+
+bool Session::IsForwarded(const Statement& stmt) const {
+  Kind k = Classify(stmt);
+  return k == Kind::kRead || k == Kind::kWrite;
+}
+
+static std::string StatementName(const Statement& s) {
+  std::string out;
+  for (size_t i = 0; i < s.tokens.size() && i < 3; ++i) {
+    if (s.tokens[i].kind != TokenKind::kIdent) break;
+    const std::string& w = s.tokens[i].text;
+    if (i > 0 && (w == "if" || w == "or")) break;
+    if (!out.empty()) out += ' ';
+    std::string up = w;
+    std::transform(up.begin(), up.end(), up.begin(), ::toupper);
+    out += up;
+    if (i == 0 && (w == "grant" || w == "revoke" || w == "drop" || w == "comment")) break;
+    if (i == 1 && w != "materialized" && w != "default" && w != "cluster") break;
+  }
+  return out;
+}
+
+Outcome Session::Execute(const Statement& stmt,
+                         const std::vector<std::optional<std::string>>& params) {
+  ++stats_->statements;
+  Outcome out = Dispatch(stmt, params);
+  if (!out.ok() && block_ != Block::kNone) block_failed_ = true;
+  return out;
+}
+
+Outcome Session::Dispatch(const Statement& stmt,
+                          const std::vector<std::optional<std::string>>& params) {
+  Kind kind = Classify(stmt);
+  if (block_failed_ && kind != Kind::kCommit && kind != Kind::kRollback) {
+    return Outcome::Error("25P02",
+                          "current transaction is aborted, commands ignored until end of "
+                          "transaction block");
+  }
+  switch (kind) {
+    case Kind::kUnknown:
+      return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
+    case Kind::kBegin:
+      if (block_ == Block::kNone) block_ = Block::kUndecided;
+      return Outcome::Tag("BEGIN");
+    case Kind::kCommit:
+      return EndBlock(true);
+    case Kind::kRollback:
+      return EndBlock(false);
+    case Kind::kSet:
+      return HandleSet(stmt);
+    case Kind::kShow:
+      return HandleShow(stmt);
+    case Kind::kControl: {
+      bool handled = false;
+      Outcome out = HandleControl(stmt, &handled);
+      if (handled) return out;
+      return Forward(stmt, params, /*count=*/false);
+    }
+    case Kind::kRead:
+    case Kind::kWrite: {
+      Block want = kind == Kind::kRead ? Block::kRead : Block::kWrite;
+      if (block_ == Block::kUndecided) {
+        Outcome begin = backend_.Exec("BEGIN");
+        if (!begin.ok()) return begin;
+        backend_txn_ = true;
+        block_ = want;
+      } else if (block_ == Block::kDdl) {
+        return Outcome::Error("25000",
+                              "transactions which modify objects are restricted to just "
+                              "modifying objects");
+      } else if (block_ == Block::kRead && want == Block::kWrite) {
+        return Outcome::Error("25006", "transaction in read-only mode");
+      } else if (block_ == Block::kWrite && want == Block::kRead) {
+        return Outcome::Error("25000", "transaction in write-only mode");
+      }
+      return Forward(stmt, params, /*count=*/kind == Kind::kRead);
+    }
+    case Kind::kSwapRename:
+      if (block_ == Block::kNone) return RunDdlAutocommit(stmt);
+      if (block_ == Block::kRead || block_ == Block::kWrite) {
+        return Outcome::Error("25000",
+                              "transactions which modify objects are restricted to just "
+                              "modifying objects");
+      }
+      block_ = Block::kDdl;
+      return AddToDdlBlock(stmt);
+    case Kind::kDdl:
+      if (block_ != Block::kNone) {
+        return Outcome::Error("25001",
+                              StatementName(stmt) + " cannot be run inside a transaction block");
+      }
+      return RunDdlAutocommit(stmt);
+  }
+  return Outcome::Error("XX000", "mzemu: unreachable");
+}
+
+Outcome Session::Forward(const Statement& stmt,
+                         const std::vector<std::optional<std::string>>& params, bool count) {
+  if (count) ++stats_->catalog_queries;
+  Outcome out = backend_.Exec(RewriteForPostgres(stmt), params);
+  return out;
+}
+
+Outcome Session::RunDdlAutocommit(const Statement& stmt) {
+  std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
+  Outcome begin = backend_.Exec("BEGIN");
+  if (!begin.ok()) return begin;
+  DdlInterpreter ddl(*this, backend_);
+  Outcome out = ddl.Apply(stmt);
+  if (!out.ok()) {
+    backend_.Exec("ROLLBACK");
+    return out;
+  }
+  Outcome bump = backend_.Exec("UPDATE mzemu.state SET catalog_version = catalog_version + 1");
+  Outcome commit = backend_.Exec("COMMIT");
+  if (!bump.ok()) return bump;
+  if (!commit.ok()) return commit;
+  return out;
+}
+
+Outcome Session::AddToDdlBlock(const Statement& stmt) {
+  // Validate by replaying the block so far plus this statement, then roll back: nothing is held
+  // between round trips, so concurrent sessions never wait on this block.
+  std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
+  Outcome begin = backend_.Exec("BEGIN");
+  if (!begin.ok()) return begin;
+  if (pending_ddl_.empty()) {
+    block_catalog_version_ = std::stoll(backend_.Exec("SELECT catalog_version FROM mzemu.state").Get(0));
+  }
+  DdlInterpreter ddl(*this, backend_);
+  Outcome out;
+  for (const auto& p : pending_ddl_) {
+    out = ddl.Apply(p);
+    if (!out.ok()) break;
+  }
+  if (out.ok()) out = ddl.Apply(stmt);
+  backend_.Exec("ROLLBACK");
+  if (out.ok()) pending_ddl_.push_back(stmt);
+  return out;
+}
+
+Outcome Session::CommitDdlBlock() {
+  std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
+  Outcome begin = backend_.Exec("BEGIN");
+  if (!begin.ok()) return begin;
+  Outcome version = backend_.Exec("SELECT catalog_version FROM mzemu.state FOR UPDATE");
+  if (!version.ok() || std::stoll(version.Get(0)) != block_catalog_version_) {
+    backend_.Exec("ROLLBACK");
+    return Outcome::Error("40001",
+                          "another session modified the catalog while this DDL transaction was "
+                          "open",
+                          "Retry the transaction; any concurrent DDL, even on unrelated objects, "
+                          "causes this error.");
+  }
+  DdlInterpreter ddl(*this, backend_);
+  for (const auto& p : pending_ddl_) {
+    Outcome out = ddl.Apply(p);
+    if (!out.ok()) {
+      backend_.Exec("ROLLBACK");
+      return out;
+    }
+  }
+  backend_.Exec("UPDATE mzemu.state SET catalog_version = catalog_version + 1");
+  return backend_.Exec("COMMIT");
+}
+
+Outcome Session::EndBlock(bool commit) {
+  Outcome out = Outcome::Tag(commit ? "COMMIT" : "ROLLBACK");
+  if (block_ == Block::kNone) {
+    // Like Materialize/PostgreSQL: a warning, not an error.
+    return out;
+  }
+  if (block_failed_) {
+    commit = false;
+    out = Outcome::Tag("ROLLBACK");
+  }
+  if (backend_txn_) {
+    Outcome end = backend_.Exec(commit ? "COMMIT" : "ROLLBACK");
+    if (!end.ok()) out = end;
+  } else if (commit && block_ == Block::kDdl) {
+    Outcome end = CommitDdlBlock();
+    if (!end.ok()) out = end;
+  }
+  block_ = Block::kNone;
+  block_failed_ = false;
+  backend_txn_ = false;
+  pending_ddl_.clear();
+  block_catalog_version_ = -1;
+  return out;
+}
+
+Outcome Session::HandleSet(const Statement& stmt) {
+  const auto& t = stmt.tokens;
+  size_t i = 1;
+  bool reset = t[0].IsWord("reset");
+  if (t[0].IsWord("discard")) return Outcome::Tag("DISCARD ALL");
+  if (i < t.size() && (t[i].IsWord("session") || t[i].IsWord("local"))) ++i;
+  if (i >= t.size()) return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
+  if (t[i].IsWord("transaction") || (t[i].IsWord("session") && i + 1 < t.size())) {
+    return Outcome::Tag("SET");
+  }
+  std::string name = t[i].text;
+  ++i;
+  if (!reset && name == "role") {
+    // SET ROLE name | NONE
+    std::string target = i < t.size() ? t[i].text : "none";
+    if (target == "none" && t[i].kind == TokenKind::kIdent) target = session_user_;
+    Outcome r = backend_.Exec(
+        "SELECT r.id, mz_catalog.mz_is_superuser() OR mzemu.is_member(mzemu.role_id(), r.id) "
+        "FROM mz_catalog.mz_roles r WHERE r.name = $1",
+        {target});
+    if (!r.ok()) return r;
+    if (r.rows.empty()) return Outcome::Error("42704", "unknown role '" + target + "'");
+    if (r.Get(0, 1) != "t" && target != session_user_) {
+      return Outcome::Error("42501", "permission denied to set role \"" + target + "\"");
+    }
+    role_ = target;
+    SyncBackendSession();
+    return Outcome::Tag("SET");
+  }
+  if (reset && name == "role") {
+    role_ = session_user_;
+    SyncBackendSession();
+    return Outcome::Tag("RESET");
+  }
+  if (name == "schema") name = "search_path";
+  std::vector<std::string> values;
+  if (!reset) {
+    if (i < t.size() && (t[i].IsOp("=") || t[i].IsWord("to"))) ++i;
+    for (; i < t.size(); ++i) {
+      if (t[i].IsOp(",")) continue;
+      values.push_back(t[i].text);
+    }
+  }
+  if (name == "search_path") {
+    if (reset || (values.size() == 1 && values[0] == "default")) values = {"public"};
+    std::vector<std::string> path;
+    for (auto& v : values) {
+      // A quoted list 'a, b' is split like PostgreSQL does.
+      std::stringstream ss(v);
+      std::string part;
+      while (std::getline(ss, part, ',')) {
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        if (!part.empty()) path.push_back(part);
+      }
+    }
+    search_path_ = path;
+    SyncBackendSession();
+    return Outcome::Tag(reset ? "RESET" : "SET");
+  }
+  if (name == "cluster" || name == "database" || name == "transaction_isolation" ||
+      name == "cluster_replica" || name == "welcome_message" || name == "statement_logging_sample_rate") {
+    if (reset) {
+      vars_[name] = name == "cluster" ? "quickstart" : name == "transaction_isolation" ? "strict serializable" : "";
+    } else {
+      std::string v;
+      for (const auto& s : values) v += (v.empty() ? "" : ", ") + s;
+      vars_[name] = v;
+    }
+    return Outcome::Tag(reset ? "RESET" : "SET");
+  }
+  return backend_.Exec(stmt.text);
+}
+
+Outcome Session::HandleShow(const Statement& stmt) {
+  const auto& t = stmt.tokens;
+  if (t.size() < 2) return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
+  std::string what = t[1].text;
+  auto single = [](const std::string& col, const std::string& value) {
+    Outcome o;
+    o.has_rows = true;
+    o.fields.push_back(Field{col, 25, -1, -1});
+    o.rows.push_back({value});
+    o.tag = "SELECT 1";
+    return o;
+  };
+  if (what == "search_path") {
+    std::string v;
+    for (const auto& s : search_path_) v += (v.empty() ? "" : ", ") + s;
+    return single("search_path", v);
+  }
+  if (what == "role" || what == "current_role") return single(what, role_);
+  if (what == "server_version") return single(what, "9.5.0");
+  if (vars_.count(what)) return single(what, vars_[what]);
+  ++stats_->catalog_queries;
+  if (what == "clusters") {
+    return backend_.Exec("SELECT name, NULL::text AS replicas, NULL::text AS comment FROM "
+                         "mz_catalog.mz_clusters ORDER BY name");
+  }
+  if (what == "schemas") {
+    return backend_.Exec(
+        "SELECT s.name, NULL::text AS comment FROM mz_catalog.mz_schemas s JOIN "
+        "mz_catalog.mz_databases d ON d.id = s.database_id ORDER BY s.name");
+  }
+  return backend_.Exec(stmt.text);
+}
+
+static Outcome IntResult(const std::string& col, int64_t v) {
+  Outcome o;
+  o.has_rows = true;
+  o.fields.push_back(Field{col, 20, 8, -1});
+  o.rows.push_back({std::to_string(v)});
+  o.tag = "SELECT 1";
+  return o;
+}
+
+Outcome Session::HandleControl(const Statement& stmt, bool* handled) {
+  *handled = true;
+  std::set<std::string> names;
+  for (const auto& t : stmt.tokens) {
+    if (t.kind == TokenKind::kIdent && t.text.rfind("mzemu_", 0) == 0) names.insert(t.text);
+  }
+  if (names.count("mzemu_query_count")) {
+    return IntResult("mzemu_query_count", stats_->catalog_queries);
+  }
+  if (names.count("mzemu_reset_query_count")) {
+    stats_->catalog_queries = 0;
+    stats_->round_trips = 0;
+    stats_->statements = 0;
+    return IntResult("mzemu_reset_query_count", 0);
+  }
+  if (names.count("mzemu_total_query_count")) {
+    int64_t total = shared_.closed_catalog_queries();
+    for (const auto& s : shared_.Live()) total += s->catalog_queries;
+    return IntResult("mzemu_total_query_count", total);
+  }
+  if (names.count("mzemu_connections")) {
+    Outcome o;
+    o.has_rows = true;
+    o.fields = {Field{"pid", 23, 4, -1}, Field{"user_name", 25, -1, -1},
+                Field{"application_name", 25, -1, -1}, Field{"round_trips", 20, 8, -1},
+                Field{"statements", 20, 8, -1}, Field{"catalog_queries", 20, 8, -1}};
+    for (const auto& s : shared_.Live()) {
+      o.rows.push_back({std::to_string(s->pid), s->user, s->application_name,
+                        std::to_string(s->round_trips.load()), std::to_string(s->statements.load()),
+                        std::to_string(s->catalog_queries.load())});
+    }
+    o.tag = "SELECT " + std::to_string(o.rows.size());
+    return o;
+  }
+  *handled = false;
+  return Outcome::Tag("");
+}
+
+Outcome Session::Describe(const Statement& stmt, std::vector<uint32_t>* param_types) {
+  return backend_.Describe(RewriteForPostgres(stmt), param_types);
+}
+
+}  // namespace mzemu

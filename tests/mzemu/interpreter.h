@@ -1,0 +1,116 @@
+// Session: the statement interpreter of one emulated Materialize connection. It classifies each
+// statement, enforces Materialize's transaction rules (DDL blocks hold only SWAP/RENAME and are
+// checked for concurrent catalog changes at COMMIT), interprets Materialize DDL against the
+// catalog tables in the backing PostgreSQL, and forwards reads/writes with Materialize-only syntax
+// rewritten. Wire-protocol agnostic: the server feeds it Statements and renders Outcomes.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tests/mzemu/backend.h"
+#include "tests/mzemu/sql_lexer.h"
+
+namespace mzemu {
+
+// Per-connection counters, readable by tests through control statements.
+struct SessionStats {
+  int32_t pid = 0;
+  std::string user;
+  std::string application_name;
+  std::atomic<int64_t> round_trips{0};      // Query messages and Sync-terminated batches
+  std::atomic<int64_t> statements{0};
+  std::atomic<int64_t> catalog_queries{0};  // reads forwarded to the catalog (not mzemu_*)
+};
+
+// State shared by every session of one server. Thread-safe.
+class Shared {
+ public:
+  // Serializes catalog mutations (and DDL-block validation) across sessions.
+  std::mutex& ddl_mutex() { return ddl_mu_; }
+  void Register(std::shared_ptr<SessionStats> stats);
+  void Unregister(int32_t pid);
+  std::vector<std::shared_ptr<SessionStats>> Live();
+  int64_t closed_catalog_queries() const { return closed_catalog_queries_; }
+
+ private:
+  std::mutex ddl_mu_;
+  std::mutex registry_mu_;
+  std::map<int32_t, std::shared_ptr<SessionStats>> live_;
+  std::atomic<int64_t> closed_catalog_queries_{0};
+};
+
+class Session {
+ public:
+  // `backend` must be connected and outlive the session. `user` is the startup user.
+  Session(Shared& shared, Backend& backend, std::shared_ptr<SessionStats> stats);
+
+  // Prepares the backing session (search_path, role GUC) and creates the login role if it does
+  // not exist (like Materialize's auto-provisioned logins). Returns an error outcome on failure.
+  Outcome Start(const std::string& user);
+
+  // Executes one statement. `params` are text parameters of the extended protocol ($1...).
+  Outcome Execute(const Statement& stmt,
+                  const std::vector<std::optional<std::string>>& params = {});
+
+  // 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block.
+  char TransactionStatus() const;
+  // Column description of a statement for the extended protocol's Describe (reads only).
+  Outcome Describe(const Statement& stmt, std::vector<uint32_t>* param_types);
+  // Whether `stmt` would be forwarded to PostgreSQL as a read or write.
+  bool IsForwarded(const Statement& stmt) const;
+
+  SessionStats& stats() { return *stats_; }
+  const std::vector<std::string>& search_path() const { return search_path_; }
+  // A Materialize session variable (cluster, database, ...); "" if unset.
+  std::string var(const std::string& name) const {
+    auto it = vars_.find(name);
+    return it == vars_.end() ? "" : it->second;
+  }
+  const std::string& role() const { return role_; }
+  bool superuser_login() const { return superuser_login_; }
+
+ private:
+  enum class Kind {
+    kBegin, kCommit, kRollback, kRead, kWrite, kSwapRename, kDdl, kSet, kShow, kControl,
+    kUnknown,
+  };
+  enum class Block { kNone, kUndecided, kRead, kWrite, kDdl };
+
+  Kind Classify(const Statement& stmt) const;
+  Outcome Dispatch(const Statement& stmt, const std::vector<std::optional<std::string>>& params);
+  Outcome Forward(const Statement& stmt, const std::vector<std::optional<std::string>>& params,
+                  bool count);
+  Outcome RunDdlAutocommit(const Statement& stmt);
+  Outcome AddToDdlBlock(const Statement& stmt);
+  Outcome CommitDdlBlock();
+  Outcome EndBlock(bool commit);
+  Outcome HandleSet(const Statement& stmt);
+  Outcome HandleShow(const Statement& stmt);
+  Outcome HandleControl(const Statement& stmt, bool* handled);
+  void SyncBackendSession();
+
+  Shared& shared_;
+  Backend& backend_;
+  std::shared_ptr<SessionStats> stats_;
+  std::string session_user_;
+  std::string role_;
+  bool superuser_login_ = false;
+  std::vector<std::string> search_path_{"public"};
+  std::map<std::string, std::string> vars_;
+
+  Block block_ = Block::kNone;
+  bool block_failed_ = false;
+  bool backend_txn_ = false;
+  std::vector<Statement> pending_ddl_;
+  int64_t block_catalog_version_ = -1;
+
+};
+
+}  // namespace mzemu
