@@ -6,9 +6,7 @@ namespace bgplan::emit {
 
 std::string Dialect::QuoteIdent(std::string_view name) const { return emit::QuoteIdent(name); }
 
-std::string Dialect::QuoteLiteral(std::string_view text) const {
-  return emit::QuoteLiteral(text);
-}
+std::string Dialect::QuoteLiteral(std::string_view text) const { return emit::QuoteLiteral(text); }
 
 namespace {
 

@@ -49,8 +49,8 @@ std::string ObjectLabel(const plans::ObjectRef& o) {
 std::string EmitGraph(const plans::Plan& plan) {
   std::string out = "digraph bgplan {\n";
   out += "  rankdir=LR;\n";
-  out += "  label=" + Quoted(std::string("bgplan plan, target ") +
-                             std::string(plans::TargetName(plan.target))) +
+  out += "  label=" +
+         Quoted(std::string("bgplan plan, target ") + std::string(plans::TargetName(plan.target))) +
          ";\n";
   out += "  node [shape=box, fontname=\"monospace\"];\n";
 
@@ -74,8 +74,8 @@ std::string EmitGraph(const plans::Plan& plan) {
     const std::string phase_id = "p" + std::to_string(p);
     out += "  subgraph cluster_" + phase_id + " {\n";
     out += "    label=" + Quoted("phase " + std::string(plans::PhaseName(phase.kind))) + ";\n";
-    out += "    " + phase_id + " [shape=cds, label=" +
-           Quoted(std::string(plans::PhaseName(phase.kind))) + "];\n";
+    out += "    " + phase_id +
+           " [shape=cds, label=" + Quoted(std::string(plans::PhaseName(phase.kind))) + "];\n";
     std::string previous = phase_id;
     size_t step_index = 0;
     for (size_t b = 0; b < phase.batches.size(); ++b) {

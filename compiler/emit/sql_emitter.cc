@@ -156,9 +156,13 @@ class Emitter {
     if (dialect_.transactional_ddl()) {
       Comment("Each phase's writes run in one transaction (BEGIN ... COMMIT), atomically.");
     } else {
-      Comment("Statements run one per round trip (autocommit); BEGIN ... COMMIT is one atomic round trip.");
+      Comment(
+          "Statements run one per round trip (autocommit); BEGIN ... COMMIT is one atomic round "
+          "trip.");
     }
-    Comment("\"resolved at apply time\" lines depend on the live catalog; `bgplan plan` prints them resolved.");
+    Comment(
+        "\"resolved at apply time\" lines depend on the live catalog; `bgplan plan` prints them "
+        "resolved.");
   }
 
   std::string_view PhasePurpose(PhaseKind kind) const {
@@ -305,7 +309,11 @@ class Emitter {
         return;
       case StepKind::kCopySchemaPrivileges:
         for (const ObjectRef& o : step.objects) {
-          IsMaterialize() ? CopySchemaPrivilegesMz(o) : CopySchemaPrivilegesPg(o);
+          if (IsMaterialize()) {
+            CopySchemaPrivilegesMz(o);
+          } else {
+            CopySchemaPrivilegesPg(o);
+          }
         }
         return;
       case StepKind::kCreateGreenCluster:
@@ -325,7 +333,11 @@ class Emitter {
         MarkGreen(step);
         return;
       case StepKind::kAwaitReady:
-        IsMaterialize() ? AwaitMz(step) : AwaitPg(step);
+        if (IsMaterialize()) {
+          AwaitMz(step);
+        } else {
+          AwaitPg(step);
+        }
         return;
       case StepKind::kJournal:
         Journal(step);
@@ -334,7 +346,11 @@ class Emitter {
         Swap(step);
         return;
       case StepKind::kRepointSinks:
-        IsMaterialize() ? RepointSinksMz(step) : RecreateViewsPg(step);
+        if (IsMaterialize()) {
+          RepointSinksMz(step);
+        } else {
+          RecreateViewsPg(step);
+        }
         return;
       case StepKind::kTagSchemas:
         TagSchemas(step);
@@ -462,14 +478,16 @@ class Emitter {
     const std::string green = ObjectName(o, Side::kGreen);
     Comment("resolved at apply time: copy the privileges of schema " + ObjectName(o, Side::kBlue) +
             " to " + green + ":");
-    More("default privileges: for each row of mz_internal.mz_show_default_privileges with "
-         "database = " +
-         DatabaseFilter(o.database) + " and schema = " + Lit(o.blue) +
-         " (object_owner and grantee not 'none'):");
+    More(
+        "default privileges: for each row of mz_internal.mz_show_default_privileges with "
+        "database = " +
+        DatabaseFilter(o.database) + " and schema = " + Lit(o.blue) +
+        " (object_owner and grantee not 'none'):");
     More("ALTER DEFAULT PRIVILEGES FOR ROLE \"<object_owner>\" | FOR ALL ROLES IN SCHEMA " + green +
          " GRANT <privilege_type> ON <object_type>S TO \"<grantee>\" | PUBLIC;");
-    More("grants: revoke what green has, then grant what blue has, from "
-         "mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):");
+    More(
+        "grants: revoke what green has, then grant what blue has, from "
+        "mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):");
     More("REVOKE <privilege_type> ON SCHEMA " + green + " FROM \"<grantee>\";");
     More("GRANT <privilege_type> ON SCHEMA " + green + " TO \"<grantee>\";");
     More("grantees none, mz_system, mz_support and the current role are skipped.");
@@ -479,13 +497,15 @@ class Emitter {
     const std::string green = ObjectName(o, Side::kGreen);
     Comment("resolved at apply time: copy the privileges of schema " + ObjectName(o, Side::kBlue) +
             " to " + green + ":");
-    More("grants: revoke what green has, then grant what blue has, from "
-         "aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):");
+    More(
+        "grants: revoke what green has, then grant what blue has, from "
+        "aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):");
     More("REVOKE <privilege_type> ON SCHEMA " + green + " FROM \"<grantee>\" | PUBLIC;");
     More("GRANT <privilege_type> ON SCHEMA " + green + " TO \"<grantee>\" | PUBLIC;");
-    More("default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with "
-         "defaclnamespace = schema " +
-         ObjectName(o, Side::kBlue) + ":");
+    More(
+        "default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with "
+        "defaclnamespace = schema " +
+        ObjectName(o, Side::kBlue) + ":");
     More("ALTER DEFAULT PRIVILEGES FOR ROLE \"<defaclrole>\" IN SCHEMA " + green +
          " GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO \"<grantee>\" | PUBLIC;");
   }
@@ -519,10 +539,11 @@ class Emitter {
     const std::string green = Name(o.green);
     Comment("resolved at apply time: create green cluster " + green + " as a copy of blue " +
             Name(o.blue) + ":");
-    More("read managed, size, replication_factor from mz_clusters, type and "
-         "refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from "
-         "mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named " +
-         Lit(o.blue) + ";");
+    More(
+        "read managed, size, replication_factor from mz_clusters, type and "
+        "refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from "
+        "mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named " +
+        Lit(o.blue) + ";");
     const std::string size_text = size.has_value() ? Lit(*size) : "'<size>'";
     const std::string rf_text =
         rf.has_value() ? std::to_string(*rf) : std::string("<replication_factor>");
@@ -531,8 +552,9 @@ class Emitter {
          "[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO SCALING "
          "STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, LINGER DURATION = "
          "'<duration>']))]);");
-    More("(REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY "
-         "as blue has them)");
+    More(
+        "(REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY "
+        "as blue has them)");
     if (size.has_value() || rf.has_value()) {
       std::string fixed;
       if (size.has_value()) {
@@ -542,13 +564,15 @@ class Emitter {
       }
       More("fixed by the plan: " + fixed + ";");
     }
-    More("unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, "
-         "availability_zone; internal replicas skipped), ordered by replica name:");
+    More(
+        "unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, "
+        "availability_zone; internal replicas skipped), ordered by replica name:");
     More("CREATE CLUSTER " + green +
          " REPLICAS (\"<replica>\" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);");
     if (size.has_value() || rf.has_value()) {
-      More("an unmanaged blue with a partial override is refused: give both size and "
-           "replication_factor.");
+      More(
+          "an unmanaged blue with a partial override is refused: give both size and "
+          "replication_factor.");
     }
   }
 
@@ -563,8 +587,9 @@ class Emitter {
   }
 
   void MarkGreen(const Step& step) {
-    Comment("resolved at apply time: mark each green object with this run; <run-id> is the "
-            "journal id of the run:");
+    Comment(
+        "resolved at apply time: mark each green object with this run; <run-id> is the "
+        "journal id of the run:");
     for (const ObjectRef& o : step.objects) {
       More(Sql(CommentOnSql(dialect_, o.kind, o.database, o.green,
                             MarkerText(o.deployment, "<run-id>"))));
@@ -600,20 +625,24 @@ class Emitter {
   }
 
   void AwaitMz(const Step& step) {
-    Comment("resolved at apply time: poll readiness with one query per poll over all green "
-            "clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, "
-            "mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):");
-    More("failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless "
-         "--tolerate-failing); hydrating = an object not hydrated on any replica;");
-    More("lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is "
-         "ready; an ON REFRESH cluster that is off is skipped with a warning).");
+    Comment(
+        "resolved at apply time: poll readiness with one query per poll over all green "
+        "clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, "
+        "mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):");
+    More(
+        "failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless "
+        "--tolerate-failing); hydrating = an object not hydrated on any replica;");
+    More(
+        "lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is "
+        "ready; an ON REFRESH cluster that is off is skipped with a warning).");
     More("done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.");
     AwaitSettingsLines(step, ObjectKind::kCluster);
   }
 
   void AwaitPg(const Step& step) {
-    Comment("resolved at apply time: poll pg_matviews.ispopulated of the materialized views in "
-            "the green schemas below: any not populated = hydrating, else ready;");
+    Comment(
+        "resolved at apply time: poll pg_matviews.ispopulated of the materialized views in "
+        "the green schemas below: any not populated = hydrating, else ready;");
     More("done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.");
     AwaitSettingsLines(step, ObjectKind::kSchema);
   }
@@ -711,8 +740,8 @@ class Emitter {
         continue;
       }
       More(Sql("ALTER SINK \"<db>\".\"<sink schema>\".\"<sink>\" SET FROM ") +
-           (o.database.empty() ? std::string("\"<db>\".") : Name(o.database) + ".") +
-           Name(o.blue) + ".\"<upstream>\";");
+           (o.database.empty() ? std::string("\"<db>\".") : Name(o.database) + ".") + Name(o.blue) +
+           ".\"<upstream>\";");
     }
   }
 
@@ -722,16 +751,19 @@ class Emitter {
       Comment("no sinks schemas: no dependent views to re-create");
       return;
     }
-    Comment("resolved at apply time: re-create each captured view with its captured definition, "
-            "which now binds to the objects under the blue names:");
+    Comment(
+        "resolved at apply time: re-create each captured view with its captured definition, "
+        "which now binds to the objects under the blue names:");
     More("CREATE OR REPLACE VIEW \"<sinks schema>\".\"<view>\" AS <definition>;");
-    More("(if the new objects change a view's columns this fails and the whole transaction rolls "
-         "back)");
+    More(
+        "(if the new objects change a view's columns this fails and the whole transaction rolls "
+        "back)");
   }
 
   void TagSchemas(const Step& step) {
-    Comment("resolved at apply time: tag each production schema, one statement each; <user> = "
-            "current_user, <time> = now(), <sha> = git rev-parse HEAD");
+    Comment(
+        "resolved at apply time: tag each production schema, one statement each; <user> = "
+        "current_user, <time> = now(), <sha> = git rev-parse HEAD");
     More("(\" | Commit SHA: <sha>\" left out when unknown), <run-id> = the journal id of the run:");
     for (const ObjectRef& o : step.objects) {
       if (o.kind != ObjectKind::kSchema) {

@@ -73,8 +73,8 @@ std::string CreateUnmanagedClusterSql(std::string_view name, std::vector<Replica
   return sql + ");";
 }
 
-std::string SwapSchemaSql(const Dialect& dialect, std::string_view database,
-                          std::string_view blue, std::string_view green) {
+std::string SwapSchemaSql(const Dialect& dialect, std::string_view database, std::string_view blue,
+                          std::string_view green) {
   return "ALTER SCHEMA " + dialect.SchemaRef(database, blue) + " SWAP WITH " + QuoteIdent(green) +
          ";";
 }
@@ -152,9 +152,8 @@ static std::string ObjectRefSql(const Dialect& dialect, plans::ObjectKind kind,
   return dialect.SchemaRef(database, name);
 }
 
-std::string CommentOnSql(const Dialect& dialect, plans::ObjectKind kind,
-                         std::string_view database, std::string_view name,
-                         std::string_view text) {
+std::string CommentOnSql(const Dialect& dialect, plans::ObjectKind kind, std::string_view database,
+                         std::string_view name, std::string_view text) {
   return "COMMENT ON " + std::string(KindKeyword(kind)) + " " +
          ObjectRefSql(dialect, kind, database, name) + " IS " + QuoteLiteral(text) + ";";
 }

@@ -26,8 +26,7 @@ std::string CreateSchemaSql(const Dialect& dialect, std::string_view database,
                             std::string_view name);
 
 // DROP SCHEMA IF EXISTS "db"."name" CASCADE;  (qualification as for CreateSchemaSql).
-std::string DropSchemaSql(const Dialect& dialect, std::string_view database,
-                          std::string_view name);
+std::string DropSchemaSql(const Dialect& dialect, std::string_view database, std::string_view name);
 
 // DROP CLUSTER IF EXISTS "name" CASCADE;  (Materialize only).
 std::string DropClusterSql(std::string_view name);
@@ -71,8 +70,8 @@ std::string CreateUnmanagedClusterSql(std::string_view name, std::vector<Replica
 
 // Materialize: ALTER SCHEMA "db"."blue" SWAP WITH "green";  The second name is a bare
 // identifier: Materialize resolves it in the first schema's database.
-std::string SwapSchemaSql(const Dialect& dialect, std::string_view database,
-                          std::string_view blue, std::string_view green);
+std::string SwapSchemaSql(const Dialect& dialect, std::string_view database, std::string_view blue,
+                          std::string_view green);
 // Materialize: ALTER CLUSTER "blue" SWAP WITH "green";
 std::string SwapClusterSql(std::string_view blue, std::string_view green);
 
@@ -101,9 +100,8 @@ std::string FormatLockTimeout(int64_t ms);
 // ---- Comments (markers and deployment tags) ---------------------------------------------------
 
 // COMMENT ON SCHEMA|CLUSTER <ref> IS '<text>';
-std::string CommentOnSql(const Dialect& dialect, plans::ObjectKind kind,
-                         std::string_view database, std::string_view name,
-                         std::string_view text);
+std::string CommentOnSql(const Dialect& dialect, plans::ObjectKind kind, std::string_view database,
+                         std::string_view name, std::string_view text);
 // The marker comment a green object carries: "bgplan deployment <deployment> run <run_id>".
 std::string MarkerText(std::string_view deployment, std::string_view run_id);
 // The tag on a promoted schema:

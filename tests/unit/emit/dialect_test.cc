@@ -17,11 +17,11 @@ TEST(DialectTest, Materialize) {
   EXPECT_EQ("\"db\".\"s\"", d->SchemaRef("db", "s"));
   EXPECT_EQ("\"s\"", d->SchemaRef("", "s"));
   EXPECT_TRUE(d->AllowedInTransaction(StepKind::kSwap));
-  for (StepKind kind : {StepKind::kCheck, StepKind::kCreateGreenSchema,
-                        StepKind::kCopySchemaPrivileges, StepKind::kCreateGreenCluster,
-                        StepKind::kCopyClusterPrivileges, StepKind::kMarkGreen,
-                        StepKind::kAwaitReady, StepKind::kJournal, StepKind::kRepointSinks,
-                        StepKind::kTagSchemas, StepKind::kDropGreen}) {
+  for (StepKind kind :
+       {StepKind::kCheck, StepKind::kCreateGreenSchema, StepKind::kCopySchemaPrivileges,
+        StepKind::kCreateGreenCluster, StepKind::kCopyClusterPrivileges, StepKind::kMarkGreen,
+        StepKind::kAwaitReady, StepKind::kJournal, StepKind::kRepointSinks, StepKind::kTagSchemas,
+        StepKind::kDropGreen}) {
     EXPECT_FALSE(d->AllowedInTransaction(kind)) << plans::StepKindName(kind);
   }
   EXPECT_EQ(std::vector<std::string>{"40001"}, d->RetryableSqlstates());

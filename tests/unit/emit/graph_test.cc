@@ -28,9 +28,8 @@ TEST(EmitGraphTest, PhasesStepsObjects) {
   EXPECT_THAT(dot, HasSubstr("subgraph cluster_p2b2 {\n      label=\"transaction\";"));
   EXPECT_THAT(dot, HasSubstr("[label=\"swap\"]"));
   EXPECT_THAT(dot, HasSubstr("[label=\"check\\nblue-missing\", style=dotted]"));
-  EXPECT_THAT(dot, HasSubstr(
-                       "o0 [shape=ellipse, label=\"schema marts\\ngreen marts_dbt_deploy\\n"
-                       "deployment analytics\"];"));
+  EXPECT_THAT(dot, HasSubstr("o0 [shape=ellipse, label=\"schema marts\\ngreen marts_dbt_deploy\\n"
+                             "deployment analytics\"];"));
   EXPECT_THAT(dot, HasSubstr("p0 -> p0s0;"));
   EXPECT_EQ(dot, EmitGraph(plan));
 }

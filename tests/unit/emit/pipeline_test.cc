@@ -70,7 +70,8 @@ TEST(EmitPipelineTest, OddNamesFromTheSourceStayQuoted) {
 TEST(EmitPipelineTest, MaterializeHasOneTransactionPerSwapPhase) {
   const plans::Plan plan = CompileOrDie(
       "deployment a { schemas s1; clusters c1; }\n"
-      "deployment b { schemas s2; clusters c2; cluster c2 { size '25cc'; replication_factor 1; } }\n",
+      "deployment b { schemas s2; clusters c2; cluster c2 { size '25cc'; replication_factor 1; } "
+      "}\n",
       plans::Target::kMaterialize);
   const std::string promote = EmitSql(plan, {plans::PhaseKind::kPromote});
   EXPECT_EQ(1u, Count(promote, "BEGIN;"));

@@ -132,7 +132,8 @@ inline plans::Plan MakePlan(plans::Target target, std::vector<plans::Deployment>
     phase.batches.push_back(MakeBatch(Mode::kEach, pre));
     plans::Step swap = MakeStep(StepKind::kSwap, all, "", reverse);
     if (mz) {
-      phase.batches.push_back(MakeBatch(Mode::kEach, {MakeStep(StepKind::kJournal, all, "intent")}));
+      phase.batches.push_back(
+          MakeBatch(Mode::kEach, {MakeStep(StepKind::kJournal, all, "intent")}));
       phase.batches.push_back(MakeBatch(Mode::kTransaction, {swap}));
       std::vector<plans::Step> after = {MakeStep(StepKind::kJournal, all, "swapped")};
       if (!reverse) {

@@ -5,6 +5,7 @@
 // them back, cleanup drops green. Skipped when no server can be started.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -59,8 +60,8 @@ class PostgresSqlTest : public ::testing::Test {
   }
 
   std::string Oid(const std::string& db, const std::string& schema) {
-    return pg_->Scalar(db, "SELECT oid::text FROM pg_namespace WHERE nspname = " +
-                               QuoteLiteral(schema));
+    return pg_->Scalar(
+        db, "SELECT oid::text FROM pg_namespace WHERE nspname = " + QuoteLiteral(schema));
   }
 
   testing::TestPostgres* pg_ = nullptr;
@@ -73,8 +74,8 @@ TEST_F(PostgresSqlTest, EmittedPhasesRunAndSwap) {
     SCOPED_TRACE(path.string());
     driver::CompileOptions options;
     options.target = plans::Target::kPostgres;
-    driver::CompileOutput out = driver::CompileText(path.filename().string(), ReadFile(path),
-                                                    options);
+    driver::CompileOutput out =
+        driver::CompileText(path.filename().string(), ReadFile(path), options);
     ASSERT_TRUE(out.ok() && out.plan.has_value()) << driver::RenderDiagnostics(out);
     const plans::Plan& plan = *out.plan;
     const std::string db = pg_->CreateDatabase("emit");

@@ -14,11 +14,11 @@
 namespace bgplan::emit {
 namespace {
 
+using testing::ExpectOnlyQuotedNames;
 using ::testing::HasSubstr;
-using ::testing::Not;
 using testing::MakeDeployment;
 using testing::MakePlan;
-using testing::ExpectOnlyQuotedNames;
+using ::testing::Not;
 
 std::string Emit(const plans::Plan& plan, std::optional<plans::PhaseKind> phase = std::nullopt) {
   return EmitSql(plan, EmitOptions{phase});
@@ -108,7 +108,8 @@ TEST(EmitSqlTest, ConsecutiveAwaitStepsAreOnePoll) {
        testing::MakeStep(plans::StepKind::kAwaitReady, testing::Objects({b}, true, true))})};
   const std::string sql = Emit(plan, plans::PhaseKind::kAwait);
   EXPECT_EQ(sql.find("poll readiness"), sql.rfind("poll readiness"));
-  EXPECT_THAT(sql, HasSubstr("--   deployment \"a\": cluster \"ca_dbt_deploy\"; poll_interval 15s"));
+  EXPECT_THAT(sql,
+              HasSubstr("--   deployment \"a\": cluster \"ca_dbt_deploy\"; poll_interval 15s"));
   EXPECT_THAT(sql, HasSubstr("--   deployment \"b\": no green clusters: ready at once; "
                              "poll_interval 500ms"));
 }
@@ -218,13 +219,13 @@ TEST(EmitSqlTest, PostgresNamesTheDatabaseInsteadOfQualifying) {
 }
 
 TEST(EmitSqlTest, OddNamesAreAlwaysQuotedAndNeverEndAComment) {
-  const std::vector<std::string> odd = {
-      "we\"ird; DROP TABLE x", "it's", "a b", "Märts_ü", "select", "x\nDROP SCHEMA y;--", "semi;"};
+  const std::vector<std::string> odd = {"we\"ird; DROP TABLE x", "it's", "a b", "Märts_ü", "select",
+                                        "x\nDROP SCHEMA y;--",   "semi;"};
   for (plans::Target target : {plans::Target::kMaterialize, plans::Target::kPostgres}) {
     const bool mz = target == plans::Target::kMaterialize;
-    plans::Deployment d = MakeDeployment("dep\nDROP TABLE z; '\"", odd,
-                                         mz ? odd : std::vector<std::string>{},
-                                         mz ? "d\"b'; x" : "", "_g\"';\n");
+    plans::Deployment d =
+        MakeDeployment("dep\nDROP TABLE z; '\"", odd, mz ? odd : std::vector<std::string>{},
+                       mz ? "d\"b'; x" : "", "_g\"';\n");
     d.sink_schemas.push_back({"", "sink\n\"';", {}});
     if (mz) {
       d.clusters[0].size = "x'); DROP CLUSTER y; --";
@@ -243,8 +244,7 @@ TEST(EmitSqlTest, OddNamesAreAlwaysQuotedAndNeverEndAComment) {
     // A newline in a name inside a comment would turn the rest of the name into code, which the
     // lexer above would report as unexpected words: comments always escape it.
     EXPECT_THAT(sql, HasSubstr("\"x\\nDROP SCHEMA y;--\""));
-    EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA " +
-                               std::string(mz ? "\"d\"\"b'; x\"." : "") +
+    EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA " + std::string(mz ? "\"d\"\"b'; x\"." : "") +
                                "\"we\"\"ird; DROP TABLE x_g\"\"';\n\";\n"));
   }
 }
@@ -259,9 +259,9 @@ TEST(EmitSqlTest, DeterministicWithOneTrailingNewline) {
   EXPECT_NE('\n', a[a.size() - 2]);
   EXPECT_EQ(std::string::npos, a.find('\r'));
   EXPECT_EQ(std::string::npos, a.find("test.bgplan"));
-  for (plans::PhaseKind k : {plans::PhaseKind::kInit, plans::PhaseKind::kAwait,
-                             plans::PhaseKind::kPromote, plans::PhaseKind::kRollback,
-                             plans::PhaseKind::kCleanup}) {
+  for (plans::PhaseKind k :
+       {plans::PhaseKind::kInit, plans::PhaseKind::kAwait, plans::PhaseKind::kPromote,
+        plans::PhaseKind::kRollback, plans::PhaseKind::kCleanup}) {
     const std::string one = Emit(plan, k);
     EXPECT_EQ('\n', one.back());
     EXPECT_NE('\n', one[one.size() - 2]);

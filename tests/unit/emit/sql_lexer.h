@@ -79,9 +79,12 @@ inline Lexed Lex(const std::string& sql) {
 // Every word the emitter may write outside quotes and comments.
 inline const std::set<std::string>& AllowedWords() {
   static const std::set<std::string> words = {
-      "BEGIN", "COMMIT", "CREATE", "SCHEMA", "CLUSTER", "ALTER", "SWAP", "WITH", "RENAME",
-      "TO",    "DROP",   "IF",     "EXISTS", "CASCADE", "SIZE", "REPLICATION", "FACTOR",
-      "SET",   "LOCAL",  "lock_timeout", "=", "(", ")", ",", ";", ".", "2", "1", "0"};
+      "BEGIN",       "COMMIT", "CREATE", "SCHEMA",  "CLUSTER",
+      "ALTER",       "SWAP",   "WITH",   "RENAME",  "TO",
+      "DROP",        "IF",     "EXISTS", "CASCADE", "SIZE",
+      "REPLICATION", "FACTOR", "SET",    "LOCAL",   "lock_timeout",
+      "=",           "(",      ")",      ",",       ";",
+      ".",           "2",      "1",      "0"};
   return words;
 }
 

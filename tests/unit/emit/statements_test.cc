@@ -20,8 +20,7 @@ TEST_F(StatementsTest, CreateSchema) {
   EXPECT_EQ("CREATE SCHEMA \"db\".\"marts_dbt_deploy\";",
             CreateSchemaSql(*mz_, "db", "marts_dbt_deploy"));
   EXPECT_EQ("CREATE SCHEMA \"marts_dbt_deploy\";", CreateSchemaSql(*mz_, "", "marts_dbt_deploy"));
-  EXPECT_EQ("CREATE SCHEMA \"marts_dbt_deploy\";",
-            CreateSchemaSql(*pg_, "db", "marts_dbt_deploy"));
+  EXPECT_EQ("CREATE SCHEMA \"marts_dbt_deploy\";", CreateSchemaSql(*pg_, "db", "marts_dbt_deploy"));
   EXPECT_EQ("CREATE SCHEMA \"we\"\"ird; DROP TABLE x\";",
             CreateSchemaSql(*mz_, "", "we\"ird; DROP TABLE x"));
 }
@@ -80,7 +79,8 @@ TEST_F(StatementsTest, CreateUnmanagedClusterSortsReplicasByName) {
   EXPECT_EQ(
       "CREATE CLUSTER \"u_g\" REPLICAS (\"r1\" (SIZE '100cc', AVAILABILITY ZONE 'use1-az1'), "
       "\"r2\" (SIZE '50cc'));",
-      CreateUnmanagedClusterSql("u_g", {{"r2", "50cc", std::nullopt}, {"r1", "100cc", "use1-az1"}}));
+      CreateUnmanagedClusterSql("u_g",
+                                {{"r2", "50cc", std::nullopt}, {"r1", "100cc", "use1-az1"}}));
   EXPECT_EQ("CREATE CLUSTER \"u_g\" REPLICAS ();", CreateUnmanagedClusterSql("u_g", {}));
   EXPECT_EQ("CREATE CLUSTER \"u\" REPLICAS (\"r\"\"1\" (SIZE 'it''s'));",
             CreateUnmanagedClusterSql("u", {{"r\"1", "it's", std::nullopt}}));
@@ -187,9 +187,8 @@ TEST_F(StatementsTest, IsSqlKeyword) {
 }
 
 TEST_F(StatementsTest, SinksAndViews) {
-  EXPECT_EQ(
-      "ALTER SINK \"db\".\"s\".\"sink\" SET FROM \"db\".\"marts\".\"upstream\";",
-      AlterSinkSetFromSql({"db", "s", "sink"}, {"db", "marts", "upstream"}));
+  EXPECT_EQ("ALTER SINK \"db\".\"s\".\"sink\" SET FROM \"db\".\"marts\".\"upstream\";",
+            AlterSinkSetFromSql({"db", "s", "sink"}, {"db", "marts", "upstream"}));
   EXPECT_EQ("\"s\".\"v\"", QuoteRelation({"", "s", "v"}));
   EXPECT_EQ("CREATE OR REPLACE VIEW \"sinks\".\"v\" AS SELECT a\n   FROM marts.t;",
             CreateOrReplaceViewSql({"", "sinks", "v"}, " SELECT a\n   FROM marts.t;\n"));
@@ -197,7 +196,9 @@ TEST_F(StatementsTest, SinksAndViews) {
 
 TEST_F(StatementsTest, CommentSafe) {
   EXPECT_EQ("plain \"x\" 'y' ; ä", CommentSafe("plain \"x\" 'y' ; ä"));
-  EXPECT_EQ("a\\nb\\rc\\x01d\\x7fe\\\\f", CommentSafe("a\nb\rc\x01" "d\x7f" "e\\f"));
+  EXPECT_EQ("a\\nb\\rc\\x01d\\x7fe\\\\f", CommentSafe("a\nb\rc\x01"
+                                                      "d\x7f"
+                                                      "e\\f"));
 }
 
 TEST_F(StatementsTest, FormatDuration) {
