@@ -40,6 +40,25 @@ std::vector<plans::Step> FlattenSteps(const plans::Phase& phase) {
   return steps;
 }
 
+bool DeploymentNameMatches(std::string_view requested, std::string_view name) {
+  if (requested == name) {
+    return true;
+  }
+  if (requested.size() != name.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < requested.size(); ++i) {
+    char c = requested[i];
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    if (c != name[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool SameAction(const plans::Step& a, const plans::Step& b) {
   return a.kind == b.kind && a.objects == b.objects && a.rule == b.rule && a.reverse == b.reverse;
 }

@@ -64,6 +64,11 @@ plans::Phase* FindMutablePhase(plans::Plan& plan, plans::PhaseKind kind);
 // Every step of `phase` in order, across batches.
 std::vector<plans::Step> FlattenSteps(const plans::Phase& phase);
 
+// True if `requested` (a --deployment argument) names the deployment `name` (as lowered): equal,
+// or equal once ASCII A-Z are folded, as the file's unquoted names were (`--deployment
+// Analytics` selects `deployment Analytics { }`, whose name is `analytics`).
+bool DeploymentNameMatches(std::string_view requested, std::string_view name);
+
 // True if `a` and `b` do the same thing (all fields but the origin equal).
 bool SameAction(const plans::Step& a, const plans::Step& b);
 

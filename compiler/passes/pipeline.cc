@@ -99,8 +99,11 @@ std::vector<std::string> UnknownDeployments(const plans::Plan& plan,
                                             const std::vector<std::string>& names) {
   std::vector<std::string> unknown;
   for (const auto& name : names) {
-    if (plan.FindDeployment(name) == nullptr &&
-        std::find(unknown.begin(), unknown.end(), name) == unknown.end()) {
+    bool known = std::any_of(plan.deployments.begin(), plan.deployments.end(),
+                             [&](const plans::Deployment& d) {
+                               return DeploymentNameMatches(name, d.name);
+                             });
+    if (!known && std::find(unknown.begin(), unknown.end(), name) == unknown.end()) {
       unknown.push_back(name);
     }
   }

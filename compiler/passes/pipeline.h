@@ -49,7 +49,8 @@ struct PipelineOptions {
 // or on an internal error; true otherwise (warnings allowed).
 bool RunPipeline(plans::Plan& plan, const PipelineOptions& options, DiagnosticEngine& diags);
 
-// The names in `names` that no deployment of `plan` has, each once, in the order given.
+// The names in `names` that match no deployment of `plan` (DeploymentNameMatches in pass.h), each
+// once, in the order given.
 std::vector<std::string> UnknownDeployments(const plans::Plan& plan,
                                             const std::vector<std::string>& names);
 

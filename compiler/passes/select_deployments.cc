@@ -1,6 +1,6 @@
 // Pass `select-deployments` (transform).
 // Input: a validated plan (every deployment of the file), phases not built yet.
-// Output: only the deployments named by --deployment, in file order (all of them when none was
+// Output: only the deployments named by --deployment (DeploymentNameMatches), in file order (all of them when none was
 // named). Names the file does not define are ignored here; the caller reports them
 // (UnknownDeployments in pipeline.h).
 // Diagnostics: none.
@@ -26,7 +26,9 @@ class SelectDeploymentsPass : public Pass {
     }
     size_t before = plan.deployments.size();
     std::erase_if(plan.deployments, [&](const plans::Deployment& d) {
-      return std::find(wanted.begin(), wanted.end(), d.name) == wanted.end();
+      return std::none_of(wanted.begin(), wanted.end(), [&](const std::string& name) {
+        return DeploymentNameMatches(name, d.name);
+      });
     });
     return plan.deployments.size() != before;
   }

@@ -197,6 +197,47 @@ TEST(LowerTest, EmptySuffixKeepsDefault) {
   EXPECT_EQ(out->plan.deployments[0].schemas[0].green, "a_dbt_deploy");
 }
 
+// Lowering does not depend on the parser: a hand-built AST lowers the same way.
+TEST(LowerTest, HandBuiltAst) {
+  auto range = [](int line, int column, int length) {
+    return SourceRange{{line, column}, {line, column + length}};
+  };
+  ast::File file;
+  ast::Deployment d;
+  d.name = {"Shop", false, range(1, 12, 4)};
+  ast::Item schemas;
+  schemas.kind = ast::ItemKind::kSchemas;
+  ast::QualifiedName orders;
+  orders.schema = {"Orders", false, range(2, 13, 6)};
+  orders.range = orders.schema.range;
+  schemas.schemas.push_back(orders);
+  d.items.push_back(schemas);
+  ast::Item promote;
+  promote.kind = ast::ItemKind::kPromote;
+  ast::Setting retries;
+  retries.key = {"MAX_RETRIES", false, range(3, 15, 11)};
+  retries.value.kind = ast::ValueKind::kInteger;
+  retries.value.source_text = "5";
+  retries.value.integer = 5;
+  retries.value.range = range(3, 27, 1);
+  promote.settings.push_back(retries);
+  d.items.push_back(promote);
+  file.deployments.push_back(d);
+
+  SourceFile source("input.bgplan", "");
+  DiagnosticEngine diags;
+  plans::Plan plan = LowerToPlan(file, source, {}, diags);
+  EXPECT_FALSE(diags.has_errors());
+  ASSERT_EQ(plan.deployments.size(), 1u);
+  EXPECT_EQ(plan.deployments[0].name, "shop");
+  ASSERT_EQ(plan.deployments[0].schemas.size(), 1u);
+  EXPECT_EQ(plan.deployments[0].schemas[0].blue, "orders");
+  EXPECT_EQ(plan.deployments[0].schemas[0].green, "orders_dbt_deploy");
+  EXPECT_EQ(plan.deployments[0].schemas[0].origin, range(2, 13, 6));
+  EXPECT_EQ(plan.deployments[0].promote.max_retries, 5);
+  EXPECT_TRUE(plan.phases.empty());
+}
+
 TEST(LowerTest, FormatDuration) {
   EXPECT_EQ(FormatDuration(0), "0s");
   EXPECT_EQ(FormatDuration(100), "100ms");

@@ -415,6 +415,17 @@ TEST(PipelineTest, SelectsDeploymentsAndReportsUnknownOnes) {
   EXPECT_EQ(PhasesOnly(lowered->plan).find("(a)"), std::string::npos);
 }
 
+TEST(PipelineTest, SelectionFoldsLikeTheFile) {
+  auto lowered = LowerText("deployment Analytics { schemas x; }\ndeployment \"Exact\" { schemas y; }\n");
+  EXPECT_EQ(UnknownDeployments(lowered->plan, {"Analytics", "analytics", "Exact", "exact"}),
+            (std::vector<std::string>{"exact"}));
+  PipelineOptions options;
+  options.deployments = {"ANALYTICS"};
+  ASSERT_TRUE(RunPipelineForTest(*lowered, options));
+  ASSERT_EQ(lowered->plan.deployments.size(), 1u);
+  EXPECT_EQ(lowered->plan.deployments[0].name, "analytics");
+}
+
 TEST(PipelineTest, StopsAfterValidationErrors) {
   auto lowered = LowerText("deployment a { schemas x; }\ndeployment a { schemas y; }\n"
                            "deployment e { suffix '_x'; }\n");
