@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 
 namespace bgplan::frontend {
@@ -13,6 +14,8 @@ struct DurationCase {
   int64_t milliseconds;
   std::string error;
 };
+
+std::ostream& operator<<(std::ostream& os, const DurationCase& c) { return os << c.lexeme; }
 
 class DurationTest : public ::testing::TestWithParam<DurationCase> {};
 
@@ -42,7 +45,10 @@ INSTANTIATE_TEST_SUITE_P(
         DurationCase{"1h30", -1, "missing unit after '30' (units are ms, s, m, h, d)"},
         DurationCase{"1h1h", -1, "unit 'h' appears more than once"},
         DurationCase{"30m1h", -1, "units must go from largest to smallest ('h' after 'm')"},
-        DurationCase{"1ms1s", -1, "units must go from largest to smallest ('s' after 'ms')"}));
+        DurationCase{"1ms1s", -1, "units must go from largest to smallest ('s' after 'ms')"}),
+    [](const ::testing::TestParamInfo<DurationCase>& param_info) {
+      return "d" + std::to_string(param_info.index) + "_" + param_info.param.lexeme;
+    });
 
 TEST(IntegerLexemeTest, ParsesAndFlagsOverflow) {
   EXPECT_EQ(ParseIntegerLexeme("0"), 0);
