@@ -454,7 +454,7 @@ std::vector<std::string> Impl::Closure(const std::vector<std::string>& ids) {
   std::string arr = "{";
   for (size_t i = 0; i < ids.size(); ++i) arr += (i ? "," : "") + QuoteIdent(ids[i]);
   arr += "}";
-  Outcome o = Q("SELECT id FROM mzemu.dependents_closure($1::text[])", {arr});
+  Outcome o = Q("SELECT x FROM mzemu.dependents_closure($1::text[]) AS x", {arr});
   std::vector<std::string> out;
   for (size_t r = 0; r < o.rows.size(); ++r) out.push_back(o.Get(r));
   return out;

@@ -90,8 +90,13 @@ static bool HasWordPair(const Statement& s, const char* a, const char* b) {
 
 Session::Kind Session::Classify(const Statement& s) const {
   if (s.tokens.empty()) return Kind::kUnknown;
-  for (const auto& t : s.tokens) {
-    if (t.kind == TokenKind::kIdent && t.text.rfind("mzemu_", 0) == 0) return Kind::kControl;
+  // Control functions are calls: mzemu_xxx( ... ).
+  for (size_t i = 0; i + 1 < s.tokens.size(); ++i) {
+    const Token& t = s.tokens[i];
+    if (t.kind == TokenKind::kIdent && t.text.rfind("mzemu_", 0) == 0 &&
+        s.tokens[i + 1].IsOp("(") && s.tokens[0].IsWord("select")) {
+      return Kind::kControl;
+    }
   }
   const Token& first = s.tokens[0];
   if (first.kind != TokenKind::kIdent) {

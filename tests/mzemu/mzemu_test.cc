@@ -1,0 +1,726 @@
+// End-to-end tests of the Materialize emulator: a real PostgreSQL (TestPostgres) behind an
+// mzemu child process, driven through libpq (and psql once) like bgplan drives Materialize.
+#include <libpq-fe.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/test_postgres.h"
+
+namespace {
+
+using bgplan::testing::TestPostgres;
+
+struct Res {
+  std::string code;  // SQLSTATE; empty on success
+  std::string message;
+  std::vector<std::vector<std::string>> rows;
+  bool ok() const { return code.empty(); }
+};
+
+class Conn {
+ public:
+  explicit Conn(const std::string& dsn) : c_(PQconnectdb(dsn.c_str())) {}
+  ~Conn() { PQfinish(c_); }
+  bool ok() const { return PQstatus(c_) == CONNECTION_OK; }
+  std::string error() const { return PQerrorMessage(c_); }
+  PGconn* raw() { return c_; }
+
+  // Runs `sql` (possibly several statements) and returns the last result.
+  Res Exec(const std::string& sql) { return Collect(PQexec(c_, sql.c_str())); }
+  Res Params(const std::string& sql, const std::vector<const char*>& values) {
+    return Collect(PQexecParams(c_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                values.data(), nullptr, nullptr, 0));
+  }
+  // First column of the first row; the error message prefixed with "ERROR " on failure.
+  std::string Scalar(const std::string& sql) {
+    Res r = Exec(sql);
+    if (!r.ok()) return "ERROR " + r.code + " " + r.message;
+    return r.rows.empty() || r.rows[0].empty() ? "" : r.rows[0][0];
+  }
+  char TxStatus() {
+    switch (PQtransactionStatus(c_)) {
+      case PQTRANS_IDLE: return 'I';
+      case PQTRANS_INTRANS: return 'T';
+      case PQTRANS_INERROR: return 'E';
+      default: return '?';
+    }
+  }
+
+  static Res Collect(PGresult* res) {
+    Res out;
+    if (res == nullptr) {
+      out.code = "NORES";
+      return out;
+    }
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK && st != PGRES_EMPTY_QUERY) {
+      const char* code = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      out.code = code ? code : "?????";
+      const char* msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+      out.message = msg ? msg : "";
+    }
+    for (int r = 0; r < PQntuples(res); ++r) {
+      std::vector<std::string> row;
+      for (int f = 0; f < PQnfields(res); ++f) {
+        row.push_back(PQgetisnull(res, r, f) ? "<null>" : PQgetvalue(res, r, f));
+      }
+      out.rows.push_back(row);
+    }
+    PQclear(res);
+    return out;
+  }
+
+ private:
+  PGconn* c_;
+};
+
+// One mzemu child process in front of a fresh database.
+class MzemuTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    TestPostgres* pg = TestPostgres::Get(&error);
+    ASSERT_NE(pg, nullptr) << error;
+    db_ = pg->CreateDatabase("mzemu");
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      std::string url = pg->Url(db_);
+      execl(MZEMU_BINARY, MZEMU_BINARY, "--postgres", url.c_str(), "--listen", "127.0.0.1:0",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* f = fdopen(out[0], "r");
+    char line[256] = {0};
+    ASSERT_NE(fgets(line, sizeof(line), f), nullptr) << "mzemu did not start";
+    fclose(f);
+    std::string s(line);
+    ASSERT_EQ(s.rfind("listening on 127.0.0.1:", 0), 0u) << s;
+    port_ = std::stoi(s.substr(s.rfind(':') + 1));
+    admin_ = std::make_unique<Conn>(Dsn());
+    ASSERT_TRUE(admin_->ok()) << admin_->error();
+  }
+  void TearDown() override {
+    admin_.reset();
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  std::string Dsn(const std::string& user = "materialize") const {
+    return "host=127.0.0.1 port=" + std::to_string(port_) + " user=" + user +
+           " dbname=materialize sslmode=disable connect_timeout=5";
+  }
+  // Runs each statement on its own (autocommit) and fails the test on the first error.
+  void Run(Conn& c, const std::vector<std::string>& statements) {
+    for (const auto& s : statements) {
+      Res r = c.Exec(s);
+      ASSERT_TRUE(r.ok()) << s << ": " << r.code << " " << r.message;
+    }
+  }
+  void Run(const std::vector<std::string>& statements) { Run(*admin_, statements); }
+  std::string Scalar(const std::string& sql) { return admin_->Scalar(sql); }
+
+  std::string db_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::unique_ptr<Conn> admin_;
+};
+
+// --- protocol ----------------------------------------------------------------------------------
+
+TEST_F(MzemuTest, HandshakeReportsParametersAndTransactionStatus) {
+  Conn c("host=127.0.0.1 port=" + std::to_string(port_) +
+         " user=materialize dbname=materialize sslmode=prefer");
+  ASSERT_TRUE(c.ok()) << c.error();  // SSLRequest was answered with 'N'
+  EXPECT_STREQ(PQparameterStatus(c.raw(), "server_version"), "9.5.0");
+  EXPECT_STREQ(PQparameterStatus(c.raw(), "standard_conforming_strings"), "on");
+  EXPECT_STREQ(PQparameterStatus(c.raw(), "client_encoding"), "UTF8");
+  EXPECT_GT(PQbackendPID(c.raw()), 0);
+  EXPECT_EQ(c.Scalar("SELECT mz_version()"), "v0.130.0 (mzemu)");
+  EXPECT_EQ(c.Scalar("SELECT current_user()"), "materialize");
+  EXPECT_EQ(c.Scalar("SELECT current_role"), "materialize");
+  EXPECT_EQ(c.Scalar("SELECT mz_is_superuser()"), "t");
+  EXPECT_EQ(c.TxStatus(), 'I');
+  ASSERT_TRUE(c.Exec("BEGIN").ok());
+  EXPECT_EQ(c.TxStatus(), 'T');
+  EXPECT_FALSE(c.Exec("SELECT * FROM no_such_relation").ok());
+  EXPECT_EQ(c.TxStatus(), 'E');
+  Res aborted = c.Exec("SELECT 1");
+  EXPECT_EQ(aborted.code, "25P02");
+  EXPECT_TRUE(c.Exec("ROLLBACK").ok());
+  EXPECT_EQ(c.TxStatus(), 'I');
+  // Empty query and multi-statement strings.
+  EXPECT_TRUE(c.Exec("").ok());
+  EXPECT_EQ(c.Scalar("SELECT 1; SELECT 2"), "2");
+}
+
+TEST_F(MzemuTest, RealPsqlClientWorks) {
+  std::string cmd = std::string(PSQL_BINARY) + " \"" + Dsn() +
+                    "\" -X -At -c \"SELECT name FROM mz_clusters WHERE id LIKE 'u%'\" 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  char buf[512];
+  std::string out;
+  while (fgets(buf, sizeof(buf), p) != nullptr) out += buf;
+  EXPECT_EQ(pclose(p), 0) << out;
+  EXPECT_EQ(out, "quickstart\n");
+}
+
+TEST_F(MzemuTest, ExtendedProtocolWithTextParameters) {
+  Res r = admin_->Params("SELECT name, $2::int + 1 FROM mz_clusters WHERE name = $1",
+                         {"quickstart", "41"});
+  ASSERT_TRUE(r.ok()) << r.message;
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0][1], "42");
+  PGresult* prep = PQprepare(admin_->raw(), "q", "SELECT count(*) FROM mz_schemas WHERE name = $1",
+                             1, nullptr);
+  ASSERT_EQ(PQresultStatus(prep), PGRES_COMMAND_OK);
+  PQclear(prep);
+  const char* v[] = {"public"};
+  Res e = Conn::Collect(PQexecPrepared(admin_->raw(), "q", 1, v, nullptr, nullptr, 0));
+  ASSERT_TRUE(e.ok()) << e.message;
+  EXPECT_EQ(e.rows[0][0], "1");
+  // DDL through the extended protocol too.
+  Res ddl = admin_->Params("CREATE SCHEMA via_extended", {});
+  EXPECT_TRUE(ddl.ok()) << ddl.message;
+}
+
+TEST_F(MzemuTest, CancelRequestCancelsRunningQuery) {
+  ASSERT_EQ(PQsendQuery(admin_->raw(), "SELECT pg_sleep(30)"), 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  PGcancel* cancel = PQgetCancel(admin_->raw());
+  char err[256];
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(PQcancel(cancel, err, sizeof(err)), 1) << err;
+  PQfreeCancel(cancel);
+  Res r = Conn::Collect(PQgetResult(admin_->raw()));
+  while (PGresult* more = PQgetResult(admin_->raw())) PQclear(more);
+  EXPECT_EQ(r.code, "57014");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(MzemuTest, UnknownStatementsAreRejected) {
+  Res r = admin_->Exec("FROBNICATE the catalog");
+  EXPECT_EQ(r.code, "42601");
+  EXPECT_NE(r.message.find("FROBNICATE the catalog"), std::string::npos) << r.message;
+  EXPECT_EQ(admin_->Exec("ALTER CLUSTER quickstart FROB").code, "42601");
+  EXPECT_EQ(admin_->Exec("CREATE FUNCTION f() RETURNS int AS 'select 1' LANGUAGE sql").code,
+            "42601");
+}
+
+// --- clusters ----------------------------------------------------------------------------------
+
+TEST_F(MzemuTest, CreateClusterFormsReadBackLikeDbtReadsThem) {
+  Run({"CREATE CLUSTER m (SIZE = 'scale=1,workers=1', REPLICATION FACTOR = 2)",
+       "CREATE CLUSTER legacy SIZE = '1'",
+       "CREATE CLUSTER sched (SIZE = 'scale=1,workers=1', SCHEDULE = ON REFRESH "
+       "(HYDRATION TIME ESTIMATE = '1 hour'))",
+       "CREATE CLUSTER auto (SIZE = 'scale=1,workers=1', AUTO SCALING STRATEGY = (ON HYDRATION "
+       "(HYDRATION SIZE = 'scale=1,workers=2', LINGER DURATION = '15s')))",
+       "CREATE CLUSTER u REPLICAS (r2 (SIZE 'b'), r1 (SIZE 'a', AVAILABILITY ZONE 'use1-az1'))",
+       "CREATE CLUSTER empty REPLICAS ()",
+       "CREATE CLUSTER unsized REPLICAS (r1 (STORAGECTL ADDRESSES ['a:1'], STORAGE ADDRESSES "
+       "['a:2'], COMPUTECTL ADDRESSES ['a:3'], COMPUTE ADDRESSES ['a:4'], WORKERS 1))"});
+  // deploy_init's origin-configuration query (§1.1), verbatim.
+  auto config = [&](const std::string& name) {
+    return admin_->Exec(
+        "SELECT c.managed, c.size, c.replication_factor,\n"
+        "       cs.type AS schedule_type, cs.refresh_hydration_time_estimate\n"
+        "FROM mz_clusters c\n"
+        "LEFT JOIN mz_internal.mz_cluster_schedules cs ON cs.cluster_id = c.id\n"
+        "WHERE c.name = '" + name + "'").rows;
+  };
+  EXPECT_EQ(config("m"), (std::vector<std::vector<std::string>>{
+                             {"t", "scale=1,workers=1", "2", "manual", "<null>"}}));
+  EXPECT_EQ(config("legacy")[0][2], "1");
+  EXPECT_EQ(config("sched"), (std::vector<std::vector<std::string>>{
+                                 {"t", "scale=1,workers=1", "0", "on-refresh", "01:00:00"}}));
+  EXPECT_EQ(config("u"), (std::vector<std::vector<std::string>>{
+                             {"f", "<null>", "<null>", "<null>", "<null>"}}));
+  EXPECT_EQ(Scalar("SELECT string_agg(name || ':' || size, ',' ORDER BY name) FROM "
+                   "mz_cluster_replicas WHERE cluster_id = (SELECT id FROM mz_clusters WHERE "
+                   "name = 'm')"),
+            "r1:scale=1,workers=1,r2:scale=1,workers=1");
+  // create_unmanaged_cluster's replica query (§1.1), verbatim.
+  auto replicas = [&](const std::string& origin) {
+    return admin_->Exec(
+        "SELECT cr.name, cr.size, cr.availability_zone\n"
+        "FROM mz_cluster_replicas cr\n"
+        "JOIN mz_clusters c ON cr.cluster_id = c.id\n"
+        "LEFT JOIN mz_internal.mz_internal_cluster_replicas icr ON icr.id = cr.id\n"
+        "WHERE c.name = '" + origin + "' AND icr.id IS NULL\n"
+        "ORDER BY cr.name").rows;
+  };
+  EXPECT_EQ(replicas("u"), (std::vector<std::vector<std::string>>{
+                               {"r1", "a", "use1-az1"}, {"r2", "b", "<null>"}}));
+  EXPECT_TRUE(replicas("empty").empty());
+  EXPECT_EQ(replicas("unsized"), (std::vector<std::vector<std::string>>{
+                                     {"r1", "<null>", "<null>"}}));
+  // Autoscaling read-back (§1.1 helpers), verbatim.
+  EXPECT_EQ(Scalar("SELECT count(*) > 0 FROM mz_objects o JOIN mz_schemas s ON o.schema_id = "
+                   "s.id WHERE s.name = 'mz_internal' AND o.name = "
+                   "'mz_cluster_auto_scaling_strategies'"),
+            "t");
+  auto strategy = [&](const std::string& name) {
+    return admin_->Exec(
+        "SELECT s.strategy->'on_hydration'->>'hydration_size', "
+        "(s.strategy->'on_hydration'->'linger_duration'->>'secs')::bigint FROM "
+        "mz_internal.mz_cluster_auto_scaling_strategies s JOIN mz_clusters c ON c.id = "
+        "s.cluster_id WHERE c.name = '" + name + "'").rows;
+  };
+  EXPECT_EQ(strategy("auto"),
+            (std::vector<std::vector<std::string>>{{"scale=1,workers=2", "15"}}));
+  EXPECT_TRUE(strategy("m").empty());
+  // Invalid combinations are refused.
+  EXPECT_FALSE(admin_->Exec("CREATE CLUSTER bad (SIZE = 'x', REPLICATION FACTOR = 1, SCHEDULE = "
+                            "ON REFRESH)").ok());
+  EXPECT_FALSE(admin_->Exec("CREATE CLUSTER bad (SIZE = 'x', AUTO SCALING STRATEGY = (ON "
+                            "HYDRATION (HYDRATION SIZE = 'x')))").ok());
+  EXPECT_EQ(admin_->Exec("CREATE CLUSTER m (SIZE = 'x')").code, "42710");
+  // ALTER CLUSTER SET/RESET.
+  Run({"ALTER CLUSTER m SET (REPLICATION FACTOR = 1)",
+       "ALTER CLUSTER auto RESET (AUTO SCALING STRATEGY)"});
+  EXPECT_EQ(config("m")[0][2], "1");
+  EXPECT_TRUE(strategy("auto").empty());
+}
+
+TEST_F(MzemuTest, CreateClusterRequiresCreateClusterPrivilege) {
+  Run({"CREATE ROLE alice"});
+  Conn alice(Dsn("alice"));
+  ASSERT_TRUE(alice.ok()) << alice.error();
+  EXPECT_EQ(alice.Scalar("SELECT mz_is_superuser()"), "f");
+  EXPECT_EQ(alice.Scalar("SELECT has_system_privilege('CREATECLUSTER')"), "f");
+  EXPECT_EQ(alice.Exec("CREATE CLUSTER a (SIZE = '1')").code, "42501");
+  Run({"GRANT CREATECLUSTER ON SYSTEM TO alice"});
+  EXPECT_EQ(alice.Scalar("SELECT has_system_privilege('CREATECLUSTER')"), "t");
+  Res r = alice.Exec("CREATE CLUSTER a (SIZE = '1')");
+  EXPECT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(Scalar("SELECT r.name FROM mz_clusters c JOIN mz_roles r ON r.id = c.owner_id WHERE "
+                   "c.name = 'a'"),
+            "alice");
+}
+
+// --- swap --------------------------------------------------------------------------------------
+
+TEST_F(MzemuTest, SwapMovesNamesAndKeepsIdsCommentsAndPrivileges) {
+  Run({"CREATE ROLE reader", "CREATE SCHEMA prod", "CREATE SCHEMA prod_dbt_deploy",
+       "CREATE TABLE prod_dbt_deploy.t (a int)", "COMMENT ON SCHEMA prod_dbt_deploy IS 'green'",
+       "GRANT USAGE ON SCHEMA prod_dbt_deploy TO reader",
+       "CREATE CLUSTER prod (SIZE = '1')", "CREATE CLUSTER prod_dbt_deploy (SIZE = '2')",
+       "COMMENT ON CLUSTER prod_dbt_deploy IS 'green cluster'",
+       "GRANT CREATE ON CLUSTER prod_dbt_deploy TO reader"});
+  std::string schema_ids = "SELECT string_agg(name || '=' || id, ',' ORDER BY name) FROM "
+                           "mz_schemas WHERE name LIKE 'prod%'";
+  std::string cluster_ids = "SELECT string_agg(name || '=' || id, ',' ORDER BY name) FROM "
+                            "mz_clusters WHERE name LIKE 'prod%'";
+  std::string green_schema_id = Scalar("SELECT id FROM mz_schemas WHERE name = 'prod_dbt_deploy'");
+  std::string blue_schema_id = Scalar("SELECT id FROM mz_schemas WHERE name = 'prod'");
+  std::string green_cluster_id = Scalar("SELECT id FROM mz_clusters WHERE name = 'prod_dbt_deploy'");
+  // The promote block, one round trip, as bgplan and dbt send it.
+  Res r = admin_->Exec(
+      "BEGIN; ALTER SCHEMA \"prod\" SWAP WITH \"prod_dbt_deploy\"; ALTER CLUSTER \"prod\" SWAP "
+      "WITH \"prod_dbt_deploy\"; COMMIT;");
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(admin_->TxStatus(), 'I');
+  EXPECT_EQ(Scalar("SELECT id FROM mz_schemas WHERE name = 'prod'"), green_schema_id);
+  EXPECT_EQ(Scalar("SELECT id FROM mz_schemas WHERE name = 'prod_dbt_deploy'"), blue_schema_id);
+  EXPECT_EQ(Scalar("SELECT id FROM mz_clusters WHERE name = 'prod'"), green_cluster_id);
+  EXPECT_EQ(Scalar("SELECT c.comment FROM mz_internal.mz_comments c JOIN mz_schemas s ON "
+                   "c.id = s.id WHERE s.name = 'prod'"),
+            "green");
+  EXPECT_EQ(Scalar("SELECT comment FROM mz_internal.mz_comments JOIN mz_clusters USING (id) "
+                   "WHERE mz_clusters.name = 'prod'"),
+            "green cluster");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_schema_privileges WHERE grantee = "
+                   "'reader' AND name = 'prod' AND privilege_type = 'USAGE'"),
+            "1");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_cluster_privileges WHERE grantee = "
+                   "'reader' AND name = 'prod' AND privilege_type = 'CREATE'"),
+            "1");
+  // Contents moved with the id, and the real relation follows the name.
+  EXPECT_EQ(Scalar("SELECT count(*) FROM prod.t"), "0");
+  EXPECT_EQ(Scalar("SELECT s.name FROM mz_objects o JOIN mz_schemas s ON s.id = o.schema_id "
+                   "WHERE o.name = 't'"),
+            "prod");
+  // Swapping back restores the original pairs.
+  Run({"ALTER SCHEMA prod SWAP WITH prod_dbt_deploy"});
+  EXPECT_EQ(Scalar("SELECT id FROM mz_schemas WHERE name = 'prod'"), blue_schema_id);
+  (void)schema_ids;
+  (void)cluster_ids;
+  // RENAME is allowed in a block too; errors name the missing object.
+  Res missing = admin_->Exec("BEGIN; ALTER SCHEMA nope SWAP WITH prod; COMMIT;");
+  EXPECT_EQ(missing.code, "3F000");
+  EXPECT_EQ(admin_->TxStatus(), 'E');
+  EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
+  Run({"BEGIN", "ALTER CLUSTER prod RENAME TO prod_old", "COMMIT"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_clusters WHERE name = 'prod_old'"), "1");
+}
+
+TEST_F(MzemuTest, SwapBlockFailsAt40001AfterConcurrentDdlAndSwapsNothing) {
+  Run({"CREATE SCHEMA prod", "CREATE SCHEMA prod_dbt_deploy", "CREATE CLUSTER prod (SIZE = '1')",
+       "CREATE CLUSTER prod_dbt_deploy (SIZE = '1')"});
+  std::string before = Scalar("SELECT string_agg(name || '=' || id, ',' ORDER BY id) FROM "
+                              "(SELECT name, id FROM mz_schemas UNION ALL SELECT name, id FROM "
+                              "mz_clusters) x");
+  Conn other(Dsn());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(admin_->Exec("BEGIN").ok());
+  ASSERT_TRUE(admin_->Exec("ALTER SCHEMA prod SWAP WITH prod_dbt_deploy").ok());
+  ASSERT_TRUE(admin_->Exec("ALTER CLUSTER prod SWAP WITH prod_dbt_deploy").ok());
+  // Unrelated DDL from another session while the block is open.
+  ASSERT_TRUE(other.Exec("CREATE SCHEMA concurrent_probe").ok());
+  Res commit = admin_->Exec("COMMIT");
+  EXPECT_EQ(commit.code, "40001") << commit.message;
+  EXPECT_EQ(admin_->TxStatus(), 'I');
+  EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
+  std::string after = Scalar("SELECT string_agg(name || '=' || id, ',' ORDER BY id) FROM "
+                             "(SELECT name, id FROM mz_schemas UNION ALL SELECT name, id FROM "
+                             "mz_clusters WHERE name <> 'concurrent_probe') x WHERE name <> "
+                             "'concurrent_probe'");
+  EXPECT_EQ(after, before);
+  // A retry without interference succeeds.
+  Res retry = admin_->Exec("BEGIN; ALTER SCHEMA prod SWAP WITH prod_dbt_deploy; COMMIT;");
+  EXPECT_TRUE(retry.ok()) << retry.message;
+}
+
+TEST_F(MzemuTest, TransactionBlocksAcceptOnlySwapAndRename) {
+  Run({"CREATE SCHEMA a", "CREATE SCHEMA b"});
+  Res r = admin_->Exec("BEGIN; CREATE SCHEMA c; COMMIT;");
+  EXPECT_EQ(r.code, "25001");
+  EXPECT_NE(r.message.find("cannot be run inside a transaction block"), std::string::npos);
+  EXPECT_EQ(admin_->TxStatus(), 'E');
+  EXPECT_EQ(admin_->Exec("SELECT 1").code, "25P02");
+  EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name = 'c'"), "0");
+  for (const char* stmt : {"COMMENT ON SCHEMA a IS 'x'", "GRANT USAGE ON SCHEMA a TO PUBLIC",
+                           "DROP SCHEMA a", "CREATE CLUSTER x (SIZE = '1')",
+                           "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC"}) {
+    ASSERT_TRUE(admin_->Exec("BEGIN").ok());
+    EXPECT_EQ(admin_->Exec(stmt).code, "25001") << stmt;
+    EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
+  }
+  // Mixing reads and DDL is refused either way round.
+  EXPECT_EQ(admin_->Exec("BEGIN; SELECT 1; ALTER SCHEMA a SWAP WITH b").code, "25000");
+  EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
+  EXPECT_EQ(admin_->Exec("BEGIN; ALTER SCHEMA a SWAP WITH b; SELECT 1").code, "25000");
+  EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
+  // Rolled back: nothing swapped. Read-only blocks work.
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name = 'a' AND id < (SELECT id FROM "
+                   "mz_schemas WHERE name = 'b')"),
+            "1");
+  EXPECT_EQ(admin_->Exec("BEGIN; SELECT 1; SELECT 2; COMMIT").code, "");
+}
+
+TEST_F(MzemuTest, SwapRequiresOwnershipOfBothObjects) {
+  Run({"CREATE ROLE alice", "GRANT CREATE ON DATABASE " + db_ + " TO alice",
+       "CREATE SCHEMA theirs", "GRANT CREATECLUSTER ON SYSTEM TO alice",
+       "CREATE CLUSTER theirs_c (SIZE = '1')"});
+  Conn alice(Dsn("alice"));
+  ASSERT_TRUE(alice.ok());
+  ASSERT_TRUE(alice.Exec("CREATE SCHEMA mine").ok());
+  ASSERT_TRUE(alice.Exec("CREATE CLUSTER mine_c (SIZE = '1')").ok());
+  EXPECT_EQ(alice.Exec("ALTER SCHEMA mine SWAP WITH theirs").code, "42501");
+  EXPECT_EQ(alice.Exec("BEGIN; ALTER CLUSTER mine_c SWAP WITH theirs_c; COMMIT").code, "42501");
+  EXPECT_TRUE(alice.Exec("ROLLBACK").ok());
+  // Ownership through role membership counts.
+  Run({"ALTER SCHEMA theirs OWNER TO alice"});
+  EXPECT_TRUE(alice.Exec("ALTER SCHEMA mine SWAP WITH theirs").ok());
+}
+
+// --- sinks and dependencies ------------------------------------------------------------------
+
+TEST_F(MzemuTest, AlterSinkSetFromChangesDependency) {
+  Run({"CREATE SCHEMA marts", "CREATE SCHEMA sinks", "CREATE CLUSTER sinks_c (SIZE = '1')",
+       "CREATE CONNECTION kafka_conn TO KAFKA (BROKER 'localhost:9092')",
+       "CREATE TABLE public.src (val int)",
+       "CREATE MATERIALIZED VIEW marts.mv_old IN CLUSTER quickstart AS SELECT val FROM src",
+       "CREATE MATERIALIZED VIEW marts.mv_new IN CLUSTER quickstart AS SELECT val + 1 AS val "
+       "FROM src",
+       "CREATE SINK sinks.out IN CLUSTER sinks_c FROM marts.mv_old INTO KAFKA CONNECTION "
+       "kafka_conn (TOPIC 'out') FORMAT JSON ENVELOPE DEBEZIUM"});
+  std::string dep_query =
+      "SELECT o.name FROM mz_internal.mz_object_dependencies d JOIN mz_objects o ON o.id = "
+      "d.referenced_object_id JOIN mz_sinks s ON s.id = d.object_id WHERE s.name = 'out' AND "
+      "o.type <> 'connection'";
+  EXPECT_EQ(Scalar(dep_query), "mv_old");
+  EXPECT_EQ(Scalar("SELECT value_format || '/' || envelope_type || '/' || type FROM mz_sinks"),
+            "json/debezium/kafka");
+  std::string old_id = Scalar("SELECT id FROM mz_objects WHERE name = 'mv_old'");
+  std::string new_id = Scalar("SELECT id FROM mz_objects WHERE name = 'mv_new'");
+  EXPECT_NE(Scalar("SELECT create_sql FROM mz_sinks").find(old_id), std::string::npos);
+  // ALTER SINK is not allowed in a block.
+  EXPECT_EQ(admin_->Exec("BEGIN; ALTER SINK sinks.out SET FROM marts.mv_new").code, "25001");
+  EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
+  std::string full = "ALTER SINK \"" + db_ + "\".\"sinks\".\"out\" SET FROM \"" + db_ +
+                     "\".\"marts\".\"mv_new\"";
+  Run({full});
+  EXPECT_EQ(Scalar(dep_query), "mv_new");
+  EXPECT_NE(Scalar("SELECT create_sql FROM mz_sinks").find(new_id), std::string::npos);
+  EXPECT_EQ(admin_->Exec("ALTER SINK sinks.out SET FROM marts.nope").code, "42P01");
+  EXPECT_EQ(Scalar(dep_query), "mv_new");
+  // The sink's cluster check used by dbt (§1.0).
+  EXPECT_EQ(Scalar("SELECT count(*) > 0 FROM mz_sinks JOIN mz_clusters ON mz_sinks.cluster_id = "
+                   "mz_clusters.id WHERE mz_clusters.name = 'sinks_c'"),
+            "t");
+}
+
+TEST_F(MzemuTest, DropClusterCascadeRemovesObjectsOnItAndDependents) {
+  Run({"CREATE SCHEMA marts", "CREATE SCHEMA other", "CREATE CLUSTER c (SIZE = '1')",
+       "CREATE CONNECTION kc TO KAFKA (BROKER 'b:9092')",
+       "CREATE TABLE marts.t (a int)",
+       "CREATE MATERIALIZED VIEW marts.mv IN CLUSTER c AS SELECT a FROM marts.t",
+       "CREATE INDEX mv_idx IN CLUSTER c ON marts.mv (a)",
+       "CREATE SOURCE marts.counter IN CLUSTER c FROM LOAD GENERATOR COUNTER",
+       "CREATE VIEW other.v AS SELECT a FROM marts.mv",
+       "CREATE SINK other.s IN CLUSTER quickstart FROM other.v INTO KAFKA CONNECTION kc "
+       "(TOPIC 't') FORMAT JSON ENVELOPE DEBEZIUM"});
+  // deploy_init's dataflow count on a cluster (§1.1).
+  std::string dataflows =
+      "WITH dataflows AS (\n"
+      "  SELECT mz_indexes.id FROM mz_indexes JOIN mz_clusters ON mz_indexes.cluster_id = "
+      "mz_clusters.id WHERE mz_clusters.name = 'c'\n"
+      "  UNION ALL SELECT mz_materialized_views.id FROM mz_materialized_views JOIN mz_clusters ON "
+      "mz_materialized_views.cluster_id = mz_clusters.id WHERE mz_clusters.name = 'c'\n"
+      "  UNION ALL SELECT mz_sources.id FROM mz_sources JOIN mz_clusters ON mz_sources.cluster_id "
+      "= mz_clusters.id WHERE mz_clusters.name = 'c'\n"
+      "  UNION ALL SELECT mz_sinks.id FROM mz_sinks JOIN mz_clusters ON mz_sinks.cluster_id = "
+      "mz_clusters.id WHERE mz_clusters.name = 'c')\n"
+      "SELECT count(*) FROM dataflows WHERE id LIKE 'u%'";
+  EXPECT_EQ(Scalar(dataflows), "3");
+  EXPECT_EQ(admin_->Exec("DROP CLUSTER c").code, "2BP01");
+  EXPECT_EQ(admin_->Exec("DROP MATERIALIZED VIEW marts.mv").code, "2BP01");
+  Run({"DROP CLUSTER IF EXISTS c CASCADE", "DROP CLUSTER IF EXISTS c CASCADE"});
+  EXPECT_EQ(Scalar("SELECT string_agg(name, ',' ORDER BY name) FROM mz_objects WHERE id LIKE "
+                   "'u%'"),
+            "kc,t");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_object_dependencies"), "0");
+  EXPECT_EQ(admin_->Exec("SELECT * FROM other.v").code, "42P01");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_clusters WHERE name = 'c'"), "0");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_cluster_replicas WHERE cluster_id NOT IN (SELECT id "
+                   "FROM mz_clusters)"),
+            "0");
+  // DROP SCHEMA CASCADE likewise.
+  EXPECT_EQ(admin_->Exec("DROP SCHEMA marts").code, "2BP01");
+  Run({"DROP SCHEMA IF EXISTS \"marts\" CASCADE"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name = 'marts'"), "0");
+  EXPECT_EQ(Scalar("SELECT string_agg(name, ',') FROM mz_objects WHERE id LIKE 'u%'"), "kc");
+}
+
+// --- readiness -------------------------------------------------------------------------------
+
+// The reference's readiness query (dbt-materialize-behaviour.md §1.2), verbatim, for prod_dbt_deploy.
+constexpr const char* kReadinessQuery = R"SQL(WITH
+problematic_replicas AS (            -- 3+ OOM kills in the last 24h
+  SELECT replica_id FROM mz_internal.mz_cluster_replica_status_history
+  WHERE occurred_at + INTERVAL '24 hours' > mz_now() AND reason = 'oom-killed'
+  GROUP BY replica_id HAVING COUNT(*) >= 3),
+cluster_health AS (
+  SELECT c.name AS cluster_name, c.id AS cluster_id,
+         COUNT(r.id) AS total_replicas, COUNT(pr.replica_id) AS problematic_replicas
+  FROM mz_clusters c
+  LEFT JOIN mz_cluster_replicas r ON c.id = r.cluster_id
+  LEFT JOIN problematic_replicas pr ON r.id = pr.replica_id
+  WHERE c.name IN ('prod_dbt_deploy', 'paused') GROUP BY c.name, c.id),
+hydration_counts AS (                -- per replica
+  SELECT c.name AS cluster_name, r.id AS replica_id,
+         COUNT(*) FILTER (WHERE mhs.hydrated) AS hydrated, COUNT(*) AS total
+  FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id = r.cluster_id
+  LEFT JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id
+  WHERE c.name IN ('prod_dbt_deploy', 'paused') GROUP BY c.name, r.id),
+hydration_best AS (
+  SELECT cluster_name, MAX(hydrated) AS hydrated, MAX(total) AS total
+  FROM hydration_counts GROUP BY cluster_name),
+cluster_lag AS (
+  SELECT c.name AS cluster_name, MAX(EXTRACT(EPOCH FROM wgl.lag)) AS max_lag_secs
+  FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id = r.cluster_id
+  JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id
+  JOIN mz_internal.mz_wallclock_global_lag wgl ON wgl.object_id = mhs.object_id
+  WHERE c.name IN ('prod_dbt_deploy', 'paused') GROUP BY c.name),
+lag_threshold_secs AS (
+  SELECT EXTRACT(EPOCH FROM INTERVAL '5s') AS threshold_secs)
+SELECT ch.cluster_name, ch.cluster_id,
+  CASE WHEN ch.total_replicas = 0 THEN 'failing'
+       WHEN ch.total_replicas = ch.problematic_replicas THEN 'failing'
+       WHEN COALESCE(hb.hydrated,0) < COALESCE(hb.total,0) THEN 'hydrating'
+       WHEN COALESCE(cl.max_lag_secs,0) > (SELECT threshold_secs FROM lag_threshold_secs) THEN 'lagging'
+       ELSE 'ready' END AS status,
+  CASE WHEN ch.total_replicas = 0 THEN 'no_replicas'
+       WHEN ch.total_replicas = ch.problematic_replicas THEN 'all_replicas_problematic' END AS failure_reason,
+  COALESCE(hb.hydrated,0), COALESCE(hb.total,0), COALESCE(cl.max_lag_secs,0)::bigint,
+  ch.total_replicas, ch.problematic_replicas, (SELECT threshold_secs FROM lag_threshold_secs)::bigint
+FROM cluster_health ch
+LEFT JOIN hydration_best hb ON ch.cluster_name = hb.cluster_name
+LEFT JOIN cluster_lag cl ON ch.cluster_name = cl.cluster_name
+ORDER BY ch.cluster_name)SQL";
+
+TEST_F(MzemuTest, ReadinessQueryFollowsTestControlledHealth) {
+  Run({"CREATE CLUSTER prod_dbt_deploy (SIZE = '1', REPLICATION FACTOR = 2)",
+       "CREATE CLUSTER paused (SIZE = '1', REPLICATION FACTOR = 0)"});
+  auto status = [&]() {
+    Res r = admin_->Exec(kReadinessQuery);
+    EXPECT_TRUE(r.ok()) << r.message;
+    std::string out;
+    for (const auto& row : r.rows) {
+      out += row[0] + ":" + row[2] + ":" + row[3] + ":" + row[4] + "/" + row[5] + ":lag=" +
+             row[6] + ";";
+    }
+    return out;
+  };
+  // Empty clusters are ready (each replica reports its introspection index hydrated).
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:1/1:lag=0;");
+  Run({"CREATE TABLE t (a int)",
+       "CREATE MATERIALIZED VIEW mv IN CLUSTER prod_dbt_deploy AS SELECT a FROM t",
+       "CREATE DEFAULT INDEX IN CLUSTER prod_dbt_deploy ON mv"});
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+  Run({"SELECT mzemu_set_hydrated('prod_dbt_deploy', false)"});
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:hydrating:<null>:1/3:lag=0;");
+  // One replica hydrated is enough (best replica).
+  Run({"SELECT mzemu_set_hydrated('prod_dbt_deploy.r2', true)",
+       "SELECT mzemu_clear_hydrated('prod_dbt_deploy')"});
+  Run({"SELECT mzemu_set_hydrated('prod_dbt_deploy.r1', false)"});
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+  Run({"SELECT mzemu_set_hydrated('mv', false)"});
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:hydrating:<null>:2/3:lag=0;");
+  Run({"SELECT mzemu_set_hydrated('mv', true)", "SELECT mzemu_set_lag('mv', '5 seconds')"});
+  // Equal to the threshold is ready.
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=5;");
+  Run({"SELECT mzemu_set_lag('prod_dbt_deploy', '1 minute')", "SELECT mzemu_clear_lag('mv')"});
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:lagging:<null>:3/3:lag=60;");
+  Run({"SELECT mzemu_clear_lag('prod_dbt_deploy')", "SELECT mzemu_oom('prod_dbt_deploy.r1', 3)",
+       "SELECT mzemu_oom('prod_dbt_deploy.r2', 2)"});
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+  Run({"SELECT mzemu_oom('prod_dbt_deploy.r2')"});
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:failing:all_replicas_problematic:3/3:lag=0;");
+  // OOM kills older than 24h do not count.
+  Run({"UPDATE mz_internal.mz_cluster_replica_status_history SET occurred_at = now() - INTERVAL "
+       "'25 hours'"});
+  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+}
+
+// --- privileges --------------------------------------------------------------------------------
+
+TEST_F(MzemuTest, PrivilegeCopyQueriesProduceGrantAndRevokeText) {
+  Run({"CREATE ROLE my_role", "GRANT my_role TO materialize", "CREATE SCHEMA blue_schema",
+       "CREATE SCHEMA green_schema",
+       "ALTER DEFAULT PRIVILEGES FOR ROLE my_role IN SCHEMA blue_schema GRANT SELECT ON TABLES TO "
+       "my_role",
+       "ALTER DEFAULT PRIVILEGES FOR ALL ROLES IN SCHEMA blue_schema GRANT USAGE ON TYPES TO PUBLIC",
+       "GRANT CREATE ON SCHEMA green_schema TO my_role",
+       "GRANT USAGE ON SCHEMA blue_schema TO my_role",
+       "CREATE CLUSTER blue_cluster (SIZE = '1')", "CREATE CLUSTER green_cluster (SIZE = '1')",
+       "GRANT CREATE ON CLUSTER green_cluster TO my_role",
+       "GRANT USAGE ON CLUSTER blue_cluster TO my_role"});
+  // internal_copy_schema_default_privs (§1.6).
+  Res defaults = admin_->Exec(
+      "SELECT 'ALTER DEFAULT PRIVILEGES '\n"
+      "  || CASE WHEN object_owner = 'PUBLIC' THEN 'FOR ALL ROLES '\n"
+      "          ELSE 'FOR ROLE ' || quote_ident(object_owner) || ' ' END\n"
+      "  || 'IN SCHEMA green_schema '\n"
+      "  || 'GRANT ' || privilege_type || ' '\n"
+      "  || 'ON ' || object_type || 's '\n"
+      "  || CASE WHEN grantee = 'PUBLIC' THEN 'TO PUBLIC' ELSE 'TO ' || quote_ident(grantee) END\n"
+      "FROM mz_internal.mz_show_default_privileges\n"
+      "WHERE database = current_database() AND schema = 'blue_schema'\n"
+      "  AND object_owner <> 'none' AND grantee <> 'none'\n"
+      "ORDER BY 1");
+  ASSERT_TRUE(defaults.ok()) << defaults.message;
+  ASSERT_EQ(defaults.rows.size(), 2u);
+  EXPECT_EQ(defaults.rows[0][0],
+            "ALTER DEFAULT PRIVILEGES FOR ALL ROLES IN SCHEMA green_schema GRANT USAGE ON types "
+            "TO PUBLIC");
+  EXPECT_EQ(defaults.rows[1][0],
+            "ALTER DEFAULT PRIVILEGES FOR ROLE my_role IN SCHEMA green_schema GRANT SELECT ON "
+            "tables TO my_role");
+  for (const auto& row : defaults.rows) Run({row[0]});
+  EXPECT_EQ(Scalar("SELECT count(*) = 1 FROM mz_internal.mz_show_default_privileges WHERE "
+                   "database = current_database() AND schema = 'green_schema' AND grantee = "
+                   "'my_role' AND object_type = 'table' AND privilege_type = 'SELECT'"),
+            "t");
+  // internal_copy_schema_grants (§1.6): revoke green's, then grant blue's.
+  auto acl_statements = [&](const std::string& verb, const std::string& kind,
+                            const std::string& source, const std::string& target) {
+    std::string rel = kind == "SCHEMA" ? "mz_schemas" : "mz_clusters";
+    return admin_->Exec(
+        "WITH p AS (SELECT mz_internal.mz_aclexplode(privileges).* FROM " + rel +
+        " WHERE name = '" + source + "')\n"
+        "SELECT '" + verb + " ' || p.privilege_type || ' ON " + kind + " ' || quote_ident('" +
+        target + "') || ' " + (verb == "GRANT" ? "TO" : "FROM") +
+        " ' || quote_ident(grantee.name)\n"
+        "FROM p JOIN mz_roles AS grantee ON p.grantee = grantee.id\n"
+        "WHERE grantee.name NOT IN ('none', 'mz_system', 'mz_support', current_role)");
+  };
+  Res revokes = acl_statements("REVOKE", "SCHEMA", "green_schema", "green_schema");
+  ASSERT_TRUE(revokes.ok()) << revokes.message;
+  ASSERT_EQ(revokes.rows.size(), 1u);
+  EXPECT_EQ(revokes.rows[0][0], "REVOKE CREATE ON SCHEMA green_schema FROM my_role");
+  Res grants = acl_statements("GRANT", "SCHEMA", "blue_schema", "green_schema");
+  ASSERT_EQ(grants.rows.size(), 1u);
+  EXPECT_EQ(grants.rows[0][0], "GRANT USAGE ON SCHEMA green_schema TO my_role");
+  Run({revokes.rows[0][0], grants.rows[0][0]});
+  EXPECT_EQ(Scalar("SELECT string_agg(privilege_type, ',') FROM "
+                   "mz_internal.mz_show_schema_privileges WHERE grantee = 'my_role' AND name = "
+                   "'green_schema'"),
+            "USAGE");
+  Res cluster_revokes = acl_statements("REVOKE", "CLUSTER", "green_cluster", "green_cluster");
+  Res cluster_grants = acl_statements("GRANT", "CLUSTER", "blue_cluster", "green_cluster");
+  ASSERT_EQ(cluster_revokes.rows.size(), 1u);
+  ASSERT_EQ(cluster_grants.rows.size(), 1u);
+  Run({cluster_revokes.rows[0][0], cluster_grants.rows[0][0]});
+  EXPECT_EQ(Scalar("SELECT string_agg(privilege_type, ',') FROM "
+                   "mz_internal.mz_show_cluster_privileges WHERE grantee = 'my_role' AND name = "
+                   "'green_cluster'"),
+            "USAGE");
+  // Permission validation queries (§1.5).
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_my_database_privileges WHERE name = "
+                   "current_database() AND privilege_type IN ('CREATE', 'USAGE')"),
+            "3");
+  EXPECT_EQ(admin_->Exec("SELECT has_system_privilege('CREATECLUSTER') IS FALSE, "
+                         "current_user()").rows[0][1],
+            "materialize");
+}
+
+// --- counters ------------------------------------------------------------------------------------
+
+TEST_F(MzemuTest, CatalogQueryCounterCountsForwardedReadsPerConnection) {
+  Conn poller(Dsn());
+  ASSERT_TRUE(poller.ok());
+  EXPECT_EQ(poller.Scalar("SELECT mzemu_query_count()"), "0");
+  ASSERT_TRUE(poller.Exec("SELECT * FROM mz_clusters").ok());
+  ASSERT_TRUE(poller.Exec("SELECT 1; SELECT 2").ok());
+  ASSERT_TRUE(poller.Exec("CREATE SCHEMA not_a_read").ok());
+  ASSERT_TRUE(poller.Exec("SELECT mzemu_set_default_hydrated(true)").ok());
+  EXPECT_EQ(poller.Scalar("SELECT mzemu_query_count()"), "3");
+  // Other connections can read everyone's counters.
+  std::string pid = std::to_string(PQbackendPID(poller.raw()));
+  Res all = admin_->Exec("SELECT * FROM mzemu_connections()");
+  ASSERT_TRUE(all.ok());
+  bool found = false;
+  for (const auto& row : all.rows) {
+    if (row[0] == pid) {
+      found = true;
+      EXPECT_EQ(row[5], "3");
+      EXPECT_EQ(row[3], "6");  // round trips: the 6 Query messages so far
+    }
+  }
+  EXPECT_TRUE(found);
+  ASSERT_TRUE(poller.Exec("SELECT mzemu_reset_query_count()").ok());
+  EXPECT_EQ(poller.Scalar("SELECT mzemu_query_count()"), "0");
+}
+
+}  // namespace

@@ -193,13 +193,14 @@ std::string RewriteForPostgres(const Statement& stmt) {
     bool after_dot = i > 0 && t[i - 1].IsOp(".");
     if (!after_dot && (t[i].IsWord("current_user") || t[i].IsWord("current_role"))) {
       size_t start = t[i].begin;
+      std::string word = t[i].text;
       size_t end = t[i].end;
       if (i + 2 < t.size() && t[i + 1].IsOp("(") && t[i + 2].IsOp(")")) {
         end = t[i + 2].end;
         i += 2;
       }
       // Functions named like the keyword keep PostgreSQL's column name ("current_user").
-      edits.push_back({{start, end}, "mz_catalog.\"" + t[i - (end == t[i].end ? 0 : 2)].text + "\"()"});
+      edits.push_back({{start, end}, "mz_catalog.\"" + word + "\"()"});
       continue;
     }
     // name ( ... ) .  -> ( name ( ... ) ) .

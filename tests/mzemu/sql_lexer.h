@@ -55,7 +55,8 @@ std::string QuoteIdent(std::string_view name);
 std::string QuoteLiteral(std::string_view value);
 
 // Rewrites Materialize-only syntax in a statement forwarded to PostgreSQL:
-//  - `current_user`, `current_role` (with or without `()`) become the emulated role;
+//  - `current_user`, `current_role` (with or without `()`) call mz_catalog."current_user"() etc.,
+//    which return the emulated role;
 //  - `schema.func(args).*` / `.col` (legal in Materialize) get the parentheses PostgreSQL needs.
 std::string RewriteForPostgres(const Statement& stmt);
 
