@@ -247,6 +247,7 @@ class Emitter {
       Line(dialect_.BeginSql());
       if (swap != nullptr && !IsMaterialize()) {
         Line(SetLockTimeoutSql(CombinedPromoteSettings(plan_, *swap).lock_timeout_ms));
+        Line(SetLocalEmptySearchPathSql());
       }
     }
     const Step* previous = nullptr;
@@ -696,11 +697,15 @@ class Emitter {
     }
     const std::vector<std::string> sinks = SinkSchemas(step);
     if (!sinks.empty()) {
-      Comment("resolved at apply time: before renaming, capture the views in sinks " +
+      Comment("resolved at apply time: the views in sinks " +
               std::string(sinks.size() == 1 ? "schema " : "schemas ") + JoinQuoted(sinks) +
               " that depend on the " + Subset(step.objects, ObjectKind::kSchema, Side::kBlue) +
-              " (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = "
-              "pg_catalog so that every name in a definition is schema-qualified");
+              " (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the "
+              "empty search_path, so every name is schema-qualified) are read before this "
+              "transaction;");
+      More(
+          "here, before renaming, they are read again: if one changed, SQLSTATE 40001 is "
+          "raised and the transaction retried");
     }
     for (const ObjectRef& o : step.objects) {
       BGPLAN_CHECK(o.kind == ObjectKind::kSchema);
@@ -792,7 +797,7 @@ plans::PromoteSettings CombinedPromoteSettings(const plans::Plan& plan, const pl
     out.wait = out.wait || d->promote.wait;
     out.max_retries = std::max(out.max_retries, d->promote.max_retries);
     out.retry_backoff_ms = std::max(out.retry_backoff_ms, d->promote.retry_backoff_ms);
-    out.lock_timeout_ms = std::max(out.lock_timeout_ms, d->promote.lock_timeout_ms);
+    out.lock_timeout_ms = std::min(out.lock_timeout_ms, d->promote.lock_timeout_ms);
   }
   return out;
 }

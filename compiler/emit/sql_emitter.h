@@ -28,14 +28,19 @@ struct EmitOptions {
 // a blank line, a "-- phase <name>: deployment(s) ...: <purpose>" header and its batches, one
 // blank line between batches. A kTransaction batch is framed by BEGIN; ... COMMIT; preceded by a
 // comment giving the retry rule when it holds the swap; PostgreSQL swap transactions start with
-// SET LOCAL lock_timeout. A requested phase the plan lacks renders as a header saying so.
-// Aborts (BGPLAN_CHECK) on IR the passes must never produce: a step inside a kTransaction batch
-// that the dialect does not allow in a transaction, or a cluster in a PostgreSQL plan.
+// SET LOCAL lock_timeout (CombinedPromoteSettings) and SET LOCAL search_path = ''. Inside a
+// batch, a blank line follows the checks and precedes each green object's create; consecutive
+// await steps render as one readiness poll. A requested phase the plan lacks renders as a header
+// saying so. Aborts (BGPLAN_CHECK) on IR the passes must never produce: a step inside a
+// kTransaction batch that the dialect does not allow in a transaction, or a cluster in a PostgreSQL
+// plan.
 std::string EmitSql(const plans::Plan& plan, const EmitOptions& options);
 
 // The promote settings that govern a swap step spanning several deployments (one transaction):
-// the largest max_retries, retry_backoff and lock_timeout of the deployments named by the step's
-// objects (every deployment of the plan when the step names none); wait is true if any is.
+// the largest max_retries and retry_backoff (no deployment gets less than it asked for) and the
+// smallest lock_timeout (no deployment blocks its readers longer than it allows) of the
+// deployments named by the step's objects (every deployment of the plan when the step names
+// none); wait is true if any deployment has it.
 // The runtime uses the same function, so compile output and apply agree.
 plans::PromoteSettings CombinedPromoteSettings(const plans::Plan& plan, const plans::Step& step);
 

@@ -135,6 +135,8 @@ std::string FormatLockTimeout(int64_t ms) {
   return std::to_string(ms) + "ms";
 }
 
+std::string SetLocalEmptySearchPathSql() { return "SET LOCAL search_path = '';"; }
+
 std::string SetLockTimeoutSql(int64_t timeout_ms) {
   return "SET LOCAL lock_timeout = " + QuoteLiteral(FormatLockTimeout(timeout_ms)) + ";";
 }

@@ -94,6 +94,9 @@ std::vector<std::string> SwapSql(const Dialect& dialect, const plans::ObjectRef&
 
 // PostgreSQL: SET LOCAL lock_timeout = '5s';  (FormatLockTimeout of `timeout_ms`).
 std::string SetLockTimeoutSql(int64_t timeout_ms);
+// PostgreSQL: SET LOCAL search_path = '';  The swap transaction runs with an empty search path
+// so that nothing it reads or re-creates resolves through the user's search_path.
+std::string SetLocalEmptySearchPathSql();
 // '5s' when `ms` is a whole number of seconds, else '1500ms' (PostgreSQL accepts both).
 std::string FormatLockTimeout(int64_t ms);
 

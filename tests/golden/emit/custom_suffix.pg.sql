@@ -48,6 +48,7 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '5s';
+SET LOCAL search_path = '';
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "app", in the same transaction
 -- exchange "marts" and "marts_green" through "marts_bgplan_swap"
 ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
@@ -72,6 +73,7 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '5s';
+SET LOCAL search_path = '';
 -- exchange "marts" and "marts_green" through "marts_bgplan_swap"
 ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
 ALTER SCHEMA "marts_green" RENAME TO "marts";

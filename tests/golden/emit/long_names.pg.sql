@@ -41,6 +41,7 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '5s';
+SET LOCAL search_path = '';
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "long", in the same transaction
 -- exchange "a_very_long_schema_name_that_is_close_to_the_limit_xyz" and "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" through "a_very_long_schema_name_that_is_close_to_t_4aa1e296_bgplan_swap"
 ALTER SCHEMA "a_very_long_schema_name_that_is_close_to_the_limit_xyz" RENAME TO "a_very_long_schema_name_that_is_close_to_t_4aa1e296_bgplan_swap";
@@ -61,6 +62,7 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '5s';
+SET LOCAL search_path = '';
 -- exchange "a_very_long_schema_name_that_is_close_to_the_limit_xyz" and "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" through "a_very_long_schema_name_that_is_close_to_t_4aa1e296_bgplan_swap"
 ALTER SCHEMA "a_very_long_schema_name_that_is_close_to_the_limit_xyz" RENAME TO "a_very_long_schema_name_that_is_close_to_t_4aa1e296_bgplan_swap";
 ALTER SCHEMA "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" RENAME TO "a_very_long_schema_name_that_is_close_to_the_limit_xyz";

@@ -68,8 +68,10 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '5s';
+SET LOCAL search_path = '';
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "odd one", in the same transaction
--- resolved at apply time: before renaming, capture the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = pg_catalog so that every name in a definition is schema-qualified
+-- resolved at apply time: the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+--   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "we""ird; DROP TABLE x" and "we""ird; DROP TABLE x_g'""" through "we""ird; DROP TABLE x_bgplan_swap"
 ALTER SCHEMA "we""ird; DROP TABLE x" RENAME TO "we""ird; DROP TABLE x_bgplan_swap";
 ALTER SCHEMA "we""ird; DROP TABLE x_g'""" RENAME TO "we""ird; DROP TABLE x";
@@ -105,7 +107,9 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '5s';
--- resolved at apply time: before renaming, capture the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = pg_catalog so that every name in a definition is schema-qualified
+SET LOCAL search_path = '';
+-- resolved at apply time: the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+--   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "we""ird; DROP TABLE x" and "we""ird; DROP TABLE x_g'""" through "we""ird; DROP TABLE x_bgplan_swap"
 ALTER SCHEMA "we""ird; DROP TABLE x" RENAME TO "we""ird; DROP TABLE x_bgplan_swap";
 ALTER SCHEMA "we""ird; DROP TABLE x_g'""" RENAME TO "we""ird; DROP TABLE x";

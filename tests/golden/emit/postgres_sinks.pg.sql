@@ -48,8 +48,10 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 2 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '1500ms';
+SET LOCAL search_path = '';
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "warehouse", in the same transaction
--- resolved at apply time: before renaming, capture the views in sinks schema "exports" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = pg_catalog so that every name in a definition is schema-qualified
+-- resolved at apply time: the views in sinks schema "exports" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+--   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "marts" and "marts_dbt_deploy" through "marts_bgplan_swap"
 ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
 ALTER SCHEMA "marts_dbt_deploy" RENAME TO "marts";
@@ -75,7 +77,9 @@ COMMIT;
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 2 retries; any other error stops with nothing swapped.
 BEGIN;
 SET LOCAL lock_timeout = '1500ms';
--- resolved at apply time: before renaming, capture the views in sinks schema "exports" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) with pg_get_viewdef(oid), read with search_path = pg_catalog so that every name in a definition is schema-qualified
+SET LOCAL search_path = '';
+-- resolved at apply time: the views in sinks schema "exports" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+--   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "marts" and "marts_dbt_deploy" through "marts_bgplan_swap"
 ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
 ALTER SCHEMA "marts_dbt_deploy" RENAME TO "marts";

@@ -95,7 +95,7 @@ TEST(EmitPipelineTest, MaterializeHasOneTransactionPerSwapPhase) {
 TEST(EmitPipelineTest, PostgresHasOneTransactionPerWritingPhase) {
   const plans::Plan plan = CompileOrDie(
       "target postgres;\n"
-      "deployment a { schemas s1; sinks { schemas out; } promote { lock_timeout 9s; } }\n"
+      "deployment a { schemas s1; sinks { schemas out; } promote { lock_timeout 2s; } }\n"
       "deployment b { schemas s2; }\n",
       plans::Target::kPostgres);
   for (plans::PhaseKind k : {plans::PhaseKind::kInit, plans::PhaseKind::kPromote,
@@ -106,8 +106,9 @@ TEST(EmitPipelineTest, PostgresHasOneTransactionPerWritingPhase) {
   }
   EXPECT_EQ(0u, Count(EmitSql(plan, {plans::PhaseKind::kAwait}), "BEGIN;"));
   const std::string promote = EmitSql(plan, {plans::PhaseKind::kPromote});
-  EXPECT_THAT(promote, HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '9s';\n"));
-  EXPECT_THAT(promote, HasSubstr("capture the views in sinks schema \"out\""));
+  EXPECT_THAT(promote,
+              HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '2s';\nSET LOCAL search_path = '';\n"));
+  EXPECT_THAT(promote, HasSubstr("the views in sinks schema \"out\" that depend on"));
 }
 
 TEST(EmitPipelineTest, GraphOfACompiledPlan) {

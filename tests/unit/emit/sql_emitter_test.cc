@@ -159,20 +159,21 @@ TEST(EmitSqlTest, MultipleDeploymentsShareOneSwapTransaction) {
   EXPECT_THAT(sql, HasSubstr("sleep retry_backoff 2s500ms, retry, at most max_retries 7"));
 }
 
-TEST(EmitSqlTest, CombinedPromoteSettingsTakesTheLargest) {
+TEST(EmitSqlTest, CombinedPromoteSettingsLargestRetriesSmallestLockTimeout) {
   plans::Deployment a = MakeDeployment("a", {"a1"}, {});
   plans::Deployment b = MakeDeployment("b", {"b1"}, {});
-  a.promote.lock_timeout_ms = 9000;
+  a.promote.lock_timeout_ms = 2000;
+  b.promote.max_retries = 9;
   b.promote.wait = true;
   const plans::Plan plan = MakePlan(plans::Target::kPostgres, {a, b});
   const plans::Step& swap = plan.FindPhase(plans::PhaseKind::kPromote)->batches[1].steps[0];
   ASSERT_EQ(plans::StepKind::kSwap, swap.kind);
   const plans::PromoteSettings s = CombinedPromoteSettings(plan, swap);
-  EXPECT_EQ(9000, s.lock_timeout_ms);
+  EXPECT_EQ(2000, s.lock_timeout_ms);
   EXPECT_TRUE(s.wait);
-  EXPECT_EQ(3, s.max_retries);
+  EXPECT_EQ(9, s.max_retries);
   EXPECT_THAT(Emit(plan, plans::PhaseKind::kPromote),
-              HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '9s';\n"));
+              HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '2s';\nSET LOCAL search_path = '';\n"));
 }
 
 TEST(EmitSqlTest, PostgresPhases) {
@@ -189,10 +190,13 @@ TEST(EmitSqlTest, PostgresPhases) {
   EXPECT_THAT(promote,
               HasSubstr("BEGIN;\n"
                         "SET LOCAL lock_timeout = '1500ms';\n"
-                        "-- resolved at apply time: before renaming, capture the views in sinks "
-                        "schema \"sinks\" that depend on the blue schema \"marts\" (pg_depend, "
-                        "pg_rewrite) with pg_get_viewdef(oid), read with search_path = "
-                        "pg_catalog so that every name in a definition is schema-qualified\n"
+                        "SET LOCAL search_path = '';\n"
+                        "-- resolved at apply time: the views in sinks schema \"sinks\" that "
+                        "depend on the blue schema \"marts\" (pg_depend, pg_rewrite) and their "
+                        "definitions (pg_get_viewdef(oid), under the empty search_path, so every "
+                        "name is schema-qualified) are read before this transaction;\n"
+                        "--   here, before renaming, they are read again: if one changed, SQLSTATE "
+                        "40001 is raised and the transaction retried\n"
                         "-- exchange \"marts\" and \"marts_dbt_deploy\" through "
                         "\"marts_bgplan_swap\"\n"
                         "ALTER SCHEMA \"marts\" RENAME TO \"marts_bgplan_swap\";\n"

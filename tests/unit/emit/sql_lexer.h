@@ -83,8 +83,8 @@ inline const std::set<std::string>& AllowedWords() {
       "ALTER",       "SWAP",   "WITH",   "RENAME",  "TO",
       "DROP",        "IF",     "EXISTS", "CASCADE", "SIZE",
       "REPLICATION", "FACTOR", "SET",    "LOCAL",   "lock_timeout",
-      "=",           "(",      ")",      ",",       ";",
-      ".",           "2",      "1",      "0"};
+      "search_path", "=",      "(",      ")",       ",",
+      ";",           ".",      "2",      "1",       "0"};
   return words;
 }
 

@@ -142,6 +142,7 @@ TEST_F(StatementsTest, LockTimeout) {
   EXPECT_EQ("SET LOCAL lock_timeout = '5s';", SetLockTimeoutSql(5000));
   EXPECT_EQ("SET LOCAL lock_timeout = '1500ms';", SetLockTimeoutSql(1500));
   EXPECT_EQ("120s", FormatLockTimeout(120'000));
+  EXPECT_EQ("SET LOCAL search_path = '';", SetLocalEmptySearchPathSql());
 }
 
 TEST_F(StatementsTest, Comments) {
