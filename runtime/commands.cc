@@ -1,0 +1,456 @@
+// The live commands of the bgplan CLI: plan, init, await, promote, rollback, cleanup, status,
+// apply, unlock and demo (cli.md). Each command loads a plan (a .bgplan file through the compile
+// driver, or a plan file), connects, takes the deployment lock, runs the executor and maps the
+// outcome to the exit codes of cli.md.
+#include "runtime/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "compiler/support/exit_codes.h"
+#include "runtime/conninfo.h"
+#include "runtime/events.h"
+#include "runtime/executor.h"
+#include "runtime/interrupt.h"
+#include "runtime/local_postgres.h"
+#include "runtime/lock.h"
+#include "runtime/plan_file.h"
+#include "runtime/session.h"
+
+#ifdef BGPLAN_HAVE_DRIVER
+#include "compiler/driver/compile.h"
+#endif
+
+namespace bgplan::runtime {
+namespace {
+
+struct LiveOptions {
+  std::string file;
+  ConnOptions conn;
+  std::vector<std::string> deployments;
+  std::string target;
+  RunOptions run;
+  // plan
+  std::string phase;
+  std::string out;
+  bool detailed_exitcode = false;
+  // apply
+  std::string deploy_cmd;
+  std::string through = "promote";
+};
+
+OutputOptions ToOutput(const GlobalOptions& g) {
+  OutputOptions o;
+  o.json = g.format == "json";
+  o.quiet = g.quiet;
+  o.verbose = g.verbose;
+  o.color = !g.no_color;
+  return o;
+}
+
+// A plan loaded from a .bgplan file or a plan file.
+struct LoadedPlan {
+  plans::Plan plan;
+  std::optional<PlanFile> file;
+};
+
+// Loads `path`. Compile diagnostics are printed; returns the exit code on failure.
+std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* exit_code) {
+  LoadedPlan loaded;
+  if (IsPlanFilePath(o.file)) {
+    Result<PlanFile> file = ReadPlanFile(o.file);
+    if (!file.ok()) {
+      sink.Error(file.status().message());
+      *exit_code = kExitInputErrors;
+      return std::nullopt;
+    }
+    loaded.plan = file->plan;
+    loaded.file = std::move(file).value();
+  } else {
+#ifdef BGPLAN_HAVE_DRIVER
+    driver::CompileOptions options;
+    options.deployments = o.deployments;
+    Result<driver::CompileOutput> out = driver::CompileFile(o.file, options);
+    if (!out.ok()) {
+      sink.Error(out.status().message());
+      *exit_code = kExitInputErrors;
+      return std::nullopt;
+    }
+    for (const Diagnostic& d : out->diagnostics) {
+      if (sink.options().json) {
+        sink.Diagnose(d, "");
+      }
+    }
+    if (!sink.options().json && !out->diagnostics.empty()) {
+      std::fputs(driver::RenderDiagnostics(*out).c_str(), stderr);
+    }
+    for (const std::string& name : out->unknown_deployments) {
+      sink.Error("--deployment " + name + ": no such deployment in " + o.file);
+    }
+    if (!out->unknown_deployments.empty()) {
+      *exit_code = kExitUsage;
+      return std::nullopt;
+    }
+    if (!out->ok() || !out->plan.has_value()) {
+      *exit_code = kExitInputErrors;
+      return std::nullopt;
+    }
+    loaded.plan = std::move(*out->plan);
+#else
+    sink.Error("this build has no .bgplan compiler; pass a plan file (bgplan plan -o PLAN.json)");
+    *exit_code = kExitInternal;
+    return std::nullopt;
+#endif
+  }
+  if (!o.target.empty()) {
+    loaded.plan.target = o.target == "postgres" ? plans::Target::kPostgres
+                                                : plans::Target::kMaterialize;
+  }
+  for (const std::string& name : o.deployments) {
+    if (loaded.plan.FindDeployment(name) == nullptr) {
+      sink.Error("--deployment " + name + ": no such deployment in " + o.file);
+      *exit_code = kExitUsage;
+      return std::nullopt;
+    }
+  }
+  return loaded;
+}
+
+int ExitFor(const Status& st, EventSink& sink) {
+  if (st.ok()) {
+    return kExitOk;
+  }
+  sink.Error(st.message() + (st.sqlstate().empty() ? "" : " (SQLSTATE " + st.sqlstate() + ")"),
+             st.sqlstate());
+  return ExitCodeFor(st);
+}
+
+struct Connected {
+  std::unique_ptr<SqlSession> session;
+  ConnTarget target;
+};
+
+std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exit_code) {
+  DiagnosticEngine diags;
+  Result<ConnTarget> target = ResolveConnection(o.conn, diags);
+  for (const Diagnostic& d : diags.Sorted()) {
+    sink.Diagnose(d, "");
+  }
+  if (!target.ok()) {
+    sink.Error(target.status().message());
+    *exit_code = diags.has_errors() ? kExitInputErrors : kExitUsage;
+    return std::nullopt;
+  }
+  std::string shown = target->conninfo.empty() ? "(libpq environment)"
+                                               : RedactConninfo(target->conninfo);
+  sink.Emit({"connect", "", sink.options().verbose > 0 ? "connecting to " + shown : "",
+             {{"url", shown}}});
+  Result<std::unique_ptr<SqlSession>> session =
+      ConnectPqxx(ConninfoForLibpq(*target), target->password);
+  if (!session.ok()) {
+    *exit_code = ExitFor(session.status(), sink);
+    return std::nullopt;
+  }
+  Connected c;
+  c.session = std::move(session).value();
+  c.target = std::move(target).value();
+  SqlSession* raw = c.session.get();
+  SetInterruptCallback([raw] { raw->Cancel(); });
+  return c;
+}
+
+// Runs `body` with a connected executor holding the locks when `lock` is set.
+int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions& g, bool lock,
+                 std::optional<plans::PhaseKind> phase,
+                 const std::function<Status(Executor&, const LoadedPlan&)>& body) {
+  InstallInterruptHandler();
+  EventSink sink(ToOutput(g));
+  int code = kExitOk;
+  std::optional<LoadedPlan> loaded = LoadPlan(o, sink, &code);
+  if (!loaded) {
+    sink.Result(command, code);
+    return code;
+  }
+  std::optional<Connected> conn = Connect(o, sink, &code);
+  if (!conn) {
+    sink.Result(command, code);
+    return code;
+  }
+  o.run.command = command;
+  o.run.password = conn->target.password;
+  std::vector<std::string> selected = o.deployments;
+  if (selected.empty() && loaded->file.has_value()) {
+    selected = loaded->file->deployments;
+  }
+  if (loaded->file.has_value() && phase.has_value()) {
+    auto it = loaded->file->fingerprints.find(std::string(plans::PhaseName(*phase)));
+    if (it != loaded->file->fingerprints.end()) {
+      o.run.expected_fingerprint = it->second;
+    }
+  }
+  Executor executor(*conn->session, loaded->plan, selected, o.run, sink);
+  Status st;
+  if (lock) {
+    st = executor.Lock();
+  }
+  if (st.ok()) {
+    st = body(executor, *loaded);
+  }
+  if (st.ok() && Interrupted()) {
+    st = Status(StatusCode::kInterrupted, command + " interrupted");
+  }
+  code = ExitFor(st, sink);
+  executor.Unlock();
+  SetInterruptCallback(nullptr);
+  conn->session->Close();
+  sink.Result(command, code);
+  return code;
+}
+
+void AddCommon(CLI::App* cmd, LiveOptions& o, bool writes) {
+  cmd->add_option("FILE", o.file, "the .bgplan file, or a plan file written by `bgplan plan -o`")
+      ->required();
+  cmd->add_option("--url", o.conn.url,
+                  "connection string (else BGPLAN_URL, the bgplan.toml profile, libpq's "
+                  "environment)");
+  cmd->add_option("--profile", o.conn.profile, "profile of bgplan.toml");
+  cmd->add_option("--config", o.conn.config_path, "path of bgplan.toml (default ./bgplan.toml)");
+  cmd->add_option("--deployment", o.deployments, "deployment to act on (repeatable; default all)");
+  cmd->add_option("--target", o.target, "override the file's target (checked against the server)")
+      ->check(CLI::IsMember({"materialize", "postgres"}));
+  cmd->add_option("--journal-schema", o.run.journal_schema, "schema of the journal")
+      ->capture_default_str();
+  if (writes) {
+    cmd->add_flag("--dry-run", o.run.dry_run, "print what would run; change nothing");
+  }
+  cmd->fallthrough();
+}
+
+std::string Example(const std::string& text) { return "Example:\n  " + text; }
+
+
+using PhaseList = std::vector<plans::PhaseKind>;
+
+const PhaseList& AllPhases() {
+  static const PhaseList kAll = {plans::PhaseKind::kInit, plans::PhaseKind::kAwait,
+                                 plans::PhaseKind::kPromote, plans::PhaseKind::kRollback,
+                                 plans::PhaseKind::kCleanup};
+  return kAll;
+}
+
+Status WritePlanFile(const LiveOptions& o, const LoadedPlan& loaded,
+                     const std::vector<std::pair<std::string, std::string>>& fps,
+                     const std::vector<std::pair<std::string, std::string>>& sql) {
+  PlanFile file;
+  file.plan = loaded.plan;
+  file.deployments = o.deployments;
+  file.url = RedactConninfo(o.conn.url);
+  for (const auto& [k, v] : fps) {
+    file.fingerprints[k] = v;
+  }
+  for (const auto& [k, v] : sql) {
+    file.sql[k] = v;
+  }
+  std::string tmp = o.out + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << PlanFileToJson(file);
+    if (!out) {
+      return Status::IoError("cannot write " + tmp);
+    }
+  }
+  if (std::rename(tmp.c_str(), o.out.c_str()) != 0) {
+    return Status::IoError("cannot write " + o.out);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+// demo.cc
+int RunDemo(const GlobalOptions& global);
+
+void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_code) {
+  // The options must outlive app.parse(); the app does not own them, so they live as long as the
+  // process (RegisterLiveCommands is called once per process).
+  static std::vector<std::unique_ptr<LiveOptions>> storage;
+  auto make = [&]() -> LiveOptions& {
+    storage.push_back(std::make_unique<LiveOptions>());
+    return *storage.back();
+  };
+
+  {
+    LiveOptions& o = make();
+    CLI::App* cmd = app.add_subcommand(
+        "plan",
+        "Resolve every statement against the live catalog, run the live rules, print the exact "
+        "SQL and a summary (read-only)");
+    AddCommon(cmd, o, false);
+    cmd->add_option("--phase", o.phase,
+                    "init, await, promote, rollback, cleanup, all, or next (the default: the "
+                    "phase apply would run next)")
+        ->check(CLI::IsMember({"init", "await", "promote", "rollback", "cleanup", "all", "next"}));
+    cmd->add_option("-o", o.out, "write a plan file (JSON) carrying the catalog fingerprint");
+    cmd->add_flag("--detailed-exitcode", o.detailed_exitcode,
+                  "exit 2 when there are changes to apply, 0 when there are none");
+    cmd->footer(Example("bgplan plan deploy.bgplan --url postgresql://me@db/prod -o plan.json"));
+    cmd->callback([&global, exit_code, &o] {
+      bool changes = false;
+      *exit_code = WithExecutor(
+          "plan", o, global, false, std::nullopt, [&](Executor& ex, const LoadedPlan& loaded) {
+            PhaseList phases;
+            if (o.phase == "all") {
+              phases = AllPhases();
+            } else if (!o.phase.empty() && o.phase != "next") {
+              plans::PhaseKind k = plans::PhaseKind::kInit;
+              plans::ParsePhaseName(o.phase, &k);
+              phases = {k};
+            } else {
+              BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, ex.NextPhase());
+              phases = {next};
+            }
+            std::vector<std::pair<std::string, std::string>> fps, sql;
+            Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
+            if (st.ok() && !o.out.empty()) {
+              st = WritePlanFile(o, loaded, fps, sql);
+            }
+            return st;
+          });
+      if (*exit_code == kExitOk && o.detailed_exitcode && changes) {
+        *exit_code = kExitChanges;
+      }
+    });
+  }
+
+  struct PhaseCommand {
+    const char* name;
+    plans::PhaseKind phase;
+    const char* help;
+    const char* example;
+  };
+  const PhaseCommand kPhases[] = {
+      {"init", plans::PhaseKind::kInit,
+       "Create the green schemas, copy blue's grants and default privileges, mark them (one "
+       "transaction)",
+       "bgplan init deploy.bgplan --url postgresql://deployer@db/analytics"},
+      {"await", plans::PhaseKind::kAwait,
+       "Wait until green is ready (PostgreSQL: every materialized view in green is populated)",
+       "bgplan await deploy.bgplan --deployment analytics"},
+      {"promote", plans::PhaseKind::kPromote,
+       "Swap blue and green atomically and re-point the views of the sinks schemas (one "
+       "transaction, one round trip)",
+       "bgplan promote plan.json   # refuses with stale-plan if the catalog changed"},
+      {"rollback", plans::PhaseKind::kRollback,
+       "Swap back after promote (before cleanup) and re-point the sinks views back",
+       "bgplan rollback deploy.bgplan"},
+      {"cleanup", plans::PhaseKind::kCleanup,
+       "Drop the green schemas (the old code after promote) once keep_blue has passed",
+       "bgplan cleanup deploy.bgplan --dry-run"},
+  };
+  for (const PhaseCommand& pc : kPhases) {
+    LiveOptions& o = make();
+    CLI::App* cmd = app.add_subcommand(pc.name, pc.help);
+    AddCommon(cmd, o, true);
+    if (pc.phase == plans::PhaseKind::kInit) {
+      cmd->add_flag("--ignore-existing", o.run.ignore_existing,
+                    "adopt a green schema that exists and is not empty (green-not-empty)");
+    }
+    if (pc.phase == plans::PhaseKind::kPromote || pc.phase == plans::PhaseKind::kCleanup) {
+      cmd->add_flag("--force", o.run.force,
+                    pc.phase == plans::PhaseKind::kPromote
+                        ? "promote a green that does not carry this run's marker (green-not-ours)"
+                        : "drop before keep_blue has passed, or with dependents "
+                          "(keep-blue-not-elapsed, cleanup-drops-dependents, not-promoted)");
+    }
+    if (pc.phase == plans::PhaseKind::kPromote || pc.phase == plans::PhaseKind::kRollback) {
+      cmd->add_flag("--allow-orphans", o.run.allow_orphans,
+                    "swap although objects outside the sinks schemas depend on blue "
+                    "(orphaned-dependents)");
+    }
+    if (pc.phase == plans::PhaseKind::kAwait || pc.phase == plans::PhaseKind::kPromote) {
+      cmd->add_flag("--tolerate-failing", o.run.tolerate_failing,
+                    "do not stop on a failing cluster (Materialize)");
+    }
+    cmd->footer(Example(pc.example));
+    plans::PhaseKind phase = pc.phase;
+    std::string name = pc.name;
+    cmd->callback([&global, exit_code, &o, phase, name] {
+      *exit_code = WithExecutor(name, o, global, true, phase,
+                                [&](Executor& ex, const LoadedPlan&) { return ex.RunPhase(phase); });
+    });
+  }
+
+  {
+    LiveOptions& o = make();
+    CLI::App* cmd = app.add_subcommand(
+        "apply", "Run init -> deploy command -> await -> promote (-> cleanup), resuming from the "
+                 "deployment's current state");
+    AddCommon(cmd, o, true);
+    cmd->add_option("--deploy-cmd", o.deploy_cmd,
+                    "command run through /bin/sh -c after init to put the new code into green "
+                    "(environment: BGPLAN_DEPLOYMENT, BGPLAN_GREEN_SCHEMAS, "
+                    "BGPLAN_GREEN_CLUSTERS, BGPLAN_GREEN_<BLUE NAME>, BGPLAN_URL, PG*)");
+    cmd->add_option("--through", o.through, "last phase: promote (default) or cleanup")
+        ->check(CLI::IsMember({"promote", "cleanup"}));
+    cmd->add_flag("--ignore-existing", o.run.ignore_existing, "see init");
+    cmd->add_flag("--force", o.run.force, "see promote and cleanup");
+    cmd->add_flag("--allow-orphans", o.run.allow_orphans, "see promote");
+    cmd->add_flag("--tolerate-failing", o.run.tolerate_failing, "see await");
+    cmd->footer(Example(
+        "bgplan apply deploy.bgplan --deploy-cmd 'psql -v green=$BGPLAN_GREEN_MARTS -f new.sql'"));
+    cmd->callback([&global, exit_code, &o] {
+      *exit_code = WithExecutor("apply", o, global, true, std::nullopt,
+                                [&](Executor& ex, const LoadedPlan&) {
+                                  return ex.Apply(o.deploy_cmd, o.through == "cleanup");
+                                });
+    });
+  }
+
+  {
+    LiveOptions& o = make();
+    CLI::App* cmd = app.add_subcommand(
+        "status", "Where each deployment stands: phase, blue/green ids, readiness, journal history "
+                  "(read-only)");
+    AddCommon(cmd, o, false);
+    cmd->footer(Example("bgplan status deploy.bgplan --format json"));
+    cmd->callback([&global, exit_code, &o] {
+      *exit_code = WithExecutor("status", o, global, false, std::nullopt,
+                                [&](Executor& ex, const LoadedPlan&) { return ex.PrintStatus(); });
+    });
+  }
+
+  {
+    LiveOptions& o = make();
+    CLI::App* cmd = app.add_subcommand(
+        "unlock", "Remove a stale deployment lock after confirming its holder is gone");
+    AddCommon(cmd, o, false);
+    cmd->add_flag("--force", o.run.force,
+                  "terminate the holder's session if it is still connected (PostgreSQL releases "
+                  "the lock with it)");
+    cmd->footer(Example("bgplan unlock deploy.bgplan --deployment analytics"));
+    cmd->callback([&global, exit_code, &o] {
+      *exit_code = WithExecutor(
+          "unlock", o, global, false, std::nullopt, [&](Executor& ex, const LoadedPlan&) {
+            return ex.BreakLock(o.run.force);
+          });
+    });
+  }
+
+  {
+    CLI::App* cmd = app.add_subcommand(
+        "demo", "Start a throwaway local PostgreSQL, run a full blue/green cycle on it from "
+                "examples/demo, narrate each step, stop it");
+    cmd->fallthrough();
+    cmd->footer(Example("bgplan demo"));
+    cmd->callback([&global, exit_code] { *exit_code = RunDemo(global); });
+  }
+}
+
+}  // namespace bgplan::runtime

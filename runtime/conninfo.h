@@ -1,0 +1,53 @@
+// Connection strings: choosing one (--url, BGPLAN_URL, bgplan.toml profile, libpq's own
+// environment), adding application_name and the password, and showing them without secrets.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "compiler/support/diagnostic.h"
+#include "compiler/support/status.h"
+
+namespace bgplan::runtime {
+
+// Where the connection came from, for messages.
+enum class ConnSource { kFlag, kEnv, kProfile, kLibpqEnv };
+
+struct ConnTarget {
+  // libpq conninfo (URL or keyword/value) WITHOUT the password, without application_name.
+  std::string conninfo;
+  // The password to use ("" = let libpq find one: PGPASSWORD, ~/.pgpass, or inside conninfo).
+  std::string password;
+  ConnSource source = ConnSource::kLibpqEnv;
+  // Profile name when source is kProfile.
+  std::string profile;
+};
+
+struct ConnOptions {
+  std::string url;          // --url
+  std::string profile;      // --profile
+  std::string config_path;  // --config ("" = ./bgplan.toml if present)
+};
+
+// Resolves the connection in the order of cli.md. Problems in bgplan.toml are reported to
+// `diags` (errors make the result kInvalidArgument); a missing password_env variable or an
+// unknown profile is kInvalidArgument.
+Result<ConnTarget> ResolveConnection(const ConnOptions& options, DiagnosticEngine& diags);
+
+// The conninfo to hand to libpq: `target.conninfo` plus application_name=bgplan and the
+// password (URL query parameters or keyword/value pairs, as the string's form requires).
+std::string ConninfoForLibpq(const ConnTarget& target);
+
+// `conninfo` with any password replaced by ***: user:pw@ in URLs, password=... in URL
+// parameters and keyword/value strings.
+std::string RedactConninfo(std::string_view conninfo);
+
+// `text` with every occurrence of `password` (when not empty) and every conninfo-looking
+// password replaced by ***. Used on every error message that may echo a connection string.
+std::string ScrubSecrets(std::string_view text, std::string_view password);
+
+// Percent-encodes `text` for a URL component.
+std::string PercentEncode(std::string_view text);
+inline std::string PercentEncodeUser(std::string_view text) { return PercentEncode(text); }
+
+}  // namespace bgplan::runtime

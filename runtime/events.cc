@@ -1,0 +1,118 @@
+#include "runtime/events.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+
+namespace bgplan::runtime {
+
+std::string UtcNow() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  int ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+      1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof(out), "%s.%03dZ", buf, ms);
+  return out;
+}
+
+void EventSink::WriteJson(const std::string& type, const std::string& deployment,
+                          const std::map<std::string, std::string>& fields) {
+  nlohmann::ordered_json j;
+  j["type"] = type;
+  j["deployment"] = deployment;
+  j["timestamp"] = UtcNow();
+  for (const auto& [k, v] : fields) {
+    j[k] = v;
+  }
+  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::fprintf(out_, "%s\n", line.c_str());
+  std::fflush(out_);
+}
+
+void EventSink::Emit(const Event& event) {
+  if (options_.json) {
+    auto fields = event.fields;
+    if (!event.message.empty()) {
+      fields["message"] = event.message;
+    }
+    WriteJson(event.type, event.deployment, fields);
+    return;
+  }
+  if (options_.quiet && event.type != "lock") {
+    return;
+  }
+  if (event.type == "statement" && options_.verbose == 0) {
+    return;
+  }
+  if (event.message.empty()) {
+    return;
+  }
+  std::fprintf(err_, "%s\n", event.message.c_str());
+  std::fflush(err_);
+}
+
+void EventSink::Product(const std::string& type, const std::string& deployment,
+                        const std::string& text) {
+  if (options_.json) {
+    WriteJson(type, deployment, {{"text", text}});
+    return;
+  }
+  std::fputs(text.c_str(), out_);
+  if (!text.empty() && text.back() != '\n') {
+    std::fputc('\n', out_);
+  }
+  std::fflush(out_);
+}
+
+void EventSink::Diagnose(const Diagnostic& d, const std::string& deployment) {
+  if (options_.json) {
+    std::map<std::string, std::string> fields = {
+        {"severity", std::string(SeverityName(d.severity))},
+        {"kind", std::string(DiagKindName(d.kind))},
+        {"message", d.message},
+        {"file", d.file}};
+    if (d.range.valid()) {
+      fields["line"] = std::to_string(d.range.begin.line);
+      fields["column"] = std::to_string(d.range.begin.column);
+    }
+    WriteJson("diagnostic", deployment, fields);
+    return;
+  }
+  DiagnosticPrinter printer;
+  std::fputs(printer.Render(d).c_str(), err_);
+  std::fflush(err_);
+}
+
+void EventSink::Error(const std::string& message, const std::string& sqlstate) {
+  if (options_.json) {
+    std::map<std::string, std::string> fields = {{"message", message}};
+    if (!sqlstate.empty()) {
+      fields["sqlstate"] = sqlstate;
+    }
+    WriteJson("error", "", fields);
+    return;
+  }
+  std::fprintf(err_, "bgplan: error: %s\n", message.c_str());
+  std::fflush(err_);
+}
+
+void EventSink::Result(const std::string& command, int exit_code,
+                       const std::map<std::string, std::string>& extra) {
+  if (!options_.json) {
+    return;
+  }
+  auto fields = extra;
+  fields["command"] = command;
+  fields["exit_code"] = std::to_string(exit_code);
+  fields["ok"] = exit_code == 0 || (command == "plan" && exit_code == 2) ? "true" : "false";
+  WriteJson("result", "", fields);
+}
+
+}  // namespace bgplan::runtime

@@ -1,0 +1,38 @@
+#include "runtime/fault.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace bgplan::runtime {
+
+const std::vector<std::string>& FaultPoints() {
+  static const std::vector<std::string> kPoints = {
+      "init:after-lock",        "init:before-commit",     "init:after-commit",
+      "await:after-lock",       "promote:after-lock",     "promote:before-commit",
+      "promote:after-commit",   "rollback:after-lock",    "rollback:before-commit",
+      "rollback:after-commit",  "cleanup:after-lock",     "cleanup:before-commit",
+      "cleanup:after-commit",   "apply:after-init",       "apply:after-deploy-cmd",
+      "apply:after-await",      "apply:after-promote",
+  };
+  return kPoints;
+}
+
+bool FaultArmed(std::string_view phase, std::string_view point) {
+  const char* env = std::getenv("BGPLAN_FAULT");
+  if (env == nullptr) {
+    return false;
+  }
+  std::string want = std::string(phase) + ":" + std::string(point);
+  return want == env;
+}
+
+void FaultPoint(std::string_view phase, std::string_view point) {
+  if (FaultArmed(phase, point)) {
+    kill(getpid(), SIGKILL);
+    _exit(137);
+  }
+}
+
+}  // namespace bgplan::runtime

@@ -1,0 +1,82 @@
+#include "runtime/lock.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace bgplan::runtime {
+
+int64_t AdvisoryLockKey(const std::string& database, const std::string& deployment) {
+  std::string text = "bgplan:" + database + ":" + deployment;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+  uint64_t key = 0;
+  for (int i = 0; i < 8; ++i) {
+    key = (key << 8) | digest[i];
+  }
+  int64_t out;
+  std::memcpy(&out, &key, sizeof(out));
+  return out;
+}
+
+std::string LockHolder::Describe() const {
+  return "held by pid " + std::to_string(pid) + " (application '" + application_name +
+         "', client " + client + ", user " + user + ", connected since " + since + ")";
+}
+
+Result<LockHolder> FindLockHolder(SqlSession& session, const std::string& database,
+                                  const std::string& deployment) {
+  int64_t key = AdvisoryLockKey(database, deployment);
+  uint64_t ukey;
+  std::memcpy(&ukey, &key, sizeof(ukey));
+  std::string hi = std::to_string(ukey >> 32);
+  std::string lo = std::to_string(ukey & 0xffffffffu);
+  BGPLAN_ASSIGN_OR_RETURN(
+      Rows rows,
+      session.Query(
+          "SELECT a.pid::text, coalesce(a.application_name, ''), "
+          "coalesce(host(a.client_addr) || ':' || a.client_port, 'local socket'), "
+          "coalesce(a.usename, ''), "
+          "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', "
+          "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
+          "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+          "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+          "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+          "AND l.classid = " + hi + " AND l.objid = " + lo + " AND l.objsubid = 1 LIMIT 1"));
+  LockHolder holder;
+  if (!rows.empty()) {
+    holder.pid = std::stoi(rows[0][0]);
+    holder.application_name = rows[0][1];
+    holder.client = rows[0][2];
+    holder.user = rows[0][3];
+    holder.since = rows[0][4];
+  }
+  return holder;
+}
+
+Status AcquireDeploymentLocks(SqlSession& session, const std::string& database,
+                              std::vector<std::string> deployments) {
+  std::sort(deployments.begin(), deployments.end());
+  deployments.erase(std::unique(deployments.begin(), deployments.end()), deployments.end());
+  for (const std::string& deployment : deployments) {
+    int64_t key = AdvisoryLockKey(database, deployment);
+    BGPLAN_ASSIGN_OR_RETURN(
+        Rows rows, session.Query("SELECT pg_try_advisory_lock(" + std::to_string(key) + ")::text"));
+    if (rows[0][0] != "true") {
+      Result<LockHolder> holder = FindLockHolder(session, database, deployment);
+      (void)ReleaseDeploymentLocks(session);
+      std::string who = holder.ok() && holder->pid != 0 ? holder->Describe()
+                                                        : "held by a session that just ended";
+      return Status(StatusCode::kLocked,
+                    "deployment '" + deployment + "' is locked by another run: " + who);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReleaseDeploymentLocks(SqlSession& session) {
+  return session.Exec("SELECT pg_advisory_unlock_all()");
+}
+
+}  // namespace bgplan::runtime

@@ -1,0 +1,137 @@
+// The libpqxx adapter: the only file that includes libpqxx. Every libpqxx exception is caught
+// here and becomes a Status (style.md 7.4, 7.10).
+#include <pqxx/pqxx>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "runtime/conninfo.h"
+#include "runtime/session.h"
+
+namespace bgplan::runtime {
+
+bool IsRetryable(const Status& status) {
+  return status.sqlstate() == kSqlstateLockTimeout || status.sqlstate() == kSqlstateSerialization ||
+         status.sqlstate() == kSqlstateDeadlock;
+}
+
+namespace {
+
+class PqxxSession : public SqlSession {
+ public:
+  PqxxSession(std::unique_ptr<pqxx::connection> conn, std::string password)
+      : conn_(std::move(conn)), password_(std::move(password)) {
+    pid_ = conn_->backendpid();
+    host_ = Safe(conn_->hostname());
+    port_ = Safe(conn_->port());
+    user_ = Safe(conn_->username());
+    database_ = Safe(conn_->dbname());
+  }
+  ~PqxxSession() override { Close(); }
+
+  Result<Rows> Query(std::string_view sql) override {
+    if (conn_ == nullptr) {
+      return Status(StatusCode::kConnectionError, "the connection is closed");
+    }
+    try {
+      pqxx::nontransaction tx(*conn_);
+      pqxx::result result = tx.exec(std::string(sql));
+      Rows rows;
+      rows.reserve(result.size());
+      for (const auto& row : result) {
+        Row out;
+        out.reserve(row.size());
+        for (const auto& field : row) {
+          out.push_back(field.is_null() ? std::string() : std::string(field.c_str()));
+        }
+        rows.push_back(std::move(out));
+      }
+      return rows;
+    } catch (const pqxx::broken_connection& e) {
+      return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
+    } catch (const pqxx::sql_error& e) {
+      std::string state = e.sqlstate();
+      if (state.empty() && !conn_->is_open()) {
+        return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
+      }
+      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), state);
+    } catch (const pqxx::in_doubt_error& e) {
+      return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
+    } catch (const pqxx::failure& e) {
+      return Status(conn_->is_open() ? StatusCode::kDatabaseError : StatusCode::kConnectionError,
+                    Scrub(e.what()));
+    } catch (const std::exception& e) {
+      return Status(StatusCode::kInternal, Scrub(e.what()));
+    } catch (...) {
+      return Status(StatusCode::kInternal, "unknown exception from libpqxx");
+    }
+  }
+
+  void Cancel() override {
+    std::lock_guard<std::mutex> lock(cancel_mu_);
+    if (conn_ == nullptr) {
+      return;
+    }
+    try {
+      conn_->cancel_query();
+    } catch (...) {
+      // Best effort: the statement may have finished meanwhile.
+    }
+  }
+
+  void Close() override {
+    std::lock_guard<std::mutex> lock(cancel_mu_);
+    if (conn_ == nullptr) {
+      return;
+    }
+    try {
+      conn_->disconnect();
+    } catch (...) {
+    }
+    conn_.reset();
+  }
+
+  int BackendPid() const override { return pid_; }
+  std::string Host() const override { return host_; }
+  std::string Port() const override { return port_; }
+  std::string User() const override { return user_; }
+  std::string Database() const override { return database_; }
+
+ private:
+  static std::string Safe(const char* s) { return s == nullptr ? "" : s; }
+  static std::string FirstLine(std::string text) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+      text.pop_back();
+    }
+    return text;
+  }
+  std::string Scrub(const std::string& text) const { return ScrubSecrets(text, password_); }
+
+  std::unique_ptr<pqxx::connection> conn_;
+  std::string password_;
+  std::mutex cancel_mu_;
+  int pid_ = 0;
+  std::string host_, port_, user_, database_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlSession>> ConnectPqxx(const std::string& conninfo,
+                                                const std::string& password) {
+  try {
+    auto conn = std::make_unique<pqxx::connection>(conninfo);
+    return std::unique_ptr<SqlSession>(new PqxxSession(std::move(conn), password));
+  } catch (const pqxx::broken_connection& e) {
+    return Status(StatusCode::kConnectionError,
+                  "cannot connect: " + ScrubSecrets(e.what(), password), "08001");
+  } catch (const std::exception& e) {
+    return Status(StatusCode::kConnectionError,
+                  "cannot connect: " + ScrubSecrets(e.what(), password), "08001");
+  } catch (...) {
+    return Status(StatusCode::kConnectionError, "cannot connect", "08001");
+  }
+}
+
+}  // namespace bgplan::runtime
