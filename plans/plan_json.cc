@@ -5,6 +5,8 @@
 #include <string>
 #include <utility>
 
+#include "plans/verify.h"
+
 namespace bgplan::plans {
 
 namespace {
@@ -349,7 +351,12 @@ std::string PlanToJson(const Plan& plan) {
 Result<Plan> PlanFromJson(std::string_view text) {
   try {
     json j = json::parse(text.begin(), text.end());
-    return PlanFromJsonValue(j);
+    Plan plan = PlanFromJsonValue(j);
+    // A plan file is input: refuse one whose structure no compiler could have produced.
+    if (Status verified = VerifyPlan(plan); !verified.ok()) {
+      return Status::InvalidArgument("invalid plan file: " + verified.message());
+    }
+    return plan;
   } catch (const FormatError& e) {
     return Status::InvalidArgument("invalid plan file: " + e.message);
   } catch (const json::exception& e) {

@@ -19,7 +19,8 @@ std::string PlanToJson(const Plan& plan);
 
 // Parses a document written by PlanToJson. Returns kInvalidArgument, with the JSON path of the
 // problem, when the text is not JSON, has another format version, or a field is missing or of the
-// wrong type. PlanFromJson(PlanToJson(p)) equals p.
+// wrong type, or the plan it describes breaks an IR invariant (plans/verify.h).
+// PlanFromJson(PlanToJson(p)) equals p for every p that VerifyPlan accepts.
 Result<Plan> PlanFromJson(std::string_view text);
 
 }  // namespace bgplan::plans

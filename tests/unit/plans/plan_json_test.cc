@@ -55,6 +55,9 @@ TEST(PlanJsonTest, RejectsMalformedDocuments) {
   std::string missing = json;
   missing.replace(missing.find("\"suffix\""), 8, "\"sufix\"");
   EXPECT_NE(error(missing).find("$.deployments[0].suffix: missing"), std::string::npos);
+  Plan broken = testing_fixture::RichPlan();
+  broken.phases.pop_back();
+  EXPECT_NE(error(PlanToJson(broken)).find("expected 0 or 5 phases"), std::string::npos);
 }
 
 }  // namespace
