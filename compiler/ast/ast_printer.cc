@@ -11,8 +11,8 @@ namespace {
 
 // Must match the keyword tokens of grammar/BgPlan.g4 (tests/unit/ast checks each one).
 constexpr std::array<std::string_view, 13> kKeywords = {
-    "target", "deployment", "schemas", "clusters", "cluster", "sinks", "suffix",
-    "database", "await", "promote", "cleanup", "true", "false",
+    "target",   "deployment", "schemas", "clusters", "cluster", "sinks", "suffix",
+    "database", "await",      "promote", "cleanup",  "true",    "false",
 };
 
 constexpr std::string_view kIndent = "    ";
@@ -139,8 +139,7 @@ class Printer {
   }
 
  private:
-  void Add(Slot::Kind kind, int depth, std::string text, SourceLocation start,
-           SourceLocation end) {
+  void Add(Slot::Kind kind, int depth, std::string text, SourceLocation start, SourceLocation end) {
     Slot slot;
     slot.kind = kind;
     slot.depth = depth;
@@ -183,8 +182,7 @@ class Printer {
       case ItemKind::kSuffix: {
         std::string literal =
             item.suffix_source.empty() ? QuoteString(item.suffix) : item.suffix_source;
-        Add(Slot::Kind::kLine, depth, "suffix " + literal + ";", item.range.begin,
-            item.range.end);
+        Add(Slot::Kind::kLine, depth, "suffix " + literal + ";", item.range.begin, item.range.end);
         return;
       }
       case ItemKind::kDatabase:

@@ -1,5 +1,5 @@
-// The AST printer used by `bgplan fmt`: ast::File -> canonical .bgplan text (language.md section 6).
-// Works on the AST alone (comments included, attached by their source positions), so it never
+// The AST printer used by `bgplan fmt`: ast::File -> canonical .bgplan text (language.md section
+// 6). Works on the AST alone (comments included, attached by their source positions), so it never
 // needs the original text. Part of bgplan_ast; no dependency on the frontend.
 #pragma once
 

@@ -28,8 +28,8 @@ SourceRange TokenRange(const antlr4::Token& token) {
     return range;
   }
   size_t type = token.getType();
-  if (type != Parser::STRING && type != Parser::QUOTED_IDENT && type != Parser::UNTERMINATED_STRING &&
-      type != Parser::UNTERMINATED_QUOTED_IDENT) {
+  if (type != Parser::STRING && type != Parser::QUOTED_IDENT &&
+      type != Parser::UNTERMINATED_STRING && type != Parser::UNTERMINATED_QUOTED_IDENT) {
     // One line; start and stop index code points.
     range.end.column += static_cast<int>(token.getStopIndex() - token.getStartIndex() + 1);
     return range;

@@ -70,7 +70,8 @@ DurationLexeme ParseDurationLexeme(std::string_view lexeme) {
       if (i < lexeme.size()) {
         result.error = "unexpected character '" + std::string(1, lexeme[i]) + "'";
       } else {
-        result.error = "missing unit after '" + std::string(digits) + "' (units are ms, s, m, h, d)";
+        result.error =
+            "missing unit after '" + std::string(digits) + "' (units are ms, s, m, h, d)";
       }
       break;
     }
@@ -89,12 +90,13 @@ DurationLexeme ParseDurationLexeme(std::string_view lexeme) {
       break;
     }
     if (index < last_unit) {
-      result.error = "units must go from largest to smallest ('" + std::string(unit) +
-                     "' after '" + std::string(kUnits[static_cast<size_t>(last_unit)].name) + "')";
+      result.error = "units must go from largest to smallest ('" + std::string(unit) + "' after '" +
+                     std::string(kUnits[static_cast<size_t>(last_unit)].name) + "')";
       break;
     }
     last_unit = index;
-    if (!overflow && !MulAdd(number, kUnits[static_cast<size_t>(index)].milliseconds, total, total)) {
+    if (!overflow &&
+        !MulAdd(number, kUnits[static_cast<size_t>(index)].milliseconds, total, total)) {
       overflow = true;
     }
   }

@@ -125,18 +125,18 @@ std::string LexicalErrorMessage(const antlr4::Token& token) {
 std::string DescribeExpected(const antlr4::misc::IntervalSet& set,
                              const antlr4::dfa::Vocabulary& vocabulary) {
   std::vector<ssize_t> types = set.toList();
-  auto has = [&](ssize_t type) { return std::find(types.begin(), types.end(), type) != types.end(); };
+  auto has = [&](ssize_t type) {
+    return std::find(types.begin(), types.end(), type) != types.end();
+  };
   auto remove = [&](std::initializer_list<ssize_t> group) {
     for (ssize_t type : group) {
       types.erase(std::remove(types.begin(), types.end(), type), types.end());
     }
   };
   std::vector<std::string> words;
-  const std::initializer_list<ssize_t> kItems = {Parser::SCHEMAS, Parser::CLUSTERS,
-                                                 Parser::CLUSTER, Parser::SINKS,
-                                                 Parser::SUFFIX,  Parser::DATABASE,
-                                                 Parser::AWAIT,   Parser::PROMOTE,
-                                                 Parser::CLEANUP};
+  const std::initializer_list<ssize_t> kItems = {
+      Parser::SCHEMAS,  Parser::CLUSTERS, Parser::CLUSTER, Parser::SINKS,  Parser::SUFFIX,
+      Parser::DATABASE, Parser::AWAIT,    Parser::PROMOTE, Parser::CLEANUP};
   if (std::all_of(kItems.begin(), kItems.end(), has)) {
     words.push_back("an item");
     remove(kItems);
@@ -202,8 +202,7 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
       : source_(source), diags_(diags), eof_(eof) {}
 
   void syntaxError(antlr4::Recognizer* /*recognizer*/, antlr4::Token* offending, size_t line,
-                   size_t column, const std::string& message,
-                   std::exception_ptr /*e*/) override {
+                   size_t column, const std::string& message, std::exception_ptr /*e*/) override {
     SourceRange range;
     if (offending == nullptr) {
       // Lexer errors carry a position, not a token. (ERROR_CHAR makes them unreachable today.)
@@ -356,7 +355,8 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
               const antlr4::misc::IntervalSet& expected) {
     std::string message = LexicalErrorMessage(*token);
     antlr4::Token* previous = recognizer->getTokenStream()->LT(-1);
-    if (message.empty() && previous != nullptr && expected.contains(static_cast<size_t>(Parser::SEMI)) &&
+    if (message.empty() && previous != nullptr &&
+        expected.contains(static_cast<size_t>(Parser::SEMI)) &&
         TokenBegin(*token).line > TokenRange(*previous).end.line) {
       // A forgotten ';' at the end of a line: point just after the last token of that line (as
       // GCC and Clang do), not at whatever starts the next line.
@@ -367,8 +367,10 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
       return;
     }
     if (message.empty()) {
-      if (token->getType() == antlr4::Token::EOF && expected.contains(static_cast<size_t>(Parser::DEPLOYMENT)) &&
-          !expected.contains(static_cast<size_t>(Parser::RBRACE)) && !expected.contains(antlr4::Token::EOF)) {
+      if (token->getType() == antlr4::Token::EOF &&
+          expected.contains(static_cast<size_t>(Parser::DEPLOYMENT)) &&
+          !expected.contains(static_cast<size_t>(Parser::RBRACE)) &&
+          !expected.contains(antlr4::Token::EOF)) {
         message = "expected at least one deployment, found end of file";
       } else {
         message = "expected " + DescribeExpected(expected, recognizer->getVocabulary()) +
@@ -397,7 +399,8 @@ SourceLocation EndOfContent(const SourceFile& source) {
   }
   size_t line_start = text.rfind('\n', end - 1);
   line_start = line_start == std::string_view::npos ? begin : line_start + 1;
-  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<ssize_t>(end), '\n'));
+  int line = 1 + static_cast<int>(
+                     std::count(text.begin(), text.begin() + static_cast<ssize_t>(end), '\n'));
   int column = 1 + CodePointCount(text.substr(line_start, end - line_start));
   return {line, column};
 }

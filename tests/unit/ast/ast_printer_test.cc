@@ -46,7 +46,8 @@ const char kMessy[] =
     "  24h; }\n"
     "} # end a\n"
     "# between\n"
-    "deployment \"B\" { schemas \"Has \"\"quote\"\"\", \"true\", \"a$1\", \"_ok\", \"9x\"; } # trailing b\n"
+    "deployment \"B\" { schemas \"Has \"\"quote\"\"\", \"true\", \"a$1\", \"_ok\", \"9x\"; } # "
+    "trailing b\n"
     "\n"
     "\n"
     "# tail   \n";
@@ -140,8 +141,9 @@ TEST(AstPrinterTest, SmallestFileAndSeveralDeployments) {
 }
 
 TEST(AstPrinterTest, BlankLinesAreKeptOnceButNotAtBlockEdges) {
-  EXPECT_EQ(Fmt("deployment a {\n\n\n    schemas x;\n\n\n\n    clusters y;\n    database d;\n\n}\n"),
-            "deployment a {\n    schemas x;\n\n    clusters y;\n    database d;\n}\n");
+  EXPECT_EQ(
+      Fmt("deployment a {\n\n\n    schemas x;\n\n\n\n    clusters y;\n    database d;\n\n}\n"),
+      "deployment a {\n    schemas x;\n\n    clusters y;\n    database d;\n}\n");
 }
 
 TEST(AstPrinterTest, SettingsAlignPerBlock) {
@@ -238,9 +240,9 @@ TEST(AstPrinterTest, QuotedNamesAreBareOnlyWhenThatMeansTheSame) {
 }
 
 TEST(AstPrinterTest, KeywordListMatchesTheGrammar) {
-  for (const char* keyword : {"target", "deployment", "schemas", "clusters", "cluster", "sinks",
-                              "suffix", "database", "await", "promote", "cleanup", "true",
-                              "false"}) {
+  for (const char* keyword :
+       {"target", "deployment", "schemas", "clusters", "cluster", "sinks", "suffix", "database",
+        "await", "promote", "cleanup", "true", "false"}) {
     EXPECT_TRUE(ast::IsKeyword(keyword)) << keyword;
     EXPECT_EQ(ParseString(std::string("deployment ") + keyword + " {}")->file, nullptr) << keyword;
   }
@@ -289,7 +291,8 @@ std::vector<std::string> PropertyInputs() {
       kMessy,
       "deployment default { schemas public; clusters quickstart; }",
       "target postgres;deployment a{database \"Db\";schemas \"S\".\"T\", u;suffix '';}",
-      "deployment a {\n    schemas a,  # first\n            b,\n            # second\n            c;\n}",
+      "deployment a {\n    schemas a,  # first\n            b,\n            # second\n            "
+      "c;\n}",
       "deployment # kw\n a\n{ # b\n await { # open\n } # close\n}\n# end",
       "deployment a { suffix 'multi\nline'; # after\n schemas \"multi\nline name\"; }",
       "\xEF\xBB\xBF# bom\r\ndeployment a {\r\n\tschemas x;\t# tab\r\n}\r\n",

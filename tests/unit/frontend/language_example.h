@@ -5,7 +5,8 @@
 
 namespace bgplan::testing {
 
-inline constexpr std::string_view kLanguageExample = R"bgplan(# analytics.bgplan: the analytics stack, deployed blue/green.
+inline constexpr std::string_view kLanguageExample =
+    R"bgplan(# analytics.bgplan: the analytics stack, deployed blue/green.
 target materialize;
 
 deployment analytics {

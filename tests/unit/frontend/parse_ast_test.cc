@@ -88,7 +88,8 @@ TEST(ParseAstTest, LanguageExampleRanges) {
 }
 
 TEST(ParseAstTest, SmallestFile) {
-  auto parsed = ParseString("deployment default {\n    schemas public;\n    clusters quickstart;\n}\n");
+  auto parsed =
+      ParseString("deployment default {\n    schemas public;\n    clusters quickstart;\n}\n");
   ASSERT_EQ(parsed->Rendered(), "");
   ASSERT_NE(parsed->file, nullptr);
   EXPECT_TRUE(parsed->file->targets.empty());
@@ -124,11 +125,11 @@ TEST(ParseAstTest, NamesKeepSpellingQuotedNamesAreUnescaped) {
 }
 
 TEST(ParseAstTest, EveryKeywordIsUsableQuoted) {
-  for (const char* keyword : {"target", "deployment", "schemas", "clusters", "cluster", "sinks",
-                              "suffix", "database", "await", "promote", "cleanup", "true",
-                              "false"}) {
-    std::string text = std::string("deployment \"") + keyword + "\" { schemas \"" + keyword +
-                       "\"; }";
+  for (const char* keyword :
+       {"target", "deployment", "schemas", "clusters", "cluster", "sinks", "suffix", "database",
+        "await", "promote", "cleanup", "true", "false"}) {
+    std::string text =
+        std::string("deployment \"") + keyword + "\" { schemas \"" + keyword + "\"; }";
     auto parsed = ParseString(text);
     EXPECT_EQ(parsed->Rendered(), "") << keyword;
     ASSERT_NE(parsed->file, nullptr) << keyword;
@@ -186,8 +187,9 @@ TEST(ParseAstTest, ValuesOfEveryKind) {
 
 TEST(ParseAstTest, SeveralTargetsAndDeploymentsInOrder) {
   // A second target line is kept for the compiler's duplicate-target rule.
-  auto parsed = ParseString("target postgres;\ntarget materialize;\n"
-                            "deployment a { schemas x; }\ndeployment b { schemas y; }\n");
+  auto parsed = ParseString(
+      "target postgres;\ntarget materialize;\n"
+      "deployment a { schemas x; }\ndeployment b { schemas y; }\n");
   ASSERT_EQ(parsed->Rendered(), "");
   ASSERT_NE(parsed->file, nullptr);
   ASSERT_EQ(parsed->file->targets.size(), 2u);
@@ -234,7 +236,9 @@ TEST(ParseAstTest, HashInsideStringsAndQuotedNamesIsNotAComment) {
 }
 
 TEST(ParseAstTest, BomIsSkippedAndColumnsIgnoreIt) {
-  auto parsed = ParseString("\xEF\xBB\xBF" "deployment d { schemas a; }");
+  auto parsed = ParseString(
+      "\xEF\xBB\xBF"
+      "deployment d { schemas a; }");
   ASSERT_EQ(parsed->Rendered(), "");
   ASSERT_NE(parsed->file, nullptr);
   EXPECT_EQ(parsed->file->deployments[0].range.begin, (SourceLocation{1, 1}));

@@ -39,128 +39,152 @@ INSTANTIATE_TEST_SUITE_P(
     Table, ParseErrorTest,
     ::testing::Values<ErrorCase>(
         ErrorCase{"EmptyFile", "", false,
-            "input.bgplan:1:1: error: expected at least one deployment, found end of file [syntax-error]\n"
-            "\n"
-            "^\n"},
+                  "input.bgplan:1:1: error: expected at least one deployment, found end of file "
+                  "[syntax-error]\n"
+                  "\n"
+                  "^\n"},
         ErrorCase{"OnlyComments", "# nothing here\n\n", false,
-            "input.bgplan:1:15: error: expected at least one deployment, found end of file [syntax-error]\n"
-            "# nothing here\n"
-            "              ^\n"},
+                  "input.bgplan:1:15: error: expected at least one deployment, found end of file "
+                  "[syntax-error]\n"
+                  "# nothing here\n"
+                  "              ^\n"},
         ErrorCase{"OnlyTarget", "target materialize;\n", false,
-            "input.bgplan:1:20: error: expected at least one deployment, found end of file [syntax-error]\n"
-            "target materialize;\n"
-            "                   ^\n"},
-        ErrorCase{"MissingSemicolonAtEndOfLine", "deployment a {\n    schemas a, b\n    clusters c;\n}\n", false,
-            "input.bgplan:2:17: error: expected ';' or ',' after 'b' [syntax-error]\n"
-            "    schemas a, b\n"
-            "                ^\n"},
+                  "input.bgplan:1:20: error: expected at least one deployment, found end of file "
+                  "[syntax-error]\n"
+                  "target materialize;\n"
+                  "                   ^\n"},
+        ErrorCase{"MissingSemicolonAtEndOfLine",
+                  "deployment a {\n    schemas a, b\n    clusters c;\n}\n", false,
+                  "input.bgplan:2:17: error: expected ';' or ',' after 'b' [syntax-error]\n"
+                  "    schemas a, b\n"
+                  "                ^\n"},
         ErrorCase{"MissingSemicolonSameLine", "deployment a { schemas a b; }", false,
-            "input.bgplan:1:26: error: expected ';' or ',', found 'b' [syntax-error]\n"
-            "deployment a { schemas a b; }\n"
-            "                         ^\n"},
+                  "input.bgplan:1:26: error: expected ';' or ',', found 'b' [syntax-error]\n"
+                  "deployment a { schemas a b; }\n"
+                  "                         ^\n"},
         ErrorCase{"MissingName", "deployment a {\n    clusters ;\n}\n", false,
-            "input.bgplan:2:14: error: expected a name, found ';' [syntax-error]\n"
-            "    clusters ;\n"
-            "             ^\n"},
+                  "input.bgplan:2:14: error: expected a name, found ';' [syntax-error]\n"
+                  "    clusters ;\n"
+                  "             ^\n"},
         ErrorCase{"MissingValue", "deployment a { await { timeout ; } }", false,
-            "input.bgplan:1:32: error: expected a value, found ';' [syntax-error]\n"
-            "deployment a { await { timeout ; } }\n"
-            "                               ^\n"},
-        ErrorCase{"UnknownItem", "deployment a {\n    frobnicate x;\n}\n", false,
+                  "input.bgplan:1:32: error: expected a value, found ';' [syntax-error]\n"
+                  "deployment a { await { timeout ; } }\n"
+                  "                               ^\n"},
+        ErrorCase{
+            "UnknownItem", "deployment a {\n    frobnicate x;\n}\n", false,
             "input.bgplan:2:5: error: expected an item or '}', found 'frobnicate' [syntax-error]\n"
             "    frobnicate x;\n"
             "    ^~~~~~~~~~\n"},
         ErrorCase{"QuotedSettingKey", "deployment a { await { \"timeout\" 1s; } }", false,
-            "input.bgplan:1:24: error: expected '}' or an identifier, found '\"timeout\"' [syntax-error]\n"
-            "deployment a { await { \"timeout\" 1s; } }\n"
-            "                       ^~~~~~~~~\n"
-            "input.bgplan:1:40: error: expected 'deployment' or end of file, found '}' [syntax-error]\n"
-            "deployment a { await { \"timeout\" 1s; } }\n"
-            "                                       ^\n"},
-        ErrorCase{"MissingClosingBrace", "deployment a {\n    schemas a;\n\n", false,
+                  "input.bgplan:1:24: error: expected '}' or an identifier, found '\"timeout\"' "
+                  "[syntax-error]\n"
+                  "deployment a { await { \"timeout\" 1s; } }\n"
+                  "                       ^~~~~~~~~\n"
+                  "input.bgplan:1:40: error: expected 'deployment' or end of file, found '}' "
+                  "[syntax-error]\n"
+                  "deployment a { await { \"timeout\" 1s; } }\n"
+                  "                                       ^\n"},
+        ErrorCase{
+            "MissingClosingBrace", "deployment a {\n    schemas a;\n\n", false,
             "input.bgplan:2:15: error: expected an item or '}', found end of file [syntax-error]\n"
             "    schemas a;\n"
             "              ^\n"},
         ErrorCase{"TrailingGarbage", "deployment a { schemas a; }\n}\n", false,
-            "input.bgplan:2:1: error: expected 'deployment' or end of file, found '}' [syntax-error]\n"
-            "}\n"
-            "^\n"},
+                  "input.bgplan:2:1: error: expected 'deployment' or end of file, found '}' "
+                  "[syntax-error]\n"
+                  "}\n"
+                  "^\n"},
         ErrorCase{"KeywordAsName", "deployment a { schemas target; }", false,
-            "input.bgplan:1:24: error: expected a name, found 'target' [syntax-error]\n"
-            "deployment a { schemas target; }\n"
-            "                       ^~~~~~\n"},
+                  "input.bgplan:1:24: error: expected a name, found 'target' [syntax-error]\n"
+                  "deployment a { schemas target; }\n"
+                  "                       ^~~~~~\n"},
         ErrorCase{"TargetNeedsIdentifier", "target 'postgres';\ndeployment a { schemas x; }", false,
-            "input.bgplan:1:8: error: expected an identifier, found string 'postgres' [syntax-error]\n"
-            "target 'postgres';\n"
-            "       ^~~~~~~~~~\n"},
+                  "input.bgplan:1:8: error: expected an identifier, found string 'postgres' "
+                  "[syntax-error]\n"
+                  "target 'postgres';\n"
+                  "       ^~~~~~~~~~\n"},
         ErrorCase{"TargetAfterDeployment", "deployment a { schemas x; }\ntarget postgres;\n", false,
-            "input.bgplan:2:1: error: expected 'deployment' or end of file, found 'target' [syntax-error]\n"
-            "target postgres;\n"
-            "^~~~~~\n"},
+                  "input.bgplan:2:1: error: expected 'deployment' or end of file, found 'target' "
+                  "[syntax-error]\n"
+                  "target postgres;\n"
+                  "^~~~~~\n"},
         ErrorCase{"QualifiedClusterName", "deployment a { clusters a.b; }", false,
-            "input.bgplan:1:26: error: expected ';' or ',', found '.' [syntax-error]\n"
-            "deployment a { clusters a.b; }\n"
-            "                         ^\n"},
+                  "input.bgplan:1:26: error: expected ';' or ',', found '.' [syntax-error]\n"
+                  "deployment a { clusters a.b; }\n"
+                  "                         ^\n"},
         ErrorCase{"ThreePartName", "deployment a { schemas a.b.c; }", false,
-            "input.bgplan:1:27: error: expected ';' or ',', found '.' [syntax-error]\n"
-            "deployment a { schemas a.b.c; }\n"
-            "                          ^\n"},
+                  "input.bgplan:1:27: error: expected ';' or ',', found '.' [syntax-error]\n"
+                  "deployment a { schemas a.b.c; }\n"
+                  "                          ^\n"},
         ErrorCase{"SinksOnlyTakeLists", "deployment a { sinks { suffix 'x'; } }", false,
-            "input.bgplan:1:24: error: expected 'schemas', 'clusters' or '}', found 'suffix' [syntax-error]\n"
-            "deployment a { sinks { suffix 'x'; } }\n"
-            "                       ^~~~~~\n"
-            "input.bgplan:1:38: error: expected 'deployment' or end of file, found '}' [syntax-error]\n"
-            "deployment a { sinks { suffix 'x'; } }\n"
-            "                                     ^\n"},
+                  "input.bgplan:1:24: error: expected 'schemas', 'clusters' or '}', found 'suffix' "
+                  "[syntax-error]\n"
+                  "deployment a { sinks { suffix 'x'; } }\n"
+                  "                       ^~~~~~\n"
+                  "input.bgplan:1:38: error: expected 'deployment' or end of file, found '}' "
+                  "[syntax-error]\n"
+                  "deployment a { sinks { suffix 'x'; } }\n"
+                  "                                     ^\n"},
         ErrorCase{"NegativeInteger", "deployment a { promote { max_retries -1; } }", false,
-            "input.bgplan:1:38: error: unexpected character '-' [syntax-error]\n"
-            "deployment a { promote { max_retries -1; } }\n"
-            "                                     ^\n"},
-        ErrorCase{"UnterminatedString", "deployment a {\n    suffix 'abc;\n}\n", false,
+                  "input.bgplan:1:38: error: unexpected character '-' [syntax-error]\n"
+                  "deployment a { promote { max_retries -1; } }\n"
+                  "                                     ^\n"},
+        ErrorCase{
+            "UnterminatedString", "deployment a {\n    suffix 'abc;\n}\n", false,
             "input.bgplan:2:12: error: unterminated string: missing closing ' [syntax-error]\n"
             "    suffix 'abc;\n"
             "           ^~~~~\n"},
         ErrorCase{"UnterminatedQuotedIdent", "deployment a {\n    schemas \"abc;\n}\n", false,
-            "input.bgplan:2:13: error: unterminated quoted identifier: missing closing \" [syntax-error]\n"
-            "    schemas \"abc;\n"
-            "            ^~~~~\n"},
+                  "input.bgplan:2:13: error: unterminated quoted identifier: missing closing \" "
+                  "[syntax-error]\n"
+                  "    schemas \"abc;\n"
+                  "            ^~~~~\n"},
         ErrorCase{"UnexpectedCharacter", "deployment a {\n    schemas a@, b;\n}\n", false,
-            "input.bgplan:2:14: error: unexpected character '@' [syntax-error]\n"
-            "    schemas a@, b;\n"
-            "             ^\n"},
-        ErrorCase{"MultipleErrors", "deployment a {\n    schemas a b;\n    frob;\n    await { x 5x; }\n}\ndeployment b { suffix ; }\n", false,
-            "input.bgplan:2:15: error: expected ';' or ',', found 'b' [syntax-error]\n"
-            "    schemas a b;\n"
-            "              ^\n"
-            "input.bgplan:3:5: error: expected an item or '}', found 'frob' [syntax-error]\n"
-            "    frob;\n"
-            "    ^~~~\n"
-            "input.bgplan:4:15: error: invalid duration '5x': unknown unit 'x' (units are ms, s, m, h, d) [invalid-duration]\n"
-            "    await { x 5x; }\n"
-            "              ^~\n"
-            "input.bgplan:6:23: error: expected a string, found ';' [syntax-error]\n"
-            "deployment b { suffix ; }\n"
-            "                      ^\n"},
-        ErrorCase{"InvalidDurations", "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }", true,
-            "input.bgplan:1:26: error: invalid duration '5x': unknown unit 'x' (units are ms, s, m, h, d) [invalid-duration]\n"
-            "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
-            "                         ^~\n"
-            "input.bgplan:1:32: error: invalid duration '1h30': missing unit after '30' (units are ms, s, m, h, d) [invalid-duration]\n"
-            "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
-            "                               ^~~~\n"
-            "input.bgplan:1:40: error: invalid duration '30m1h': units must go from largest to smallest ('h' after 'm') [invalid-duration]\n"
-            "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
-            "                                       ^~~~~\n"
-            "input.bgplan:1:49: error: invalid duration '1s1s': unit 's' appears more than once [invalid-duration]\n"
-            "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
-            "                                                ^~~~\n"},
+                  "input.bgplan:2:14: error: unexpected character '@' [syntax-error]\n"
+                  "    schemas a@, b;\n"
+                  "             ^\n"},
+        ErrorCase{"MultipleErrors",
+                  "deployment a {\n    schemas a b;\n    frob;\n    await { x 5x; }\n}\ndeployment "
+                  "b { suffix ; }\n",
+                  false,
+                  "input.bgplan:2:15: error: expected ';' or ',', found 'b' [syntax-error]\n"
+                  "    schemas a b;\n"
+                  "              ^\n"
+                  "input.bgplan:3:5: error: expected an item or '}', found 'frob' [syntax-error]\n"
+                  "    frob;\n"
+                  "    ^~~~\n"
+                  "input.bgplan:4:15: error: invalid duration '5x': unknown unit 'x' (units are "
+                  "ms, s, m, h, d) [invalid-duration]\n"
+                  "    await { x 5x; }\n"
+                  "              ^~\n"
+                  "input.bgplan:6:23: error: expected a string, found ';' [syntax-error]\n"
+                  "deployment b { suffix ; }\n"
+                  "                      ^\n"},
+        ErrorCase{"InvalidDurations", "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }",
+                  true,
+                  "input.bgplan:1:26: error: invalid duration '5x': unknown unit 'x' (units are "
+                  "ms, s, m, h, d) [invalid-duration]\n"
+                  "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
+                  "                         ^~\n"
+                  "input.bgplan:1:32: error: invalid duration '1h30': missing unit after '30' "
+                  "(units are ms, s, m, h, d) [invalid-duration]\n"
+                  "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
+                  "                               ^~~~\n"
+                  "input.bgplan:1:40: error: invalid duration '30m1h': units must go from largest "
+                  "to smallest ('h' after 'm') [invalid-duration]\n"
+                  "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
+                  "                                       ^~~~~\n"
+                  "input.bgplan:1:49: error: invalid duration '1s1s': unit 's' appears more than "
+                  "once [invalid-duration]\n"
+                  "deployment a { await { a 5x; b 1h30; c 30m1h; d 1s1s; } }\n"
+                  "                                                ^~~~\n"},
         ErrorCase{"EmptyQuotedName", "deployment \"\" { schemas \"\"; }", true,
-            "input.bgplan:1:12: error: a quoted name must not be empty [empty-name]\n"
-            "deployment \"\" { schemas \"\"; }\n"
-            "           ^~\n"
-            "input.bgplan:1:25: error: a quoted name must not be empty [empty-name]\n"
-            "deployment \"\" { schemas \"\"; }\n"
-            "                        ^~\n"}),
+                  "input.bgplan:1:12: error: a quoted name must not be empty [empty-name]\n"
+                  "deployment \"\" { schemas \"\"; }\n"
+                  "           ^~\n"
+                  "input.bgplan:1:25: error: a quoted name must not be empty [empty-name]\n"
+                  "deployment \"\" { schemas \"\"; }\n"
+                  "                        ^~\n"}),
     [](const ::testing::TestParamInfo<ErrorCase>& param_info) {
       return std::string(param_info.param.name);
     });
@@ -313,17 +337,21 @@ TEST(ParseErrorTest, EveryBadCharacterIsReported) {
 }
 
 TEST(ParseErrorTest, InvisibleCharactersAreShownAsCodePoints) {
-  auto parsed = ParseString("deployment a {\n    schemas a,\xC2\xA0" "b;\n}\n");
+  auto parsed = ParseString(
+      "deployment a {\n    schemas a,\xC2\xA0"
+      "b;\n}\n");
   EXPECT_EQ(parsed->Rendered(),
             "input.bgplan:2:15: error: unexpected character U+00A0 [syntax-error]\n"
-            "    schemas a,\xC2\xA0" "b;\n"
+            "    schemas a,\xC2\xA0"
+            "b;\n"
             "              ^\n");
   auto tab_like = ParseString("deployment a {\x0B}");
   EXPECT_EQ(tab_like->diags.Sorted()[0].message, "unexpected character U+000B");
 }
 
 TEST(ParseErrorTest, ColumnsCountCodePointsBeforeTheError) {
-  auto parsed = ParseString("deployment \"\xC3\xA4\xC3\xB6\xE2\x82\xAC\xF0\x9F\x9A\x80\" { schemas a b; }");
+  auto parsed =
+      ParseString("deployment \"\xC3\xA4\xC3\xB6\xE2\x82\xAC\xF0\x9F\x9A\x80\" { schemas a b; }");
   EXPECT_EQ(parsed->Rendered(),
             "input.bgplan:1:31: error: expected ';' or ',', found 'b' [syntax-error]\n"
             "deployment \"\xC3\xA4\xC3\xB6\xE2\x82\xAC\xF0\x9F\x9A\x80\" { schemas a b; }\n"
