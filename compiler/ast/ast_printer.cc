@@ -9,8 +9,6 @@
 
 namespace bgplan::ast {
 
-namespace {
-
 // Must match the keyword tokens of grammar/BgPlan.g4 (tests/unit/ast checks each one).
 constexpr std::array<std::string_view, 13> kKeywords = {
     "target",   "deployment", "schemas", "clusters", "cluster", "sinks", "suffix",
@@ -20,7 +18,7 @@ constexpr std::array<std::string_view, 13> kKeywords = {
 constexpr std::string_view kIndent = "    ";
 
 // True when `text` is an unquoted identifier that folds to itself: [a-z_][a-z0-9_$]*.
-bool IsFoldedIdentifier(std::string_view text) {
+static bool IsFoldedIdentifier(std::string_view text) {
   if (text.empty()) {
     return false;
   }
@@ -34,7 +32,7 @@ bool IsFoldedIdentifier(std::string_view text) {
   return true;
 }
 
-std::string QuoteString(std::string_view text) {
+static std::string QuoteString(std::string_view text) {
   std::string out = "'";
   for (char c : text) {
     out.push_back(c);
@@ -46,7 +44,7 @@ std::string QuoteString(std::string_view text) {
   return out;
 }
 
-std::string RightTrim(std::string_view text) {
+static std::string RightTrim(std::string_view text) {
   size_t end = text.size();
   while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r')) {
     --end;
@@ -54,7 +52,7 @@ std::string RightTrim(std::string_view text) {
   return std::string(text.substr(0, end));
 }
 
-int CodePoints(std::string_view text) {
+static int CodePoints(std::string_view text) {
   int count = 0;
   for (char c : text) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
@@ -64,14 +62,15 @@ int CodePoints(std::string_view text) {
   return count;
 }
 
-std::string FormatQualifiedName(const QualifiedName& name) {
+static std::string FormatQualifiedName(const QualifiedName& name) {
   if (name.has_database) {
     return FormatName(name.database) + "." + FormatName(name.schema);
   }
   return FormatName(name.schema);
 }
 
-std::string FormatSchemaList(std::string_view keyword, const std::vector<QualifiedName>& names) {
+static std::string FormatSchemaList(std::string_view keyword,
+                                    const std::vector<QualifiedName>& names) {
   std::string out(keyword);
   for (size_t i = 0; i < names.size(); ++i) {
     out += i == 0 ? " " : ", ";
@@ -80,7 +79,7 @@ std::string FormatSchemaList(std::string_view keyword, const std::vector<Qualifi
   return out + ";";
 }
 
-std::string FormatNameList(std::string_view keyword, const std::vector<Name>& names) {
+static std::string FormatNameList(std::string_view keyword, const std::vector<Name>& names) {
   std::string out(keyword);
   for (size_t i = 0; i < names.size(); ++i) {
     out += i == 0 ? " " : ", ";
@@ -89,7 +88,7 @@ std::string FormatNameList(std::string_view keyword, const std::vector<Name>& na
   return out + ";";
 }
 
-std::string FormatValue(const Value& value) {
+static std::string FormatValue(const Value& value) {
   if (value.kind == ValueKind::kName) {
     return FormatName(value.name);
   }
@@ -111,6 +110,8 @@ std::string FormatValue(const Value& value) {
   }
   return FormatName(value.name);
 }
+
+namespace {
 
 // One output line of code, before comments are attached. Slots are created in source order.
 struct Slot {

@@ -22,19 +22,19 @@ constexpr std::array<Unit, 5> kUnits = {{
     {"ms", 1},
 }};
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+}  // namespace
+
+static bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+static bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // a * b + c with overflow detection; returns false on overflow.
-bool MulAdd(int64_t a, int64_t b, int64_t c, int64_t& out) {
+static bool MulAdd(int64_t a, int64_t b, int64_t c, int64_t& out) {
   int64_t product = 0;
   if (__builtin_mul_overflow(a, b, &product)) {
     return false;
   }
   return !__builtin_add_overflow(product, c, &out);
 }
-
-}  // namespace
 
 DurationLexeme ParseDurationLexeme(std::string_view lexeme) {
   DurationLexeme result;

@@ -21,8 +21,6 @@
 
 namespace bgplan::frontend {
 
-namespace {
-
 namespace gen = bgplan::grammar::gen;
 using Parser = gen::BgPlanParser;
 
@@ -36,6 +34,8 @@ constexpr int kMaxRecoverySkip = 10'000;
 // Longest token text quoted in a message.
 constexpr int kMaxQuotedCodePoints = 32;
 
+namespace {
+
 // An ANTLR char stream over code points decoded (and validated) by DecodeUtf8Source, so ANTLR's
 // own UTF-8 conversion, which throws on bad input, never runs.
 class Utf32InputStream : public antlr4::ANTLRInputStream {
@@ -47,13 +47,15 @@ class Utf32InputStream : public antlr4::ANTLRInputStream {
   }
 };
 
-bool IsErrorToken(size_t type) {
+}  // namespace
+
+static bool IsErrorToken(size_t type) {
   return type == Parser::ERROR_CHAR || type == Parser::UNTERMINATED_STRING ||
          type == Parser::UNTERMINATED_QUOTED_IDENT;
 }
 
 // `text` cut to its first line and kMaxQuotedCodePoints code points, "..." marking a cut.
-std::string Shorten(const std::string& text) {
+static std::string Shorten(const std::string& text) {
   std::string out;
   int code_points = 0;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -73,7 +75,7 @@ std::string Shorten(const std::string& text) {
 }
 
 // How a character that cannot start any token is shown: quoted when visible, else as U+XXXX.
-std::string DescribeChar(const std::string& utf8) {
+static std::string DescribeChar(const std::string& utf8) {
   char32_t cp = 0;
   if (!utf8.empty()) {
     auto b0 = static_cast<unsigned char>(utf8[0]);
@@ -95,7 +97,7 @@ std::string DescribeChar(const std::string& utf8) {
 }
 
 // The token as shown after "found": "end of file", "string 'x'" or "'text'".
-std::string DescribeFound(const antlr4::Token& token) {
+static std::string DescribeFound(const antlr4::Token& token) {
   if (token.getType() == antlr4::Token::EOF) {
     return "end of file";
   }
@@ -107,7 +109,7 @@ std::string DescribeFound(const antlr4::Token& token) {
 }
 
 // The message for a token that is itself a lexical error, or "" for an ordinary token.
-std::string LexicalErrorMessage(const antlr4::Token& token) {
+static std::string LexicalErrorMessage(const antlr4::Token& token) {
   switch (token.getType()) {
     case Parser::ERROR_CHAR:
       return "unexpected character " + DescribeChar(token.getText());
@@ -122,8 +124,8 @@ std::string LexicalErrorMessage(const antlr4::Token& token) {
 
 // "';'", "';' or ','", "'a', 'b' or 'c'"; token groups that always occur together are named once
 // ("a name", "a value", "an item").
-std::string DescribeExpected(const antlr4::misc::IntervalSet& set,
-                             const antlr4::dfa::Vocabulary& vocabulary) {
+static std::string DescribeExpected(const antlr4::misc::IntervalSet& set,
+                                    const antlr4::dfa::Vocabulary& vocabulary) {
   std::vector<ssize_t> types = set.toList();
   auto has = [&](ssize_t type) {
     return std::find(types.begin(), types.end(), type) != types.end();
@@ -193,6 +195,8 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& set,
   }
   return out.empty() ? "something else" : out;
 }
+
+namespace {
 
 // Collects syntax errors from the lexer and the parser as diagnostics (style.md 7.5). Replaces
 // ANTLR's ConsoleErrorListener on both, so nothing is ever printed.
@@ -384,9 +388,11 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   int recovery_attempts_ = 0;
 };
 
+}  // namespace
+
 // Where a premature end of file is reported: just after the last character that is not
 // whitespace (so the caret sits at the end of the last non-blank line), or 1:1 in a blank file.
-SourceLocation EndOfContent(const SourceFile& source) {
+static SourceLocation EndOfContent(const SourceFile& source) {
   std::string_view text = source.text();
   size_t begin = HasUtf8Bom(text) ? 3 : 0;
   size_t end = text.size();
@@ -408,8 +414,8 @@ SourceLocation EndOfContent(const SourceFile& source) {
 // Reports the well-formed tokens whose value is bad: malformed durations (invalid-duration) and
 // empty quoted names (empty-name). Works on the tokens, not the tree, so these are reported even
 // when the file also has syntax errors. Returns how many were reported.
-int ReportBadTokenValues(const SourceFile& source, DiagnosticEngine& diags,
-                         antlr4::BufferedTokenStream& tokens) {
+static int ReportBadTokenValues(const SourceFile& source, DiagnosticEngine& diags,
+                                antlr4::BufferedTokenStream& tokens) {
   int errors = 0;
   for (antlr4::Token* token : tokens.getTokens()) {
     if (token == nullptr || diags.saturated()) {
@@ -433,14 +439,14 @@ int ReportBadTokenValues(const SourceFile& source, DiagnosticEngine& diags,
   return errors;
 }
 
-void ReportInternalError(const SourceFile& source, DiagnosticEngine& diags,
-                         const std::string& what) {
+static void ReportInternalError(const SourceFile& source, DiagnosticEngine& diags,
+                                const std::string& what) {
   diags.Report(DiagKind::kSyntaxError, source.display_name(), SourceRange{},
                "internal error in the parser: " + what);
 }
 
-std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, DiagnosticEngine& diags,
-                                        std::u32string code_points) {
+static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, DiagnosticEngine& diags,
+                                               std::u32string code_points) {
   SyntaxErrorCollector collector(source, diags, EndOfContent(source));
   Utf32InputStream input(std::move(code_points), source.display_name());
   gen::BgPlanLexer lexer(&input);
@@ -488,8 +494,6 @@ std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, DiagnosticEngi
   ReportBadTokenValues(source, diags, tokens);
   return BuildAst(*tree, tokens);
 }
-
-}  // namespace
 
 std::unique_ptr<ast::File> ParseFile(const SourceFile& source, DiagnosticEngine& diags) {
   try {

@@ -9,13 +9,11 @@ bool HasUtf8Bom(std::string_view text) {
          static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF;
 }
 
-namespace {
-
 // Decodes one well-formed UTF-8 sequence at `text[i]` (RFC 3629: no overlongs, no surrogates,
 // nothing above U+10FFFF). Returns the number of bytes consumed and sets `cp`; on an ill-formed
 // sequence returns 0 and sets `skip` to the length of its maximal valid prefix (at least 1), the
 // Unicode "maximal subpart" practice, so a truncated sequence is reported once.
-size_t DecodeOne(std::string_view text, size_t i, char32_t& cp, size_t& skip) {
+static size_t DecodeOne(std::string_view text, size_t i, char32_t& cp, size_t& skip) {
   auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
   unsigned char b0 = byte(i);
   skip = 1;
@@ -64,8 +62,6 @@ size_t DecodeOne(std::string_view text, size_t i, char32_t& cp, size_t& skip) {
   }
   return length;
 }
-
-}  // namespace
 
 int DecodeUtf8Source(const SourceFile& source, DiagnosticEngine& diags, std::u32string& out) {
   std::string_view text = source.text();
