@@ -1,7 +1,6 @@
 #include "plans/plan_json.h"
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <utility>
 
@@ -31,8 +30,10 @@ std::string_view ObjectKindName(ObjectKind kind) {
 }
 
 json ObjectToJson(const ObjectRef& o) {
-  return json{{"kind", ObjectKindName(o.kind)}, {"deployment", o.deployment},
-              {"database", o.database},         {"blue", o.blue},
+  return json{{"kind", ObjectKindName(o.kind)},
+              {"deployment", o.deployment},
+              {"database", o.database},
+              {"blue", o.blue},
               {"green", o.green}};
 }
 
@@ -87,7 +88,9 @@ json DeploymentToJson(const Deployment& d) {
 }
 
 json StepToJson(const Step& s) {
-  json j{{"kind", StepKindName(s.kind)}, {"rule", s.rule}, {"reverse", s.reverse},
+  json j{{"kind", StepKindName(s.kind)},
+         {"rule", s.rule},
+         {"reverse", s.reverse},
          {"origin", RangeToJson(s.origin)}};
   j["objects"] = json::array();
   for (const auto& o : s.objects) {
@@ -207,10 +210,9 @@ Deployment DeploymentFromJson(const json& j, const std::string& p) {
   const json& overrides = Array(j, "cluster_overrides", p);
   for (size_t i = 0; i < overrides.size(); ++i) {
     std::string q = Index(p, "cluster_overrides", i);
-    d.cluster_overrides.push_back({String(overrides[i], "name", q),
-                                   OptString(overrides[i], "size", q),
-                                   OptInt(overrides[i], "replication_factor", q),
-                                   Range(overrides[i], "origin", q)});
+    d.cluster_overrides.push_back(
+        {String(overrides[i], "name", q), OptString(overrides[i], "size", q),
+         OptInt(overrides[i], "replication_factor", q), Range(overrides[i], "origin", q)});
   }
   const json& await = Field(j, "await", p);
   std::string q = p + ".await";
@@ -267,9 +269,8 @@ Step StepFromJson(const json& j, const std::string& p) {
 Plan PlanFromJsonValue(const json& j) {
   Plan plan;
   if (Int(j, "format", "$") != kPlanJsonFormat) {
-    throw FormatError{"$.format: unsupported plan format " +
-                      std::to_string(Int(j, "format", "$")) + " (expected " +
-                      std::to_string(kPlanJsonFormat) + ")"};
+    throw FormatError{"$.format: unsupported plan format " + std::to_string(Int(j, "format", "$")) +
+                      " (expected " + std::to_string(kPlanJsonFormat) + ")"};
   }
   std::string target = String(j, "target", "$");
   if (target == "materialize") {

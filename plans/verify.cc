@@ -50,12 +50,10 @@ bool ObjectKindAllowed(StepKind step, ObjectKind object) {
 }  // namespace
 
 Status VerifyPlan(const Plan& plan) {
-  static constexpr PhaseKind kOrder[] = {PhaseKind::kInit, PhaseKind::kAwait,
-                                         PhaseKind::kPromote, PhaseKind::kRollback,
-                                         PhaseKind::kCleanup};
+  static constexpr PhaseKind kOrder[] = {PhaseKind::kInit, PhaseKind::kAwait, PhaseKind::kPromote,
+                                         PhaseKind::kRollback, PhaseKind::kCleanup};
   if (!plan.phases.empty() && plan.phases.size() != std::size(kOrder)) {
-    return Status::Internal("expected 0 or 5 phases, found " +
-                            std::to_string(plan.phases.size()));
+    return Status::Internal("expected 0 or 5 phases, found " + std::to_string(plan.phases.size()));
   }
   std::set<std::string> deployments;
   for (const auto& d : plan.deployments) {
@@ -76,8 +74,8 @@ Status VerifyPlan(const Plan& plan) {
       }
       for (size_t s = 0; s < batch.steps.size(); ++s) {
         const Step& step = batch.steps[s];
-        std::string swhere =
-            bwhere + " step " + std::to_string(s) + " (" + std::string(StepKindName(step.kind)) + ")";
+        std::string swhere = bwhere + " step " + std::to_string(s) + " (" +
+                             std::string(StepKindName(step.kind)) + ")";
         if (!AllowedIn(phase.kind, step.kind)) {
           return Status::Internal(swhere + " does not belong in this phase");
         }
@@ -98,8 +96,7 @@ Status VerifyPlan(const Plan& plan) {
             return Status::Internal(swhere + ": await-ready inside a transaction");
           }
           if (plan.target == Target::kMaterialize && step.kind != StepKind::kSwap) {
-            return Status::Internal(swhere +
-                                    ": Materialize transactions may hold only swap steps");
+            return Status::Internal(swhere + ": Materialize transactions may hold only swap steps");
           }
         }
         for (const auto& o : step.objects) {

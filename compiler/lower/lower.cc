@@ -152,9 +152,9 @@ class Lowerer {
         plan.target = plans::Target::kPostgres;
         plan.target_origin = decl.name.range;
       } else {
-        Report(DiagKind::kUnknownTarget, decl.name.range,
-               "unknown target " + Quoted(decl.name.text) +
-                   "; expected 'materialize' or 'postgres'");
+        Report(
+            DiagKind::kUnknownTarget, decl.name.range,
+            "unknown target " + Quoted(decl.name.text) + "; expected 'materialize' or 'postgres'");
       }
     }
     if (options_.target_override.has_value()) {
@@ -211,8 +211,7 @@ class Lowerer {
       auto [it, inserted] = seen.emplace(spec->key, setting.key.range);
       if (!inserted) {
         Report(DiagKind::kDuplicateSetting, setting.key.range,
-               "duplicate setting " + Quoted(spec->key) + " in '" + std::string(block) +
-                   "' block",
+               "duplicate setting " + Quoted(spec->key) + " in '" + std::string(block) + "' block",
                {{it->second, "first set here"}});
         continue;
       }
@@ -249,8 +248,8 @@ class Lowerer {
         int64_t v = duration ? value.duration_ms : value.integer;
         auto show = [&](int64_t x) { return duration ? FormatDuration(x) : std::to_string(x); };
         if (v < 0 || v < spec.min || v > spec.max) {
-          std::string message = prefix + "must be between " + show(spec.min) + " and " +
-                                show(spec.max);
+          std::string message =
+              prefix + "must be between " + show(spec.min) + " and " + show(spec.max);
           if (!spec.why_max.empty()) {
             message += " (" + std::string(spec.why_max) + ")";
           }

@@ -37,9 +37,8 @@ class DedupePass : public Pass {
   Result<bool> Run(plans::Plan& plan, PassContext& /*ctx*/) override {
     bool changed = false;
     for (auto& d : plan.deployments) {
-      changed |= EraseRepeats(d.schemas, [](const plans::SchemaPair& s) {
-        return std::make_pair(s.database, s.blue);
-      });
+      changed |= EraseRepeats(
+          d.schemas, [](const plans::SchemaPair& s) { return std::make_pair(s.database, s.blue); });
       changed |= EraseRepeats(d.clusters, [](const plans::ClusterPair& c) { return c.blue; });
       changed |= EraseRepeats(d.sink_schemas, [](const plans::SinkSchema& s) {
         return std::make_pair(s.database, s.name);

@@ -72,9 +72,9 @@ class MergeSwapsPass : public Pass {
     // Split the batch that held the first swap around the merged swap.
     plans::Batch& host = phase.batches[first_batch];
     plans::Batch tail{host.mode, {}};
-    tail.steps.assign(std::make_move_iterator(host.steps.begin() +
-                                              static_cast<std::ptrdiff_t>(first_index)),
-                      std::make_move_iterator(host.steps.end()));
+    tail.steps.assign(
+        std::make_move_iterator(host.steps.begin() + static_cast<std::ptrdiff_t>(first_index)),
+        std::make_move_iterator(host.steps.end()));
     host.steps.resize(first_index);
     auto at = phase.batches.begin() + static_cast<std::ptrdiff_t>(first_batch) + 1;
     at = phase.batches.insert(at, plans::Batch{plans::Batch::Mode::kTransaction, {merged}});

@@ -73,8 +73,8 @@ bool RunPipeline(plans::Plan& plan, const PipelineOptions& options, DiagnosticEn
     Result<bool> changed = pass->Run(plan, ctx);
     auto elapsed = std::chrono::steady_clock::now() - start;
     if (!changed.ok()) {
-      return Internal(options, Status::Internal("pass '" + name +
-                                                "' failed: " + changed.status().message()));
+      return Internal(
+          options, Status::Internal("pass '" + name + "' failed: " + changed.status().message()));
     }
     if (options.timings != nullptr) {
       options.timings->push_back(
@@ -99,10 +99,9 @@ std::vector<std::string> UnknownDeployments(const plans::Plan& plan,
                                             const std::vector<std::string>& names) {
   std::vector<std::string> unknown;
   for (const auto& name : names) {
-    bool known = std::any_of(plan.deployments.begin(), plan.deployments.end(),
-                             [&](const plans::Deployment& d) {
-                               return DeploymentNameMatches(name, d.name);
-                             });
+    bool known = std::any_of(
+        plan.deployments.begin(), plan.deployments.end(),
+        [&](const plans::Deployment& d) { return DeploymentNameMatches(name, d.name); });
     if (!known && std::find(unknown.begin(), unknown.end(), name) == unknown.end()) {
       unknown.push_back(name);
     }

@@ -1,9 +1,8 @@
 // Pass `select-deployments` (transform).
 // Input: a validated plan (every deployment of the file), phases not built yet.
-// Output: only the deployments named by --deployment (DeploymentNameMatches), in file order (all of them when none was
-// named). Names the file does not define are ignored here; the caller reports them
-// (UnknownDeployments in pipeline.h).
-// Diagnostics: none.
+// Output: only the deployments named by --deployment (DeploymentNameMatches), in file order (all of
+// them when none was named). Names the file does not define are ignored here; the caller reports
+// them (UnknownDeployments in pipeline.h). Diagnostics: none.
 #include <algorithm>
 #include <memory>
 

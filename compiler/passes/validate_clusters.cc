@@ -35,16 +35,16 @@ class ValidateClustersPass : public Pass {
                      notes);
         }
         for (const auto& o : d.cluster_overrides) {
-          ctx.Report(plan, DiagKind::kClustersNotSupported, o.origin,
-                     "'cluster " + o.name +
-                         "' block: clusters are not supported with target postgres",
-                     notes);
+          ctx.Report(
+              plan, DiagKind::kClustersNotSupported, o.origin,
+              "'cluster " + o.name + "' block: clusters are not supported with target postgres",
+              notes);
         }
         for (const auto& c : d.sink_clusters) {
-          ctx.Report(plan, DiagKind::kClustersNotSupported, c.origin,
-                     "sink cluster '" + c.name +
-                         "': clusters are not supported with target postgres",
-                     notes);
+          ctx.Report(
+              plan, DiagKind::kClustersNotSupported, c.origin,
+              "sink cluster '" + c.name + "': clusters are not supported with target postgres",
+              notes);
         }
       }
       return false;
@@ -65,8 +65,8 @@ class ValidateClustersPass : public Pass {
         if (listed) {
           continue;
         }
-        std::string message = "settings for cluster '" + o.name + "', which deployment '" +
-                              d.name + "' does not list in 'clusters'";
+        std::string message = "settings for cluster '" + o.name + "', which deployment '" + d.name +
+                              "' does not list in 'clusters'";
         std::vector<Diagnostic::Note> notes;
         // Suggest only a plausible typo: at most a third of the name changed.
         if (closest != nullptr &&

@@ -64,8 +64,13 @@ class ValidateGreenNamesPass : public Pass {
       for (const auto& s : d.schemas) {
         Key blue{Space::kSchema, s.database, s.blue};
         blues.emplace(blue, Entry{"schema", DisplayName(s.database, s.blue), d.name, s.origin});
-        objects.push_back({blue, {Space::kSchema, s.database, s.green}, "schema", DisplayName(s.database, s.blue),
-                           s.green, d.name, s.origin});
+        objects.push_back({blue,
+                           {Space::kSchema, s.database, s.green},
+                           "schema",
+                           DisplayName(s.database, s.blue),
+                           s.green,
+                           d.name,
+                           s.origin});
       }
       for (const auto& s : d.sink_schemas) {
         blues.emplace(Key{Space::kSchema, s.database, s.name},

@@ -66,8 +66,8 @@ class ValidateObjectsPass : public Pass {
                            "' but deployment '" + d.name + "' also swaps schemas in database '" +
                            first_with_database->database + "'; a swap cannot cross databases",
                        {{first_with_database->origin,
-                         "schema '" + DisplayName(first_with_database->database,
-                                                  first_with_database->blue) +
+                         "schema '" +
+                             DisplayName(first_with_database->database, first_with_database->blue) +
                              "' is here"}});
           }
         }

@@ -53,8 +53,7 @@ class ValidateSinksPass : public Pass {
         if (it != clusters.end()) {
           ctx.Report(plan, DiagKind::kSinkClusterSwapped, c.origin,
                      "sink cluster '" + c.name + "' is also swapped by deployment '" +
-                         it->second.deployment +
-                         "'; sinks must live outside the swapped clusters",
+                         it->second.deployment + "'; sinks must live outside the swapped clusters",
                      {{it->second.origin, "swapped here"}});
         }
       }

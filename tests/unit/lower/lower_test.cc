@@ -179,9 +179,8 @@ TEST(LowerTest, DuplicateSettingAndItems) {
       "    cluster c { }\n"
       "    cluster C { }\n"
       "}\n");
-  EXPECT_EQ(Kinds(out->diags),
-            (std::vector<std::string>{"duplicate-item", "duplicate-setting", "duplicate-item",
-                                      "duplicate-item"}))
+  EXPECT_EQ(Kinds(out->diags), (std::vector<std::string>{"duplicate-item", "duplicate-setting",
+                                                         "duplicate-item", "duplicate-item"}))
       << out->Rendered();
   EXPECT_EQ(out->plan.deployments[0].suffix, "_x");
   EXPECT_EQ(out->plan.deployments[0].await.timeout_ms, 3'600'000);

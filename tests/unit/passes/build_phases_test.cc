@@ -297,8 +297,9 @@ phase cleanup
 }
 
 TEST(BuildPhasesTest, SelectionKeepsFileOrder) {
-  auto lowered = LowerText("deployment a { schemas x; }\ndeployment b { schemas y; }\n"
-                           "deployment c { schemas z; }\n");
+  auto lowered = LowerText(
+      "deployment a { schemas x; }\ndeployment b { schemas y; }\n"
+      "deployment c { schemas z; }\n");
   std::vector<std::unique_ptr<Pass>> passes;
   passes.push_back(MakeSelectDeploymentsPass());
   RunPasses(*lowered, std::move(passes), {"c", "a", "nope"});

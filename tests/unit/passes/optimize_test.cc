@@ -66,8 +66,7 @@ constexpr const char* kTwoDeployments =
 TEST(DedupeTest, RepeatedObjectsEndUpEqualToSingleOnes) {
   auto repeated = BuildAndRun("deployment a {\n    schemas x, x, y;\n    clusters c, c;\n}\n",
                               MakeDedupePass());
-  auto single =
-      BuildAndRun("deployment a {\n    schemas x,    y;\n    clusters c;\n}\n", nullptr);
+  auto single = BuildAndRun("deployment a {\n    schemas x,    y;\n    clusters c;\n}\n", nullptr);
   EXPECT_EQ(plans::DumpPlan(repeated->plan), plans::DumpPlan(single->plan));
 }
 

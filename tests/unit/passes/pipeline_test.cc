@@ -28,8 +28,8 @@ TEST(PipelineTest, PassNamesInOrder) {
   EXPECT_EQ(PassNames(),
             (std::vector<std::string>{"validate-deployments", "validate-objects", "validate-sinks",
                                       "validate-clusters", "validate-green-names",
-                                      "select-deployments", "build-phases", "dedupe",
-                                      "order-drops", "hoist-checks", "merge-swaps", "batch"}));
+                                      "select-deployments", "build-phases", "dedupe", "order-drops",
+                                      "hoist-checks", "merge-swaps", "batch"}));
 }
 
 TEST(PipelineTest, MaterializeFinalPlan) {
@@ -416,7 +416,8 @@ TEST(PipelineTest, SelectsDeploymentsAndReportsUnknownOnes) {
 }
 
 TEST(PipelineTest, SelectionFoldsLikeTheFile) {
-  auto lowered = LowerText("deployment Analytics { schemas x; }\ndeployment \"Exact\" { schemas y; }\n");
+  auto lowered =
+      LowerText("deployment Analytics { schemas x; }\ndeployment \"Exact\" { schemas y; }\n");
   EXPECT_EQ(UnknownDeployments(lowered->plan, {"Analytics", "analytics", "Exact", "exact"}),
             (std::vector<std::string>{"exact"}));
   PipelineOptions options;
@@ -427,8 +428,9 @@ TEST(PipelineTest, SelectionFoldsLikeTheFile) {
 }
 
 TEST(PipelineTest, StopsAfterValidationErrors) {
-  auto lowered = LowerText("deployment a { schemas x; }\ndeployment a { schemas y; }\n"
-                           "deployment e { suffix '_x'; }\n");
+  auto lowered = LowerText(
+      "deployment a { schemas x; }\ndeployment a { schemas y; }\n"
+      "deployment e { suffix '_x'; }\n");
   std::vector<PassTiming> timings;
   PipelineOptions options;
   options.timings = &timings;

@@ -231,16 +231,16 @@ TEST(ValidateGreenNamesTest, NameTooLong) {
   std::string name(53, 'n');  // + "_dbt_deploy" = 64 bytes
   std::string pg = Validate("target postgres;\ndeployment a { schemas " + name + "; }\n",
                             MakeValidateGreenNamesPass());
-  EXPECT_NE(pg.find("input.bgplan:2:24: error: green name '" + name + "_dbt_deploy' of schema '" +
-                    name + "' is 64 bytes long; PostgreSQL identifiers are at most 63 bytes "
-                    "[name-too-long]"),
-            std::string::npos)
+  EXPECT_NE(
+      pg.find("input.bgplan:2:24: error: green name '" + name + "_dbt_deploy' of schema '" + name +
+              "' is 64 bytes long; PostgreSQL identifiers are at most 63 bytes "
+              "[name-too-long]"),
+      std::string::npos)
       << pg;
-  EXPECT_EQ(Validate("deployment a { schemas " + name + "; }\n", MakeValidateGreenNamesPass()),
-            "");
+  EXPECT_EQ(Validate("deployment a { schemas " + name + "; }\n", MakeValidateGreenNamesPass()), "");
   std::string long_name(250, 'c');
-  std::string mz = Validate("deployment a { clusters " + long_name + "; }\n",
-                            MakeValidateGreenNamesPass());
+  std::string mz =
+      Validate("deployment a { clusters " + long_name + "; }\n", MakeValidateGreenNamesPass());
   EXPECT_NE(mz.find("is 261 bytes long; Materialize identifiers are at most 255 bytes "
                     "[name-too-long]"),
             std::string::npos)

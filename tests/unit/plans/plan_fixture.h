@@ -51,15 +51,13 @@ inline Plan RichPlan() {
   await.batches.push_back(
       {Batch::Mode::kEach, {Step{StepKind::kAwaitReady, {marts, compute}, "", false, {}}}});
   Phase promote = phase(PhaseKind::kPromote);
-  promote.batches.push_back(
-      {Batch::Mode::kTransaction,
-       {Step{StepKind::kSwap, {marts, compute}, "", false, At(2, 12, 9)}}});
+  promote.batches.push_back({Batch::Mode::kTransaction,
+                             {Step{StepKind::kSwap, {marts, compute}, "", false, At(2, 12, 9)}}});
   promote.batches.push_back(
       {Batch::Mode::kEach, {Step{StepKind::kRepointSinks, {marts}, "", false, At(2, 12, 9)}}});
   Phase rollback = phase(PhaseKind::kRollback);
-  rollback.batches.push_back(
-      {Batch::Mode::kTransaction,
-       {Step{StepKind::kSwap, {marts, compute}, "", true, At(2, 12, 9)}}});
+  rollback.batches.push_back({Batch::Mode::kTransaction,
+                              {Step{StepKind::kSwap, {marts, compute}, "", true, At(2, 12, 9)}}});
   Phase cleanup = phase(PhaseKind::kCleanup);
   cleanup.batches.push_back(
       {Batch::Mode::kEach,
