@@ -99,6 +99,31 @@ bool TypeMatches(SettingType type, ast::ValueKind kind) {
   return false;
 }
 
+// The block whose settings include `key` ("await", "promote", "cleanup", "cluster"), or "".
+std::string_view BlockOfKey(std::string_view key) {
+  for (const auto& spec : kAwaitSpecs) {
+    if (spec.key == key) {
+      return "await";
+    }
+  }
+  for (const auto& spec : kPromoteSpecs) {
+    if (spec.key == key) {
+      return "promote";
+    }
+  }
+  for (const auto& spec : kCleanupSpecs) {
+    if (spec.key == key) {
+      return "cleanup";
+    }
+  }
+  for (const auto& spec : kClusterSpecs) {
+    if (spec.key == key) {
+      return "cluster";
+    }
+  }
+  return "";
+}
+
 std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 // A schema as written: its name, and its database when qualified.
@@ -203,9 +228,16 @@ class Lowerer {
             best_distance = distance;
           }
         }
-        Report(DiagKind::kUnknownSetting, setting.key.range,
-               "unknown setting " + Quoted(setting.key.text) + " in '" + std::string(block) +
-                   "' block; did you mean " + Quoted(best->key) + "?");
+        std::string message = "unknown setting " + Quoted(setting.key.text) + " in '" +
+                              std::string(block) + "' block";
+        // A key of another block is more likely misplaced than misspelt: say where it belongs.
+        std::string_view home = BlockOfKey(key);
+        if (!home.empty()) {
+          message += "; " + Quoted(key) + " belongs in a '" + std::string(home) + "' block";
+        } else {
+          message += "; did you mean " + Quoted(best->key) + "?";
+        }
+        Report(DiagKind::kUnknownSetting, setting.key.range, message);
         continue;
       }
       auto [it, inserted] = seen.emplace(spec->key, setting.key.range);

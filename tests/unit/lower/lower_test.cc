@@ -138,6 +138,15 @@ TEST(LowerTest, UnknownSettingSuggestsClosestKey) {
             "            ^~~~~~~~~~~~~~\n");
 }
 
+TEST(LowerTest, SettingOfAnotherBlockSaysWhereItBelongs) {
+  auto out = LowerText("deployment d {\n    schemas a;\n    await { keep_blue 1h; }\n}\n");
+  EXPECT_EQ(out->Rendered(),
+            "input.bgplan:3:13: error: unknown setting 'keep_blue' in 'await' block; 'keep_blue' "
+            "belongs in a 'cleanup' block [unknown-setting]\n"
+            "    await { keep_blue 1h; }\n"
+            "            ^~~~~~~~~\n");
+}
+
 TEST(LowerTest, InvalidSettingValues) {
   auto out = LowerText(
       "deployment d {\n"
