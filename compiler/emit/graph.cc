@@ -29,13 +29,12 @@ std::string DotEscape(std::string_view text) {
   return out;
 }
 
-namespace {
-
+// Identity of an object node: kind, deployment, database, blue, green.
 using ObjectKey = std::tuple<int, std::string, std::string, std::string, std::string>;
 
-std::string Quoted(std::string_view text) { return "\"" + DotEscape(text) + "\""; }
+static std::string Quoted(std::string_view text) { return "\"" + DotEscape(text) + "\""; }
 
-std::string ObjectLabel(const plans::ObjectRef& o) {
+static std::string ObjectLabel(const plans::ObjectRef& o) {
   std::string label = o.kind == plans::ObjectKind::kCluster ? "cluster " : "schema ";
   if (!o.database.empty()) {
     label += o.database + ".";
@@ -43,8 +42,6 @@ std::string ObjectLabel(const plans::ObjectRef& o) {
   label += o.blue + "\n" + "green " + o.green + "\n" + "deployment " + o.deployment;
   return label;
 }
-
-}  // namespace
 
 std::string EmitGraph(const plans::Plan& plan) {
   std::string out = "digraph bgplan {\n";

@@ -9,7 +9,6 @@
 #include "compiler/support/check.h"
 
 namespace bgplan::emit {
-namespace {
 
 using plans::Batch;
 using plans::Deployment;
@@ -21,11 +20,9 @@ using plans::Plan;
 using plans::Step;
 using plans::StepKind;
 
-enum class Side { kBlue, kGreen, kBoth };
-
 // The deployments a step's objects belong to, in plan order; every deployment of the plan when
 // the step names none (or names only unknown ones).
-std::vector<const Deployment*> DeploymentsOf(const Plan& plan, const Step& step) {
+static std::vector<const Deployment*> DeploymentsOf(const Plan& plan, const Step& step) {
   std::vector<const Deployment*> out;
   for (const Deployment& d : plan.deployments) {
     for (const ObjectRef& o : step.objects) {
@@ -43,8 +40,8 @@ std::vector<const Deployment*> DeploymentsOf(const Plan& plan, const Step& step)
   return out;
 }
 
-// "x", "y" (each quoted as an identifier, then made comment-safe).
-std::string JoinQuoted(const std::vector<std::string>& quoted) {
+// `quoted` (already quoted and comment-safe) joined with ", ".
+static std::string JoinQuoted(const std::vector<std::string>& quoted) {
   std::string out;
   for (size_t i = 0; i < quoted.size(); ++i) {
     if (i > 0) {
@@ -55,6 +52,12 @@ std::string JoinQuoted(const std::vector<std::string>& quoted) {
   return out;
 }
 
+namespace {
+
+enum class Side { kBlue, kGreen, kBoth };
+
+// Renders one plan; see EmitSql. Every name reaches the text through QuoteIdent/QuoteLiteral (SQL)
+// or Name()/Lit()/SchemaRef() (comments, which also apply CommentSafe).
 class Emitter {
  public:
   Emitter(const Plan& plan, const Dialect& dialect) : plan_(plan), dialect_(dialect) {}
@@ -81,7 +84,7 @@ class Emitter {
     out_ += text;
     out_ += '\n';
   }
-  // A comment line; `text` must already be comment-safe (names passed through Name()/Ref()).
+  // A comment line; `text` must already be comment-safe (names through Name()/Lit()/SchemaRef()).
   void Comment(std::string_view text) {
     out_ += "-- ";
     out_ += text;
@@ -109,8 +112,8 @@ class Emitter {
   }
   bool IsMaterialize() const { return dialect_.target() == plans::Target::kMaterialize; }
 
-  // "schemas "a", "b" and clusters "c"" for the objects of `step` on `side`; kBoth lists the
-  // blue names, then "and their green copies "x", ..." when listing both sides.
+  // "blue schemas "a", "b" and clusters "c"" for `objects` on `side`; kBoth gives
+  // "blue ... and green ...".
   std::string ObjectList(const std::vector<ObjectRef>& objects, Side side) const {
     auto list = [&](ObjectKind kind, Side s) {
       std::vector<std::string> names;
