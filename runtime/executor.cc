@@ -939,7 +939,8 @@ Status Executor::RunAwait() {
     poll = std::min(poll, d->await.poll_interval_ms);
     stable_for = std::max(stable_for, d->await.stable_for_ms);
   }
-  std::optional<std::chrono::steady_clock::time_point> ready_since;
+  bool ready = false;
+  std::chrono::steady_clock::time_point ready_since = start;
   std::string last_line;
   for (;;) {
     BGPLAN_ASSIGN_OR_RETURN(Facts facts, ReadFacts(session_, plan_, selected_, options_));
@@ -971,10 +972,11 @@ Status Executor::RunAwait() {
                  {"elapsed_s", std::to_string(static_cast<int64_t>(elapsed))}}});
     last_line = line;
     if (hydrating.empty()) {
-      if (!ready_since) {
+      if (!ready) {
+        ready = true;
         ready_since = std::chrono::steady_clock::now();
       }
-      if (std::chrono::steady_clock::now() - *ready_since >= std::chrono::milliseconds(stable_for)) {
+      if (std::chrono::steady_clock::now() - ready_since >= std::chrono::milliseconds(stable_for)) {
         if (!options_.dry_run && !waiting_for.empty()) {
           BGPLAN_RETURN_IF_ERROR(EnsureJournal());
           Journal journal(options_.journal_schema);
@@ -993,7 +995,7 @@ Status Executor::RunAwait() {
         return Status::Ok();
       }
     } else {
-      ready_since.reset();
+      ready = false;
     }
     if (timeout >= 0 && elapsed * 1000 >= static_cast<double>(timeout)) {
       return Status(StatusCode::kTimeout, "await timed out after " +
