@@ -1,0 +1,85 @@
+-- bgplan compile, target postgres: SQL for review; nothing here has run.
+-- Each phase's writes run in one transaction (BEGIN ... COMMIT), atomically.
+-- "resolved at apply time" lines depend on the live catalog; `bgplan plan` prints them resolved.
+
+-- phase init: deployment "shop": create the green schemas next to blue
+-- check (read-only): blue-missing: the blue schema "marts" exists
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schema "marts"
+-- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
+-- check (read-only): green-not-empty: where they exist, the green schema "marts_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+
+BEGIN;
+CREATE SCHEMA "marts_dbt_deploy";
+-- resolved at apply time: copy the privileges of schema "marts" to "marts_dbt_deploy":
+--   grants: revoke what green has, then grant what blue has, from aclexplode(pg_namespace.nspacl) (grantee 0 = PUBLIC; the schema owner is skipped):
+--   REVOKE <privilege_type> ON SCHEMA "marts_dbt_deploy" FROM "<grantee>" | PUBLIC;
+--   GRANT <privilege_type> ON SCHEMA "marts_dbt_deploy" TO "<grantee>" | PUBLIC;
+--   default privileges: for each aclexplode(defaclacl) of the pg_default_acl rows with defaclnamespace = schema "marts":
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<defaclrole>" IN SCHEMA "marts_dbt_deploy" GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO "<grantee>" | PUBLIC;
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "marts_dbt_deploy" IS 'bgplan deployment shop run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop", in the same transaction
+COMMIT;
+
+-- phase await: deployment "shop": wait until the green side is ready
+-- resolved at apply time: poll pg_matviews.ispopulated of the materialized views in the green schemas below: any not populated = hydrating, else ready;
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "shop": schema "marts_dbt_deploy"; poll_interval 200ms, timeout 1m, stable_for 0s
+
+-- phase promote: deployment "shop": swap blue and green and re-create dependent views
+-- check (read-only): blue-missing: the blue schema "marts" exists
+-- check (read-only): green-missing: the green schema "marts_dbt_deploy" exists
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schema "marts" and green schema "marts_dbt_deploy"
+-- check (read-only): green-not-ours: the green schema "marts_dbt_deploy" carries this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schema "marts" finds objects of the same names in the matching green schema
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "marts" (pg_depend, pg_rewrite) (unless --allow-orphans)
+
+-- swap in one transaction with the dependent views.
+-- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 200ms, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+SET LOCAL lock_timeout = '2s';
+SET LOCAL search_path = '';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "shop", in the same transaction
+-- resolved at apply time: the views in sinks schema "reporting" that depend on the blue schema "marts" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+--   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
+-- exchange "marts" and "marts_dbt_deploy" through "marts_bgplan_swap"
+ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
+ALTER SCHEMA "marts_dbt_deploy" RENAME TO "marts";
+ALTER SCHEMA "marts_bgplan_swap" RENAME TO "marts_dbt_deploy";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "shop", in the same transaction
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "marts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+--   (if the new objects change a view's columns this fails and the whole transaction rolls back)
+COMMIT;
+
+-- phase rollback: deployment "shop": swap back and re-create dependent views
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "marts" and green schema "marts_dbt_deploy"
+
+-- swap back in one transaction with the dependent views.
+-- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 200ms, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+SET LOCAL lock_timeout = '2s';
+SET LOCAL search_path = '';
+-- resolved at apply time: the views in sinks schema "reporting" that depend on the blue schema "marts" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+--   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
+-- exchange "marts" and "marts_dbt_deploy" through "marts_bgplan_swap"
+ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
+ALTER SCHEMA "marts_dbt_deploy" RENAME TO "marts";
+ALTER SCHEMA "marts_bgplan_swap" RENAME TO "marts_dbt_deploy";
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+--   (if the new objects change a view's columns this fails and the whole transaction rolls back)
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop", in the same transaction
+COMMIT;
+
+-- phase cleanup: deployment "shop": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "marts_dbt_deploy" removes nothing else (pg_depend) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --force)
+
+BEGIN;
+DROP SCHEMA IF EXISTS "marts_dbt_deploy" CASCADE;
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop", in the same transaction
+COMMIT;
