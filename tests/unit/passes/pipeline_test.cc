@@ -498,7 +498,10 @@ TEST(PipelineTest, DumpIrAfter) {
 TEST(PipelineTest, InternalErrorIsReportedNotHidden) {
   auto lowered = LowerText("deployment a { schemas x; }\n");
   // build-phases refuses a plan that already has phases: an internal error, not a diagnostic.
-  lowered->plan.phases.resize(5);
+  for (auto kind : {plans::PhaseKind::kInit, plans::PhaseKind::kAwait, plans::PhaseKind::kPromote,
+                    plans::PhaseKind::kRollback, plans::PhaseKind::kCleanup}) {
+    lowered->plan.phases.push_back(plans::Phase{kind, {}});
+  }
   Status internal;
   PipelineOptions options;
   options.internal_error = &internal;
@@ -508,13 +511,17 @@ TEST(PipelineTest, InternalErrorIsReportedNotHidden) {
   EXPECT_FALSE(lowered->diags.has_errors());
 }
 
-TEST(PipelineTest, VerifierCatchesBrokenIr) {
-  plans::Plan plan;
-  plans::Phase init;
-  init.batches.push_back({});
-  plan.phases.push_back(init);
-  Status status = plans::VerifyPlan(plan);
-  EXPECT_EQ(status.code(), StatusCode::kInternal);
+TEST(PipelineTest, VerifierRunsAfterEachPass) {
+  auto lowered = LowerText("deployment a { schemas x; }\n");
+  // Broken before the pipeline starts: the verifier rejects it after the first pass.
+  lowered->plan.phases.resize(1);
+  Status internal;
+  PipelineOptions options;
+  options.internal_error = &internal;
+  options.verify_ir = true;
+  EXPECT_FALSE(RunPipeline(lowered->plan, options, lowered->diags));
+  EXPECT_EQ(internal.message(),
+            "IR invalid after pass 'validate-deployments': expected 0 or 5 phases, found 1");
 }
 
 }  // namespace
