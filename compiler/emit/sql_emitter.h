@@ -41,7 +41,7 @@ std::string EmitSql(const plans::Plan& plan, const EmitOptions& options);
 // smallest lock_timeout (no deployment blocks its readers longer than it allows) of the
 // deployments named by the step's objects (every deployment of the plan when the step names
 // none); wait is true if any deployment has it.
-// The runtime uses the same function, so compile output and apply agree.
+// The runtime must use this function too, so that compile output and apply agree.
 plans::PromoteSettings CombinedPromoteSettings(const plans::Plan& plan, const plans::Step& step);
 
 }  // namespace bgplan::emit
