@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -522,6 +526,78 @@ TEST(PipelineTest, VerifierRunsAfterEachPass) {
   EXPECT_FALSE(RunPipeline(lowered->plan, options, lowered->diags));
   EXPECT_EQ(internal.message(),
             "IR invalid after pass 'validate-deployments': expected 0 or 5 phases, found 1");
+}
+
+// Every example and golden input that compiles, on both targets, with every subset of the
+// optimization passes disabled: the IR verifier accepts every intermediate plan, and the
+// optimizations never change the set of steps (only their order, merging and batching).
+TEST(PipelineTest, AnySubsetOfOptimizationsKeepsTheIrValid) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> inputs;
+  for (const char* dir : {"examples", "tests/golden"}) {
+    fs::path root = fs::path(BGPLAN_SOURCE_DIR) / dir;
+    if (!fs::exists(root)) {
+      continue;
+    }
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+      if (entry.path().extension() == ".bgplan" &&
+          entry.path().stem().string().rfind("fail_", 0) != 0) {
+        inputs.push_back(entry.path());
+      }
+    }
+  }
+  std::sort(inputs.begin(), inputs.end());
+  const std::vector<std::string> optimizations = {"dedupe", "order-drops", "hoist-checks",
+                                                  "merge-swaps", "batch"};
+  int compiled = 0;
+  for (const auto& path : inputs) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    for (auto target : {plans::Target::kMaterialize, plans::Target::kPostgres}) {
+      lower::LowerOptions lower_options;
+      lower_options.target_override = target;
+      for (int mask = 0; mask < (1 << optimizations.size()); ++mask) {
+        auto lowered = LowerText(text.str(), lower_options);
+        if (lowered->diags.has_errors()) {
+          break;
+        }
+        PipelineOptions options;
+        for (size_t i = 0; i < optimizations.size(); ++i) {
+          if ((mask & (1 << i)) != 0) {
+            options.disabled_passes.push_back(optimizations[i]);
+          }
+        }
+        if (!RunPipelineForTest(*lowered, options)) {
+          // A static rule of this target (clusters on postgres, say): nothing to optimize.
+          break;
+        }
+        ++compiled;
+        // Merging swaps changes the number of swap steps; everything else keeps the steps.
+        size_t steps = 0;
+        for (const auto& phase : lowered->plan.phases) {
+          for (const auto& step : FlattenSteps(phase)) {
+            steps += step.kind == plans::StepKind::kSwap ? 0 : 1;
+          }
+        }
+        auto baseline = LowerText(text.str(), lower_options);
+        PipelineOptions none;
+        none.disabled_passes = optimizations;
+        none.disabled_passes.erase(none.disabled_passes.begin());  // keep dedupe
+        ASSERT_TRUE(RunPipelineForTest(*baseline, none));
+        size_t baseline_steps = 0;
+        for (const auto& phase : baseline->plan.phases) {
+          for (const auto& step : FlattenSteps(phase)) {
+            baseline_steps += step.kind == plans::StepKind::kSwap ? 0 : 1;
+          }
+        }
+        if ((mask & 1) == 0) {
+          EXPECT_EQ(steps, baseline_steps) << path << " mask " << mask;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compiled, 0);
 }
 
 }  // namespace
