@@ -96,6 +96,14 @@ std::string DumpName(std::string_view name) {
   }
   std::string out = "\"";
   for (char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      // Keep one item per line: control characters (a quoted name may hold a newline) as \xNN.
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[static_cast<unsigned char>(c) & 0xf];
+      continue;
+    }
     out += c;
     if (c == '"') {
       out += '"';

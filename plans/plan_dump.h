@@ -21,7 +21,8 @@ std::string DumpPlan(const Plan& plan, const DumpOptions& options);
 std::string DumpPlan(const Plan& plan);
 
 // A name as the dump prints it: bare when it is a plain lower-case identifier, else double-quoted
-// with " doubled (so names with spaces or capitals stay unambiguous).
+// with " doubled (so names with spaces or capitals stay unambiguous) and control characters shown
+// as \xNN (so every item stays on one line).
 std::string DumpName(std::string_view name);
 
 }  // namespace bgplan::plans

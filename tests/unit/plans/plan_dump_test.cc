@@ -14,6 +14,7 @@ TEST(DumpNameTest, QuotesOnlyWhenNeeded) {
   EXPECT_EQ(DumpName("1abc"), "\"1abc\"");
   EXPECT_EQ(DumpName("a \"b\""), "\"a \"\"b\"\"\"");
   EXPECT_EQ(DumpName(""), "\"\"");
+  EXPECT_EQ(DumpName("a\nb\t"), "\"a\\x0ab\\x09\"");
 }
 
 TEST(DumpPlanTest, EveryField) {
