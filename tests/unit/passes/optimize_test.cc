@@ -475,5 +475,19 @@ TEST(BatchTest, PostgresEveryWriteOfAPhaseInOneTransaction) {
             "      schema s -> s_dbt_deploy (a)\n");
 }
 
+TEST(BatchTest, SameStepsInTheSameOrderOnBothTargets) {
+  for (const char* target : {"materialize", "postgres"}) {
+    std::string text = std::string("target ") + target +
+                       ";\ndeployment a { schemas s1, s2; }\ndeployment b { schemas t; }\n";
+    auto batched = BuildAndRun(text, MakeBatchPass());
+    auto naive = BuildAndRun(text, nullptr);
+    for (size_t p = 0; p < naive->plan.phases.size(); ++p) {
+      EXPECT_EQ(FlattenSteps(batched->plan.phases[p]), FlattenSteps(naive->plan.phases[p]))
+          << target << " phase " << p;
+    }
+    EXPECT_NE(PhasesOnly(batched->plan), PhasesOnly(naive->plan)) << target;
+  }
+}
+
 }  // namespace
 }  // namespace bgplan::passes
