@@ -4,22 +4,20 @@
 
 namespace bgplan::plans {
 
-namespace {
-
-std::string Origin(const SourceRange& range, const DumpOptions& options) {
+static std::string Origin(const SourceRange& range, const DumpOptions& options) {
   if (!options.origins || !range.valid()) {
     return "";
   }
   return " @" + std::to_string(range.begin.line) + ":" + std::to_string(range.begin.column);
 }
 
-std::string Ms(int64_t ms) { return std::to_string(ms) + "ms"; }
+static std::string Ms(int64_t ms) { return std::to_string(ms) + "ms"; }
 
-std::string Qualified(const std::string& database, const std::string& name) {
+static std::string Qualified(const std::string& database, const std::string& name) {
   return database.empty() ? DumpName(name) : DumpName(database) + "." + DumpName(name);
 }
 
-std::string Literal(const std::string& text) {
+static std::string Literal(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
     out += c;
@@ -30,14 +28,14 @@ std::string Literal(const std::string& text) {
   return out + "'";
 }
 
-std::string Object(const ObjectRef& o) {
+static std::string Object(const ObjectRef& o) {
   std::string out = o.kind == ObjectKind::kSchema ? "schema " : "cluster ";
   out += Qualified(o.database, o.blue) + " -> " + DumpName(o.green);
   out += " (" + DumpName(o.deployment) + ")";
   return out;
 }
 
-void DumpDeployment(const Deployment& d, const DumpOptions& options, std::string& out) {
+static void DumpDeployment(const Deployment& d, const DumpOptions& options, std::string& out) {
   out += "deployment " + DumpName(d.name) + Origin(d.origin, options) + "\n";
   out += "  database " + (d.database.empty() ? std::string("(connection)") : DumpName(d.database)) +
          "\n";
@@ -81,8 +79,6 @@ void DumpDeployment(const Deployment& d, const DumpOptions& options, std::string
          " lock_timeout=" + Ms(d.promote.lock_timeout_ms) + "\n";
   out += "  cleanup keep_blue=" + Ms(d.cleanup.keep_blue_ms) + "\n";
 }
-
-}  // namespace
 
 std::string DumpName(std::string_view name) {
   bool plain = !name.empty() && !(name[0] >= '0' && name[0] <= '9') && name[0] != '$';

@@ -8,28 +8,30 @@
 
 namespace bgplan::plans {
 
-namespace {
-
 using nlohmann::json;
+
+namespace {
 
 // Thrown (only inside this file) by the readers on a malformed document; caught in PlanFromJson.
 struct FormatError {
   std::string message;
 };
 
-json RangeToJson(const SourceRange& r) {
+}  // namespace
+
+static json RangeToJson(const SourceRange& r) {
   return json::array({r.begin.line, r.begin.column, r.end.line, r.end.column});
 }
 
-std::string_view BatchModeName(Batch::Mode mode) {
+static std::string_view BatchModeName(Batch::Mode mode) {
   return mode == Batch::Mode::kEach ? "each" : "transaction";
 }
 
-std::string_view ObjectKindName(ObjectKind kind) {
+static std::string_view ObjectKindName(ObjectKind kind) {
   return kind == ObjectKind::kSchema ? "schema" : "cluster";
 }
 
-json ObjectToJson(const ObjectRef& o) {
+static json ObjectToJson(const ObjectRef& o) {
   return json{{"kind", ObjectKindName(o.kind)},
               {"deployment", o.deployment},
               {"database", o.database},
@@ -37,7 +39,7 @@ json ObjectToJson(const ObjectRef& o) {
               {"green", o.green}};
 }
 
-json DeploymentToJson(const Deployment& d) {
+static json DeploymentToJson(const Deployment& d) {
   json j;
   j["name"] = d.name;
   j["origin"] = RangeToJson(d.origin);
@@ -87,7 +89,7 @@ json DeploymentToJson(const Deployment& d) {
   return j;
 }
 
-json StepToJson(const Step& s) {
+static json StepToJson(const Step& s) {
   json j{{"kind", StepKindName(s.kind)},
          {"rule", s.rule},
          {"reverse", s.reverse},
@@ -100,7 +102,7 @@ json StepToJson(const Step& s) {
 }
 
 // Readers. `path` names the value for error messages ("deployments[0].name").
-const json& Field(const json& j, const char* key, const std::string& path) {
+static const json& Field(const json& j, const char* key, const std::string& path) {
   if (!j.is_object()) {
     throw FormatError{path + ": expected an object"};
   }
@@ -111,7 +113,7 @@ const json& Field(const json& j, const char* key, const std::string& path) {
   return *it;
 }
 
-std::string String(const json& j, const char* key, const std::string& path) {
+static std::string String(const json& j, const char* key, const std::string& path) {
   const json& v = Field(j, key, path);
   if (!v.is_string()) {
     throw FormatError{path + "." + key + ": expected a string"};
@@ -119,7 +121,7 @@ std::string String(const json& j, const char* key, const std::string& path) {
   return v.get<std::string>();
 }
 
-int64_t Int(const json& j, const char* key, const std::string& path) {
+static int64_t Int(const json& j, const char* key, const std::string& path) {
   const json& v = Field(j, key, path);
   if (!v.is_number_integer()) {
     throw FormatError{path + "." + key + ": expected an integer"};
@@ -127,7 +129,7 @@ int64_t Int(const json& j, const char* key, const std::string& path) {
   return v.get<int64_t>();
 }
 
-bool Bool(const json& j, const char* key, const std::string& path) {
+static bool Bool(const json& j, const char* key, const std::string& path) {
   const json& v = Field(j, key, path);
   if (!v.is_boolean()) {
     throw FormatError{path + "." + key + ": expected a boolean"};
@@ -135,7 +137,7 @@ bool Bool(const json& j, const char* key, const std::string& path) {
   return v.get<bool>();
 }
 
-const json& Array(const json& j, const char* key, const std::string& path) {
+static const json& Array(const json& j, const char* key, const std::string& path) {
   const json& v = Field(j, key, path);
   if (!v.is_array()) {
     throw FormatError{path + "." + key + ": expected an array"};
@@ -143,7 +145,7 @@ const json& Array(const json& j, const char* key, const std::string& path) {
   return v;
 }
 
-SourceRange Range(const json& j, const char* key, const std::string& path) {
+static SourceRange Range(const json& j, const char* key, const std::string& path) {
   const json& v = Field(j, key, path);
   if (!v.is_array() || v.size() != 4) {
     throw FormatError{path + "." + key + ": expected [line, column, end line, end column]"};
@@ -156,25 +158,26 @@ SourceRange Range(const json& j, const char* key, const std::string& path) {
   return SourceRange{{v[0].get<int>(), v[1].get<int>()}, {v[2].get<int>(), v[3].get<int>()}};
 }
 
-std::optional<std::string> OptString(const json& j, const char* key, const std::string& path) {
+static std::optional<std::string> OptString(const json& j, const char* key,
+                                            const std::string& path) {
   if (Field(j, key, path).is_null()) {
     return std::nullopt;
   }
   return String(j, key, path);
 }
 
-std::optional<int64_t> OptInt(const json& j, const char* key, const std::string& path) {
+static std::optional<int64_t> OptInt(const json& j, const char* key, const std::string& path) {
   if (Field(j, key, path).is_null()) {
     return std::nullopt;
   }
   return Int(j, key, path);
 }
 
-std::string Index(const std::string& path, const char* key, size_t i) {
+static std::string Index(const std::string& path, const char* key, size_t i) {
   return path + "." + key + "[" + std::to_string(i) + "]";
 }
 
-Deployment DeploymentFromJson(const json& j, const std::string& p) {
+static Deployment DeploymentFromJson(const json& j, const std::string& p) {
   Deployment d;
   d.name = String(j, "name", p);
   d.origin = Range(j, "origin", p);
@@ -230,7 +233,7 @@ Deployment DeploymentFromJson(const json& j, const std::string& p) {
   return d;
 }
 
-StepKind StepKindFromName(const std::string& name, const std::string& path) {
+static StepKind StepKindFromName(const std::string& name, const std::string& path) {
   for (int k = 0; k <= static_cast<int>(StepKind::kDropGreen); ++k) {
     if (StepKindName(static_cast<StepKind>(k)) == name) {
       return static_cast<StepKind>(k);
@@ -239,7 +242,7 @@ StepKind StepKindFromName(const std::string& name, const std::string& path) {
   throw FormatError{path + ": unknown step kind '" + name + "'"};
 }
 
-Step StepFromJson(const json& j, const std::string& p) {
+static Step StepFromJson(const json& j, const std::string& p) {
   Step s;
   s.kind = StepKindFromName(String(j, "kind", p), p + ".kind");
   s.rule = String(j, "rule", p);
@@ -266,7 +269,7 @@ Step StepFromJson(const json& j, const std::string& p) {
   return s;
 }
 
-Plan PlanFromJsonValue(const json& j) {
+static Plan PlanFromJsonValue(const json& j) {
   Plan plan;
   if (Int(j, "format", "$") != kPlanJsonFormat) {
     throw FormatError{"$.format: unsupported plan format " + std::to_string(Int(j, "format", "$")) +
@@ -316,8 +319,6 @@ Plan PlanFromJsonValue(const json& j) {
   }
   return plan;
 }
-
-}  // namespace
 
 std::string PlanToJson(const Plan& plan) {
   json j;

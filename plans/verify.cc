@@ -5,9 +5,7 @@
 
 namespace bgplan::plans {
 
-namespace {
-
-bool AllowedIn(PhaseKind phase, StepKind kind) {
+static bool AllowedIn(PhaseKind phase, StepKind kind) {
   if (kind == StepKind::kCheck) {
     return true;
   }
@@ -32,7 +30,7 @@ bool AllowedIn(PhaseKind phase, StepKind kind) {
 }
 
 // The object kind a step kind requires, if it requires one.
-bool ObjectKindAllowed(StepKind step, ObjectKind object) {
+static bool ObjectKindAllowed(StepKind step, ObjectKind object) {
   switch (step) {
     case StepKind::kCreateGreenSchema:
     case StepKind::kCopySchemaPrivileges:
@@ -46,8 +44,6 @@ bool ObjectKindAllowed(StepKind step, ObjectKind object) {
       return true;
   }
 }
-
-}  // namespace
 
 Status VerifyPlan(const Plan& plan) {
   static constexpr PhaseKind kOrder[] = {PhaseKind::kInit, PhaseKind::kAwait, PhaseKind::kPromote,

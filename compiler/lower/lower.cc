@@ -9,12 +9,12 @@
 
 namespace bgplan::lower {
 
-namespace {
-
 constexpr int64_t kSecond = 1000;
 constexpr int64_t kMinute = 60 * kSecond;
 constexpr int64_t kHour = 60 * kMinute;
 constexpr int64_t kDay = 24 * kHour;
+
+namespace {
 
 enum class SettingType { kDuration, kInteger, kBoolean, kString };
 
@@ -27,6 +27,8 @@ struct SettingSpec {
   int64_t max;
   std::string_view why_max;
 };
+
+}  // namespace
 
 // Where language.md is silent: durations at most 365d (a longer wait, window or timeout is a
 // mistake in units), retry_backoff and lock_timeout at most 1h (the deployment lock is held
@@ -55,7 +57,7 @@ constexpr SettingSpec kClusterSpecs[] = {
     {"replication_factor", SettingType::kInteger, 0, 16, ""},
 };
 
-std::string_view TypeNoun(SettingType type) {
+static std::string_view TypeNoun(SettingType type) {
   switch (type) {
     case SettingType::kDuration:
       return "a duration such as '15s'";
@@ -69,7 +71,7 @@ std::string_view TypeNoun(SettingType type) {
   return "a value";
 }
 
-std::string_view ValueNoun(ast::ValueKind kind) {
+static std::string_view ValueNoun(ast::ValueKind kind) {
   switch (kind) {
     case ast::ValueKind::kDuration:
       return "duration";
@@ -85,7 +87,7 @@ std::string_view ValueNoun(ast::ValueKind kind) {
   return "value";
 }
 
-bool TypeMatches(SettingType type, ast::ValueKind kind) {
+static bool TypeMatches(SettingType type, ast::ValueKind kind) {
   switch (type) {
     case SettingType::kDuration:
       return kind == ast::ValueKind::kDuration;
@@ -100,7 +102,7 @@ bool TypeMatches(SettingType type, ast::ValueKind kind) {
 }
 
 // The block whose settings include `key` ("await", "promote", "cleanup", "cluster"), or "".
-std::string_view BlockOfKey(std::string_view key) {
+static std::string_view BlockOfKey(std::string_view key) {
   for (const auto& spec : kAwaitSpecs) {
     if (spec.key == key) {
       return "await";
@@ -124,7 +126,9 @@ std::string_view BlockOfKey(std::string_view key) {
   return "";
 }
 
-std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+static std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+namespace {
 
 // A schema as written: its name, and its database when qualified.
 struct PendingSchema {

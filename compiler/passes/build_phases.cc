@@ -29,23 +29,21 @@
 
 namespace bgplan::passes {
 
-namespace {
-
 using plans::ObjectKind;
 using plans::ObjectRef;
 using plans::PhaseKind;
 using plans::Step;
 using plans::StepKind;
 
-ObjectRef SchemaRef(const plans::Deployment& d, const plans::SchemaPair& s) {
+static ObjectRef SchemaRef(const plans::Deployment& d, const plans::SchemaPair& s) {
   return ObjectRef{ObjectKind::kSchema, d.name, s.database, s.blue, s.green};
 }
 
-ObjectRef ClusterRef(const plans::Deployment& d, const plans::ClusterPair& c) {
+static ObjectRef ClusterRef(const plans::Deployment& d, const plans::ClusterPair& c) {
   return ObjectRef{ObjectKind::kCluster, d.name, "", c.blue, c.green};
 }
 
-std::vector<ObjectRef> SchemaRefs(const plans::Deployment& d) {
+static std::vector<ObjectRef> SchemaRefs(const plans::Deployment& d) {
   std::vector<ObjectRef> refs;
   for (const auto& s : d.schemas) {
     refs.push_back(SchemaRef(d, s));
@@ -53,7 +51,7 @@ std::vector<ObjectRef> SchemaRefs(const plans::Deployment& d) {
   return refs;
 }
 
-std::vector<ObjectRef> ClusterRefs(const plans::Deployment& d) {
+static std::vector<ObjectRef> ClusterRefs(const plans::Deployment& d) {
   std::vector<ObjectRef> refs;
   for (const auto& c : d.clusters) {
     refs.push_back(ClusterRef(d, c));
@@ -62,15 +60,15 @@ std::vector<ObjectRef> ClusterRefs(const plans::Deployment& d) {
 }
 
 // Schemas, then clusters.
-std::vector<ObjectRef> AllRefs(const plans::Deployment& d) {
+static std::vector<ObjectRef> AllRefs(const plans::Deployment& d) {
   std::vector<ObjectRef> refs = SchemaRefs(d);
   std::vector<ObjectRef> clusters = ClusterRefs(d);
   refs.insert(refs.end(), clusters.begin(), clusters.end());
   return refs;
 }
 
-Step MakeStep(StepKind kind, std::vector<ObjectRef> objects, SourceRange origin,
-              std::string rule = "", bool reverse = false) {
+static Step MakeStep(StepKind kind, std::vector<ObjectRef> objects, SourceRange origin,
+                     std::string rule = "", bool reverse = false) {
   Step step;
   step.kind = kind;
   step.objects = std::move(objects);
@@ -79,6 +77,8 @@ Step MakeStep(StepKind kind, std::vector<ObjectRef> objects, SourceRange origin,
   step.origin = origin;
   return step;
 }
+
+namespace {
 
 class PhaseBuilder {
  public:
@@ -213,7 +213,9 @@ class PhaseBuilder {
   bool materialize_;
 };
 
-plans::Phase MakePhase(PhaseKind kind, std::vector<Step> steps) {
+}  // namespace
+
+static plans::Phase MakePhase(PhaseKind kind, std::vector<Step> steps) {
   plans::Phase phase;
   phase.kind = kind;
   if (!steps.empty()) {
@@ -221,6 +223,8 @@ plans::Phase MakePhase(PhaseKind kind, std::vector<Step> steps) {
   }
   return phase;
 }
+
+namespace {
 
 class BuildPhasesPass : public Pass {
  public:

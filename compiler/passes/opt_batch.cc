@@ -18,16 +18,16 @@
 
 namespace bgplan::passes {
 
-namespace {
-
 using Mode = plans::Batch::Mode;
 
-void Append(std::vector<plans::Batch>& batches, Mode mode, plans::Step step) {
+static void Append(std::vector<plans::Batch>& batches, Mode mode, plans::Step step) {
   if (batches.empty() || batches.back().mode != mode) {
     batches.push_back(plans::Batch{mode, {}});
   }
   batches.back().steps.push_back(std::move(step));
 }
+
+namespace {
 
 class BatchPass : public Pass {
  public:

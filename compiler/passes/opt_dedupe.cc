@@ -18,16 +18,16 @@
 
 namespace bgplan::passes {
 
-namespace {
-
 // Erases every element whose key was seen before; returns whether anything was erased.
 template <typename T, typename KeyFn>
-bool EraseRepeats(std::vector<T>& items, KeyFn key) {
+static bool EraseRepeats(std::vector<T>& items, KeyFn key) {
   std::set<decltype(key(items.front()))> seen;
   size_t before = items.size();
   std::erase_if(items, [&](const T& item) { return !seen.insert(key(item)).second; });
   return items.size() != before;
 }
+
+namespace {
 
 class DedupePass : public Pass {
  public:

@@ -15,11 +15,11 @@
 
 namespace bgplan::passes {
 
-namespace {
-
-bool IsSchemaDrop(const plans::Step& step) {
+static bool IsSchemaDrop(const plans::Step& step) {
   return !step.objects.empty() && step.objects.front().kind == plans::ObjectKind::kSchema;
 }
+
+namespace {
 
 class OrderDropsPass : public Pass {
  public:

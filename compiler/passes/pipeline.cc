@@ -12,8 +12,6 @@
 
 namespace bgplan::passes {
 
-namespace {
-
 #ifdef BGPLAN_VERIFY_IR
 constexpr bool kAlwaysVerify = true;
 #else
@@ -24,7 +22,7 @@ constexpr bool kAlwaysVerify = false;
 // section 5 rules); the pipeline stops after them if any error was reported. Then the plan is
 // narrowed to the selected deployments and its five phases are built in naive per-deployment
 // order, and the optimizations rewrite how (never what) each phase runs.
-std::vector<std::unique_ptr<Pass>> MakePipeline() {
+static std::vector<std::unique_ptr<Pass>> MakePipeline() {
   std::vector<std::unique_ptr<Pass>> passes;
   passes.push_back(MakeValidateDeploymentsPass());
   passes.push_back(MakeValidateObjectsPass());
@@ -42,7 +40,7 @@ std::vector<std::unique_ptr<Pass>> MakePipeline() {
 }
 
 // Reports an internal failure: to the caller when it asked for it, else aborts (a bug).
-bool Internal(const PipelineOptions& options, Status status) {
+static bool Internal(const PipelineOptions& options, Status status) {
   if (options.internal_error != nullptr) {
     *options.internal_error = std::move(status);
     return false;
@@ -50,8 +48,6 @@ bool Internal(const PipelineOptions& options, Status status) {
   std::fprintf(stderr, "bgplan: internal error: %s\n", status.message().c_str());
   std::abort();
 }
-
-}  // namespace
 
 bool RunPipeline(plans::Plan& plan, const PipelineOptions& options, DiagnosticEngine& diags) {
   PassContext ctx(diags, options.deployments);
