@@ -102,7 +102,11 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
                         const std::vector<std::string>& selected, const RunOptions& options) {
   Facts facts;
   // Every name pg_get_viewdef prints must be qualified (see ReadViewDefinition).
-  BGPLAN_RETURN_IF_ERROR(session.Exec("SET search_path = ''"));
+  // client_connection_check_interval (PostgreSQL 14+): a backend waiting for a lock notices
+  // within a second that bgplan died (kill -9) and rolls back, freeing the deployment lock.
+  BGPLAN_RETURN_IF_ERROR(session.Exec(
+      "SET search_path = ''; SELECT set_config('client_connection_check_interval', '1000', "
+      "false) WHERE current_setting('server_version_num')::int >= 140000"));
   BGPLAN_ASSIGN_OR_RETURN(facts.server, ReadServerInfo(session));
   Journal journal(options.journal_schema);
   BGPLAN_ASSIGN_OR_RETURN(facts.journal_exists, journal.Exists(session));

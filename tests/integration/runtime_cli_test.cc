@@ -1,0 +1,395 @@
+// The bgplan executable against a real server: exit codes, --format json events, plan files
+// and stale-plan, two concurrent promotes (one exits 6; kill -9 of the holder frees the lock),
+// SIGINT/SIGTERM (exit 8, nothing half done), crash-and-resume at every fault point, and
+// passwords never printed.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "runtime/fault.h"
+#include "runtime/lock.h"
+#include "tests/integration/runtime_fixture.h"
+
+namespace bgplan::testing {
+namespace {
+
+std::string Bgplan() { return std::string(BGPLAN_BINARY_DIR) + "/compiler/cli/bgplan"; }
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Proc {
+  pid_t pid = 0;
+  std::string out_path, err_path;
+};
+
+struct ProcResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;
+  std::string out, err;
+};
+
+class RuntimeCli : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    char tmpl[] = "/tmp/bgplan-cli-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    url_ = pg_->Url(db_);
+    Exec("CREATE SCHEMA marts; CREATE TABLE marts.t (id int PRIMARY KEY, v text); "
+         "INSERT INTO marts.t VALUES (1, 'blue'); CREATE SCHEMA sinks; "
+         "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t;");
+    WritePlan("20s");
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  void WritePlan(const std::string& lock_timeout) {
+    file_ = dir_ + "/shop.bgplan";
+    std::ofstream(file_) << "target postgres;\n"
+                            "deployment shop {\n"
+                            "    schemas marts;\n"
+                            "    sinks { schemas \"sinks\"; }\n"
+                            "    await { poll_interval 100ms; timeout 10s; }\n"
+                            "    promote { max_retries 1; retry_backoff 100ms; lock_timeout "
+                         << lock_timeout << "; }\n}\n";
+  }
+  std::string DeployCmd() {
+    return "'" + pg_->bindir() + "/psql' -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE IF NOT EXISTS "
+           "\"'\"$BGPLAN_GREEN_MARTS\"'\".t (id int PRIMARY KEY, v text); INSERT INTO "
+           "\"'\"$BGPLAN_GREEN_MARTS\"'\".t VALUES (1, '\"'green'\"') ON CONFLICT DO NOTHING'";
+  }
+
+  Proc Spawn(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
+    Proc p;
+    static int n = 0;
+    ++n;
+    p.out_path = dir_ + "/out" + std::to_string(n);
+    p.err_path = dir_ + "/err" + std::to_string(n);
+    args.insert(args.begin(), Bgplan());
+    p.pid = fork();
+    if (p.pid == 0) {
+      int out = open(p.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      int err = open(p.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(out, 1);
+      dup2(err, 2);
+      unsetenv("BGPLAN_FAULT");
+      unsetenv("BGPLAN_URL");
+      for (const std::string& e : env) {
+        putenv(strdup(e.c_str()));
+      }
+      std::vector<char*> argv;
+      for (auto& a : args) {
+        argv.push_back(a.data());
+      }
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    return p;
+  }
+  ProcResult Wait(const Proc& p) {
+    int status = 0;
+    waitpid(p.pid, &status, 0);
+    ProcResult r;
+    if (WIFEXITED(status)) {
+      r.exit_code = WEXITSTATUS(status);
+    } else if (WIFSIGNALED(status)) {
+      r.signal = WTERMSIG(status);
+    }
+    r.out = Slurp(p.out_path);
+    r.err = Slurp(p.err_path);
+    return r;
+  }
+  ProcResult Run(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
+    return Wait(Spawn(std::move(args), env));
+  }
+  // A command on the test plan and database.
+  std::vector<std::string> Cmd(const std::string& command, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {command, file_, "--url", url_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  // Waits until a bgplan session waits for a lock; returns its backend pid or "".
+  std::string WaitForBlockedBgplan() {
+    for (int i = 0; i < 400; ++i) {
+      std::string pid = Scalar(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'bgplan' AND "
+          "wait_event_type = 'Lock' LIMIT 1");
+      if (!pid.empty()) {
+        return pid;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return "";
+  }
+  void Initialized() {
+    ProcResult r = Run(Cmd("apply", {"--deploy-cmd", DeployCmd()}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ProcResult back = Run(Cmd("rollback"));
+    ASSERT_EQ(back.exit_code, 0) << back.err;
+  }
+
+  std::string dir_, url_, file_;
+};
+
+TEST_F(RuntimeCli, ExitCodesAndJsonEvents) {
+  ProcResult before = Run(Cmd("promote"));
+  EXPECT_EQ(before.exit_code, 3) << before.err;
+  EXPECT_NE(before.err.find("[green-missing]"), std::string::npos) << before.err;
+  EXPECT_NE(before.err.find("shop.bgplan:"), std::string::npos) << before.err;
+
+  ProcResult usage = Run(Cmd("init", {"--deployment", "nope"}));
+  EXPECT_EQ(usage.exit_code, 64) << usage.err;
+
+  ProcResult conn = Run({"init", file_, "--url", "postgresql://postgres@127.0.0.1:1/x"});
+  EXPECT_EQ(conn.exit_code, 7) << conn.err;
+  EXPECT_NE(conn.err.find("SQLSTATE"), std::string::npos) << conn.err;
+
+  ProcResult plan = Run(Cmd("plan", {"--detailed-exitcode"}));
+  EXPECT_EQ(plan.exit_code, 2) << plan.err;
+  EXPECT_NE(plan.out.find("CREATE SCHEMA \"marts_dbt_deploy\";"), std::string::npos) << plan.out;
+
+  ProcResult init = Run({"--format", "json", "init", file_, "--url", url_});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  std::istringstream lines(init.out);
+  std::string line;
+  int n = 0;
+  bool result = false;
+  while (std::getline(lines, line)) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(j.is_object()) << line;
+    EXPECT_TRUE(j.contains("type") && j.contains("deployment") && j.contains("timestamp")) << line;
+    EXPECT_EQ(j["timestamp"].get<std::string>().back(), 'Z') << line;
+    result = result || j["type"] == "result";
+    ++n;
+  }
+  EXPECT_GT(n, 2);
+  EXPECT_TRUE(result);
+  ProcResult again = Run(Cmd("plan", {"--phase", "init", "--detailed-exitcode"}));
+  EXPECT_EQ(again.exit_code, 0) << again.err << again.out;
+
+  // Without the new code in green the view in sinks would lose its upstream.
+  ProcResult upstream = Run(Cmd("promote"));
+  EXPECT_EQ(upstream.exit_code, 3) << upstream.err;
+  EXPECT_NE(upstream.err.find("[sink-upstream-missing]"), std::string::npos) << upstream.err;
+  Exec("CREATE TABLE marts_dbt_deploy.t (id int PRIMARY KEY, v text)");
+  // The lock held by someone else: exit 6 naming the holder.
+  auto holder = Connect();
+  ASSERT_TRUE(holder->Exec("SELECT pg_advisory_lock(" +
+                           std::to_string(runtime::AdvisoryLockKey(db_, "shop")) + ")")
+                  .ok());
+  ProcResult locked = Run(Cmd("promote"));
+  EXPECT_EQ(locked.exit_code, 6) << locked.err;
+  EXPECT_NE(locked.err.find("held by pid " + std::to_string(holder->BackendPid())),
+            std::string::npos)
+      << locked.err;
+  // Read-only commands are not locked out.
+  EXPECT_EQ(Run(Cmd("status")).exit_code, 0);
+  EXPECT_EQ(Run(Cmd("promote", {"--dry-run"})).exit_code, 0);
+  ProcResult unlock = Run(Cmd("unlock", {"--deployment", "shop"}));
+  EXPECT_EQ(unlock.exit_code, 6) << unlock.err;
+  ProcResult forced = Run(Cmd("unlock", {"--deployment", "shop", "--force"}));
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(Run(Cmd("promote")).exit_code, 0);
+}
+
+TEST_F(RuntimeCli, PlanFileAndStalePlan) {
+  std::string plan_file = dir_ + "/plan.json";
+  ProcResult plan = Run(Cmd("plan", {"--phase", "init", "-o", plan_file}));
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  std::string text = Slurp(plan_file);
+  EXPECT_NE(text.find("\"fingerprint\""), std::string::npos);
+  Exec("CREATE ROLE stale_reader; GRANT USAGE ON SCHEMA marts TO stale_reader;");
+  ProcResult stale = Run({"init", plan_file, "--url", url_});
+  EXPECT_EQ(stale.exit_code, 3) << stale.err;
+  EXPECT_NE(stale.err.find("[stale-plan]"), std::string::npos) << stale.err;
+  EXPECT_EQ(Oid("marts_dbt_deploy"), "");
+  ASSERT_EQ(Run(Cmd("plan", {"--phase", "init", "-o", plan_file})).exit_code, 0);
+  ProcResult fresh = Run({"init", plan_file, "--url", url_});
+  EXPECT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_NE(Oid("marts_dbt_deploy"), "");
+}
+
+// Two promotes at once: the first waits for a lock inside its swap transaction while holding
+// the deployment lock; the second exits 6 naming it. kill -9 of the first frees the lock.
+TEST_F(RuntimeCli, TwoConcurrentPromotesAndKillNine) {
+  Initialized();
+  std::string blue = Oid("marts");
+  auto blocker = Connect();
+  ASSERT_TRUE(blocker->Exec("BEGIN; SELECT * FROM sinks.v").ok());
+  Proc first = Spawn(Cmd("promote"));
+  std::string backend = WaitForBlockedBgplan();
+  ASSERT_FALSE(backend.empty());
+  ProcResult second = Run(Cmd("promote"));
+  EXPECT_EQ(second.exit_code, 6) << second.err;
+  EXPECT_NE(second.err.find("held by pid " + backend), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("application 'bgplan'"), std::string::npos) << second.err;
+  kill(first.pid, SIGKILL);
+  EXPECT_EQ(Wait(first).signal, SIGKILL);
+  // The server notices the dead client, rolls its transaction back and frees the lock.
+  std::string held = "1";
+  for (int i = 0; i < 200 && held != "0"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held = Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'");
+  }
+  EXPECT_EQ(held, "0");
+  EXPECT_EQ(Oid("marts"), blue);
+  ASSERT_TRUE(blocker->Exec("ROLLBACK").ok());
+  ProcResult third = Run(Cmd("promote"));
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_EQ(Scalar("SELECT v FROM sinks.v"), "green");
+}
+
+TEST_F(RuntimeCli, SigintAndSigtermExit8WithNothingHalfDone) {
+  Initialized();
+  std::string blue = Oid("marts");
+  for (int sig : {SIGINT, SIGTERM}) {
+    auto blocker = Connect();
+    ASSERT_TRUE(blocker->Exec("BEGIN; SELECT * FROM sinks.v").ok());
+    Proc p = Spawn(Cmd("promote"));
+    ASSERT_FALSE(WaitForBlockedBgplan().empty());
+    kill(p.pid, sig);
+    ProcResult r = Wait(p);
+    EXPECT_EQ(r.exit_code, 8) << r.err;
+    EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+    ASSERT_TRUE(blocker->Exec("ROLLBACK").ok());
+    EXPECT_EQ(Oid("marts"), blue);
+    EXPECT_EQ(Scalar("SELECT count(*) FROM pg_namespace WHERE nspname LIKE '%bgplan_swap%'"), "0");
+  }
+  // A deploy command is stopped too.
+  ProcResult cleanup = Run(Cmd("cleanup"));
+  ASSERT_EQ(cleanup.exit_code, 0) << cleanup.err;
+  auto start = std::chrono::steady_clock::now();
+  Proc p = Spawn(Cmd("apply", {"--deploy-cmd", "sleep 30"}));
+  for (int i = 0; i < 200 && Oid("marts_dbt_deploy").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  kill(p.pid, SIGTERM);
+  ProcResult r = Wait(p);
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+  // Resumable: apply again (the deploy command now succeeds) finishes the job.
+  ProcResult resumed = Run(Cmd("apply", {"--deploy-cmd", DeployCmd()}));
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(Scalar("SELECT v FROM sinks.v"), "green");
+}
+
+// Crash and resume: for every fault point, run the whole program with BGPLAN_FAULT set (the
+// process SIGKILLs itself there), re-run the crashed command without it and go on; the end
+// state equals that of an uninterrupted run.
+TEST_F(RuntimeCli, CrashAndResumeAtEveryFaultPoint) {
+  const std::vector<std::string> kPoints = {
+      "init:after-lock",        "init:before-commit",     "init:after-commit",
+      "await:after-lock",       "promote:after-lock",     "promote:before-commit",
+      "promote:after-commit",   "rollback:after-lock",    "rollback:before-commit",
+      "rollback:after-commit",  "cleanup:after-lock",     "cleanup:before-commit",
+      "cleanup:after-commit",   "apply:after-init",       "apply:after-deploy-cmd",
+      "apply:after-await",      "apply:after-promote",
+  };
+  ASSERT_EQ(kPoints, runtime::FaultPoints());
+  auto end_state = [&](const std::string& db) {
+    std::string s;
+    for (const auto& row : pg_->Query(
+             db, "SELECT nspname FROM pg_namespace WHERE nspname IN ('marts', "
+                 "'marts_dbt_deploy', 'sinks') ORDER BY 1")) {
+      s += row[0] + ",";
+    }
+    s += " marts.t=" + pg_->Scalar(db, "SELECT v FROM marts.t");
+    s += " sinks.v=" + pg_->Scalar(db, "SELECT v FROM sinks.v");
+    for (const auto& row : pg_->Query(db, "SELECT phase, status FROM bgplan.runs ORDER BY "
+                                          "started_at")) {
+      s += " run=" + row[0] + "/" + row[1];
+    }
+    s += " swaps=" + pg_->Scalar(db, "SELECT count(*) FROM bgplan.events WHERE type IN "
+                                     "('promoted', 'rolled_back')");
+    return s;
+  };
+  const std::vector<std::vector<std::string>> program = {
+      {"apply", "--deploy-cmd", DeployCmd()}, {"rollback"}, {"promote"}, {"cleanup"}};
+  auto run_program = [&](const std::string& fault) {
+    bool fired = fault.empty();
+    for (const auto& step : program) {
+      std::vector<std::string> args = {step[0], file_, "--url", url_};
+      args.insert(args.end(), step.begin() + 1, step.end());
+      if (!fired) {
+        ProcResult r = Run(args, {"BGPLAN_FAULT=" + fault});
+        if (r.signal == SIGKILL) {
+          fired = true;
+        } else {
+          EXPECT_EQ(r.exit_code, 0) << fault << " " << step[0] << "\n" << r.err;
+          continue;
+        }
+      }
+      ProcResult r = Run(args);
+      EXPECT_EQ(r.exit_code, 0) << fault << " " << step[0] << "\n" << r.err;
+    }
+    EXPECT_TRUE(fired) << "fault point never reached: " << fault;
+  };
+  run_program("");
+  const std::string expected = end_state(db_);
+  EXPECT_EQ(expected,
+            "marts,sinks, marts.t=green sinks.v=green run=finished/finished swaps=3");
+  for (const std::string& point : kPoints) {
+    db_ = pg_->CreateDatabase("crash");
+    url_ = pg_->Url(db_);
+    Exec("CREATE SCHEMA marts; CREATE TABLE marts.t (id int PRIMARY KEY, v text); "
+         "INSERT INTO marts.t VALUES (1, 'blue'); CREATE SCHEMA sinks; "
+         "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t;");
+    run_program(point);
+    EXPECT_EQ(end_state(db_), expected) << "after a crash at " << point;
+  }
+}
+
+TEST_F(RuntimeCli, PasswordsAreNeverPrinted) {
+  const std::string secret = "Sup3r-S3cret_pw";
+  std::string url = "postgresql://postgres:" + secret + "@127.0.0.1:" +
+                    std::to_string(pg_->port()) + "/" + db_;
+  std::string plan_file = dir_ + "/plan.json";
+  std::vector<ProcResult> results;
+  results.push_back(Run({"-v", "plan", file_, "--url", url, "-o", plan_file}));
+  results.push_back(Run({"--format", "json", "-v", "init", file_, "--url", url}));
+  results.push_back(Run({"-v", "status", file_, "--url", url}));
+  results.push_back(Run({"-v", "init", file_, "--url",
+                         "postgresql://postgres:" + secret + "@127.0.0.1:1/" + db_}));
+  results.push_back(Run({"-v", "init", file_}, {"BGPLAN_URL=host=127.0.0.1 port=1 user=postgres "
+                                                "password=" + secret}));
+  std::ofstream(dir_ + "/bgplan.toml") << "[profile.p]\nurl = \"postgresql://postgres@127.0.0.1:1/"
+                                       << db_ << "\"\npassword_env = \"TEST_PW\"\n";
+  results.push_back(Run({"-v", "init", file_, "--config", dir_ + "/bgplan.toml", "--profile", "p"},
+                        {"TEST_PW=" + secret}));
+  EXPECT_EQ(results[0].exit_code, 0) << results[0].err;
+  EXPECT_EQ(results[1].exit_code, 0) << results[1].err;
+  EXPECT_EQ(results[3].exit_code, 7) << results[3].err;
+  EXPECT_EQ(results[4].exit_code, 7) << results[4].err;
+  EXPECT_EQ(results[5].exit_code, 7) << results[5].err;
+  for (const ProcResult& r : results) {
+    EXPECT_EQ(r.out.find(secret), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find(secret), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(Slurp(plan_file).find(secret), std::string::npos);
+  EXPECT_NE(Slurp(plan_file).find("postgres:***@"), std::string::npos);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM bgplan.runs WHERE objects::text || actor || host LIKE "
+                   "'%" + secret + "%'"),
+            "0");
+}
+
+}  // namespace
+}  // namespace bgplan::testing
