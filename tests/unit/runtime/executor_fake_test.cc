@@ -1,0 +1,169 @@
+// The executor against the recording FakeSession: a phase is one round trip in the right order,
+// a failure stops everything and rolls back, dry-run sends no write, the lock is released when
+// another run holds one, and the journal's creation race is retried.
+#include <gtest/gtest.h>
+
+#include "runtime/executor.h"
+#include "runtime/fake_session.h"
+#include "runtime/fault.h"
+#include "runtime/journal.h"
+#include "runtime/lock.h"
+
+namespace bgplan::runtime {
+namespace {
+
+class NullSink : public EventSink {
+ public:
+  NullSink() : EventSink(OutputOptions{}) {}
+  void Emit(const Event&) override {}
+  void Product(const std::string&, const std::string&, const std::string& text) override {
+    products.push_back(text);
+  }
+  void Diagnose(const Diagnostic& d, const std::string&) override { diagnostics.push_back(d); }
+  void Error(const std::string&, const std::string&) override {}
+  std::vector<std::string> products;
+  std::vector<Diagnostic> diagnostics;
+};
+
+plans::Plan OnePair() {
+  plans::Plan plan;
+  plan.target = plans::Target::kPostgres;
+  plans::Deployment d;
+  d.name = "shop";
+  d.schemas.push_back({"", "marts", "marts_dbt_deploy", {}});
+  plan.deployments.push_back(d);
+  return plan;
+}
+
+// A catalog where blue `marts` exists with a grant to reader, green does not, no journal.
+void Catalog(FakeSession& s) {
+  s.On("SELECT current_user, current_database()",
+       {{"tester", "db", "true", "true", "PostgreSQL 15.0"}});
+  s.On("to_regclass(", {{"false"}});
+  s.On("WHERE n.nspname = 'marts'", {{"16384", "tester", "true", "", "1"}});
+  s.On("aclexplode(n.nspacl)", {{"reader", "USAGE", "false"}, {"tester", "USAGE", "false"}});
+}
+
+TEST(ExecutorFake, InitIsOneRoundTripInOrder) {
+  FakeSession s;
+  Catalog(s);
+  NullSink sink;
+  plans::Plan plan = OnePair();
+  Executor ex(s, plan, {}, {}, sink);
+  ASSERT_TRUE(ex.RunPhase(plans::PhaseKind::kInit).ok());
+  std::vector<size_t> writes = s.Find("CREATE SCHEMA \"marts_dbt_deploy\"");
+  ASSERT_EQ(writes.size(), 1u);
+  const std::string& tx = s.sent()[writes[0]];
+  EXPECT_EQ(tx.rfind("BEGIN;\n", 0), 0u);
+  EXPECT_EQ(tx.substr(tx.size() - 8), "COMMIT;\n");
+  size_t create = tx.find("CREATE SCHEMA");
+  size_t grant = tx.find("GRANT USAGE ON SCHEMA \"marts_dbt_deploy\" TO \"reader\";");
+  size_t marker = tx.find("COMMENT ON SCHEMA \"marts_dbt_deploy\" IS 'bgplan deployment shop run shop-");
+  size_t run = tx.find("INSERT INTO \"bgplan\".runs");
+  EXPECT_LT(create, grant);
+  EXPECT_LT(grant, marker);
+  EXPECT_LT(marker, run);
+  EXPECT_NE(run, std::string::npos);
+  // The current role's own entry is not copied.
+  EXPECT_EQ(tx.find("TO \"tester\""), std::string::npos);
+  // The journal was created before, in its own transaction.
+  std::vector<size_t> journal = s.Find("CREATE SCHEMA IF NOT EXISTS \"bgplan\"");
+  ASSERT_EQ(journal.size(), 1u);
+  EXPECT_LT(journal[0], writes[0]);
+}
+
+TEST(ExecutorFake, AFailureStopsAndRollsBack) {
+  FakeSession s;
+  Catalog(s);
+  s.Fail("CREATE SCHEMA \"marts_dbt_deploy\"",
+         Status(StatusCode::kDatabaseError, "permission denied for database db", "42501"));
+  NullSink sink;
+  plans::Plan plan = OnePair();
+  Executor ex(s, plan, {}, {}, sink);
+  Status st = ex.RunPhase(plans::PhaseKind::kInit);
+  EXPECT_EQ(st.code(), StatusCode::kDatabaseError);
+  EXPECT_EQ(st.sqlstate(), "42501");
+  std::vector<size_t> writes = s.Find("CREATE SCHEMA \"marts_dbt_deploy\"");
+  ASSERT_EQ(writes.size(), 1u);
+  ASSERT_EQ(s.sent().size(), writes[0] + 2);
+  EXPECT_EQ(s.sent().back(), "ROLLBACK");
+}
+
+TEST(ExecutorFake, DryRunSendsNoWrite) {
+  FakeSession s;
+  Catalog(s);
+  NullSink sink;
+  plans::Plan plan = OnePair();
+  RunOptions options;
+  options.dry_run = true;
+  Executor ex(s, plan, {}, options, sink);
+  ASSERT_TRUE(ex.Lock().ok());
+  ASSERT_TRUE(ex.RunPhase(plans::PhaseKind::kInit).ok());
+  for (const std::string& sql : s.sent()) {
+    EXPECT_EQ(sql.find("BEGIN"), std::string::npos) << sql;
+    EXPECT_EQ(sql.find("CREATE SCHEMA"), std::string::npos) << sql;
+    EXPECT_EQ(sql.find("advisory"), std::string::npos) << sql;
+  }
+  ASSERT_EQ(sink.products.size(), 1u);
+  EXPECT_NE(sink.products[0].find("CREATE SCHEMA \"marts_dbt_deploy\";"), std::string::npos);
+}
+
+TEST(ExecutorFake, ViolationsAreAllReportedBeforeAnyWrite) {
+  FakeSession s;
+  s.On("SELECT current_user, current_database()",
+       {{"dev", "db", "false", "false", "PostgreSQL 15.0"}});
+  s.On("to_regclass(", {{"false"}});
+  s.On("WHERE n.nspname = 'marts'", {{"16384", "owner", "false", "", "1"}});
+  NullSink sink;
+  plans::Plan plan = OnePair();
+  plan.deployments[0].schemas.push_back({"", "gone", "gone_dbt_deploy", {}});
+  Executor ex(s, plan, {}, {}, sink);
+  EXPECT_EQ(ex.RunPhase(plans::PhaseKind::kInit).code(), StatusCode::kPrecondition);
+  std::vector<std::string> kinds;
+  for (const auto& d : sink.diagnostics) {
+    kinds.emplace_back(DiagKindName(d.kind));
+  }
+  EXPECT_EQ(kinds, (std::vector<std::string>{"missing-privilege", "not-owner", "blue-missing"}));
+  EXPECT_TRUE(s.Find("BEGIN").empty());
+}
+
+TEST(LockFake, SecondLockHeldReleasesTheFirstAndNamesTheHolder) {
+  FakeSession s;
+  s.On("pg_try_advisory_lock", {{"true"}}, 1);
+  s.On("pg_try_advisory_lock", {{"false"}});
+  s.On("FROM pg_locks l", {{"77", "bgplan", "10.0.0.5:5000", "ci", "2026-11-24T00:00:00Z"}});
+  Status st = AcquireDeploymentLocks(s, "db", {"b", "a"});
+  EXPECT_EQ(st.code(), StatusCode::kLocked);
+  EXPECT_NE(st.message().find("deployment 'b'"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("pid 77 (application 'bgplan', client 10.0.0.5:5000"),
+            std::string::npos)
+      << st.message();
+  EXPECT_NE(s.sent().back().find("pg_advisory_unlock_all"), std::string::npos);
+  // Sorted: 'a' is taken first.
+  EXPECT_NE(s.sent()[0].find(std::to_string(AdvisoryLockKey("db", "a"))), std::string::npos);
+}
+
+TEST(LockFake, KeyIsStableAndDistinct) {
+  EXPECT_EQ(AdvisoryLockKey("db", "shop"), AdvisoryLockKey("db", "shop"));
+  EXPECT_NE(AdvisoryLockKey("db", "shop"), AdvisoryLockKey("db2", "shop"));
+  EXPECT_NE(AdvisoryLockKey("db", "shop"), AdvisoryLockKey("db", "shop2"));
+}
+
+TEST(JournalFake, CreationRaceIsRetriedOnce) {
+  FakeSession s;
+  s.Fail("CREATE SCHEMA IF NOT EXISTS", Status(StatusCode::kDatabaseError, "dup", "23505"), 1);
+  Journal journal("bgplan");
+  ASSERT_TRUE(journal.Ensure(s).ok());
+  ASSERT_EQ(s.sent().size(), 3u);
+  EXPECT_EQ(s.sent()[1], "ROLLBACK");
+}
+
+TEST(FaultPoints, EveryPointIsPhaseColonPoint) {
+  for (const std::string& p : FaultPoints()) {
+    EXPECT_NE(p.find(':'), std::string::npos) << p;
+    EXPECT_FALSE(FaultArmed(p.substr(0, p.find(':')), p.substr(p.find(':') + 1)));
+  }
+}
+
+}  // namespace
+}  // namespace bgplan::runtime
