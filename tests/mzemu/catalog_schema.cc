@@ -292,6 +292,7 @@ CREATE VIEW mz_internal.mz_hydration_statuses AS
        LEFT JOIN mzemu.hydration hr ON hr.target_id = r.id
        LEFT JOIN mzemu.hydration hc ON hc.target_id = o.cluster_id
   WHERE o.type IN ('index', 'materialized-view', 'source', 'sink')
+    AND o.subtype IS DISTINCT FROM 'webhook'
   UNION ALL
   SELECT o.id, NULL, false FROM mzemu.objects o
   WHERE o.type IN ('index', 'materialized-view') AND o.cluster_id IS NOT NULL

@@ -233,7 +233,6 @@ class Impl {
   }
   // Resolves the schema and bare name for a new item.
   std::pair<SchemaRef, std::string> NewItemName(const std::vector<std::string>& parts);
-  void CheckItemNameFree(const SchemaRef& schema, const std::string& name);
   std::string ParseInCluster();
   std::string InsertItem(const std::string& type, const SchemaRef& schema,
                          const std::string& name, const std::string& cluster_id,
@@ -398,13 +397,6 @@ std::pair<SchemaRef, std::string> Impl::NewItemName(const std::vector<std::strin
   if (parts.size() == 1) return {DefaultSchema(), parts[0]};
   std::vector<std::string> schema_parts(parts.begin(), parts.end() - 1);
   return {GetSchema(schema_parts), parts.back()};
-}
-
-void Impl::CheckItemNameFree(const SchemaRef& schema, const std::string& name) {
-  if (!Q1("SELECT id FROM mzemu.objects WHERE schema_id = $1 AND name = $2", {schema.id, name})
-           .empty()) {
-    Fail("42710", "catalog item '" + name + "' already exists");
-  }
 }
 
 std::string Impl::ParseInCluster() {

@@ -72,15 +72,6 @@ char Session::TransactionStatus() const {
   return block_failed_ ? 'E' : 'T';
 }
 
-static bool StartsWith(const Statement& s, std::initializer_list<const char*> words) {
-  size_t i = 0;
-  for (const char* w : words) {
-    if (i >= s.tokens.size() || !s.tokens[i].IsWord(w)) return false;
-    ++i;
-  }
-  return true;
-}
-
 static bool HasWordPair(const Statement& s, const char* a, const char* b) {
   for (size_t i = 0; i + 1 < s.tokens.size(); ++i) {
     if (s.tokens[i].IsWord(a) && s.tokens[i + 1].IsWord(b)) return true;

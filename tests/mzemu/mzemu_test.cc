@@ -2,6 +2,7 @@
 // mzemu child process, driven through libpq (and psql once) like bgplan drives Materialize.
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +97,8 @@ class MzemuTest : public ::testing::Test {
     ASSERT_EQ(pipe(out), 0);
     pid_ = fork();
     if (pid_ == 0) {
+      // The emulator must not outlive a crashed test binary.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       dup2(out[1], 1);
       close(out[0]);
       std::string url = pg->Url(db_);
