@@ -55,6 +55,8 @@ Status VerifyPlan(const Plan& plan) {
   for (const auto& d : plan.deployments) {
     deployments.insert(d.name);
   }
+  // Objects of one step mostly share a deployment: skip the lookup for a name just checked.
+  std::string_view last_known;
   for (size_t p = 0; p < plan.phases.size(); ++p) {
     const Phase& phase = plan.phases[p];
     std::string where = "phase '" + std::string(PhaseName(phase.kind)) + "'";
@@ -70,45 +72,51 @@ Status VerifyPlan(const Plan& plan) {
       }
       for (size_t s = 0; s < batch.steps.size(); ++s) {
         const Step& step = batch.steps[s];
-        std::string swhere = bwhere + " step " + std::to_string(s) + " (" +
-                             std::string(StepKindName(step.kind)) + ")";
+        // Built only when reporting: the verifier runs after every pass on large plans.
+        auto swhere_fn = [&] {
+          return bwhere + " step " + std::to_string(s) + " (" +
+                 std::string(StepKindName(step.kind)) + ")";
+        };
         if (!AllowedIn(phase.kind, step.kind)) {
-          return Status::Internal(swhere + " does not belong in this phase");
+          return Status::Internal(swhere_fn() + " does not belong in this phase");
         }
         if (step.objects.empty()) {
-          return Status::Internal(swhere + " acts on no object");
+          return Status::Internal(swhere_fn() + " acts on no object");
         }
         bool needs_rule = step.kind == StepKind::kCheck || step.kind == StepKind::kJournal;
         if (needs_rule == step.rule.empty()) {
-          return Status::Internal(swhere + (needs_rule ? " has no rule" : " has a rule"));
+          return Status::Internal(swhere_fn() + (needs_rule ? " has no rule" : " has a rule"));
         }
         bool reversible = step.kind == StepKind::kSwap || step.kind == StepKind::kRepointSinks;
         bool want_reverse = reversible && phase.kind == PhaseKind::kRollback;
         if (step.reverse != want_reverse) {
-          return Status::Internal(swhere + (step.reverse ? " is reversed" : " is not reversed"));
+          return Status::Internal(swhere_fn() +
+                                  (step.reverse ? " is reversed" : " is not reversed"));
         }
         if (batch.mode == Batch::Mode::kTransaction) {
           if (step.kind == StepKind::kAwaitReady) {
-            return Status::Internal(swhere + ": await-ready inside a transaction");
+            return Status::Internal(swhere_fn() + ": await-ready inside a transaction");
           }
           if (plan.target == Target::kMaterialize && step.kind != StepKind::kSwap) {
-            return Status::Internal(swhere + ": Materialize transactions may hold only swap steps");
+            return Status::Internal(swhere_fn() +
+                                    ": Materialize transactions may hold only swap steps");
           }
         }
         for (const auto& o : step.objects) {
-          std::string owhere = swhere + " object '" + o.blue + "'";
+          auto owhere_fn = [&] { return swhere_fn() + " object '" + o.blue + "'"; };
           if (o.blue.empty() || o.green.empty() || o.blue == o.green) {
-            return Status::Internal(owhere + ": blue and green names must be set and differ");
+            return Status::Internal(owhere_fn() + ": blue and green names must be set and differ");
           }
-          if (deployments.count(o.deployment) == 0) {
-            return Status::Internal(owhere + ": unknown deployment '" + o.deployment + "'");
+          if (o.deployment != last_known && deployments.count(o.deployment) == 0) {
+            return Status::Internal(owhere_fn() + ": unknown deployment '" + o.deployment + "'");
           }
           if (o.kind == ObjectKind::kCluster && !o.database.empty()) {
-            return Status::Internal(owhere + ": a cluster has no database");
+            return Status::Internal(owhere_fn() + ": a cluster has no database");
           }
           if (!ObjectKindAllowed(step.kind, o.kind)) {
-            return Status::Internal(owhere + ": wrong object kind for this step");
+            return Status::Internal(owhere_fn() + ": wrong object kind for this step");
           }
+          last_known = o.deployment;
         }
       }
     }

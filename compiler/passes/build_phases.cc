@@ -83,24 +83,30 @@ namespace {
 class PhaseBuilder {
  public:
   explicit PhaseBuilder(const plans::Plan& plan)
-      : plan_(plan), materialize_(plan.target == plans::Target::kMaterialize) {}
+      : plan_(plan), materialize_(plan.target == plans::Target::kMaterialize) {
+    for (const auto& d : plan.deployments) {
+      refs_.push_back({SchemaRefs(d), ClusterRefs(d), AllRefs(d)});
+    }
+  }
 
   std::vector<Step> Init() const {
     std::vector<Step> steps;
-    for (const auto& d : plan_.deployments) {
-      if (AllRefs(d).empty()) {
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      if (r.all.empty()) {
         continue;
       }
-      AddCheck(steps, d, "blue-missing", AllRefs(d));
+      AddCheck(steps, d, "blue-missing", r.all);
       if (materialize_) {
-        AddCheck(steps, d, "blue-contains-sinks", AllRefs(d));
+        AddCheck(steps, d, "blue-contains-sinks", r.all);
       }
-      AddCheck(steps, d, "not-owner", AllRefs(d));
-      AddCheck(steps, d, "missing-privilege", AllRefs(d));
+      AddCheck(steps, d, "not-owner", r.all);
+      AddCheck(steps, d, "missing-privilege", r.all);
       if (materialize_) {
-        AddCheck(steps, d, "unsized-replicas", ClusterRefs(d));
+        AddCheck(steps, d, "unsized-replicas", r.clusters);
       }
-      AddCheck(steps, d, "green-not-empty", AllRefs(d));
+      AddCheck(steps, d, "green-not-empty", r.all);
       for (const auto& s : d.schemas) {
         steps.push_back(MakeStep(StepKind::kCreateGreenSchema, {SchemaRef(d, s)}, s.origin));
         steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, {SchemaRef(d, s)}, s.origin));
@@ -111,16 +117,18 @@ class PhaseBuilder {
         steps.push_back(MakeStep(StepKind::kCopyClusterPrivileges, {ClusterRef(d, c)}, c.origin));
         steps.push_back(MakeStep(StepKind::kMarkGreen, {ClusterRef(d, c)}, c.origin));
       }
-      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "phase-done"));
+      steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
     return steps;
   }
 
   std::vector<Step> Await() const {
     std::vector<Step> steps;
-    for (const auto& d : plan_.deployments) {
-      if (!AllRefs(d).empty()) {
-        steps.push_back(MakeStep(StepKind::kAwaitReady, AllRefs(d), d.origin));
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      if (!r.all.empty()) {
+        steps.push_back(MakeStep(StepKind::kAwaitReady, r.all, d.origin));
       }
     }
     return steps;
@@ -128,28 +136,32 @@ class PhaseBuilder {
 
   std::vector<Step> Promote() const {
     std::vector<Step> steps;
-    for (const auto& d : plan_.deployments) {
-      if (AllRefs(d).empty()) {
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      if (r.all.empty()) {
         continue;
       }
       for (const char* rule : {"blue-missing", "green-missing", "not-owner", "green-not-ours",
                                "sink-upstream-missing", "orphaned-dependents"}) {
-        AddCheck(steps, d, rule, AllRefs(d));
+        AddCheck(steps, d, rule, r.all);
       }
       if (d.promote.wait) {
-        steps.push_back(MakeStep(StepKind::kAwaitReady, AllRefs(d), d.origin));
+        steps.push_back(MakeStep(StepKind::kAwaitReady, r.all, d.origin));
       }
-      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "intent"));
+      steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "intent"));
     }
     AddSwaps(steps, /*reverse=*/false);
-    for (const auto& d : plan_.deployments) {
-      if (AllRefs(d).empty()) {
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      if (r.all.empty()) {
         continue;
       }
-      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "swapped"));
+      steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "swapped"));
       if (!d.schemas.empty()) {
-        steps.push_back(MakeStep(StepKind::kTagSchemas, SchemaRefs(d), d.origin));
-        steps.push_back(MakeStep(StepKind::kRepointSinks, SchemaRefs(d), d.origin));
+        steps.push_back(MakeStep(StepKind::kTagSchemas, r.schemas, d.origin));
+        steps.push_back(MakeStep(StepKind::kRepointSinks, r.schemas, d.origin));
       }
     }
     return steps;
@@ -157,38 +169,44 @@ class PhaseBuilder {
 
   std::vector<Step> Rollback() const {
     std::vector<Step> steps;
-    for (const auto& d : plan_.deployments) {
-      AddCheck(steps, d, "nothing-to-roll-back", AllRefs(d));
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      AddCheck(steps, d, "nothing-to-roll-back", r.all);
     }
     AddSwaps(steps, /*reverse=*/true);
-    for (const auto& d : plan_.deployments) {
-      if (AllRefs(d).empty()) {
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      if (r.all.empty()) {
         continue;
       }
       if (!d.schemas.empty()) {
-        steps.push_back(MakeStep(StepKind::kRepointSinks, SchemaRefs(d), d.origin, "",
+        steps.push_back(MakeStep(StepKind::kRepointSinks, r.schemas, d.origin, "",
                                  /*reverse=*/true));
       }
-      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "phase-done"));
+      steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
     return steps;
   }
 
   std::vector<Step> Cleanup() const {
     std::vector<Step> steps;
-    for (const auto& d : plan_.deployments) {
-      if (AllRefs(d).empty()) {
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      if (r.all.empty()) {
         continue;
       }
-      AddCheck(steps, d, "cleanup-drops-dependents", AllRefs(d));
-      AddCheck(steps, d, "keep-blue-not-elapsed", AllRefs(d));
+      AddCheck(steps, d, "cleanup-drops-dependents", r.all);
+      AddCheck(steps, d, "keep-blue-not-elapsed", r.all);
       for (const auto& s : d.schemas) {
         steps.push_back(MakeStep(StepKind::kDropGreen, {SchemaRef(d, s)}, s.origin));
       }
       for (const auto& c : d.clusters) {
         steps.push_back(MakeStep(StepKind::kDropGreen, {ClusterRef(d, c)}, c.origin));
       }
-      steps.push_back(MakeStep(StepKind::kJournal, AllRefs(d), d.origin, "phase-done"));
+      steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
     return steps;
   }
@@ -202,15 +220,25 @@ class PhaseBuilder {
   }
 
   void AddSwaps(std::vector<Step>& steps, bool reverse) const {
-    for (const auto& d : plan_.deployments) {
-      if (!AllRefs(d).empty()) {
-        steps.push_back(MakeStep(StepKind::kSwap, AllRefs(d), d.origin, "", reverse));
+    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
+      const plans::Deployment& d = plan_.deployments[di];
+      const Refs& r = refs_[di];
+      if (!r.all.empty()) {
+        steps.push_back(MakeStep(StepKind::kSwap, r.all, d.origin, "", reverse));
       }
     }
   }
 
+  // Each deployment's objects, computed once: schemas, clusters, and both (schemas first).
+  struct Refs {
+    std::vector<ObjectRef> schemas;
+    std::vector<ObjectRef> clusters;
+    std::vector<ObjectRef> all;
+  };
+
   const plans::Plan& plan_;
   bool materialize_;
+  std::vector<Refs> refs_;
 };
 
 }  // namespace

@@ -10,7 +10,9 @@
 //    kTransaction batch, every other step in kEach batches (one statement per round trip).
 // Consecutive kEach batches are merged (kEach means one round trip per statement anyway).
 // Diagnostics: none.
+#include <iterator>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "compiler/passes/pass.h"
@@ -38,9 +40,16 @@ class BatchPass : public Pass {
     bool changed = false;
     bool postgres = plan.target == plans::Target::kPostgres;
     for (auto& phase : plan.phases) {
+      // The steps keep their order, so the layout changed iff the batch modes or sizes did.
+      std::vector<std::pair<Mode, size_t>> layout;
+      std::vector<plans::Step> steps;
+      for (auto& batch : phase.batches) {
+        layout.emplace_back(batch.mode, batch.steps.size());
+        std::move(batch.steps.begin(), batch.steps.end(), std::back_inserter(steps));
+      }
       std::vector<plans::Batch> batches;
       bool wrote = false;
-      for (auto& step : FlattenSteps(phase)) {
+      for (auto& step : steps) {
         if (!postgres) {
           if (step.kind == plans::StepKind::kSwap) {
             // Never merged into the previous batch: each swap is its own transaction.
@@ -61,10 +70,12 @@ class BatchPass : public Pass {
           Append(batches, Mode::kEach, std::move(step));
         }
       }
-      if (!(batches == phase.batches)) {
-        phase.batches = std::move(batches);
-        changed = true;
+      std::vector<std::pair<Mode, size_t>> new_layout;
+      for (const auto& batch : batches) {
+        new_layout.emplace_back(batch.mode, batch.steps.size());
       }
+      changed |= new_layout != layout;
+      phase.batches = std::move(batches);
     }
     return changed;
   }

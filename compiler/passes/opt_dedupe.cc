@@ -4,19 +4,59 @@
 // schemas and sink clusters by name; the first occurrence is kept), no object twice in one step,
 // and no step that repeats an earlier step of its phase (same kind, objects, rule and direction;
 // the first is kept). No empty batch is left. Repeating an idempotent object or step adds nothing,
-// so the meaning is unchanged.
+// so the meaning is unchanged. Linear in the size of the plan: hash sets are used for membership
+// only, never iterated, so the output order is the input order.
 // Diagnostics: none (validate-objects warned about the duplicates: duplicate-object).
-#include <algorithm>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
-#include <tuple>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "compiler/passes/pass.h"
 #include "compiler/passes/passes.h"
 
 namespace bgplan::passes {
+
+static size_t Mix(size_t seed, size_t value) { return seed * 1000003u ^ value; }
+
+static size_t HashObject(const plans::ObjectRef& o) {
+  std::hash<std::string> hash;
+  size_t seed = static_cast<size_t>(o.kind);
+  for (const std::string* field : {&o.deployment, &o.database, &o.blue, &o.green}) {
+    seed = Mix(seed, hash(*field));
+  }
+  return seed;
+}
+
+// Hashes everything SameAction compares.
+static size_t HashStep(const plans::Step& step) {
+  size_t seed = Mix(static_cast<size_t>(step.kind), std::hash<std::string>()(step.rule));
+  seed = Mix(seed, step.reverse ? 1 : 0);
+  for (const auto& o : step.objects) {
+    seed = Mix(seed, HashObject(o));
+  }
+  return seed;
+}
+
+namespace {
+
+struct ObjectPtrHash {
+  size_t operator()(const plans::ObjectRef* o) const { return HashObject(*o); }
+};
+struct ObjectPtrEq {
+  bool operator()(const plans::ObjectRef* a, const plans::ObjectRef* b) const { return *a == *b; }
+};
+struct StepPtrHash {
+  size_t operator()(const plans::Step* s) const { return HashStep(*s); }
+};
+struct StepPtrEq {
+  bool operator()(const plans::Step* a, const plans::Step* b) const { return SameAction(*a, *b); }
+};
+
+}  // namespace
 
 // Erases every element whose key was seen before; returns whether anything was erased.
 template <typename T, typename KeyFn>
@@ -25,6 +65,73 @@ static bool EraseRepeats(std::vector<T>& items, KeyFn key) {
   size_t before = items.size();
   std::erase_if(items, [&](const T& item) { return !seen.insert(key(item)).second; });
   return items.size() != before;
+}
+
+// Erases every object equal to an earlier one; returns whether anything was erased.
+static bool EraseRepeatedObjects(std::vector<plans::ObjectRef>& objects) {
+  if (objects.size() < 2) {
+    return false;
+  }
+  std::vector<bool> keep(objects.size(), true);
+  bool dropped = false;
+  if (objects.size() <= 16) {
+    // Short lists (almost every step): pairwise comparison beats building a hash set.
+    for (size_t i = 1; i < objects.size(); ++i) {
+      for (size_t j = 0; j < i && keep[i]; ++j) {
+        keep[i] = !(keep[j] && objects[j] == objects[i]);
+      }
+      dropped = dropped || !keep[i];
+    }
+  } else {
+    std::unordered_set<const plans::ObjectRef*, ObjectPtrHash, ObjectPtrEq> seen;
+    seen.reserve(objects.size());
+    for (size_t i = 0; i < objects.size(); ++i) {
+      keep[i] = seen.insert(&objects[i]).second;
+      dropped = dropped || !keep[i];
+    }
+  }
+  if (!dropped) {
+    return false;
+  }
+  std::vector<plans::ObjectRef> kept;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (keep[i]) {
+      kept.push_back(std::move(objects[i]));
+    }
+  }
+  objects = std::move(kept);
+  return true;
+}
+
+// Erases every step of `phase` that repeats an earlier one; returns whether anything was erased.
+static bool EraseRepeatedSteps(plans::Phase& phase) {
+  // Decide first (pointers stay valid while nothing moves), then compact.
+  std::unordered_set<const plans::Step*, StepPtrHash, StepPtrEq> seen;
+  std::vector<std::vector<bool>> keep(phase.batches.size());
+  bool dropped = false;
+  for (size_t b = 0; b < phase.batches.size(); ++b) {
+    const auto& steps = phase.batches[b].steps;
+    keep[b].resize(steps.size());
+    for (size_t i = 0; i < steps.size(); ++i) {
+      keep[b][i] = seen.insert(&steps[i]).second;
+      dropped = dropped || !keep[b][i];
+    }
+  }
+  if (!dropped) {
+    return false;
+  }
+  for (size_t b = 0; b < phase.batches.size(); ++b) {
+    auto& steps = phase.batches[b].steps;
+    std::vector<plans::Step> kept;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (keep[b][i]) {
+        kept.push_back(std::move(steps[i]));
+      }
+    }
+    steps = std::move(kept);
+  }
+  DropEmptyBatches(phase);
+  return true;
 }
 
 namespace {
@@ -48,26 +155,10 @@ class DedupePass : public Pass {
     for (auto& phase : plan.phases) {
       for (auto& batch : phase.batches) {
         for (auto& step : batch.steps) {
-          changed |= EraseRepeats(step.objects, [](const plans::ObjectRef& o) {
-            return std::make_tuple(o.kind, o.deployment, o.database, o.blue, o.green);
-          });
+          changed |= EraseRepeatedObjects(step.objects);
         }
       }
-      std::vector<plans::Step> seen;
-      for (auto& batch : phase.batches) {
-        size_t before = batch.steps.size();
-        std::erase_if(batch.steps, [&](const plans::Step& step) {
-          bool repeat = std::any_of(seen.begin(), seen.end(), [&](const plans::Step& other) {
-            return SameAction(step, other);
-          });
-          if (!repeat) {
-            seen.push_back(step);
-          }
-          return repeat;
-        });
-        changed |= batch.steps.size() != before;
-      }
-      std::erase_if(phase.batches, [](const plans::Batch& b) { return b.steps.empty(); });
+      changed |= EraseRepeatedSteps(phase);
     }
     return changed;
   }

@@ -6,14 +6,66 @@
 // anything was changed. When the first write opens a batch, the checks join the kEach batch
 // before it or get a new one; inside a batch they join it (a read-only step is valid in any
 // PostgreSQL transaction; Materialize transactions hold only swaps, which never come first).
+// Linear in the number of steps.
 // Diagnostics: none.
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "compiler/passes/pass.h"
 #include "compiler/passes/passes.h"
 
 namespace bgplan::passes {
+
+// Where the first write of `phase` stands, if it has one.
+static std::optional<StepPosition> FirstWrite(const plans::Phase& phase) {
+  for (size_t b = 0; b < phase.batches.size(); ++b) {
+    const auto& steps = phase.batches[b].steps;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i].IsWrite()) {
+        return StepPosition{b, i};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+static bool HoistInPhase(plans::Phase& phase) {
+  std::optional<StepPosition> first_write = FirstWrite(phase);
+  if (!first_write.has_value()) {
+    return false;
+  }
+  bool after = false;
+  // Every taken step comes after the first write, so its position is unchanged by the taking.
+  std::vector<plans::Step> hoisted = TakeSteps(
+      phase,
+      [&](const plans::Step& step) {
+        if (!after) {
+          after = step.IsWrite();
+          return false;
+        }
+        return step.kind == plans::StepKind::kCheck;
+      },
+      nullptr);
+  if (hoisted.empty()) {
+    return false;
+  }
+  auto [b, i] = *first_write;
+  if (i > 0) {
+    auto& steps = phase.batches[b].steps;
+    steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(i),
+                 std::make_move_iterator(hoisted.begin()), std::make_move_iterator(hoisted.end()));
+  } else if (b > 0 && phase.batches[b - 1].mode == plans::Batch::Mode::kEach) {
+    auto& steps = phase.batches[b - 1].steps;
+    steps.insert(steps.end(), std::make_move_iterator(hoisted.begin()),
+                 std::make_move_iterator(hoisted.end()));
+  } else {
+    phase.batches.insert(phase.batches.begin() + static_cast<std::ptrdiff_t>(b),
+                         plans::Batch{plans::Batch::Mode::kEach, std::move(hoisted)});
+  }
+  DropEmptyBatches(phase);
+  return true;
+}
 
 namespace {
 
@@ -28,51 +80,6 @@ class HoistChecksPass : public Pass {
       changed |= HoistInPhase(phase);
     }
     return changed;
-  }
-
- private:
-  static bool HoistInPhase(plans::Phase& phase) {
-    bool found = false;
-    size_t first_batch = 0;
-    size_t first_index = 0;
-    std::vector<plans::Step> hoisted;
-    for (size_t b = 0; b < phase.batches.size(); ++b) {
-      auto& steps = phase.batches[b].steps;
-      for (size_t i = 0; i < steps.size();) {
-        if (!found) {
-          if (steps[i].IsWrite()) {
-            found = true;
-            first_batch = b;
-            first_index = i;
-          }
-          ++i;
-          continue;
-        }
-        if (steps[i].kind == plans::StepKind::kCheck) {
-          hoisted.push_back(std::move(steps[i]));
-          steps.erase(steps.begin() + static_cast<std::ptrdiff_t>(i));
-          continue;
-        }
-        ++i;
-      }
-    }
-    if (hoisted.empty()) {
-      return false;
-    }
-    if (first_index > 0) {
-      auto& steps = phase.batches[first_batch].steps;
-      steps.insert(steps.begin() + static_cast<std::ptrdiff_t>(first_index), hoisted.begin(),
-                   hoisted.end());
-    } else if (first_batch > 0 &&
-               phase.batches[first_batch - 1].mode == plans::Batch::Mode::kEach) {
-      auto& steps = phase.batches[first_batch - 1].steps;
-      steps.insert(steps.end(), hoisted.begin(), hoisted.end());
-    } else {
-      phase.batches.insert(phase.batches.begin() + static_cast<std::ptrdiff_t>(first_batch),
-                           plans::Batch{plans::Batch::Mode::kEach, std::move(hoisted)});
-    }
-    std::erase_if(phase.batches, [](const plans::Batch& b) { return b.steps.empty(); });
-    return true;
   }
 };
 

@@ -4,7 +4,8 @@
 // that none fails on a dependency: schemas before clusters (dropping a schema CASCADE removes
 // the indexes and materialized views it holds on the clusters), and within each kind the reverse
 // of declaration order (deployments in file order, objects in list order), so later objects,
-// which may depend on earlier ones, go first. Other steps keep their relative order.
+// which may depend on earlier ones, go first. Other steps keep their relative order. Linear in
+// the number of steps.
 // Diagnostics: none.
 #include <algorithm>
 #include <memory>
@@ -32,35 +33,19 @@ class OrderDropsPass : public Pass {
       return false;
     }
     plans::Phase before = *cleanup;
-    std::vector<plans::Step> drops;
-    size_t first_batch = 0;
-    size_t first_index = 0;
-    bool found = false;
-    for (size_t b = 0; b < cleanup->batches.size(); ++b) {
-      auto& steps = cleanup->batches[b].steps;
-      for (size_t i = 0; i < steps.size();) {
-        if (steps[i].kind != plans::StepKind::kDropGreen) {
-          ++i;
-          continue;
-        }
-        if (!found) {
-          found = true;
-          first_batch = b;
-          first_index = i;
-        }
-        drops.push_back(std::move(steps[i]));
-        steps.erase(steps.begin() + static_cast<std::ptrdiff_t>(i));
-      }
-    }
-    if (!found) {
+    StepPosition first;
+    std::vector<plans::Step> drops = TakeSteps(
+        *cleanup, [](const plans::Step& step) { return step.kind == plans::StepKind::kDropGreen; },
+        &first);
+    if (drops.empty()) {
       return false;
     }
     std::reverse(drops.begin(), drops.end());
     std::stable_partition(drops.begin(), drops.end(), IsSchemaDrop);
-    auto& target = cleanup->batches[first_batch].steps;
-    target.insert(target.begin() + static_cast<std::ptrdiff_t>(first_index), drops.begin(),
-                  drops.end());
-    std::erase_if(cleanup->batches, [](const plans::Batch& b) { return b.steps.empty(); });
+    auto& target = cleanup->batches[first.batch].steps;
+    target.insert(target.begin() + static_cast<std::ptrdiff_t>(first.index),
+                  std::make_move_iterator(drops.begin()), std::make_move_iterator(drops.end()));
+    DropEmptyBatches(*cleanup);
     return !(*cleanup == before);
   }
 };

@@ -32,6 +32,33 @@ plans::Phase* FindMutablePhase(plans::Plan& plan, plans::PhaseKind kind) {
   return nullptr;
 }
 
+std::vector<plans::Step> TakeSteps(plans::Phase& phase,
+                                   const std::function<bool(const plans::Step&)>& take,
+                                   StepPosition* first) {
+  std::vector<plans::Step> taken;
+  for (size_t b = 0; b < phase.batches.size(); ++b) {
+    std::vector<plans::Step>& steps = phase.batches[b].steps;
+    std::vector<plans::Step> kept;
+    kept.reserve(steps.size());
+    for (auto& step : steps) {
+      if (!take(step)) {
+        kept.push_back(std::move(step));
+        continue;
+      }
+      if (taken.empty() && first != nullptr) {
+        *first = StepPosition{b, kept.size()};
+      }
+      taken.push_back(std::move(step));
+    }
+    steps = std::move(kept);
+  }
+  return taken;
+}
+
+void DropEmptyBatches(plans::Phase& phase) {
+  std::erase_if(phase.batches, [](const plans::Batch& b) { return b.steps.empty(); });
+}
+
 std::vector<plans::Step> FlattenSteps(const plans::Phase& phase) {
   std::vector<plans::Step> steps;
   for (const auto& batch : phase.batches) {

@@ -3,6 +3,7 @@
 // lowered plan into phases; optimization passes must preserve the plan's meaning.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,24 @@ std::string DisplayName(std::string_view database, std::string_view name);
 
 // The phase of `kind` in `plan`, or null when phases were not built yet.
 plans::Phase* FindMutablePhase(plans::Plan& plan, plans::PhaseKind kind);
+
+// Where a step stands in a phase: batch index and index within that batch.
+struct StepPosition {
+  size_t batch = 0;
+  size_t index = 0;
+};
+
+// Removes from `phase`, in one linear pass, the steps for which `take` returns true (called once
+// per step, in phase order) and returns them in order. The other steps keep their order and
+// batches; batches left empty are kept, so positions stay valid until DropEmptyBatches. When a
+// step was taken and `first` is not null, *first is where the first taken step stood (now the
+// position of the step that followed it).
+std::vector<plans::Step> TakeSteps(plans::Phase& phase,
+                                   const std::function<bool(const plans::Step&)>& take,
+                                   StepPosition* first);
+
+// Erases the batches of `phase` that hold no step.
+void DropEmptyBatches(plans::Phase& phase);
 
 // Every step of `phase` in order, across batches.
 std::vector<plans::Step> FlattenSteps(const plans::Phase& phase);

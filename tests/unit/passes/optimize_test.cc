@@ -70,6 +70,17 @@ TEST(DedupeTest, RepeatedObjectsEndUpEqualToSingleOnes) {
   EXPECT_EQ(plans::DumpPlan(repeated->plan), plans::DumpPlan(single->plan));
 }
 
+TEST(DedupeTest, LongObjectListsToo) {
+  std::string names;
+  for (int i = 0; i < 20; ++i) {
+    names += (i == 0 ? "s" : ", s") + std::to_string(i);
+  }
+  auto repeated =
+      BuildAndRun("deployment a { schemas " + names + ", " + names + "; }\n", MakeDedupePass());
+  auto single = BuildAndRun("deployment a { schemas " + names + "; }\n", nullptr);
+  EXPECT_EQ(plans::DumpPlan(repeated->plan), plans::DumpPlan(single->plan));
+}
+
 TEST(DedupeTest, PipelineEquivalence) {
   auto repeated = LowerText("deployment a { schemas a, a; }\n");
   auto single = LowerText("deployment a { schemas a; }\n");
