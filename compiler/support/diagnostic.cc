@@ -121,19 +121,37 @@ static std::string LocationPrefix(const std::string& file, const SourceRange& ra
   return out;
 }
 
-// Appends the source line and the caret line for `range`, if the line is known.
+// Longest source line printed whole; longer lines are shown as a window around the caret.
+constexpr int kMaxSnippetColumns = 160;
+
+// Appends the source line and the caret line for `range`, if the line is known. Tabs print as one
+// space so the caret lines up; lines longer than kMaxSnippetColumns code points are cut to a window
+// around the range, marked with "..." on the cut side(s).
 static void AppendSnippet(std::string& out, const SourceFile* source, const SourceRange& range) {
   if (source == nullptr || !range.valid() || range.begin.line > source->line_count()) {
     return;
   }
-  std::string line(source->Line(range.begin.line));
+  std::string_view full = source->Line(range.begin.line);
+  int line_columns = CodePointCount(full);
+  int begin = range.begin.column;
+  int end = range.end.line == range.begin.line ? range.end.column : line_columns + 1;
+  int first = 1;
+  int last = line_columns;
+  if (line_columns > kMaxSnippetColumns) {
+    first = std::max(1, begin - kMaxSnippetColumns / 2);
+    last = std::min(line_columns, first + kMaxSnippetColumns - 1);
+    end = std::min(end, last + 1);
+  }
+  size_t from = ByteOffsetOfColumn(full, first);
+  size_t to = ByteOffsetOfColumn(full, last + 1);
+  std::string prefix = first > 1 ? "..." : "";
+  std::string line = prefix + std::string(full.substr(from, to - from)) +
+                     (last < line_columns ? "..." : "");
   std::replace(line.begin(), line.end(), '\t', ' ');
   out += line;
   out += '\n';
-  int line_columns = CodePointCount(line);
-  int begin = range.begin.column;
-  int end = range.end.line == range.begin.line ? range.end.column : line_columns + 1;
-  out += std::string(static_cast<size_t>(std::max(begin - 1, 0)), ' ');
+  int caret_column = begin - first + 1 + static_cast<int>(prefix.size());
+  out += std::string(static_cast<size_t>(std::max(caret_column - 1, 0)), ' ');
   out += '^';
   for (int c = begin + 1; c < end; ++c) {
     out += '~';
