@@ -698,6 +698,44 @@ TEST_F(MzemuTest, PrivilegeCopyQueriesProduceGrantAndRevokeText) {
             "materialize");
 }
 
+TEST_F(MzemuTest, RolesMembershipSetRoleAndQualifiedNames) {
+  Run({"CREATE ROLE alice", "CREATE ROLE team", "GRANT team TO alice",
+       "GRANT CREATE, USAGE ON DATABASE \"" + db_ + "\" TO team",
+       "CREATE SCHEMA \"" + db_ + "\".\"owned_by_team\"",
+       "ALTER SCHEMA owned_by_team OWNER TO team"});
+  Conn alice(Dsn("alice"));
+  ASSERT_TRUE(alice.ok());
+  // §1.5 permission validation as a non-superuser: privileges through membership and PUBLIC.
+  EXPECT_EQ(alice.Scalar("SELECT string_agg(grantee || ':' || privilege_type, ',' ORDER BY "
+                         "grantee, privilege_type) FROM mz_internal.mz_show_my_database_privileges "
+                         "WHERE name = current_database()"),
+            "PUBLIC:USAGE,team:CREATE,team:USAGE");
+  EXPECT_TRUE(alice.Exec("CREATE SCHEMA mine").ok());
+  Res c = alice.Exec("COMMENT ON SCHEMA owned_by_team IS 'via membership'");
+  EXPECT_TRUE(c.ok()) << c.message;
+  EXPECT_EQ(alice.Exec("COMMENT ON SCHEMA public IS 'not mine'").code, "42501");
+  EXPECT_EQ(alice.Exec("SET ROLE materialize").code, "42501");
+  ASSERT_TRUE(alice.Exec("SET ROLE team").ok());
+  EXPECT_EQ(alice.Scalar("SELECT current_role"), "team");
+  ASSERT_TRUE(alice.Exec("RESET ROLE").ok());
+  EXPECT_EQ(alice.Scalar("SELECT current_user"), "alice");
+  Run({"SET ROLE alice"});
+  EXPECT_EQ(Scalar("SELECT mz_is_superuser()"), "f");
+  Run({"RESET ROLE"});
+  EXPECT_EQ(Scalar("SELECT mz_is_superuser()"), "t");
+  // Comments can be removed; views can be renamed and stay queryable.
+  Run({"COMMENT ON SCHEMA owned_by_team IS NULL", "CREATE VIEW mine.v AS SELECT 1 AS one",
+       "ALTER VIEW mine.v RENAME TO w"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_comments"), "0");
+  EXPECT_EQ(Scalar("SELECT one FROM mine.w"), "1");
+  Run({"DROP SCHEMA IF EXISTS \"" + db_ + "\".\"mine\" CASCADE"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name = 'mine'"), "0");
+  EXPECT_EQ(admin_->Exec("CREATE SCHEMA other_db.x").code, "3D000");
+  EXPECT_EQ(Scalar("SHOW cluster"), "quickstart");
+  Run({"SET cluster = owned_by_nobody"});
+  EXPECT_EQ(admin_->Exec("CREATE MATERIALIZED VIEW mv AS SELECT 1").code, "42704");
+}
+
 // --- counters ------------------------------------------------------------------------------------
 
 TEST_F(MzemuTest, CatalogQueryCounterCountsForwardedReadsPerConnection) {
