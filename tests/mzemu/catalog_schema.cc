@@ -141,6 +141,16 @@ CREATE FUNCTION mz_catalog.mz_version_num() RETURNS integer LANGUAGE sql IMMUTAB
   $$ SELECT 13000 $$;
 CREATE FUNCTION mz_catalog.mz_now() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT now() $$;
 
+-- PostgreSQL-compatibility objects that Materialize answers from its own catalog. mz_catalog is
+-- searched before pg_catalog (see Session::SyncBackendSession), so these shadow the built-ins.
+CREATE FUNCTION mz_catalog.version() RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT 'PostgreSQL 9.5 on x86_64-unknown-linux-gnu (Materialize v0.130.0 (mzemu))' $$;
+CREATE VIEW mz_catalog.pg_roles AS
+  SELECT name AS rolname, coalesce(rolsuper, false) AS rolsuper, inherit AS rolinherit,
+         false AS rolcreaterole, false AS rolcreatedb, coalesce(rolcanlogin, false) AS rolcanlogin,
+         false AS rolreplication, -1 AS rolconnlimit, NULL::text AS rolpassword,
+         NULL::timestamptz AS rolvaliduntil, false AS rolbypassrls, NULL::text[] AS rolconfig, oid
+  FROM mz_catalog.mz_roles;
 CREATE FUNCTION mzemu.priv_name(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE $1 WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
     WHEN 'd' THEN 'DELETE' WHEN 'U' THEN 'USAGE' WHEN 'C' THEN 'CREATE'
@@ -229,6 +239,19 @@ CREATE FUNCTION mz_catalog.has_system_privilege(text, text) RETURNS boolean
                                        e.grantee)) $$;
 CREATE FUNCTION mz_catalog.has_system_privilege(text) RETURNS boolean LANGUAGE sql STABLE AS
   $$ SELECT mz_catalog.has_system_privilege(mz_catalog.mzemu_current_role(), $1) $$;
+
+CREATE FUNCTION mz_catalog.has_database_privilege(text, text) RETURNS boolean
+  LANGUAGE sql STABLE AS $$
+  SELECT mzemu.has_priv(privileges, owner_id, upper($2)) FROM mz_catalog.mz_databases
+  WHERE name = $1 $$;
+CREATE FUNCTION mz_catalog.has_schema_privilege(text, text) RETURNS boolean
+  LANGUAGE sql STABLE AS $$
+  SELECT mzemu.has_priv(s.privileges, s.owner_id, upper($2)) FROM mz_catalog.mz_schemas s
+  WHERE s.name = $1 ORDER BY s.database_id NULLS LAST LIMIT 1 $$;
+CREATE FUNCTION mz_catalog.has_cluster_privilege(text, text) RETURNS boolean
+  LANGUAGE sql STABLE AS $$
+  SELECT mzemu.has_priv(privileges, owner_id, upper($2)) FROM mz_catalog.mz_clusters
+  WHERE name = $1 $$;
 
 -- Privilege views.
 CREATE VIEW mz_internal.mz_show_database_privileges AS

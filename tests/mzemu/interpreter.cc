@@ -35,9 +35,10 @@ Session::Session(Shared& shared, Backend& backend, std::shared_ptr<SessionStats>
 }
 
 void Session::SyncBackendSession() {
-  std::string path;
-  for (const auto& s : search_path_) path += QuoteIdent(s) + ", ";
-  path += "mz_catalog, mzemu";
+  // Materialize searches mz_catalog and pg_catalog before the session's search_path.
+  std::string path = "mz_catalog, pg_catalog";
+  for (const auto& s : search_path_) path += ", " + QuoteIdent(s);
+  path += ", mzemu";
   backend_.Exec("SELECT set_config('search_path', $1, false), set_config('mzemu.role', $2, false)",
                 {path, role_});
 }
@@ -295,6 +296,12 @@ Outcome Session::EndBlock(bool commit) {
     Outcome end = CommitDdlBlock();
     if (!end.ok()) out = end;
   }
+  if (saved_search_path_) {
+    search_path_ = *saved_search_path_;
+    vars_ = saved_vars_;
+    saved_search_path_.reset();
+    SyncBackendSession();
+  }
   block_ = Block::kNone;
   block_failed_ = false;
   backend_txn_ = false;
@@ -308,7 +315,13 @@ Outcome Session::HandleSet(const Statement& stmt) {
   size_t i = 1;
   bool reset = t[0].IsWord("reset");
   if (t[0].IsWord("discard")) return Outcome::Tag("DISCARD ALL");
-  if (i < t.size() && (t[i].IsWord("session") || t[i].IsWord("local"))) ++i;
+  bool local = i < t.size() && t[i].IsWord("local");
+  if (i < t.size() && (t[i].IsWord("session") || local)) ++i;
+  if (local && block_ != Block::kNone && !saved_search_path_) {
+    // SET LOCAL lasts until the end of the block (restored in EndBlock).
+    saved_search_path_ = search_path_;
+    saved_vars_ = vars_;
+  }
   if (i >= t.size()) return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
   if (t[i].IsWord("transaction") || (t[i].IsWord("session") && i + 1 < t.size())) {
     return Outcome::Tag("SET");

@@ -109,6 +109,9 @@ class Session {
   bool block_failed_ = false;
   bool backend_txn_ = false;
   std::vector<Statement> pending_ddl_;
+  // Session state saved by the first SET LOCAL of a block.
+  std::optional<std::vector<std::string>> saved_search_path_;
+  std::map<std::string, std::string> saved_vars_;
   int64_t block_catalog_version_ = -1;
 
 };

@@ -167,6 +167,23 @@ TEST_F(MzemuTest, HandshakeReportsParametersAndTransactionStatus) {
   EXPECT_EQ(aborted.code, "25P02");
   EXPECT_TRUE(c.Exec("ROLLBACK").ok());
   EXPECT_EQ(c.TxStatus(), 'I');
+  // bgplan's server probe (runtime/catalog.cc) sees Materialize and the emulated role.
+  Res info = c.Exec(
+      "SELECT current_user, current_database(), "
+      "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)::text, "
+      "has_database_privilege(current_database(), 'CREATE')::text, version()");
+  ASSERT_TRUE(info.ok()) << info.message;
+  EXPECT_EQ(info.rows[0][0], "materialize");
+  EXPECT_EQ(info.rows[0][1], db_);
+  EXPECT_EQ(info.rows[0][2], "true");
+  EXPECT_EQ(info.rows[0][3], "true");
+  EXPECT_NE(info.rows[0][4].find("Materialize"), std::string::npos);
+  // SET LOCAL lasts until the end of the block.
+  ASSERT_TRUE(c.Exec("BEGIN; SET LOCAL search_path = ''; SET LOCAL cluster = x").ok());
+  EXPECT_EQ(c.Scalar("SHOW search_path"), "");
+  EXPECT_TRUE(c.Exec("COMMIT").ok());
+  EXPECT_EQ(c.Scalar("SHOW search_path"), "public");
+  EXPECT_EQ(c.Scalar("SHOW cluster"), "quickstart");
   // Empty query and multi-statement strings.
   EXPECT_TRUE(c.Exec("").ok());
   EXPECT_EQ(c.Scalar("SELECT 1; SELECT 2"), "2");
