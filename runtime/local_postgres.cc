@@ -84,7 +84,7 @@ int RunAsPostgres(const std::vector<std::string>& argv, const std::string& log) 
 
 LocalPostgres::~LocalPostgres() { Stop(); }
 
-Status LocalPostgres::Start() {
+Status LocalPostgres::Start(const std::string& extra_options) {
   bindir_ = FindPostgresBin();
   if (bindir_.empty()) {
     return Status::NotFound(
@@ -115,7 +115,7 @@ Status LocalPostgres::Start() {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = FreePort();
     std::string options = "-p " + std::to_string(port_) + " -k " + dir_ +
-                          " -c listen_addresses=127.0.0.1 -c fsync=off";
+                          " -c listen_addresses=127.0.0.1 -c fsync=off " + extra_options;
     if (RunAsPostgres({bindir_ + "/pg_ctl", "-D", data, "-o", options, "-l",
                        dir_ + "/server.log", "-w", "-t", "60", "start"},
                       dir_ + "/pg_ctl.log") == 0) {

@@ -18,8 +18,9 @@ class LocalPostgres {
   LocalPostgres(const LocalPostgres&) = delete;
   LocalPostgres& operator=(const LocalPostgres&) = delete;
 
-  // initdb + pg_ctl start. kNotFound when no server is installed.
-  Status Start();
+  // initdb + pg_ctl start. kNotFound when no server is installed. `extra_options` are added to
+  // the server's command line (e.g. "-c track_commit_timestamp=on").
+  Status Start(const std::string& extra_options = "");
   void Stop();
 
   // postgresql://postgres@127.0.0.1:PORT/dbname
