@@ -112,8 +112,6 @@ void Backend::Cancel() {
   PQcancel(cancel_, buf, sizeof(buf));
 }
 
-bool Backend::InTransaction() const {
-  return PQtransactionStatus(conn_) != PQTRANS_IDLE;
-}
+bool Backend::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
 }  // namespace mzemu

@@ -34,7 +34,7 @@ struct Outcome {
   bool has_rows = false;  // a RowDescription is sent (even for zero rows)
   std::vector<Field> fields;
   std::vector<Row> rows;
-  std::string tag;  // CommandComplete tag
+  std::string tag;     // CommandComplete tag
   bool empty = false;  // EmptyQueryResponse
 
   static Outcome Error(std::string code, std::string message, std::string hint = "") {

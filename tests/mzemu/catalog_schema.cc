@@ -511,7 +511,8 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
          "('s2', 'mz_catalog_server', 's1', '{=U/s1,s1=UC/s1}', true, '1', 1, false, '{}', "
          "false, '1 s');\n";
   sql << "INSERT INTO mz_catalog.mz_cluster_replicas VALUES "
-         "('s1', 'r1', 's1', '1', NULL, 's1', false), ('s2', 'r1', 's2', '1', NULL, 's1', false);\n";
+         "('s1', 'r1', 's1', '1', NULL, 's1', false), ('s2', 'r1', 's2', '1', NULL, 's1', "
+         "false);\n";
   sql << "INSERT INTO mz_catalog.mz_clusters SELECT cluster, 'quickstart', coalesce(owner, 's1'), "
          "ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || '=UC/' || "
          "coalesce(owner, 's1')], true, '25cc', 1, false, '{}', false, '1 s' FROM boot;\n";

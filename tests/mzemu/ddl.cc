@@ -114,7 +114,9 @@ class Cursor {
     if (!AtEnd()) Unexpected("unexpected trailing input");
   }
   [[noreturn]] void Unexpected(const std::string& what) const {
-    std::string near = AtEnd() ? "end of input" : "\"" + s_.text.substr(t_[i_].begin, t_[i_].end - t_[i_].begin) + "\"";
+    std::string near = AtEnd()
+                           ? "end of input"
+                           : "\"" + s_.text.substr(t_[i_].begin, t_[i_].end - t_[i_].begin) + "\"";
     Fail("42601", "mzemu: " + what + " near " + near + " in: " + s_.text);
   }
   // Source text from token index `from` to the end.
@@ -158,8 +160,10 @@ std::string AllLetters(const std::string& type) {
 
 std::string PrivLetter(const std::string& word) {
   static const std::map<std::string, std::string> kLetters = {
-      {"select", "r"}, {"insert", "a"}, {"update", "w"}, {"delete", "d"},
-      {"usage", "U"}, {"create", "C"}, {"createrole", "R"}, {"createdb", "B"},
+      {"select", "r"},        {"insert", "a"},
+      {"update", "w"},        {"delete", "d"},
+      {"usage", "U"},         {"create", "C"},
+      {"createrole", "R"},    {"createdb", "B"},
       {"createcluster", "N"}, {"createnetworkpolicy", "P"}};
   auto it = kLetters.find(word);
   if (it == kLetters.end()) Fail("42601", "mzemu: unknown privilege " + Upper(word));
@@ -189,7 +193,8 @@ class Impl {
   }
   const std::string& DbId() {
     if (db_id_.empty()) {
-      Outcome o = Q("SELECT id, name FROM mz_catalog.mz_databases WHERE id LIKE 'u%' ORDER BY oid LIMIT 1");
+      Outcome o =
+          Q("SELECT id, name FROM mz_catalog.mz_databases WHERE id LIKE 'u%' ORDER BY oid LIMIT 1");
       db_id_ = o.Get(0, 0);
       db_name_ = o.Get(0, 1);
     }
@@ -234,13 +239,14 @@ class Impl {
   // Resolves the schema and bare name for a new item.
   std::pair<SchemaRef, std::string> NewItemName(const std::vector<std::string>& parts);
   std::string ParseInCluster();
-  std::string InsertItem(const std::string& type, const SchemaRef& schema,
-                         const std::string& name, const std::string& cluster_id,
-                         const std::string& pg_kind, const std::string& create_sql);
+  std::string InsertItem(const std::string& type, const SchemaRef& schema, const std::string& name,
+                         const std::string& cluster_id, const std::string& pg_kind,
+                         const std::string& create_sql);
   void AddDependency(const std::string& object_id, const std::string& referenced_id) {
     Q("INSERT INTO mz_internal.mz_object_dependencies VALUES ($1, $2)", {object_id, referenced_id});
   }
-  void RecordPgDependencies(const std::string& id, const SchemaRef& schema, const std::string& name);
+  void RecordPgDependencies(const std::string& id, const SchemaRef& schema,
+                            const std::string& name);
   std::vector<std::string> Closure(const std::vector<std::string>& ids);
   void DropItemsChecked(const std::vector<std::string>& roots, bool cascade,
                         const std::string& what);
@@ -313,10 +319,12 @@ class Impl {
 std::optional<SchemaRef> Impl::FindSchema(const std::vector<std::string>& parts) {
   std::string name = parts.back();
   if (parts.size() > 2) Fail("42601", "mzemu: schema name has too many parts");
-  if (parts.size() == 2 && parts[0] != DbName()) Fail("3D000", "unknown database '" + parts[0] + "'");
-  Outcome o = Q("SELECT id, name, owner_id FROM mz_catalog.mz_schemas WHERE name = $1 AND "
-                "(database_id = $2 OR database_id IS NULL) ORDER BY database_id NULLS LAST LIMIT 1",
-                {name, DbId()});
+  if (parts.size() == 2 && parts[0] != DbName())
+    Fail("3D000", "unknown database '" + parts[0] + "'");
+  Outcome o =
+      Q("SELECT id, name, owner_id FROM mz_catalog.mz_schemas WHERE name = $1 AND "
+        "(database_id = $2 OR database_id IS NULL) ORDER BY database_id NULLS LAST LIMIT 1",
+        {name, DbId()});
   if (o.rows.empty()) return std::nullopt;
   return SchemaRef{o.Get(0, 0), o.Get(0, 1), o.Get(0, 2)};
 }
@@ -336,8 +344,8 @@ SchemaRef Impl::DefaultSchema() {
 }
 
 std::optional<ClusterRef> Impl::FindCluster(const std::string& name) {
-  Outcome o = Q("SELECT id, name, owner_id, managed FROM mz_catalog.mz_clusters WHERE name = $1",
-                {name});
+  Outcome o =
+      Q("SELECT id, name, owner_id, managed FROM mz_catalog.mz_clusters WHERE name = $1", {name});
   if (o.rows.empty()) return std::nullopt;
   return ClusterRef{o.Get(0, 0), o.Get(0, 1), o.Get(0, 2), o.Get(0, 3) == "t"};
 }
@@ -363,11 +371,11 @@ std::optional<ItemRef> Impl::FindItem(const std::vector<std::string>& parts) {
     Fail("42601", "mzemu: too many name parts in " + Join(parts, "."));
   }
   for (const auto& schema : schemas) {
-    Outcome o = Q(
-        "SELECT o.id, o.type, o.schema_id, s.name, o.name, o.owner_id, o.cluster_id, o.pg_kind "
-        "FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id "
-        "WHERE s.name = $1 AND (s.database_id = $2 OR s.database_id IS NULL) AND o.name = $3",
-        {schema, DbId(), parts.back()});
+    Outcome o =
+        Q("SELECT o.id, o.type, o.schema_id, s.name, o.name, o.owner_id, o.cluster_id, o.pg_kind "
+          "FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id "
+          "WHERE s.name = $1 AND (s.database_id = $2 OR s.database_id IS NULL) AND o.name = $3",
+          {schema, DbId(), parts.back()});
     if (!o.rows.empty()) {
       return ItemRef{o.Get(0, 0), o.Get(0, 1), o.Get(0, 2), o.Get(0, 3),
                      o.Get(0, 4), o.Get(0, 5), o.Get(0, 6), o.Get(0, 7)};
@@ -460,8 +468,8 @@ void Impl::DropItemsChecked(const std::vector<std::string>& roots, bool cascade,
     for (const auto& id : all) {
       if (root_set.count(id)) continue;
       Outcome o = Q("SELECT type, name FROM mzemu.objects WHERE id = $1", {id});
-      Fail("2BP01", "cannot drop " + what + ": still depended upon by " +
-                        TypeWord(o.Get(0, 0)) + " \"" + o.Get(0, 1) + "\"");
+      Fail("2BP01", "cannot drop " + what + ": still depended upon by " + TypeWord(o.Get(0, 0)) +
+                        " \"" + o.Get(0, 1) + "\"");
     }
   }
   if (all.empty()) return;
@@ -496,8 +504,9 @@ std::string Impl::Run() {
 std::string Impl::ParseKind() {
   if (c_.Words({"materialized", "view"})) return "materialized-view";
   if (c_.Words({"cluster", "replica"})) return "cluster-replica";
-  static const char* kKinds[] = {"schema", "cluster", "table", "view", "index", "source", "sink",
-                                 "connection", "secret", "role", "database", "type", "user"};
+  static const char* kKinds[] = {"schema",   "cluster", "table",      "view",   "index",
+                                 "source",   "sink",    "connection", "secret", "role",
+                                 "database", "type",    "user"};
   for (const char* k : kKinds) {
     if (c_.Word(k)) return std::string(k) == "user" ? "role" : k;
   }
@@ -512,7 +521,8 @@ std::string Impl::CreateSchema() {
   std::vector<std::string> parts = c_.QualifiedName();
   c_.ExpectEnd();
   if (parts.size() > 2) Fail("42601", "mzemu: schema name has too many parts");
-  if (parts.size() == 2 && parts[0] != DbName()) Fail("3D000", "unknown database '" + parts[0] + "'");
+  if (parts.size() == 2 && parts[0] != DbName())
+    Fail("3D000", "unknown database '" + parts[0] + "'");
   const std::string& name = parts.back();
   if (FindSchema({name})) {
     if (if_not_exists) return "CREATE SCHEMA";
@@ -530,14 +540,29 @@ std::string Impl::CreateSchema() {
 }
 
 std::string Impl::ParseOptionName() {
-  static const std::vector<std::vector<std::string>> kNames = {
-      {"replication", "factor"}, {"auto", "scaling", "strategy"}, {"availability", "zones"},
-      {"availability", "zone"}, {"introspection", "interval"}, {"introspection", "debugging"},
-      {"storagectl", "addresses"}, {"storage", "addresses"}, {"computectl", "addresses"},
-      {"compute", "addresses"}, {"workload", "class"}, {"billed", "as"},
-      {"hydration", "time", "estimate"}, {"hydration", "size"}, {"linger", "duration"},
-      {"size"}, {"schedule"}, {"managed"}, {"replicas"}, {"disk"}, {"workers"}, {"internal"},
-      {"schedule"}};
+  static const std::vector<std::vector<std::string>> kNames = {{"replication", "factor"},
+                                                               {"auto", "scaling", "strategy"},
+                                                               {"availability", "zones"},
+                                                               {"availability", "zone"},
+                                                               {"introspection", "interval"},
+                                                               {"introspection", "debugging"},
+                                                               {"storagectl", "addresses"},
+                                                               {"storage", "addresses"},
+                                                               {"computectl", "addresses"},
+                                                               {"compute", "addresses"},
+                                                               {"workload", "class"},
+                                                               {"billed", "as"},
+                                                               {"hydration", "time", "estimate"},
+                                                               {"hydration", "size"},
+                                                               {"linger", "duration"},
+                                                               {"size"},
+                                                               {"schedule"},
+                                                               {"managed"},
+                                                               {"replicas"},
+                                                               {"disk"},
+                                                               {"workers"},
+                                                               {"internal"},
+                                                               {"schedule"}};
   for (const auto& n : kNames) {
     bool match = true;
     for (size_t k = 0; k < n.size(); ++k) {
@@ -669,9 +694,10 @@ void Impl::AddReplica(const std::string& cluster_id, const std::string& owner,
 }
 
 void Impl::SyncManagedReplicas(const std::string& cluster_id) {
-  Outcome c = Q("SELECT size, coalesce(replication_factor, 0), owner_id FROM "
-                "mz_catalog.mz_clusters WHERE id = $1",
-                {cluster_id});
+  Outcome c =
+      Q("SELECT size, coalesce(replication_factor, 0), owner_id FROM "
+        "mz_catalog.mz_clusters WHERE id = $1",
+        {cluster_id});
   std::string size = c.Get(0, 0);
   int rf = std::stoi(c.Get(0, 1));
   // Replicas of another size are replaced (new ids), like a managed size change.
@@ -693,16 +719,20 @@ void Impl::SyncManagedReplicas(const std::string& cluster_id) {
 
 void Impl::ApplyClusterOptions(const ClusterRef& cluster, const ClusterOptions& o, bool create) {
   bool managed = create ? !o.replicas.has_value() && o.managed.value_or(true) : cluster.managed;
-  if (!create && o.replicas) Fail("0A000", "mzemu: ALTER CLUSTER ... SET (REPLICAS) is not supported");
+  if (!create && o.replicas)
+    Fail("0A000", "mzemu: ALTER CLUSTER ... SET (REPLICAS) is not supported");
   if (managed) {
     std::string current_schedule =
         create ? "manual"
                : Q1("SELECT type FROM mz_internal.mz_cluster_schedules WHERE cluster_id = $1",
                     {cluster.id});
-    std::string schedule = o.schedule.value_or(current_schedule.empty() ? "manual" : current_schedule);
-    if (create && !o.size) Fail("42601", "mzemu: CREATE CLUSTER requires SIZE for a managed cluster");
+    std::string schedule =
+        o.schedule.value_or(current_schedule.empty() ? "manual" : current_schedule);
+    if (create && !o.size)
+      Fail("42601", "mzemu: CREATE CLUSTER requires SIZE for a managed cluster");
     if (o.replication_factor && schedule != "manual") {
-      Fail("22023", "REPLICATION FACTOR cannot be given together with any SCHEDULE other than MANUAL");
+      Fail("22023",
+           "REPLICATION FACTOR cannot be given together with any SCHEDULE other than MANUAL");
     }
     if (o.has_strategy && o.hydration_size) {
       if (schedule != "manual") {
@@ -714,7 +744,8 @@ void Impl::ApplyClusterOptions(const ClusterRef& cluster, const ClusterOptions& 
         Fail("22023", "HYDRATION SIZE must differ from the cluster SIZE");
       }
     }
-    if (o.size) Q("UPDATE mz_catalog.mz_clusters SET size = $2 WHERE id = $1", {cluster.id, *o.size});
+    if (o.size)
+      Q("UPDATE mz_catalog.mz_clusters SET size = $2 WHERE id = $1", {cluster.id, *o.size});
     if (o.schedule) {
       Q("DELETE FROM mz_internal.mz_cluster_schedules WHERE cluster_id = $1", {cluster.id});
       Q("INSERT INTO mz_internal.mz_cluster_schedules VALUES ($1, $2, $3::interval)",
@@ -735,7 +766,8 @@ void Impl::ApplyClusterOptions(const ClusterRef& cluster, const ClusterOptions& 
       if (o.hydration_size) {
         Q("INSERT INTO mz_internal.mz_cluster_auto_scaling_strategies VALUES ($1, "
           "jsonb_build_object('on_hydration', jsonb_strip_nulls(jsonb_build_object("
-          "'hydration_size', $2::text, 'linger_duration', CASE WHEN $3::text IS NULL THEN NULL ELSE "
+          "'hydration_size', $2::text, 'linger_duration', CASE WHEN $3::text IS NULL THEN NULL "
+          "ELSE "
           "jsonb_build_object('secs', floor(extract(epoch FROM $3::interval))::bigint, 'nanos', "
           "((extract(epoch FROM $3::interval) * 1000000000)::numeric % 1000000000)::bigint) "
           "END))))",
@@ -745,8 +777,9 @@ void Impl::ApplyClusterOptions(const ClusterRef& cluster, const ClusterOptions& 
     SyncManagedReplicas(cluster.id);
   } else {
     if (o.size || o.replication_factor || o.schedule || o.has_strategy) {
-      Fail("0A000", "mzemu: SIZE/REPLICATION FACTOR/SCHEDULE/AUTO SCALING STRATEGY need a "
-                    "managed cluster");
+      Fail("0A000",
+           "mzemu: SIZE/REPLICATION FACTOR/SCHEDULE/AUTO SCALING STRATEGY need a "
+           "managed cluster");
     }
     if (o.replicas) {
       for (const auto& r : *o.replicas) AddReplica(cluster.id, cluster.owner_id, r);
@@ -796,11 +829,12 @@ std::string Impl::CreateCluster() {
   }
   std::string owner = RoleId();
   bool managed = !o.replicas.has_value() && o.managed.value_or(true);
-  std::string id = Q1(
-      "INSERT INTO mz_catalog.mz_clusters VALUES (mzemu.new_id(), $1, $2, "
-      "ARRAY[$2 || '=UC/' || $2]::mz_catalog.mz_aclitem[], $3, NULL, $4::bigint, false, '{}', "
-      "false, '1 s') RETURNING id",
-      {name, owner, managed ? "true" : "false", managed ? std::optional<std::string>("1") : std::nullopt});
+  std::string id =
+      Q1("INSERT INTO mz_catalog.mz_clusters VALUES (mzemu.new_id(), $1, $2, "
+         "ARRAY[$2 || '=UC/' || $2]::mz_catalog.mz_aclitem[], $3, NULL, $4::bigint, false, '{}', "
+         "false, '1 s') RETURNING id",
+         {name, owner, managed ? "true" : "false",
+          managed ? std::optional<std::string>("1") : std::nullopt});
   if (managed && !o.schedule) {
     Q("INSERT INTO mz_internal.mz_cluster_schedules VALUES ($1, 'manual', NULL)", {id});
   }
@@ -902,8 +936,8 @@ std::string Impl::CreateRelation(bool or_replace, const std::string& type) {
   if (type != "table" && c_.Peek() != nullptr && c_.Peek()->IsOp("(")) {
     size_t start = c_.pos();
     c_.SkipParens();
-    cols = c_.stmt().text.substr(c_.stmt().tokens[start].begin,
-                                 c_.stmt().tokens[c_.pos() - 1].end - c_.stmt().tokens[start].begin);
+    cols = c_.stmt().text.substr(c_.stmt().tokens[start].begin, c_.stmt().tokens[c_.pos() - 1].end -
+                                                                    c_.stmt().tokens[start].begin);
   }
   std::string cluster_id;
   if (type == "materialized-view") cluster_id = ParseInCluster();
@@ -921,8 +955,8 @@ std::string Impl::CreateRelation(bool or_replace, const std::string& type) {
   std::string create_sql = "CREATE " + TypeWord(type) + " " + FullName(schema.name, name) +
                            (cluster_id.empty() ? "" : " IN CLUSTER [" + cluster_id + "]") +
                            (definition.empty() ? " " + c_.TextFrom(c_.pos()) : " AS " + definition);
-  std::string id = InsertItem(type, schema, name, cluster_id, type == "table" ? "table" : "view",
-                              create_sql);
+  std::string id =
+      InsertItem(type, schema, name, cluster_id, type == "table" ? "table" : "view", create_sql);
   if (!definition.empty()) {
     Q("UPDATE mzemu.objects SET definition = $2 WHERE id = $1", {id, definition});
   }
@@ -992,7 +1026,8 @@ std::string Impl::CreateSource() {
                            cluster_id + "] " + c_.TextFrom(0);
   std::string id = InsertItem("source", schema, name, cluster_id, "table", create_sql);
   Q("UPDATE mzemu.objects SET subtype = $2, connection_id = $3 WHERE id = $1",
-    {id, subtype, connection_id.empty() ? std::nullopt : std::optional<std::string>(connection_id)});
+    {id, subtype,
+     connection_id.empty() ? std::nullopt : std::optional<std::string>(connection_id)});
   if (!connection_id.empty()) AddDependency(id, connection_id);
   Q("CREATE TABLE " + QualifiedPg(schema.name, name) + " " + columns);
   Q("GRANT ALL ON " + QualifiedPg(schema.name, name) + " TO PUBLIC");
@@ -1035,11 +1070,10 @@ std::string Impl::CreateSink() {
   if (!IsSuperuser()) {
     RequirePriv("mzemu.objects", from.id, "SELECT", TypeWord(from.type) + " \"" + from.name + "\"");
   }
-  std::string create_sql = "CREATE SINK " + FullName(schema.name, name) + " IN CLUSTER [" +
-                           cluster_id + "] FROM [" + from.id + " AS " +
-                           FullName(from.schema_name, from.name) + "] INTO " + Upper(subtype) +
-                           " CONNECTION [" + conn.id + " AS " +
-                           FullName(conn.schema_name, conn.name) + "] " + rest;
+  std::string create_sql =
+      "CREATE SINK " + FullName(schema.name, name) + " IN CLUSTER [" + cluster_id + "] FROM [" +
+      from.id + " AS " + FullName(from.schema_name, from.name) + "] INTO " + Upper(subtype) +
+      " CONNECTION [" + conn.id + " AS " + FullName(conn.schema_name, conn.name) + "] " + rest;
   std::string id = InsertItem("sink", schema, name, cluster_id, "", create_sql);
   auto opt = [](const std::string& s) {
     return s.empty() ? std::nullopt : std::optional<std::string>(s);
@@ -1157,9 +1191,10 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
     if (a.size() != 2) Fail("42601", "mzemu: expected cluster.replica");
     ClusterRef cl = GetCluster(a[0]);
     RequireOwner(cl.owner_id, "CLUSTER " + cl.name);
-    Outcome o = Q("UPDATE mz_catalog.mz_cluster_replicas SET name = $3 WHERE cluster_id = $1 AND "
-                  "name = $2 RETURNING id",
-                  {cl.id, a[1], to});
+    Outcome o =
+        Q("UPDATE mz_catalog.mz_cluster_replicas SET name = $3 WHERE cluster_id = $1 AND "
+          "name = $2 RETURNING id",
+          {cl.id, a[1], to});
     if (o.rows.empty()) Fail("42704", "unknown cluster replica '" + Join(a, ".") + "'");
     return tag;
   }
@@ -1200,8 +1235,9 @@ std::string Impl::AlterOwner(const std::string& kind, const std::vector<std::str
     table = "mzemu.objects", id = item.id, owner = item.owner_id;
   }
   RequireOwner(owner, TypeWord(kind) + " " + a.back());
-  Q("UPDATE " + table + " SET owner_id = $2, privileges = mzemu.acl_reown(privileges, $3, $2) "
-    "WHERE id = $1",
+  Q("UPDATE " + table +
+        " SET owner_id = $2, privileges = mzemu.acl_reown(privileges, $3, $2) "
+        "WHERE id = $1",
     {id, new_owner, owner});
   return "ALTER " + TypeWord(kind);
 }
@@ -1315,11 +1351,11 @@ std::string Impl::AlterDefaultPrivileges() {
   for (const auto& role : roles) {
     for (const auto& [db, schema] : targets) {
       for (const auto& grantee : grantees) {
-        std::string current = Q1(
-            "SELECT privileges FROM mz_catalog.mz_default_privileges WHERE role_id = $1 AND "
-            "database_id IS NOT DISTINCT FROM $2 AND schema_id IS NOT DISTINCT FROM $3 AND "
-            "object_type = $4 AND grantee = $5",
-            {role, db, schema, object_type, grantee});
+        std::string current =
+            Q1("SELECT privileges FROM mz_catalog.mz_default_privileges WHERE role_id = $1 AND "
+               "database_id IS NOT DISTINCT FROM $2 AND schema_id IS NOT DISTINCT FROM $3 AND "
+               "object_type = $4 AND grantee = $5",
+               {role, db, schema, object_type, grantee});
         std::string next = current;
         if (grant) {
           next = Q1("SELECT mzemu.canon($1)", {current + letters});
@@ -1455,12 +1491,14 @@ std::string Impl::GrantRevoke(bool grant) {
         targets.push_back({"mz_catalog.mz_schemas", s.id, s.owner_id, kind, "SCHEMA " + s.name});
       } else if (kind == "cluster") {
         ClusterRef cl = GetCluster(n.back());
-        targets.push_back({"mz_catalog.mz_clusters", cl.id, cl.owner_id, kind, "CLUSTER " + cl.name});
+        targets.push_back(
+            {"mz_catalog.mz_clusters", cl.id, cl.owner_id, kind, "CLUSTER " + cl.name});
       } else if (kind == "database") {
         if (n.back() != DbName()) Fail("3D000", "unknown database '" + n.back() + "'");
-        targets.push_back({"mz_catalog.mz_databases", DbId(),
-                           Q1("SELECT owner_id FROM mz_catalog.mz_databases WHERE id = $1", {DbId()}),
-                           kind, "DATABASE " + n.back()});
+        targets.push_back(
+            {"mz_catalog.mz_databases", DbId(),
+             Q1("SELECT owner_id FROM mz_catalog.mz_databases WHERE id = $1", {DbId()}), kind,
+             "DATABASE " + n.back()});
       } else {
         ItemRef item = GetItem(n);
         if (kind != "table" && item.type != kind) {
@@ -1497,12 +1535,13 @@ std::string Impl::GrantRevoke(bool grant) {
       if (!IsSuperuser()) Fail("42501", "permission denied for SYSTEM");
       for (const auto& g : grantees) {
         std::string gname = g == "p" ? "" : g;
-        std::string cur = Q1("SELECT split_part(split_part(privileges, '=', 2), '/', 1) FROM "
-                             "mz_catalog.mz_system_privileges WHERE split_part(privileges, '=', 1) = $1",
-                             {gname});
-        std::string next = grant ? Q1("SELECT mzemu.canon($1)", {cur + letters})
-                                 : Q1("SELECT coalesce(mzemu.canon(translate($1, $2, '')), '')",
-                                      {cur, letters});
+        std::string cur =
+            Q1("SELECT split_part(split_part(privileges, '=', 2), '/', 1) FROM "
+               "mz_catalog.mz_system_privileges WHERE split_part(privileges, '=', 1) = $1",
+               {gname});
+        std::string next =
+            grant ? Q1("SELECT mzemu.canon($1)", {cur + letters})
+                  : Q1("SELECT coalesce(mzemu.canon(translate($1, $2, '')), '')", {cur, letters});
         Q("DELETE FROM mz_catalog.mz_system_privileges WHERE split_part(privileges, '=', 1) = $1",
           {gname});
         if (!next.empty()) {
@@ -1515,12 +1554,14 @@ std::string Impl::GrantRevoke(bool grant) {
     RequireOwner(t.owner, t.label);
     for (const auto& g : grantees) {
       if (grant) {
-        Q("UPDATE " + t.table + " SET privileges = mzemu.acl_grant(privileges, $2, $3, $4) "
-          "WHERE id = $1",
+        Q("UPDATE " + t.table +
+              " SET privileges = mzemu.acl_grant(privileges, $2, $3, $4) "
+              "WHERE id = $1",
           {t.id, g, t.owner, letters});
       } else {
-        Q("UPDATE " + t.table + " SET privileges = mzemu.acl_revoke(privileges, $2, $3) "
-          "WHERE id = $1",
+        Q("UPDATE " + t.table +
+              " SET privileges = mzemu.acl_revoke(privileges, $2, $3) "
+              "WHERE id = $1",
           {t.id, g, letters});
       }
     }
@@ -1552,9 +1593,10 @@ std::string Impl::Drop() {
         Fail("42704", "unknown cluster '" + n[0] + "'");
       }
       RequireOwner(cl->owner_id, "CLUSTER " + cl->name);
-      Outcome o = Q("DELETE FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = $1 AND name = $2 "
-                    "RETURNING id",
-                    {cl->id, n[1]});
+      Outcome o =
+          Q("DELETE FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = $1 AND name = $2 "
+            "RETURNING id",
+            {cl->id, n[1]});
       if (o.rows.empty() && !if_exists) {
         Fail("42704", "unknown cluster replica '" + Join(n, ".") + "'");
       }
@@ -1578,8 +1620,8 @@ std::string Impl::Drop() {
         Fail("42P01", "unknown catalog item '" + Join(n, ".") + "'");
       }
       if (item->type != kind) {
-        Fail("42809", "\"" + Join(n, ".") + "\" is a " + TypeWord(item->type) + " not a " +
-                          TypeWord(kind));
+        Fail("42809",
+             "\"" + Join(n, ".") + "\" is a " + TypeWord(item->type) + " not a " + TypeWord(kind));
       }
       RequireOwner(item->owner_id, TypeWord(kind) + " " + item->name);
       DropItemsChecked({item->id}, cascade, TypeWord(kind) + " \"" + item->name + "\"");
@@ -1655,8 +1697,8 @@ Outcome DdlInterpreter::Apply(const Statement& stmt) {
     out.error = e.error;
     return out;
   } catch (const std::exception& e) {
-    return Outcome::Error("42601", std::string("mzemu: cannot parse statement: ") + e.what() +
-                                       ": " + stmt.text);
+    return Outcome::Error(
+        "42601", std::string("mzemu: cannot parse statement: ") + e.what() + ": " + stmt.text);
   }
 }
 

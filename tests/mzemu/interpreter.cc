@@ -50,7 +50,8 @@ Outcome Session::Start(const std::string& user) {
   SyncBackendSession();
   {
     std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
-    Outcome exists = backend_.Exec("SELECT rolsuper FROM mz_catalog.mz_roles WHERE name = $1", {user});
+    Outcome exists =
+        backend_.Exec("SELECT rolsuper FROM mz_catalog.mz_roles WHERE name = $1", {user});
     if (!exists.ok()) return exists;
     if (exists.rows.empty()) {
       Outcome created = backend_.Exec(
@@ -240,7 +241,8 @@ Outcome Session::AddToDdlBlock(const Statement& stmt) {
   Outcome begin = backend_.Exec("BEGIN");
   if (!begin.ok()) return begin;
   if (pending_ddl_.empty()) {
-    block_catalog_version_ = std::stoll(backend_.Exec("SELECT catalog_version FROM mzemu.state").Get(0));
+    block_catalog_version_ =
+        std::stoll(backend_.Exec("SELECT catalog_version FROM mzemu.state").Get(0));
   }
   DdlInterpreter ddl(*this, backend_);
   Outcome out;
@@ -377,9 +379,12 @@ Outcome Session::HandleSet(const Statement& stmt) {
     return Outcome::Tag(reset ? "RESET" : "SET");
   }
   if (name == "cluster" || name == "database" || name == "transaction_isolation" ||
-      name == "cluster_replica" || name == "welcome_message" || name == "statement_logging_sample_rate") {
+      name == "cluster_replica" || name == "welcome_message" ||
+      name == "statement_logging_sample_rate") {
     if (reset) {
-      vars_[name] = name == "cluster" ? "quickstart" : name == "transaction_isolation" ? "strict serializable" : "";
+      vars_[name] = name == "cluster"                 ? "quickstart"
+                    : name == "transaction_isolation" ? "strict serializable"
+                                                      : "";
     } else {
       std::string v;
       for (const auto& s : values) v += (v.empty() ? "" : ", ") + s;
@@ -412,8 +417,9 @@ Outcome Session::HandleShow(const Statement& stmt) {
   if (vars_.count(what)) return single(what, vars_[what]);
   ++stats_->catalog_queries;
   if (what == "clusters") {
-    return backend_.Exec("SELECT name, NULL::text AS replicas, NULL::text AS comment FROM "
-                         "mz_catalog.mz_clusters ORDER BY name");
+    return backend_.Exec(
+        "SELECT name, NULL::text AS replicas, NULL::text AS comment FROM "
+        "mz_catalog.mz_clusters ORDER BY name");
   }
   if (what == "schemas") {
     return backend_.Exec(
@@ -455,9 +461,12 @@ Outcome Session::HandleControl(const Statement& stmt, bool* handled) {
   if (names.count("mzemu_connections")) {
     Outcome o;
     o.has_rows = true;
-    o.fields = {Field{"pid", 23, 4, -1}, Field{"user_name", 25, -1, -1},
-                Field{"application_name", 25, -1, -1}, Field{"round_trips", 20, 8, -1},
-                Field{"statements", 20, 8, -1}, Field{"catalog_queries", 20, 8, -1}};
+    o.fields = {Field{"pid", 23, 4, -1},
+                Field{"user_name", 25, -1, -1},
+                Field{"application_name", 25, -1, -1},
+                Field{"round_trips", 20, 8, -1},
+                Field{"statements", 20, 8, -1},
+                Field{"catalog_queries", 20, 8, -1}};
     for (const auto& s : shared_.Live()) {
       o.rows.push_back({std::to_string(s->pid), s->user, s->application_name,
                         std::to_string(s->round_trips.load()), std::to_string(s->statements.load()),

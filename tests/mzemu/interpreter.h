@@ -24,7 +24,7 @@ struct SessionStats {
   int32_t pid = 0;
   std::string user;
   std::string application_name;
-  std::atomic<int64_t> round_trips{0};      // Query messages and Sync-terminated batches
+  std::atomic<int64_t> round_trips{0};  // Query messages and Sync-terminated batches
   std::atomic<int64_t> statements{0};
   std::atomic<int64_t> catalog_queries{0};  // reads forwarded to the catalog (not mzemu_*)
 };
@@ -78,7 +78,16 @@ class Session {
 
  private:
   enum class Kind {
-    kBegin, kCommit, kRollback, kRead, kWrite, kSwapRename, kDdl, kSet, kShow, kControl,
+    kBegin,
+    kCommit,
+    kRollback,
+    kRead,
+    kWrite,
+    kSwapRename,
+    kDdl,
+    kSet,
+    kShow,
+    kControl,
     kUnknown,
   };
   enum class Block { kNone, kUndecided, kRead, kWrite, kDdl };
@@ -113,7 +122,6 @@ class Session {
   std::optional<std::vector<std::string>> saved_search_path_;
   std::map<std::string, std::string> saved_vars_;
   int64_t block_catalog_version_ = -1;
-
 };
 
 }  // namespace mzemu

@@ -1,12 +1,11 @@
 // End-to-end tests of the Materialize emulator: a real PostgreSQL (TestPostgres) behind an
 // mzemu child process, driven through libpq (and psql once) like bgplan drives Materialize.
+#include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
@@ -50,10 +49,14 @@ class Conn {
   }
   char TxStatus() {
     switch (PQtransactionStatus(c_)) {
-      case PQTRANS_IDLE: return 'I';
-      case PQTRANS_INTRANS: return 'T';
-      case PQTRANS_INERROR: return 'E';
-      default: return '?';
+      case PQTRANS_IDLE:
+        return 'I';
+      case PQTRANS_INTRANS:
+        return 'T';
+      case PQTRANS_INERROR:
+        return 'E';
+      default:
+        return '?';
     }
   }
 
@@ -93,6 +96,13 @@ class MzemuTest : public ::testing::Test {
     TestPostgres* pg = TestPostgres::Get(&error);
     ASSERT_NE(pg, nullptr) << error;
     db_ = pg->CreateDatabase("mzemu");
+    url_ = pg->Url(db_);
+    StartEmulator();
+  }
+  void TearDown() override { StopEmulator(); }
+
+  // Starts mzemu on port 0 in front of url_ and connects admin_.
+  void StartEmulator() {
     int out[2];
     ASSERT_EQ(pipe(out), 0);
     pid_ = fork();
@@ -101,8 +111,7 @@ class MzemuTest : public ::testing::Test {
       prctl(PR_SET_PDEATHSIG, SIGKILL);
       dup2(out[1], 1);
       close(out[0]);
-      std::string url = pg->Url(db_);
-      execl(MZEMU_BINARY, MZEMU_BINARY, "--postgres", url.c_str(), "--listen", "127.0.0.1:0",
+      execl(MZEMU_BINARY, MZEMU_BINARY, "--postgres", url_.c_str(), "--listen", "127.0.0.1:0",
             static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -117,11 +126,12 @@ class MzemuTest : public ::testing::Test {
     admin_ = std::make_unique<Conn>(Dsn());
     ASSERT_TRUE(admin_->ok()) << admin_->error();
   }
-  void TearDown() override {
+  void StopEmulator() {
     admin_.reset();
     if (pid_ > 0) {
       kill(pid_, SIGTERM);
       waitpid(pid_, nullptr, 0);
+      pid_ = -1;
     }
   }
   std::string Dsn(const std::string& user = "materialize") const {
@@ -139,6 +149,7 @@ class MzemuTest : public ::testing::Test {
   std::string Scalar(const std::string& sql) { return admin_->Scalar(sql); }
 
   std::string db_;
+  std::string url_;
   pid_t pid_ = -1;
   int port_ = 0;
   std::unique_ptr<Conn> admin_;
@@ -207,8 +218,8 @@ TEST_F(MzemuTest, ExtendedProtocolWithTextParameters) {
   ASSERT_TRUE(r.ok()) << r.message;
   ASSERT_EQ(r.rows.size(), 1u);
   EXPECT_EQ(r.rows[0][1], "42");
-  PGresult* prep = PQprepare(admin_->raw(), "q", "SELECT count(*) FROM mz_schemas WHERE name = $1",
-                             1, nullptr);
+  PGresult* prep =
+      PQprepare(admin_->raw(), "q", "SELECT count(*) FROM mz_schemas WHERE name = $1", 1, nullptr);
   ASSERT_EQ(PQresultStatus(prep), PGRES_COMMAND_OK);
   PQclear(prep);
   const char* v[] = {"public"};
@@ -258,59 +269,73 @@ TEST_F(MzemuTest, CreateClusterFormsReadBackLikeDbtReadsThem) {
        "['a:2'], COMPUTECTL ADDRESSES ['a:3'], COMPUTE ADDRESSES ['a:4'], WORKERS 1))"});
   // deploy_init's origin-configuration query (§1.1), verbatim.
   auto config = [&](const std::string& name) {
-    return admin_->Exec(
-        "SELECT c.managed, c.size, c.replication_factor,\n"
-        "       cs.type AS schedule_type, cs.refresh_hydration_time_estimate\n"
-        "FROM mz_clusters c\n"
-        "LEFT JOIN mz_internal.mz_cluster_schedules cs ON cs.cluster_id = c.id\n"
-        "WHERE c.name = '" + name + "'").rows;
+    return admin_
+        ->Exec(
+            "SELECT c.managed, c.size, c.replication_factor,\n"
+            "       cs.type AS schedule_type, cs.refresh_hydration_time_estimate\n"
+            "FROM mz_clusters c\n"
+            "LEFT JOIN mz_internal.mz_cluster_schedules cs ON cs.cluster_id = c.id\n"
+            "WHERE c.name = '" +
+            name + "'")
+        .rows;
   };
-  EXPECT_EQ(config("m"), (std::vector<std::vector<std::string>>{
-                             {"t", "scale=1,workers=1", "2", "manual", "<null>"}}));
+  EXPECT_EQ(
+      config("m"),
+      (std::vector<std::vector<std::string>>{{"t", "scale=1,workers=1", "2", "manual", "<null>"}}));
   EXPECT_EQ(config("legacy")[0][2], "1");
   EXPECT_EQ(config("sched"), (std::vector<std::vector<std::string>>{
                                  {"t", "scale=1,workers=1", "0", "on-refresh", "01:00:00"}}));
-  EXPECT_EQ(config("u"), (std::vector<std::vector<std::string>>{
-                             {"f", "<null>", "<null>", "<null>", "<null>"}}));
+  EXPECT_EQ(config("u"),
+            (std::vector<std::vector<std::string>>{{"f", "<null>", "<null>", "<null>", "<null>"}}));
   EXPECT_EQ(Scalar("SELECT string_agg(name || ':' || size, ',' ORDER BY name) FROM "
                    "mz_cluster_replicas WHERE cluster_id = (SELECT id FROM mz_clusters WHERE "
                    "name = 'm')"),
             "r1:scale=1,workers=1,r2:scale=1,workers=1");
   // create_unmanaged_cluster's replica query (§1.1), verbatim.
   auto replicas = [&](const std::string& origin) {
-    return admin_->Exec(
-        "SELECT cr.name, cr.size, cr.availability_zone\n"
-        "FROM mz_cluster_replicas cr\n"
-        "JOIN mz_clusters c ON cr.cluster_id = c.id\n"
-        "LEFT JOIN mz_internal.mz_internal_cluster_replicas icr ON icr.id = cr.id\n"
-        "WHERE c.name = '" + origin + "' AND icr.id IS NULL\n"
-        "ORDER BY cr.name").rows;
+    return admin_
+        ->Exec(
+            "SELECT cr.name, cr.size, cr.availability_zone\n"
+            "FROM mz_cluster_replicas cr\n"
+            "JOIN mz_clusters c ON cr.cluster_id = c.id\n"
+            "LEFT JOIN mz_internal.mz_internal_cluster_replicas icr ON icr.id = cr.id\n"
+            "WHERE c.name = '" +
+            origin +
+            "' AND icr.id IS NULL\n"
+            "ORDER BY cr.name")
+        .rows;
   };
-  EXPECT_EQ(replicas("u"), (std::vector<std::vector<std::string>>{
-                               {"r1", "a", "use1-az1"}, {"r2", "b", "<null>"}}));
+  EXPECT_EQ(replicas("u"), (std::vector<std::vector<std::string>>{{"r1", "a", "use1-az1"},
+                                                                  {"r2", "b", "<null>"}}));
   EXPECT_TRUE(replicas("empty").empty());
-  EXPECT_EQ(replicas("unsized"), (std::vector<std::vector<std::string>>{
-                                     {"r1", "<null>", "<null>"}}));
+  EXPECT_EQ(replicas("unsized"),
+            (std::vector<std::vector<std::string>>{{"r1", "<null>", "<null>"}}));
   // Autoscaling read-back (§1.1 helpers), verbatim.
   EXPECT_EQ(Scalar("SELECT count(*) > 0 FROM mz_objects o JOIN mz_schemas s ON o.schema_id = "
                    "s.id WHERE s.name = 'mz_internal' AND o.name = "
                    "'mz_cluster_auto_scaling_strategies'"),
             "t");
   auto strategy = [&](const std::string& name) {
-    return admin_->Exec(
-        "SELECT s.strategy->'on_hydration'->>'hydration_size', "
-        "(s.strategy->'on_hydration'->'linger_duration'->>'secs')::bigint FROM "
-        "mz_internal.mz_cluster_auto_scaling_strategies s JOIN mz_clusters c ON c.id = "
-        "s.cluster_id WHERE c.name = '" + name + "'").rows;
+    return admin_
+        ->Exec(
+            "SELECT s.strategy->'on_hydration'->>'hydration_size', "
+            "(s.strategy->'on_hydration'->'linger_duration'->>'secs')::bigint FROM "
+            "mz_internal.mz_cluster_auto_scaling_strategies s JOIN mz_clusters c ON c.id = "
+            "s.cluster_id WHERE c.name = '" +
+            name + "'")
+        .rows;
   };
-  EXPECT_EQ(strategy("auto"),
-            (std::vector<std::vector<std::string>>{{"scale=1,workers=2", "15"}}));
+  EXPECT_EQ(strategy("auto"), (std::vector<std::vector<std::string>>{{"scale=1,workers=2", "15"}}));
   EXPECT_TRUE(strategy("m").empty());
   // Invalid combinations are refused.
-  EXPECT_FALSE(admin_->Exec("CREATE CLUSTER bad (SIZE = 'x', REPLICATION FACTOR = 1, SCHEDULE = "
-                            "ON REFRESH)").ok());
-  EXPECT_FALSE(admin_->Exec("CREATE CLUSTER bad (SIZE = 'x', AUTO SCALING STRATEGY = (ON "
-                            "HYDRATION (HYDRATION SIZE = 'x')))").ok());
+  EXPECT_FALSE(admin_
+                   ->Exec("CREATE CLUSTER bad (SIZE = 'x', REPLICATION FACTOR = 1, SCHEDULE = "
+                          "ON REFRESH)")
+                   .ok());
+  EXPECT_FALSE(admin_
+                   ->Exec("CREATE CLUSTER bad (SIZE = 'x', AUTO SCALING STRATEGY = (ON "
+                          "HYDRATION (HYDRATION SIZE = 'x')))")
+                   .ok());
   EXPECT_EQ(admin_->Exec("CREATE CLUSTER m (SIZE = 'x')").code, "42710");
   // ALTER CLUSTER SET/RESET.
   Run({"ALTER CLUSTER m SET (REPLICATION FACTOR = 1)",
@@ -340,17 +365,20 @@ TEST_F(MzemuTest, CreateClusterRequiresCreateClusterPrivilege) {
 TEST_F(MzemuTest, SwapMovesNamesAndKeepsIdsCommentsAndPrivileges) {
   Run({"CREATE ROLE reader", "CREATE SCHEMA prod", "CREATE SCHEMA prod_dbt_deploy",
        "CREATE TABLE prod_dbt_deploy.t (a int)", "COMMENT ON SCHEMA prod_dbt_deploy IS 'green'",
-       "GRANT USAGE ON SCHEMA prod_dbt_deploy TO reader",
-       "CREATE CLUSTER prod (SIZE = '1')", "CREATE CLUSTER prod_dbt_deploy (SIZE = '2')",
+       "GRANT USAGE ON SCHEMA prod_dbt_deploy TO reader", "CREATE CLUSTER prod (SIZE = '1')",
+       "CREATE CLUSTER prod_dbt_deploy (SIZE = '2')",
        "COMMENT ON CLUSTER prod_dbt_deploy IS 'green cluster'",
        "GRANT CREATE ON CLUSTER prod_dbt_deploy TO reader"});
-  std::string schema_ids = "SELECT string_agg(name || '=' || id, ',' ORDER BY name) FROM "
-                           "mz_schemas WHERE name LIKE 'prod%'";
-  std::string cluster_ids = "SELECT string_agg(name || '=' || id, ',' ORDER BY name) FROM "
-                            "mz_clusters WHERE name LIKE 'prod%'";
+  std::string schema_ids =
+      "SELECT string_agg(name || '=' || id, ',' ORDER BY name) FROM "
+      "mz_schemas WHERE name LIKE 'prod%'";
+  std::string cluster_ids =
+      "SELECT string_agg(name || '=' || id, ',' ORDER BY name) FROM "
+      "mz_clusters WHERE name LIKE 'prod%'";
   std::string green_schema_id = Scalar("SELECT id FROM mz_schemas WHERE name = 'prod_dbt_deploy'");
   std::string blue_schema_id = Scalar("SELECT id FROM mz_schemas WHERE name = 'prod'");
-  std::string green_cluster_id = Scalar("SELECT id FROM mz_clusters WHERE name = 'prod_dbt_deploy'");
+  std::string green_cluster_id =
+      Scalar("SELECT id FROM mz_clusters WHERE name = 'prod_dbt_deploy'");
   // The promote block, one round trip, as bgplan and dbt send it.
   Res r = admin_->Exec(
       "BEGIN; ALTER SCHEMA \"prod\" SWAP WITH \"prod_dbt_deploy\"; ALTER CLUSTER \"prod\" SWAP "
@@ -394,9 +422,10 @@ TEST_F(MzemuTest, SwapMovesNamesAndKeepsIdsCommentsAndPrivileges) {
 TEST_F(MzemuTest, SwapBlockFailsAt40001AfterConcurrentDdlAndSwapsNothing) {
   Run({"CREATE SCHEMA prod", "CREATE SCHEMA prod_dbt_deploy", "CREATE CLUSTER prod (SIZE = '1')",
        "CREATE CLUSTER prod_dbt_deploy (SIZE = '1')"});
-  std::string before = Scalar("SELECT string_agg(name || '=' || id, ',' ORDER BY id) FROM "
-                              "(SELECT name, id FROM mz_schemas UNION ALL SELECT name, id FROM "
-                              "mz_clusters) x");
+  std::string before = Scalar(
+      "SELECT string_agg(name || '=' || id, ',' ORDER BY id) FROM "
+      "(SELECT name, id FROM mz_schemas UNION ALL SELECT name, id FROM "
+      "mz_clusters) x");
   Conn other(Dsn());
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE(admin_->Exec("BEGIN").ok());
@@ -408,10 +437,11 @@ TEST_F(MzemuTest, SwapBlockFailsAt40001AfterConcurrentDdlAndSwapsNothing) {
   EXPECT_EQ(commit.code, "40001") << commit.message;
   EXPECT_EQ(admin_->TxStatus(), 'I');
   EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
-  std::string after = Scalar("SELECT string_agg(name || '=' || id, ',' ORDER BY id) FROM "
-                             "(SELECT name, id FROM mz_schemas UNION ALL SELECT name, id FROM "
-                             "mz_clusters WHERE name <> 'concurrent_probe') x WHERE name <> "
-                             "'concurrent_probe'");
+  std::string after = Scalar(
+      "SELECT string_agg(name || '=' || id, ',' ORDER BY id) FROM "
+      "(SELECT name, id FROM mz_schemas UNION ALL SELECT name, id FROM "
+      "mz_clusters WHERE name <> 'concurrent_probe') x WHERE name <> "
+      "'concurrent_probe'");
   EXPECT_EQ(after, before);
   // A retry without interference succeeds.
   Res retry = admin_->Exec("BEGIN; ALTER SCHEMA prod SWAP WITH prod_dbt_deploy; COMMIT;");
@@ -447,9 +477,8 @@ TEST_F(MzemuTest, TransactionBlocksAcceptOnlySwapAndRename) {
 }
 
 TEST_F(MzemuTest, SwapRequiresOwnershipOfBothObjects) {
-  Run({"CREATE ROLE alice", "GRANT CREATE ON DATABASE " + db_ + " TO alice",
-       "CREATE SCHEMA theirs", "GRANT CREATECLUSTER ON SYSTEM TO alice",
-       "CREATE CLUSTER theirs_c (SIZE = '1')"});
+  Run({"CREATE ROLE alice", "GRANT CREATE ON DATABASE " + db_ + " TO alice", "CREATE SCHEMA theirs",
+       "GRANT CREATECLUSTER ON SYSTEM TO alice", "CREATE CLUSTER theirs_c (SIZE = '1')"});
   Conn alice(Dsn("alice"));
   ASSERT_TRUE(alice.ok());
   ASSERT_TRUE(alice.Exec("CREATE SCHEMA mine").ok());
@@ -486,8 +515,8 @@ TEST_F(MzemuTest, AlterSinkSetFromChangesDependency) {
   // ALTER SINK is not allowed in a block.
   EXPECT_EQ(admin_->Exec("BEGIN; ALTER SINK sinks.out SET FROM marts.mv_new").code, "25001");
   EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
-  std::string full = "ALTER SINK \"" + db_ + "\".\"sinks\".\"out\" SET FROM \"" + db_ +
-                     "\".\"marts\".\"mv_new\"";
+  std::string full =
+      "ALTER SINK \"" + db_ + "\".\"sinks\".\"out\" SET FROM \"" + db_ + "\".\"marts\".\"mv_new\"";
   Run({full});
   EXPECT_EQ(Scalar(dep_query), "mv_new");
   EXPECT_NE(Scalar("SELECT create_sql FROM mz_sinks").find(new_id), std::string::npos);
@@ -501,8 +530,7 @@ TEST_F(MzemuTest, AlterSinkSetFromChangesDependency) {
 
 TEST_F(MzemuTest, DropClusterCascadeRemovesObjectsOnItAndDependents) {
   Run({"CREATE SCHEMA marts", "CREATE SCHEMA other", "CREATE CLUSTER c (SIZE = '1')",
-       "CREATE CONNECTION kc TO KAFKA (BROKER 'b:9092')",
-       "CREATE TABLE marts.t (a int)",
+       "CREATE CONNECTION kc TO KAFKA (BROKER 'b:9092')", "CREATE TABLE marts.t (a int)",
        "CREATE MATERIALIZED VIEW marts.mv IN CLUSTER c AS SELECT a FROM marts.t",
        "CREATE INDEX mv_idx IN CLUSTER c ON marts.mv (a)",
        "CREATE SOURCE marts.counter IN CLUSTER c FROM LOAD GENERATOR COUNTER",
@@ -543,7 +571,8 @@ TEST_F(MzemuTest, DropClusterCascadeRemovesObjectsOnItAndDependents) {
 
 // --- readiness -------------------------------------------------------------------------------
 
-// The reference's readiness query (dbt-materialize-behaviour.md §1.2), verbatim, for prod_dbt_deploy.
+// The reference's readiness query (dbt-materialize-behaviour.md §1.2), verbatim, for
+// prod_dbt_deploy.
 constexpr const char* kReadinessQuery = R"SQL(WITH
 problematic_replicas AS (            -- 3+ OOM kills in the last 24h
   SELECT replica_id FROM mz_internal.mz_cluster_replica_status_history
@@ -596,41 +625,52 @@ TEST_F(MzemuTest, ReadinessQueryFollowsTestControlledHealth) {
     EXPECT_TRUE(r.ok()) << r.message;
     std::string out;
     for (const auto& row : r.rows) {
-      out += row[0] + ":" + row[2] + ":" + row[3] + ":" + row[4] + "/" + row[5] + ":lag=" +
-             row[6] + ";";
+      out += row[0] + ":" + row[2] + ":" + row[3] + ":" + row[4] + "/" + row[5] + ":lag=" + row[6] +
+             ";";
     }
     return out;
   };
   // Empty clusters are ready (each replica reports its introspection index hydrated).
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:1/1:lag=0;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:1/1:lag=0;");
   Run({"CREATE TABLE t (a int)",
        "CREATE MATERIALIZED VIEW mv IN CLUSTER prod_dbt_deploy AS SELECT a FROM t",
        "CREATE DEFAULT INDEX IN CLUSTER prod_dbt_deploy ON mv"});
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
   Run({"SELECT mzemu_set_hydrated('prod_dbt_deploy', false)"});
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:hydrating:<null>:1/3:lag=0;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:hydrating:<null>:1/3:lag=0;");
   // One replica hydrated is enough (best replica).
   Run({"SELECT mzemu_set_hydrated('prod_dbt_deploy.r2', true)",
        "SELECT mzemu_clear_hydrated('prod_dbt_deploy')"});
   Run({"SELECT mzemu_set_hydrated('prod_dbt_deploy.r1', false)"});
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
   Run({"SELECT mzemu_set_hydrated('mv', false)"});
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:hydrating:<null>:2/3:lag=0;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:hydrating:<null>:2/3:lag=0;");
   Run({"SELECT mzemu_set_hydrated('mv', true)", "SELECT mzemu_set_lag('mv', '5 seconds')"});
   // Equal to the threshold is ready.
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=5;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=5;");
   Run({"SELECT mzemu_set_lag('prod_dbt_deploy', '1 minute')", "SELECT mzemu_clear_lag('mv')"});
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:lagging:<null>:3/3:lag=60;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:lagging:<null>:3/3:lag=60;");
   Run({"SELECT mzemu_clear_lag('prod_dbt_deploy')", "SELECT mzemu_oom('prod_dbt_deploy.r1', 3)",
        "SELECT mzemu_oom('prod_dbt_deploy.r2', 2)"});
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
   Run({"SELECT mzemu_oom('prod_dbt_deploy.r2')"});
   EXPECT_EQ(status(),
-            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:failing:all_replicas_problematic:3/3:lag=0;");
+            "paused:failing:no_replicas:0/"
+            "0:lag=0;prod_dbt_deploy:failing:all_replicas_problematic:3/3:lag=0;");
   // OOM kills older than 24h do not count.
-  Run({"UPDATE mz_internal.mz_cluster_replica_status_history SET occurred_at = now() - INTERVAL "
+  Run(
+      {"UPDATE mz_internal.mz_cluster_replica_status_history SET occurred_at = now() - INTERVAL "
        "'25 hours'"});
-  EXPECT_EQ(status(), "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:ready:<null>:3/3:lag=0;");
 }
 
 // --- privileges --------------------------------------------------------------------------------
@@ -640,10 +680,11 @@ TEST_F(MzemuTest, PrivilegeCopyQueriesProduceGrantAndRevokeText) {
        "CREATE SCHEMA green_schema",
        "ALTER DEFAULT PRIVILEGES FOR ROLE my_role IN SCHEMA blue_schema GRANT SELECT ON TABLES TO "
        "my_role",
-       "ALTER DEFAULT PRIVILEGES FOR ALL ROLES IN SCHEMA blue_schema GRANT USAGE ON TYPES TO PUBLIC",
+       "ALTER DEFAULT PRIVILEGES FOR ALL ROLES IN SCHEMA blue_schema GRANT USAGE ON TYPES TO "
+       "PUBLIC",
        "GRANT CREATE ON SCHEMA green_schema TO my_role",
-       "GRANT USAGE ON SCHEMA blue_schema TO my_role",
-       "CREATE CLUSTER blue_cluster (SIZE = '1')", "CREATE CLUSTER green_cluster (SIZE = '1')",
+       "GRANT USAGE ON SCHEMA blue_schema TO my_role", "CREATE CLUSTER blue_cluster (SIZE = '1')",
+       "CREATE CLUSTER green_cluster (SIZE = '1')",
        "GRANT CREATE ON CLUSTER green_cluster TO my_role",
        "GRANT USAGE ON CLUSTER blue_cluster TO my_role"});
   // internal_copy_schema_default_privs (§1.6).
@@ -678,9 +719,11 @@ TEST_F(MzemuTest, PrivilegeCopyQueriesProduceGrantAndRevokeText) {
     std::string rel = kind == "SCHEMA" ? "mz_schemas" : "mz_clusters";
     return admin_->Exec(
         "WITH p AS (SELECT mz_internal.mz_aclexplode(privileges).* FROM " + rel +
-        " WHERE name = '" + source + "')\n"
-        "SELECT '" + verb + " ' || p.privilege_type || ' ON " + kind + " ' || quote_ident('" +
-        target + "') || ' " + (verb == "GRANT" ? "TO" : "FROM") +
+        " WHERE name = '" + source +
+        "')\n"
+        "SELECT '" +
+        verb + " ' || p.privilege_type || ' ON " + kind + " ' || quote_ident('" + target +
+        "') || ' " + (verb == "GRANT" ? "TO" : "FROM") +
         " ' || quote_ident(grantee.name)\n"
         "FROM p JOIN mz_roles AS grantee ON p.grantee = grantee.id\n"
         "WHERE grantee.name NOT IN ('none', 'mz_system', 'mz_support', current_role)");
@@ -710,8 +753,10 @@ TEST_F(MzemuTest, PrivilegeCopyQueriesProduceGrantAndRevokeText) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_my_database_privileges WHERE name = "
                    "current_database() AND privilege_type IN ('CREATE', 'USAGE')"),
             "3");
-  EXPECT_EQ(admin_->Exec("SELECT has_system_privilege('CREATECLUSTER') IS FALSE, "
-                         "current_user()").rows[0][1],
+  EXPECT_EQ(admin_
+                ->Exec("SELECT has_system_privilege('CREATECLUSTER') IS FALSE, "
+                       "current_user()")
+                .rows[0][1],
             "materialize");
 }
 
@@ -751,6 +796,50 @@ TEST_F(MzemuTest, RolesMembershipSetRoleAndQualifiedNames) {
   EXPECT_EQ(Scalar("SHOW cluster"), "quickstart");
   Run({"SET cluster = owned_by_nobody"});
   EXPECT_EQ(admin_->Exec("CREATE MATERIALIZED VIEW mv AS SELECT 1").code, "42704");
+}
+
+TEST_F(MzemuTest, ReplicaManagementAndSizeChanges) {
+  Run({"CREATE CLUSTER u REPLICAS (r1 (SIZE 'a'))", "CREATE CLUSTER REPLICA u.r2 SIZE 'b'",
+       "CREATE CLUSTER m (SIZE = 'small', REPLICATION FACTOR = 2)"});
+  EXPECT_EQ(admin_->Exec("CREATE CLUSTER REPLICA m.r3 SIZE 'x'").code, "0A000");
+  std::string replicas = "SELECT string_agg(r.name || ':' || coalesce(r.size, '-'), ',' ORDER BY "
+                         "r.name) FROM mz_cluster_replicas r JOIN mz_clusters c ON c.id = "
+                         "r.cluster_id WHERE c.name = ";
+  EXPECT_EQ(Scalar(replicas + "'u'"), "r1:a,r2:b");
+  Run({"DROP CLUSTER REPLICA u.r1", "ALTER CLUSTER REPLICA u.r2 RENAME TO main"});
+  EXPECT_EQ(Scalar(replicas + "'u'"), "main:b");
+  std::string old_ids = Scalar("SELECT string_agg(r.id, ',') FROM mz_cluster_replicas r JOIN "
+                               "mz_clusters c ON c.id = r.cluster_id WHERE c.name = 'm'");
+  Run({"ALTER CLUSTER m SET (SIZE = 'large')"});
+  EXPECT_EQ(Scalar(replicas + "'m'"), "r1:large,r2:large");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_cluster_replicas WHERE id = ANY(string_to_array('" +
+                   old_ids + "', ','))"),
+            "0");
+  Run({"ALTER CLUSTER m SET (REPLICATION FACTOR = 0)"});
+  EXPECT_EQ(Scalar(replicas + "'m'"), "<null>");
+  Run({"ALTER CLUSTER m SET (SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '10 minutes'))"});
+  EXPECT_EQ(Scalar("SELECT type || ' ' || refresh_hydration_time_estimate FROM "
+                   "mz_internal.mz_cluster_schedules s JOIN mz_clusters c ON c.id = s.cluster_id "
+                   "WHERE c.name = 'm'"),
+            "on-refresh 00:10:00");
+}
+
+TEST_F(MzemuTest, CatalogSurvivesEmulatorRestart) {
+  Run({"CREATE SCHEMA kept", "CREATE CLUSTER kept_c (SIZE = '1')",
+       "SELECT mzemu_set_hydrated('kept_c', false)"});
+  std::string ids = "SELECT string_agg(id, ',' ORDER BY id) FROM (SELECT id FROM mz_schemas "
+                    "UNION ALL SELECT id FROM mz_clusters) x";
+  std::string before = Scalar(ids);
+  std::string version = Scalar("SELECT mzemu_catalog_version()");
+  StopEmulator();
+  StartEmulator();
+  EXPECT_EQ(Scalar(ids), before);
+  EXPECT_EQ(Scalar("SELECT mzemu_catalog_version()"), version);
+  EXPECT_EQ(Scalar("SELECT hydrated FROM mzemu.hydration"), "f");
+  Run({"CREATE SCHEMA after_restart"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE id = ANY(string_to_array('" + before +
+                   "', ',')) AND name = 'after_restart'"),
+            "0");
 }
 
 // --- counters ------------------------------------------------------------------------------------

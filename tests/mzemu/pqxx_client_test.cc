@@ -1,11 +1,10 @@
 // bgplan talks to Materialize through libpqxx: check the emulator serves its transaction,
 // parameter and prepared-statement paths, and survives a concurrent DDL loop during swaps.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdio>
@@ -136,8 +135,9 @@ TEST_F(PqxxClientTest, SwapRetriesSucceedUnderConcurrentDdlLoop) {
         n.exec0("COMMIT");
       } else {
         // bgplan's form: one round trip.
-        n.exec0("BEGIN; ALTER SCHEMA \"prod\" SWAP WITH \"prod_dbt_deploy\"; ALTER CLUSTER "
-                "\"prod\" SWAP WITH \"prod_dbt_deploy\"; COMMIT;");
+        n.exec0(
+            "BEGIN; ALTER SCHEMA \"prod\" SWAP WITH \"prod_dbt_deploy\"; ALTER CLUSTER "
+            "\"prod\" SWAP WITH \"prod_dbt_deploy\"; COMMIT;");
       }
       ++swaps;
     } catch (const pqxx::serialization_failure&) {

@@ -42,8 +42,7 @@ bool Server::Start(std::string* error) {
   if (config_.reset_catalog) {
     admin.Exec("DROP SCHEMA IF EXISTS mzemu, mz_catalog, mz_internal CASCADE");
   }
-  Outcome present = admin.Exec(
-      "SELECT format FROM mzemu.state");
+  Outcome present = admin.Exec("SELECT format FROM mzemu.state");
   if (!present.ok()) {
     Outcome db = admin.Exec("SELECT current_database()");
     std::string sql = "BEGIN;\n" + CatalogBootstrapSql(db.Get(0), config_.superusers) + "COMMIT;";
@@ -128,7 +127,8 @@ void Server::ServeClient(int fd) {
       return;
     }
     if (code != kProtocol3) {
-      WriteFull(fd, ErrorResponseMessage(SqlError{"0A000", "unsupported frontend protocol", "", ""}));
+      WriteFull(fd,
+                ErrorResponseMessage(SqlError{"0A000", "unsupported frontend protocol", "", ""}));
       return;
     }
     while (r.ok()) {
@@ -143,7 +143,8 @@ void Server::ServeClient(int fd) {
   auto backend = std::make_shared<Backend>();
   std::string error;
   if (!backend->Connect(config_.postgres_url, &error)) {
-    WriteFull(fd, ErrorResponseMessage(SqlError{"08006", "mzemu: backing PostgreSQL: " + error, "", ""}));
+    WriteFull(
+        fd, ErrorResponseMessage(SqlError{"08006", "mzemu: backing PostgreSQL: " + error, "", ""}));
     return;
   }
   auto stats = std::make_shared<SessionStats>();
@@ -320,7 +321,8 @@ void Server::ServeClient(int fd) {
         }
         auto it = portals.find(name);
         if (it == portals.end()) {
-          buf += ErrorResponseMessage(SqlError{"34000", "portal \"" + name + "\" does not exist", "", ""});
+          buf += ErrorResponseMessage(
+              SqlError{"34000", "portal \"" + name + "\" does not exist", "", ""});
           skip_until_sync = true;
           break;
         }
@@ -345,7 +347,8 @@ void Server::ServeClient(int fd) {
         std::string name = r.CString();
         auto it = portals.find(name);
         if (it == portals.end()) {
-          buf += ErrorResponseMessage(SqlError{"34000", "portal \"" + name + "\" does not exist", "", ""});
+          buf += ErrorResponseMessage(
+              SqlError{"34000", "portal \"" + name + "\" does not exist", "", ""});
           skip_until_sync = true;
           break;
         }
@@ -385,8 +388,8 @@ void Server::ServeClient(int fd) {
         cleanup();
         return;
       default:
-        buf += ErrorResponseMessage(
-            SqlError{"08P01", std::string("mzemu: unsupported message type '") + msg.type + "'", "", ""});
+        buf += ErrorResponseMessage(SqlError{
+            "08P01", std::string("mzemu: unsupported message type '") + msg.type + "'", "", ""});
         break;
     }
     if (!buf.empty() && !WriteFull(fd, buf)) break;

@@ -111,12 +111,14 @@ std::vector<Token> Tokenize(std::string_view sql) {
       t.text = std::string(sql.substr(t.begin, i - t.begin));
       std::transform(t.text.begin(), t.text.end(), t.text.begin(),
                      [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    } else if (std::isdigit(c) || (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
+    } else if (std::isdigit(c) ||
+               (c == '.' && i + 1 < n && std::isdigit(static_cast<unsigned char>(sql[i + 1])))) {
       while (i < n && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '.')) ++i;
       t.kind = TokenKind::kNumber;
       t.text = std::string(sql.substr(t.begin, i - t.begin));
     } else {
-      static const char* kMulti[] = {"::", "<=", ">=", "<>", "!=", "||", "->>", "->", "=>", "#>>", "#>", "@>", "<@"};
+      static const char* kMulti[] = {"::", "<=", ">=",  "<>", "!=", "||", "->>",
+                                     "->", "=>", "#>>", "#>", "@>", "<@"};
       t.kind = TokenKind::kOp;
       size_t len = 1;
       for (const char* m : kMulti) {
@@ -224,9 +226,8 @@ std::string RewriteForPostgres(const Statement& stmt) {
   for (auto& [pos, s] : inserts) edits.push_back({{pos, pos}, s});
   // Inserts at the same position as an edit start must come after it when splicing from the
   // back; stable ordering by position is sufficient because ranges never overlap.
-  std::stable_sort(edits.begin(), edits.end(), [](const auto& a, const auto& b) {
-    return a.first.first > b.first.first;
-  });
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](const auto& a, const auto& b) { return a.first.first > b.first.first; });
   std::string out = stmt.text;
   for (const auto& [range, replacement] : edits) {
     out.replace(range.first, range.second - range.first, replacement);

@@ -17,8 +17,8 @@ enum class TokenKind {
   kQuotedIdent,  // "..."; `text` is the unescaped name
   kString,       // '...', E'...', $$...$$; `text` is the unescaped value
   kNumber,
-  kParam,        // $1
-  kOp,           // operators and punctuation: ( ) , ; . = :: [ ] * etc.
+  kParam,  // $1
+  kOp,     // operators and punctuation: ( ) , ; . = :: [ ] * etc.
 };
 
 struct Token {

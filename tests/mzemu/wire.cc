@@ -166,9 +166,7 @@ std::string CommandCompleteMessage(const std::string& tag) {
   return MessageBuilder('C').CString(tag).Finish();
 }
 
-std::string ReadyForQueryMessage(char status) {
-  return MessageBuilder('Z').Byte(status).Finish();
-}
+std::string ReadyForQueryMessage(char status) { return MessageBuilder('Z').Byte(status).Finish(); }
 
 std::string ParameterStatusMessage(const std::string& name, const std::string& value) {
   return MessageBuilder('S').CString(name).CString(value).Finish();
