@@ -69,6 +69,18 @@ Outcome Session::Start(const std::string& user) {
   return Outcome::Tag("");
 }
 
+void Session::BeginImplicit(const Statement& first) {
+  if (block_ != Block::kNone || Classify(first) == Kind::kBegin) return;
+  implicit_ = true;
+  block_ = Block::kUndecided;
+}
+
+Outcome Session::EndImplicit() {
+  if (!implicit_) return Outcome::Tag("");
+  implicit_ = false;
+  return EndBlock(/*commit=*/!block_failed_);
+}
+
 char Session::TransactionStatus() const {
   if (block_ == Block::kNone) return 'I';
   return block_failed_ ? 'E' : 'T';
@@ -156,11 +168,15 @@ Outcome Session::Dispatch(const Statement& stmt,
     case Kind::kUnknown:
       return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
     case Kind::kBegin:
+      // BEGIN inside an implicit transaction turns it into an explicit one.
+      implicit_ = false;
       if (block_ == Block::kNone) block_ = Block::kUndecided;
       return Outcome::Tag("BEGIN");
     case Kind::kCommit:
+      implicit_ = false;
       return EndBlock(true);
     case Kind::kRollback:
+      implicit_ = false;
       return EndBlock(false);
     case Kind::kSet:
       return HandleSet(stmt);

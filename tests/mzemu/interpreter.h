@@ -59,6 +59,14 @@ class Session {
   Outcome Execute(const Statement& stmt,
                   const std::vector<std::optional<std::string>>& params = {});
 
+  // A simple Query with several statements runs as one implicit transaction, as in Materialize
+  // (so DDL other than SWAP/RENAME is refused there, and a failure undoes the whole string).
+  // Call BeginImplicit before its first statement (a no-op inside an explicit block or when
+  // that statement is BEGIN) and EndImplicit after the last one executed; EndImplicit commits
+  // or rolls back and returns an error outcome if the commit failed (e.g. 40001).
+  void BeginImplicit(const Statement& first);
+  Outcome EndImplicit();
+
   // 'I' idle, 'T' in a transaction block, 'E' in a failed transaction block.
   char TransactionStatus() const;
   // Column description of a statement for the extended protocol's Describe (reads only).
@@ -116,6 +124,7 @@ class Session {
 
   Block block_ = Block::kNone;
   bool block_failed_ = false;
+  bool implicit_ = false;
   bool backend_txn_ = false;
   std::vector<Statement> pending_ddl_;
   // Session state saved by the first SET LOCAL of a block.

@@ -476,6 +476,28 @@ TEST_F(MzemuTest, TransactionBlocksAcceptOnlySwapAndRename) {
   EXPECT_EQ(admin_->Exec("BEGIN; SELECT 1; SELECT 2; COMMIT").code, "");
 }
 
+TEST_F(MzemuTest, MultiStatementStringsAreImplicitTransactions) {
+  // Like Materialize: DDL runs only as a single-statement (implied) transaction.
+  Res r = admin_->Exec("CREATE SCHEMA a; CREATE SCHEMA b");
+  EXPECT_EQ(r.code, "25001");
+  EXPECT_EQ(admin_->TxStatus(), 'I');
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name IN ('a', 'b')"), "0");
+  Run({"CREATE SCHEMA a", "CREATE SCHEMA b", "CREATE TABLE a.t (x int)"});
+  // Swaps may share an implicit transaction and commit together at the end of the string.
+  std::string a_id = Scalar("SELECT id FROM mz_schemas WHERE name = 'a'");
+  Res swap = admin_->Exec("ALTER SCHEMA a SWAP WITH b; ALTER SCHEMA b RENAME TO c");
+  ASSERT_TRUE(swap.ok()) << swap.message;
+  EXPECT_EQ(Scalar("SELECT id FROM mz_schemas WHERE name = 'c'"), a_id);
+  // A failure undoes the whole string (writes included).
+  Res w = admin_->Exec("INSERT INTO c.t VALUES (1); INSERT INTO c.t VALUES ('x')");
+  EXPECT_EQ(w.code, "22P02");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM c.t"), "0");
+  Res w2 = admin_->Exec("INSERT INTO c.t VALUES (1); INSERT INTO c.t VALUES (2)");
+  EXPECT_TRUE(w2.ok()) << w2.message;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM c.t"), "2");
+  EXPECT_EQ(admin_->Exec("SELECT 1; INSERT INTO c.t VALUES (3)").code, "25006");
+}
+
 TEST_F(MzemuTest, SwapRequiresOwnershipOfBothObjects) {
   Run({"CREATE ROLE alice", "GRANT CREATE ON DATABASE " + db_ + " TO alice", "CREATE SCHEMA theirs",
        "GRANT CREATECLUSTER ON SYSTEM TO alice", "CREATE CLUSTER theirs_c (SIZE = '1')"});

@@ -225,9 +225,16 @@ void Server::ServeClient(int fd) {
         std::string sql = r.CString();
         std::vector<Statement> stmts = SplitStatements(sql);
         if (stmts.empty()) buf += MessageBuilder('I').Finish();
+        if (stmts.size() > 1) session.BeginImplicit(stmts[0]);
+        bool failed = false;
         for (const auto& st : stmts) {
-          if (!send_outcome(session.Execute(st), true, &buf)) break;
+          if (!send_outcome(session.Execute(st), true, &buf)) {
+            failed = true;
+            break;
+          }
         }
+        Outcome end = session.EndImplicit();
+        if (!end.ok() && !failed) buf += ErrorResponseMessage(*end.error);
         buf += ReadyForQueryMessage(session.TransactionStatus());
         break;
       }
