@@ -257,8 +257,12 @@ Outcome Session::AddToDdlBlock(const Statement& stmt) {
   Outcome begin = backend_.Exec("BEGIN");
   if (!begin.ok()) return begin;
   if (pending_ddl_.empty()) {
-    block_catalog_version_ =
-        std::stoll(backend_.Exec("SELECT catalog_version FROM mzemu.state").Get(0));
+    Outcome version = backend_.Exec("SELECT catalog_version FROM mzemu.state");
+    if (!version.ok()) {
+      backend_.Exec("ROLLBACK");
+      return version;
+    }
+    block_catalog_version_ = std::stoll(version.Get(0));
   }
   DdlInterpreter ddl(*this, backend_);
   Outcome out;

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <random>
 #include <thread>
 
@@ -87,7 +88,13 @@ void Server::Run() {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     std::thread([this, fd] {
-      ServeClient(fd);
+      // A bug in one session must not take the whole emulator (and every other test client)
+      // down; the client just loses its connection.
+      try {
+        ServeClient(fd);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "mzemu: session crashed: %s\n", e.what());
+      }
       close(fd);
     }).detach();
   }
