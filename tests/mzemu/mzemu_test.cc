@@ -2,10 +2,6 @@
 // mzemu child process, driven through libpq (and psql once) like bgplan drives Materialize.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -14,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/mzemu/mzemu_process.h"
 #include "tests/support/test_postgres.h"
 
 namespace {
@@ -103,41 +100,17 @@ class MzemuTest : public ::testing::Test {
 
   // Starts mzemu on port 0 in front of url_ and connects admin_.
   void StartEmulator() {
-    int out[2];
-    ASSERT_EQ(pipe(out), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      // The emulator must not outlive a crashed test binary.
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      dup2(out[1], 1);
-      close(out[0]);
-      execl(MZEMU_BINARY, MZEMU_BINARY, "--postgres", url_.c_str(), "--listen", "127.0.0.1:0",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[256] = {0};
-    ASSERT_NE(fgets(line, sizeof(line), f), nullptr) << "mzemu did not start";
-    fclose(f);
-    std::string s(line);
-    ASSERT_EQ(s.rfind("listening on 127.0.0.1:", 0), 0u) << s;
-    port_ = std::stoi(s.substr(s.rfind(':') + 1));
+    std::string error;
+    ASSERT_TRUE(mz_.Start(url_, &error)) << error;
+    port_ = mz_.port();
     admin_ = std::make_unique<Conn>(Dsn());
     ASSERT_TRUE(admin_->ok()) << admin_->error();
   }
   void StopEmulator() {
     admin_.reset();
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-      pid_ = -1;
-    }
+    mz_.Stop();
   }
-  std::string Dsn(const std::string& user = "materialize") const {
-    return "host=127.0.0.1 port=" + std::to_string(port_) + " user=" + user +
-           " dbname=materialize sslmode=disable connect_timeout=5";
-  }
+  std::string Dsn(const std::string& user = "materialize") const { return mz_.Dsn(user); }
   // Runs each statement on its own (autocommit) and fails the test on the first error.
   void Run(Conn& c, const std::vector<std::string>& statements) {
     for (const auto& s : statements) {
@@ -150,7 +123,7 @@ class MzemuTest : public ::testing::Test {
 
   std::string db_;
   std::string url_;
-  pid_t pid_ = -1;
+  bgplan::testing::MzemuProcess mz_;
   int port_ = 0;
   std::unique_ptr<Conn> admin_;
 };
@@ -824,14 +797,16 @@ TEST_F(MzemuTest, ReplicaManagementAndSizeChanges) {
   Run({"CREATE CLUSTER u REPLICAS (r1 (SIZE 'a'))", "CREATE CLUSTER REPLICA u.r2 SIZE 'b'",
        "CREATE CLUSTER m (SIZE = 'small', REPLICATION FACTOR = 2)"});
   EXPECT_EQ(admin_->Exec("CREATE CLUSTER REPLICA m.r3 SIZE 'x'").code, "0A000");
-  std::string replicas = "SELECT string_agg(r.name || ':' || coalesce(r.size, '-'), ',' ORDER BY "
-                         "r.name) FROM mz_cluster_replicas r JOIN mz_clusters c ON c.id = "
-                         "r.cluster_id WHERE c.name = ";
+  std::string replicas =
+      "SELECT string_agg(r.name || ':' || coalesce(r.size, '-'), ',' ORDER BY "
+      "r.name) FROM mz_cluster_replicas r JOIN mz_clusters c ON c.id = "
+      "r.cluster_id WHERE c.name = ";
   EXPECT_EQ(Scalar(replicas + "'u'"), "r1:a,r2:b");
   Run({"DROP CLUSTER REPLICA u.r1", "ALTER CLUSTER REPLICA u.r2 RENAME TO main"});
   EXPECT_EQ(Scalar(replicas + "'u'"), "main:b");
-  std::string old_ids = Scalar("SELECT string_agg(r.id, ',') FROM mz_cluster_replicas r JOIN "
-                               "mz_clusters c ON c.id = r.cluster_id WHERE c.name = 'm'");
+  std::string old_ids = Scalar(
+      "SELECT string_agg(r.id, ',') FROM mz_cluster_replicas r JOIN "
+      "mz_clusters c ON c.id = r.cluster_id WHERE c.name = 'm'");
   Run({"ALTER CLUSTER m SET (SIZE = 'large')"});
   EXPECT_EQ(Scalar(replicas + "'m'"), "r1:large,r2:large");
   EXPECT_EQ(Scalar("SELECT count(*) FROM mz_cluster_replicas WHERE id = ANY(string_to_array('" +
@@ -849,8 +824,9 @@ TEST_F(MzemuTest, ReplicaManagementAndSizeChanges) {
 TEST_F(MzemuTest, CatalogSurvivesEmulatorRestart) {
   Run({"CREATE SCHEMA kept", "CREATE CLUSTER kept_c (SIZE = '1')",
        "SELECT mzemu_set_hydrated('kept_c', false)"});
-  std::string ids = "SELECT string_agg(id, ',' ORDER BY id) FROM (SELECT id FROM mz_schemas "
-                    "UNION ALL SELECT id FROM mz_clusters) x";
+  std::string ids =
+      "SELECT string_agg(id, ',' ORDER BY id) FROM (SELECT id FROM mz_schemas "
+      "UNION ALL SELECT id FROM mz_clusters) x";
   std::string before = Scalar(ids);
   std::string version = Scalar("SELECT mzemu_catalog_version()");
   StopEmulator();

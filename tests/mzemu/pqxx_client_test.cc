@@ -1,17 +1,13 @@
 // bgplan talks to Materialize through libpqxx: check the emulator serves its transaction,
 // parameter and prepared-statement paths, and survives a concurrent DDL loop during swaps.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
 
+#include "tests/mzemu/mzemu_process.h"
 #include "tests/support/test_postgres.h"
 
 namespace {
@@ -25,36 +21,11 @@ class PqxxClientTest : public ::testing::Test {
     TestPostgres* pg = TestPostgres::Get(&error);
     ASSERT_NE(pg, nullptr) << error;
     std::string db = pg->CreateDatabase("mzemu_pqxx");
-    int out[2];
-    ASSERT_EQ(pipe(out), 0);
-    pid_ = fork();
-    if (pid_ == 0) {
-      // The emulator must not outlive a crashed test binary.
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      dup2(out[1], 1);
-      close(out[0]);
-      std::string url = pg->Url(db);
-      execl(MZEMU_BINARY, MZEMU_BINARY, "--postgres", url.c_str(), "--listen", "127.0.0.1:0",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[256] = {0};
-    ASSERT_NE(fgets(line, sizeof(line), f), nullptr);
-    fclose(f);
-    std::string s(line);
-    dsn_ = "host=127.0.0.1 port=" + s.substr(s.rfind(':') + 1, s.size() - s.rfind(':') - 2) +
-           " user=materialize dbname=materialize";
+    ASSERT_TRUE(mz_.Start(pg->Url(db), &error)) << error;
+    dsn_ = mz_.Dsn();
   }
-  void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
+  bgplan::testing::MzemuProcess mz_;
   std::string dsn_;
-  pid_t pid_ = -1;
 };
 
 TEST_F(PqxxClientTest, WorkNontransactionParamsAndPrepared) {
