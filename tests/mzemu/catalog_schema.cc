@@ -349,6 +349,29 @@ CREATE VIEW mz_internal.mz_sink_statuses AS
          NULL::text AS error, NULL::jsonb AS details
   FROM mzemu.objects WHERE type = 'sink';
 
+CREATE VIEW mz_internal.mz_source_statuses AS
+  SELECT id, name, subtype AS type, now() AS last_status_change_at, 'running'::text AS status,
+         NULL::text AS error, NULL::jsonb AS details
+  FROM mzemu.objects WHERE type = 'source';
+CREATE VIEW mz_internal.mz_materialization_lag AS
+  SELECT object_id, lag AS local_lag, lag AS global_lag, NULL::text AS slowest_local_input_id,
+         NULL::text AS slowest_global_input_id
+  FROM mz_internal.mz_wallclock_global_lag g
+  WHERE EXISTS (SELECT 1 FROM mzemu.objects o WHERE o.id = g.object_id
+                  AND o.type IN ('index', 'materialized-view', 'sink'));
+CREATE VIEW mz_internal.mz_object_fully_qualified_names AS
+  SELECT o.id, o.name, o.type AS object_type, o.schema_id, s.name AS schema_name,
+         s.database_id, d.name AS database_name, o.cluster_id
+  FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
+       LEFT JOIN mz_catalog.mz_databases d ON d.id = s.database_id;
+CREATE VIEW mz_internal.mz_object_transitive_dependencies AS
+  WITH RECURSIVE t(object_id, referenced_object_id) AS (
+    SELECT object_id, referenced_object_id FROM mz_internal.mz_object_dependencies
+    UNION
+    SELECT t.object_id, d.referenced_object_id
+    FROM t JOIN mz_internal.mz_object_dependencies d ON d.object_id = t.referenced_object_id)
+  SELECT object_id, referenced_object_id FROM t;
+
 -- Catalog helpers used by the statement interpreter.
 CREATE FUNCTION mzemu.new_id() RETURNS text LANGUAGE sql AS
   $$ SELECT 'u' || nextval('mzemu.id_seq') $$;

@@ -545,6 +545,12 @@ TEST_F(MzemuTest, DropClusterCascadeRemovesObjectsOnItAndDependents) {
       "mz_clusters.id WHERE mz_clusters.name = 'c')\n"
       "SELECT count(*) FROM dataflows WHERE id LIKE 'u%'";
   EXPECT_EQ(Scalar(dataflows), "3");
+  // Everything that CASCADE would take along, as bgplan's cleanup preflight can list it.
+  EXPECT_EQ(Scalar("SELECT string_agg(DISTINCT f.schema_name || '.' || f.name, ',') FROM "
+                   "mz_internal.mz_object_transitive_dependencies t JOIN "
+                   "mz_internal.mz_object_fully_qualified_names f ON f.id = t.object_id JOIN "
+                   "mz_objects r ON r.id = t.referenced_object_id WHERE r.name = 'mv'"),
+            "marts.mv_idx,other.s,other.v");
   EXPECT_EQ(admin_->Exec("DROP CLUSTER c").code, "2BP01");
   EXPECT_EQ(admin_->Exec("DROP MATERIALIZED VIEW marts.mv").code, "2BP01");
   Run({"DROP CLUSTER IF EXISTS c CASCADE", "DROP CLUSTER IF EXISTS c CASCADE"});
