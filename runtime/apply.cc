@@ -180,6 +180,11 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup) {
     if (any_absent) {
       BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kInit));
       FaultPoint("apply", "after-init");
+      if (options_.dry_run) {
+        Note("", "apply (dry run): the deploy command, await and promote are resolved once init "
+                 "has run; nothing was changed");
+        return Status::Ok();
+      }
     }
     if (!deploy_cmd.empty()) {
       BGPLAN_ASSIGN_OR_RETURN(facts, ReadFacts(session_, plan_, selected_, options_));

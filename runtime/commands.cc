@@ -203,8 +203,11 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
   if (st.ok()) {
     st = body(executor, *loaded);
   }
-  if (st.ok() && Interrupted()) {
-    st = Status(StatusCode::kInterrupted, command + " interrupted");
+  if (Interrupted() && st.code() != StatusCode::kInterrupted) {
+    // A statement cancelled by the signal thread fails with 57014; whatever failed, the cause
+    // is the interruption (every phase rolled back its transaction).
+    st = Status(StatusCode::kInterrupted,
+                command + " interrupted" + (st.ok() ? "" : " (" + st.message() + ")"));
   }
   code = ExitFor(st, sink);
   executor.Unlock();

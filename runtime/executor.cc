@@ -112,6 +112,15 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
       "set_config('client_connection_check_interval', '1000', false) WHERE "
       "current_setting('server_version_num')::int >= 140000"));
   BGPLAN_ASSIGN_OR_RETURN(facts.server, ReadServerInfo(session));
+  if (facts.server.is_materialize) {
+    if (plan.target == plans::Target::kMaterialize) {
+      return Status(StatusCode::kInternal,
+                    "executing plans on Materialize is not implemented by this runtime yet "
+                    "(PostgreSQL only); use `bgplan compile` for the SQL");
+    }
+    // A PostgreSQL plan against Materialize: Resolve reports target-mismatch.
+    return facts;
+  }
   Journal journal(options.journal_schema);
   BGPLAN_ASSIGN_OR_RETURN(facts.journal_exists, journal.Exists(session));
   std::vector<std::string> all_schemas;
@@ -413,12 +422,15 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
   const std::string& me = facts.server.current_user;
   std::string phase_name(plans::PhaseName(phase));
   if (facts.server.is_materialize != (plan.target == plans::Target::kMaterialize)) {
-    for (const DeploymentFacts& df : facts.deployments) {
-      AddViolation(r, DiagKind::kTargetMismatch, *df.deployment, {},
+    const plans::Deployment* first = facts.deployments.empty()
+                                         ? (plan.deployments.empty() ? nullptr
+                                                                     : &plan.deployments.front())
+                                         : facts.deployments.front().deployment;
+    if (first != nullptr) {
+      AddViolation(r, DiagKind::kTargetMismatch, *first, {},
                    "the plan targets " + std::string(plans::TargetName(plan.target)) +
                        " but the server is " +
                        (facts.server.is_materialize ? "Materialize" : "PostgreSQL"));
-      break;
     }
     return r;
   }
