@@ -1,6 +1,7 @@
 #include "compiler/cli/offline_commands.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -69,6 +70,11 @@ std::optional<driver::CompileOutput> CompileAndReport(const std::string& path,
   PrintDiagnostics(compiled, output);
   if (!compiled.ir_dump.empty()) {
     std::cerr << compiled.ir_dump;
+  }
+  if (!compiled.internal_error.ok()) {
+    PrintError(output, "internal error: " + compiled.internal_error.message());
+    *exit_code = kExitInternal;
+    return std::nullopt;
   }
   if (!compiled.unknown_deployments.empty()) {
     std::string known;

@@ -12,7 +12,7 @@
 namespace bgplan::driver {
 
 bool CompileOutput::ok() const {
-  if (!unknown_deployments.empty()) {
+  if (!unknown_deployments.empty() || !internal_error.ok()) {
     return false;
   }
   for (const auto& d : diagnostics) {
@@ -45,6 +45,7 @@ CompileOutput CompileText(std::string display_name, std::string text,
     pipeline.disabled_passes = options.disabled_passes;
     pipeline.dump_ir_after = options.dump_ir_after;
     pipeline.dump_out = &out.ir_dump;
+    pipeline.internal_error = &out.internal_error;
     if (passes::RunPipeline(plan, pipeline, diags)) {
       out.plan = std::move(plan);
     }

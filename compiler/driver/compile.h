@@ -41,7 +41,9 @@ struct CompileOutput {
   std::vector<std::string> unknown_deployments;
   // IR dumps requested by dump_ir_after.
   std::string ir_dump;
-  // True when there is no error diagnostic and no unknown deployment.
+  // Not OK when a pass broke an IR invariant (a bug in bgplan: exit 70).
+  Status internal_error;
+  // True when there is no error diagnostic, no unknown deployment and no internal error.
   bool ok() const;
 };
 
