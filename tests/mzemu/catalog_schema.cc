@@ -220,6 +220,17 @@ CREATE FUNCTION mzemu.acl_reown(mz_catalog.mz_aclitem[], text, text)
                                            '/' || $2 || '$', '/' || $3)), '{}')::mz_catalog.mz_aclitem[]
   FROM unnest($1::text[]) item $$;
 
+-- Removes every item granted to role $2 (the role is being dropped).
+CREATE FUNCTION mzemu.acl_drop_role(mz_catalog.mz_aclitem[], text)
+  RETURNS mz_catalog.mz_aclitem[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(array_agg(item), '{}')::mz_catalog.mz_aclitem[]
+  FROM unnest($1::text[]) item WHERE split_part(item, '=', 1) <> $2 $$;
+-- Number of catalog objects owned by role $1.
+CREATE FUNCTION mzemu.owned_count(text) RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT (SELECT count(*) FROM mz_catalog.mz_databases WHERE owner_id = $1)
+       + (SELECT count(*) FROM mz_catalog.mz_schemas WHERE owner_id = $1)
+       + (SELECT count(*) FROM mz_catalog.mz_clusters WHERE owner_id = $1)
+       + (SELECT count(*) FROM mzemu.objects WHERE owner_id = $1) $$;
 -- has_priv(acl, owner_id, privilege name): the current role's effective privilege.
 CREATE FUNCTION mzemu.has_priv(mz_catalog.mz_aclitem[], text, text) RETURNS boolean
   LANGUAGE sql STABLE AS $$

@@ -1609,6 +1609,18 @@ std::string Impl::Drop() {
       if (!True("SELECT mz_catalog.has_system_privilege('CREATEROLE')")) {
         Fail("42501", "permission denied for SYSTEM");
       }
+      if (Q1("SELECT mzemu.owned_count($1)", {id}) != "0") {
+        Fail("2BP01", "role \"" + n.back() + "\" cannot be dropped because some objects depend on it");
+      }
+      // Privileges granted to the role go with it.
+      for (const char* table : {"mz_catalog.mz_databases", "mz_catalog.mz_schemas",
+                                "mz_catalog.mz_clusters", "mzemu.objects"}) {
+        Q(std::string("UPDATE ") + table + " SET privileges = mzemu.acl_drop_role(privileges, $1)",
+          {id});
+      }
+      Q("DELETE FROM mz_catalog.mz_system_privileges WHERE split_part(privileges, '=', 1) = $1",
+        {id});
+      Q("DELETE FROM mz_catalog.mz_default_privileges WHERE role_id = $1 OR grantee = $1", {id});
       Q("DELETE FROM mz_catalog.mz_role_members WHERE role_id = $1 OR member = $1", {id});
       Q("DELETE FROM mz_catalog.mz_roles WHERE id = $1", {id});
     } else if (kind == "database") {

@@ -794,6 +794,12 @@ TEST_F(MzemuTest, RolesMembershipSetRoleAndQualifiedNames) {
   Run({"DROP SCHEMA IF EXISTS \"" + db_ + "\".\"mine\" CASCADE"});
   EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name = 'mine'"), "0");
   EXPECT_EQ(admin_->Exec("CREATE SCHEMA other_db.x").code, "3D000");
+  // DROP ROLE: refused while the role owns objects; its grants go with it.
+  EXPECT_EQ(admin_->Exec("DROP ROLE team").code, "2BP01");
+  Run({"DROP SCHEMA owned_by_team", "DROP ROLE team"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_database_privileges WHERE grantee "
+                   "NOT IN ('PUBLIC', 'materialize')"),
+            "0");
   EXPECT_EQ(Scalar("SHOW cluster"), "quickstart");
   Run({"SET cluster = owned_by_nobody"});
   EXPECT_EQ(admin_->Exec("CREATE MATERIALIZED VIEW mv AS SELECT 1").code, "42704");
