@@ -1,5 +1,6 @@
 // mzemu: a Materialize emulator for tests. See tests/mzemu/README.md.
 //   mzemu --postgres URL --listen 127.0.0.1:PORT [--superuser NAME,...] [--reset]
+//         [--log-statements]
 // PORT 0 picks a free port; the chosen one is printed as "listening on 127.0.0.1:<port>".
 #include <csignal>
 #include <cstdio>
@@ -10,7 +11,7 @@
 
 static void Usage() {
   std::cerr << "usage: mzemu --postgres URL --listen HOST:PORT [--superuser NAME[,NAME...]] "
-               "[--reset]\n";
+               "[--reset] [--log-statements]\n";
 }
 
 int main(int argc, char** argv) {
@@ -34,6 +35,8 @@ int main(int argc, char** argv) {
       config.superusers = next();
     } else if (arg == "--reset") {
       config.reset_catalog = true;
+    } else if (arg == "--log-statements") {
+      config.log_statements = true;
     } else {
       Usage();
       return 2;

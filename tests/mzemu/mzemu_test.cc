@@ -199,6 +199,10 @@ TEST_F(MzemuTest, ExtendedProtocolWithTextParameters) {
   Res e = Conn::Collect(PQexecPrepared(admin_->raw(), "q", 1, v, nullptr, nullptr, 0));
   ASSERT_TRUE(e.ok()) << e.message;
   EXPECT_EQ(e.rows[0][0], "1");
+  // Binary results are refused rather than sent as text.
+  Res binary = Conn::Collect(PQexecParams(admin_->raw(), "SELECT 1", 0, nullptr, nullptr, nullptr,
+                                          nullptr, /*resultFormat=*/1));
+  EXPECT_EQ(binary.code, "0A000");
   // DDL through the extended protocol too.
   Res ddl = admin_->Params("CREATE SCHEMA via_extended", {});
   EXPECT_TRUE(ddl.ok()) << ddl.message;

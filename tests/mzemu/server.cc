@@ -230,6 +230,9 @@ void Server::ServeClient(int fd) {
       case 'Q': {
         ++stats->round_trips;
         std::string sql = r.CString();
+        if (config_.log_statements) {
+          std::fprintf(stderr, "mzemu[%d %s] %s\n", stats->pid, session.role().c_str(), sql.c_str());
+        }
         std::vector<Statement> stmts = SplitStatements(sql);
         if (stmts.empty()) buf += MessageBuilder('I').Finish();
         if (stmts.size() > 1) session.BeginImplicit(stmts[0]);
@@ -248,6 +251,10 @@ void Server::ServeClient(int fd) {
       case 'P': {
         std::string name = r.CString();
         std::string sql = r.CString();
+        if (config_.log_statements) {
+          std::fprintf(stderr, "mzemu[%d %s] (extended) %s\n", stats->pid, session.role().c_str(),
+                       sql.c_str());
+        }
         int16_t n = r.Int16();
         Prepared p;
         for (int i = 0; i < n; ++i) p.param_types.push_back(static_cast<uint32_t>(r.Int32()));
@@ -289,8 +296,10 @@ void Server::ServeClient(int fd) {
           skip_until_sync = true;
           break;
         }
+        // Only the text format is implemented; refuse binary loudly instead of mis-decoding.
+        bool binary = false;
         int16_t nformats = r.Int16();
-        for (int i = 0; i < nformats; ++i) r.Int16();
+        for (int i = 0; i < nformats; ++i) binary = binary || r.Int16() != 0;
         int16_t nparams = r.Int16();
         Portal p;
         p.prepared = it->second;
@@ -301,6 +310,14 @@ void Server::ServeClient(int fd) {
           } else {
             p.params.emplace_back(r.Bytes(static_cast<size_t>(len)));
           }
+        }
+        int16_t nresults = r.Int16();
+        for (int i = 0; i < nresults; ++i) binary = binary || r.Int16() != 0;
+        if (binary) {
+          buf += ErrorResponseMessage(
+              SqlError{"0A000", "mzemu: binary parameter/result formats are not supported", "", ""});
+          skip_until_sync = true;
+          break;
         }
         portals[portal] = std::move(p);
         buf += MessageBuilder('2').Finish();

@@ -17,7 +17,8 @@ struct ServerConfig {
   std::string listen_host = "127.0.0.1";
   int listen_port = 0;
   std::string superusers = "materialize";
-  bool reset_catalog = false;  // drop and recreate the emulated catalog at start
+  bool reset_catalog = false;   // drop and recreate the emulated catalog at start
+  bool log_statements = false;  // print every query string received to stderr
 };
 
 class Server {
