@@ -854,6 +854,14 @@ TEST_F(MzemuTest, CatalogSurvivesEmulatorRestart) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE id = ANY(string_to_array('" + before +
                    "', ',')) AND name = 'after_restart'"),
             "0");
+  // --reset starts from an empty catalog again.
+  StopEmulator();
+  std::string error;
+  ASSERT_TRUE(mz_.Start(url_, &error, {"--reset"})) << error;
+  admin_ = std::make_unique<Conn>(Dsn());
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name IN ('kept', 'after_restart')"),
+            "0");
+  Run({"CREATE SCHEMA kept"});
 }
 
 // --- counters ------------------------------------------------------------------------------------

@@ -41,7 +41,13 @@ bool Server::Start(std::string* error) {
   Backend admin;
   if (!admin.Connect(config_.postgres_url, error)) return false;
   if (config_.reset_catalog) {
+    // User schemas are real PostgreSQL schemas too; drop them with the catalog.
+    admin.Exec(
+        "DO $$ DECLARE r record; BEGIN "
+        "FOR r IN SELECT name FROM mz_catalog.mz_schemas WHERE id LIKE 'u%' LOOP "
+        "EXECUTE format('DROP SCHEMA IF EXISTS %I CASCADE', r.name); END LOOP; END $$");
     admin.Exec("DROP SCHEMA IF EXISTS mzemu, mz_catalog, mz_internal CASCADE");
+    admin.Exec("CREATE SCHEMA IF NOT EXISTS public");
   }
   Outcome present = admin.Exec("SELECT format FROM mzemu.state");
   if (!present.ok()) {
