@@ -340,7 +340,9 @@ CREATE VIEW mz_internal.mz_compute_hydration_statuses AS
     SELECT 1 FROM mzemu.objects o WHERE o.id = h.object_id
       AND o.type IN ('index', 'materialized-view')));
 CREATE VIEW mz_internal.mz_wallclock_global_lag AS
-  SELECT o.id AS object_id, coalesce(lo.lag, lc.lag, interval '0 seconds') AS lag
+  SELECT o.id AS object_id,
+         CASE WHEN lo.target_id IS NOT NULL THEN lo.lag WHEN lc.target_id IS NOT NULL THEN lc.lag
+              ELSE interval '0 seconds' END AS lag
   FROM mzemu.objects o
        LEFT JOIN mzemu.lag lo ON lo.target_id = o.id
        LEFT JOIN mzemu.lag lc ON lc.target_id = o.cluster_id
@@ -494,6 +496,31 @@ CREATE FUNCTION mzemu.mzemu_clear_oom(replica text) RETURNS text LANGUAGE sql AS
   DELETE FROM mz_internal.mz_cluster_replica_status_history
     WHERE replica_id = mzemu.resolve_target(replica);
   SELECT mzemu.resolve_target(replica) $$;
+-- The scheduler of an ON REFRESH cluster turning it on (one replica r1) or off (none). A
+-- catalog change in Materialize too, so it bumps the catalog version.
+CREATE FUNCTION mzemu.mzemu_set_scheduled_on(cluster text, turned_on boolean) RETURNS text
+  LANGUAGE plpgsql AS $$
+DECLARE
+  c record;
+BEGIN
+  SELECT * INTO c FROM mz_catalog.mz_clusters WHERE name = cluster;
+  IF c.id IS NULL THEN
+    RAISE EXCEPTION 'unknown cluster ''%''', cluster USING ERRCODE = '42704';
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM mz_internal.mz_cluster_schedules
+                 WHERE cluster_id = c.id AND type = 'on-refresh') THEN
+    RAISE EXCEPTION 'mzemu: cluster % has no ON REFRESH schedule', cluster USING ERRCODE = '22023';
+  END IF;
+  UPDATE mz_catalog.mz_clusters SET replication_factor = CASE WHEN turned_on THEN 1 ELSE 0 END
+    WHERE id = c.id;
+  DELETE FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = c.id;
+  IF turned_on THEN
+    INSERT INTO mz_catalog.mz_cluster_replicas
+      VALUES (mzemu.new_id(), 'r1', c.id, c.size, NULL, c.owner_id, false);
+  END IF;
+  UPDATE mzemu.state SET catalog_version = catalog_version + 1;
+  RETURN c.id;
+END $$;
 CREATE FUNCTION mzemu.mzemu_catalog_version() RETURNS bigint LANGUAGE sql STABLE AS
   $$ SELECT catalog_version FROM mzemu.state $$;
 )SQL";

@@ -670,6 +670,11 @@ TEST_F(MzemuTest, ReadinessQueryFollowsTestControlledHealth) {
   EXPECT_EQ(status(),
             "paused:failing:no_replicas:0/"
             "0:lag=0;prod_dbt_deploy:failing:all_replicas_problematic:3/3:lag=0;");
+  // A NULL lag is ignored by the query.
+  Run({"SELECT mzemu_set_lag('mv', NULL)"});
+  EXPECT_EQ(status(),
+            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:failing:all_replicas_problematic:3/3:lag=0;");
+  Run({"SELECT mzemu_clear_lag('mv')"});
   // OOM kills older than 24h do not count.
   Run(
       {"UPDATE mz_internal.mz_cluster_replica_status_history SET occurred_at = now() - INTERVAL "
@@ -831,6 +836,14 @@ TEST_F(MzemuTest, ReplicaManagementAndSizeChanges) {
   Run({"ALTER CLUSTER m SET (REPLICATION FACTOR = 0)"});
   EXPECT_EQ(Scalar(replicas + "'m'"), "<null>");
   Run({"ALTER CLUSTER m SET (SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '10 minutes'))"});
+  // The scheduler turns the ON REFRESH cluster on and off (a catalog change).
+  std::string version = Scalar("SELECT mzemu_catalog_version()");
+  Run({"SELECT mzemu_set_scheduled_on('m', true)"});
+  EXPECT_EQ(Scalar(replicas + "'m'"), "r1:large");
+  EXPECT_NE(Scalar("SELECT mzemu_catalog_version()"), version);
+  Run({"SELECT mzemu_set_scheduled_on('m', false)"});
+  EXPECT_EQ(Scalar(replicas + "'m'"), "<null>");
+  EXPECT_EQ(admin_->Exec("SELECT mzemu_set_scheduled_on('u', true)").code, "22023");
   EXPECT_EQ(Scalar("SELECT type || ' ' || refresh_hydration_time_estimate FROM "
                    "mz_internal.mz_cluster_schedules s JOIN mz_clusters c ON c.id = s.cluster_id "
                    "WHERE c.name = 'm'"),
