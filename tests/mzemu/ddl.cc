@@ -1610,7 +1610,8 @@ std::string Impl::Drop() {
         Fail("42501", "permission denied for SYSTEM");
       }
       if (Q1("SELECT mzemu.owned_count($1)", {id}) != "0") {
-        Fail("2BP01", "role \"" + n.back() + "\" cannot be dropped because some objects depend on it");
+        Fail("2BP01",
+             "role \"" + n.back() + "\" cannot be dropped because some objects depend on it");
       }
       // Privileges granted to the role go with it.
       for (const char* table : {"mz_catalog.mz_databases", "mz_catalog.mz_schemas",

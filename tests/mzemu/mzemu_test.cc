@@ -673,7 +673,8 @@ TEST_F(MzemuTest, ReadinessQueryFollowsTestControlledHealth) {
   // A NULL lag is ignored by the query.
   Run({"SELECT mzemu_set_lag('mv', NULL)"});
   EXPECT_EQ(status(),
-            "paused:failing:no_replicas:0/0:lag=0;prod_dbt_deploy:failing:all_replicas_problematic:3/3:lag=0;");
+            "paused:failing:no_replicas:0/"
+            "0:lag=0;prod_dbt_deploy:failing:all_replicas_problematic:3/3:lag=0;");
   Run({"SELECT mzemu_clear_lag('mv')"});
   // OOM kills older than 24h do not count.
   Run(
@@ -872,8 +873,7 @@ TEST_F(MzemuTest, CatalogSurvivesEmulatorRestart) {
   std::string error;
   ASSERT_TRUE(mz_.Start(url_, &error, {"--reset"})) << error;
   admin_ = std::make_unique<Conn>(Dsn());
-  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name IN ('kept', 'after_restart')"),
-            "0");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name IN ('kept', 'after_restart')"), "0");
   Run({"CREATE SCHEMA kept"});
 }
 

@@ -237,7 +237,8 @@ void Server::ServeClient(int fd) {
         ++stats->round_trips;
         std::string sql = r.CString();
         if (config_.log_statements) {
-          std::fprintf(stderr, "mzemu[%d %s] %s\n", stats->pid, session.role().c_str(), sql.c_str());
+          std::fprintf(stderr, "mzemu[%d %s] %s\n", stats->pid, session.role().c_str(),
+                       sql.c_str());
         }
         std::vector<Statement> stmts = SplitStatements(sql);
         if (stmts.empty()) buf += MessageBuilder('I').Finish();
@@ -320,8 +321,8 @@ void Server::ServeClient(int fd) {
         int16_t nresults = r.Int16();
         for (int i = 0; i < nresults; ++i) binary = binary || r.Int16() != 0;
         if (binary) {
-          buf += ErrorResponseMessage(
-              SqlError{"0A000", "mzemu: binary parameter/result formats are not supported", "", ""});
+          buf += ErrorResponseMessage(SqlError{
+              "0A000", "mzemu: binary parameter/result formats are not supported", "", ""});
           skip_until_sync = true;
           break;
         }
