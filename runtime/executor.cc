@@ -387,10 +387,15 @@ void SwapStatements(const Facts& facts, const std::vector<const DeploymentFacts*
       cond += std::string(cond.empty() ? "" : " OR ") + "pg_get_viewdef(" + std::to_string(oid) +
               "::oid, false) IS DISTINCT FROM " + QuoteLiteral(v->definition);
     }
+    // A dollar-quote tag that occurs nowhere in the body, so no definition can end it early.
+    std::string tag = "$bgplan$";
+    for (int i = 1; cond.find(tag) != std::string::npos; ++i) {
+      tag = "$bgplan" + std::to_string(i) + "$";
+    }
     r.statements.push_back(
-        "DO $bgplan$ BEGIN IF " + cond +
+        "DO " + tag + " BEGIN IF " + cond +
         " THEN RAISE EXCEPTION 'bgplan: a dependent view changed since it was read' "
-        "USING ERRCODE = '40001'; END IF; END $bgplan$;");
+        "USING ERRCODE = '40001'; END IF; END " + tag + ";");
   }
   for (const DeploymentFacts* df : acting) {
     for (const PairFacts& p : df->pairs) {
