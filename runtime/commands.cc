@@ -59,6 +59,8 @@ OutputOptions ToOutput(const GlobalOptions& g) {
 struct LoadedPlan {
   plans::Plan plan;
   std::optional<PlanFile> file;
+  // The .bgplan text, for diagnostics with source lines (null for plan files).
+  std::shared_ptr<SourceFile> source;
 };
 
 // Loads `path`. Compile diagnostics are printed; returns the exit code on failure.
@@ -103,6 +105,7 @@ std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* e
       return std::nullopt;
     }
     loaded.plan = std::move(*out->plan);
+    loaded.source = std::shared_ptr<SourceFile>(std::move(out->source));
 #else
     sink.Error("this build has no .bgplan compiler; pass a plan file (bgplan plan -o PLAN.json)");
     *exit_code = kExitInternal;
@@ -178,6 +181,7 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
     sink.Result(command, code);
     return code;
   }
+  sink.set_source(loaded->source.get());
   std::optional<Connected> conn = Connect(o, sink, &code);
   if (!conn) {
     sink.Result(command, code);

@@ -86,6 +86,9 @@ void EventSink::Diagnose(const Diagnostic& d, const std::string& deployment) {
     return;
   }
   DiagnosticPrinter printer;
+  if (source_ != nullptr) {
+    printer.AddSource(*source_);
+  }
   std::fputs(printer.Render(d).c_str(), err_);
   std::fflush(err_);
 }

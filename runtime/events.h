@@ -35,6 +35,9 @@ class EventSink {
   virtual ~EventSink() = default;
 
   const OutputOptions& options() const { return options_; }
+  // The .bgplan source, so diagnostics show its line and a caret. Not owned; must outlive the
+  // sink (or be reset to null).
+  void set_source(const SourceFile* source) { source_ = source; }
 
   // A progress or narrative event: text mode prints `message` on stderr (unless quiet).
   virtual void Emit(const Event& event);
@@ -54,6 +57,7 @@ class EventSink {
   void WriteJson(const std::string& type, const std::string& deployment,
                  const std::map<std::string, std::string>& fields);
   OutputOptions options_;
+  const SourceFile* source_ = nullptr;
   FILE* out_;
   FILE* err_;
 };
