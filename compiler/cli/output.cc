@@ -6,8 +6,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -159,37 +157,6 @@ void PrintError(const OutputOptions& options, const std::string& message) {
                   {"message", message}});
   }
   std::cerr << "bgplan: error: " << message << '\n';
-}
-
-std::string WriteFileAtomically(const std::string& path, const std::string& contents) {
-  if (path == "-") {
-    std::cout << contents;
-    std::cout.flush();
-    return std::cout ? "" : "cannot write to standard output";
-  }
-  std::filesystem::path target(path);
-  std::filesystem::path tmp = target;
-  tmp += ".bgplan-tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return "cannot write '" + path + "'";
-    }
-    out << contents;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      return "cannot write '" + path + "'";
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return "cannot write '" + path + "': " + ec.message();
-  }
-  return "";
 }
 
 }  // namespace bgplan::cli

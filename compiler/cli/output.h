@@ -7,6 +7,7 @@
 
 #include "compiler/driver/compile.h"
 #include "compiler/support/diagnostic.h"
+#include "compiler/support/file_util.h"
 
 namespace bgplan::cli {
 
@@ -32,10 +33,6 @@ void PrintResult(const OutputOptions& options, const std::string& command, int e
 
 // A command-line error (no location): "bgplan: error: message" on stderr, or a JSON diagnostic.
 void PrintError(const OutputOptions& options, const std::string& message);
-
-// Writes `contents` to `path` atomically (temporary file in the same folder, then rename).
-// "-" writes to stdout. Returns an empty string or the error message.
-std::string WriteFileAtomically(const std::string& path, const std::string& contents);
 
 // Current UTC time as 2026-11-24T01:02:03.456Z.
 std::string UtcTimestamp();

@@ -163,6 +163,13 @@ TEST(Cli, CompileWritesOutputFileIdenticalToStdout) {
       << to_stdout.out;
 }
 
+TEST(Cli, CompileToDevNullKeepsTheDevice) {
+  TempDir dir;
+  auto r = Bgplan({"compile", dir.Write("ok.bgplan", kValid), "-o", "/dev/null"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
 TEST(Cli, CompileSelectsOnePhase) {
   TempDir dir;
   auto file = dir.Write("ok.bgplan", kValid);
