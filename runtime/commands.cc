@@ -188,7 +188,9 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
     return code;
   }
   o.run.command = command;
-  o.run.password = conn->target.password;
+  o.run.password = !conn->target.password.empty()
+                       ? conn->target.password
+                       : PasswordInConninfo(conn->target.conninfo);
   std::vector<std::string> selected = o.deployments;
   if (selected.empty() && loaded->file.has_value()) {
     selected = loaded->file->deployments;

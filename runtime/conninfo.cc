@@ -1,5 +1,6 @@
 #include "runtime/conninfo.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -34,6 +35,51 @@ std::string PercentEncode(std::string_view text) {
     }
   }
   return out;
+}
+
+static std::string PercentDecode(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0 &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0) {
+      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+std::string PasswordInConninfo(std::string_view conninfo) {
+  std::string s(conninfo);
+  std::smatch m;
+  static const std::regex kUserinfo(R"((?:postgres|postgresql)://[^:/@\s]*:([^@/\s]*)@)");
+  if (std::regex_search(s, m, kUserinfo)) {
+    return PercentDecode(m[1].str());
+  }
+  static const std::regex kUrlParam(R"([?&]password=([^&\s]*))");
+  if (IsUrl(s) && std::regex_search(s, m, kUrlParam)) {
+    return PercentDecode(m[1].str());
+  }
+  static const std::regex kQuoted(R"(\bpassword\s*=\s*'((?:[^'\\]|\\.)*)')");
+  if (std::regex_search(s, m, kQuoted)) {
+    std::string out;
+    std::string v = m[1].str();
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == '\\' && i + 1 < v.size()) {
+        ++i;
+      }
+      out += v[i];
+    }
+    return out;
+  }
+  static const std::regex kWord(R"(\bpassword\s*=\s*([^\s']+))");
+  if (std::regex_search(s, m, kWord)) {
+    return m[1].str();
+  }
+  return "";
 }
 
 std::string RedactConninfo(std::string_view conninfo) {

@@ -38,6 +38,10 @@ Result<ConnTarget> ResolveConnection(const ConnOptions& options, DiagnosticEngin
 // password (URL query parameters or keyword/value pairs, as the string's form requires).
 std::string ConninfoForLibpq(const ConnTarget& target);
 
+// The password written inside `conninfo` (URL user:password@ or password=...), decoded; "" if
+// none. Used to hand the password to a deploy command as PGPASSWORD.
+std::string PasswordInConninfo(std::string_view conninfo);
+
 // `conninfo` with any password replaced by ***: user:pw@ in URLs, password=... in URL
 // parameters and keyword/value strings.
 std::string RedactConninfo(std::string_view conninfo);

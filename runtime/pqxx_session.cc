@@ -57,6 +57,16 @@ class PqxxSession : public SqlSession {
         return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
       }
       return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), state);
+    } catch (const pqxx::serialization_failure& e) {
+      // libpqxx 6 derives the transaction_rollback family from failure, not sql_error, and
+      // drops the SQLSTATE: restore it, the executor's retry rule depends on it.
+      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40001");
+    } catch (const pqxx::deadlock_detected& e) {
+      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40P01");
+    } catch (const pqxx::statement_completion_unknown& e) {
+      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40003");
+    } catch (const pqxx::transaction_rollback& e) {
+      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40000");
     } catch (const pqxx::in_doubt_error& e) {
       return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
     } catch (const pqxx::failure& e) {

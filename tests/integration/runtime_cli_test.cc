@@ -358,6 +358,35 @@ TEST_F(RuntimeCli, CrashAndResumeAtEveryFaultPoint) {
   }
 }
 
+TEST_F(RuntimeCli, DeployCmdEnvironmentAndFailure) {
+  std::string env_file = dir_ + "/env.txt";
+  std::string url = "postgresql://postgres:pw-in-url@127.0.0.1:" + std::to_string(pg_->port()) +
+                    "/" + db_;
+  ProcResult failing = Run({"apply", file_, "--url", url, "--deploy-cmd",
+                            "env > " + env_file + "; exit 3"});
+  EXPECT_EQ(failing.exit_code, 7) << failing.err;
+  EXPECT_NE(failing.err.find("exit status 3"), std::string::npos) << failing.err;
+  EXPECT_NE(failing.err.find("before await"), std::string::npos) << failing.err;
+  std::string env = Slurp(env_file);
+  EXPECT_NE(env.find("BGPLAN_DEPLOYMENT=shop"), std::string::npos) << env;
+  EXPECT_NE(env.find("BGPLAN_GREEN_SCHEMAS=marts_dbt_deploy"), std::string::npos) << env;
+  EXPECT_NE(env.find("BGPLAN_GREEN_MARTS=marts_dbt_deploy"), std::string::npos) << env;
+  EXPECT_NE(env.find("BGPLAN_GREEN_CLUSTERS="), std::string::npos) << env;
+  EXPECT_NE(env.find("PGDATABASE=" + db_), std::string::npos) << env;
+  // psql gets the password through PGPASSWORD; BGPLAN_URL never carries it.
+  EXPECT_NE(env.find("PGPASSWORD=pw-in-url"), std::string::npos) << env;
+  size_t url_at = env.find("BGPLAN_URL=");
+  ASSERT_NE(url_at, std::string::npos);
+  std::string url_line = env.substr(url_at, env.find('\n', url_at) - url_at);
+  EXPECT_EQ(url_line.find("pw-in-url"), std::string::npos) << url_line;
+  // Nothing was promoted; the run stays initialized and apply resumes from there.
+  EXPECT_EQ(Scalar("SELECT phase FROM bgplan.runs"), "initialized");
+  ProcResult ok = Run(Cmd("apply", {"--deploy-cmd", DeployCmd()}));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM bgplan.runs"), "1");
+  EXPECT_EQ(Scalar("SELECT v FROM sinks.v"), "green");
+}
+
 TEST_F(RuntimeCli, PasswordsAreNeverPrinted) {
   const std::string secret = "Sup3r-S3cret_pw";
   std::string url = "postgresql://postgres:" + secret + "@127.0.0.1:" +

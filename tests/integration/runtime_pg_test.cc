@@ -395,5 +395,30 @@ TEST_F(RuntimePg, TerminateBackendMidPromoteNeverHalfSwaps) {
   EXPECT_EQ(AsReader("SELECT v FROM sinks.v"), "green");
 }
 
+// The promote text re-checks, before renaming, that the dependent views it re-creates still have
+// the definitions it captured; a view changed in between makes it fail with 40001 (retried by the
+// executor with a fresh read), never re-create a view from a stale definition.
+TEST_F(RuntimePg, StaleViewDefinitionAbortsTheSwap) {
+  Production();
+  plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
+  ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
+  DeployGreen();
+  auto session = Connect();
+  RunOptions options;
+  auto facts = runtime::ReadFacts(*session, plan, {}, options);
+  ASSERT_TRUE(facts.ok());
+  runtime::ResolvedPhase promote = runtime::Resolve(plan, *facts, PhaseKind::kPromote, options);
+  ASSERT_TRUE(promote.violations.empty());
+  std::string blue = Oid("marts");
+  Exec("CREATE OR REPLACE VIEW sinks.v AS SELECT id, upper(v) AS v FROM marts.t");
+  Status st = session->Exec(promote.TransactionText());
+  EXPECT_EQ(st.sqlstate(), "40001") << st.ToString();
+  ASSERT_TRUE(session->Exec("ROLLBACK").ok());
+  EXPECT_EQ(Oid("marts"), blue);
+  // The executor re-reads and re-resolves: the new definition is the one re-created.
+  ASSERT_TRUE(Run(plan, PhaseKind::kPromote).ok());
+  EXPECT_EQ(Scalar("SELECT v FROM sinks.v"), "GREEN");
+}
+
 }  // namespace
 }  // namespace bgplan::testing

@@ -22,6 +22,14 @@ TEST(Conninfo, RedactsPasswords) {
   EXPECT_EQ(RedactConninfo("postgresql://me@db/prod"), "postgresql://me@db/prod");
 }
 
+TEST(Conninfo, FindsThePasswordInside) {
+  EXPECT_EQ(PasswordInConninfo("postgresql://me:p%26w@db/prod"), "p&w");
+  EXPECT_EQ(PasswordInConninfo("postgresql://me@db/prod?sslmode=require&password=x%20y"), "x y");
+  EXPECT_EQ(PasswordInConninfo("host=db password='it\\'s' user=me"), "it's");
+  EXPECT_EQ(PasswordInConninfo("host=db password=plain user=me"), "plain");
+  EXPECT_EQ(PasswordInConninfo("postgresql://me@db/prod"), "");
+}
+
 TEST(Conninfo, ScrubsTheKnownPasswordFromErrors) {
   EXPECT_EQ(ScrubSecrets("FATAL: password x&y for user me", "x&y"),
             "FATAL: password *** for user me");

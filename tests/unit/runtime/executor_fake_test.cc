@@ -127,6 +127,56 @@ TEST(ExecutorFake, ViolationsAreAllReportedBeforeAnyWrite) {
   EXPECT_TRUE(s.Find("BEGIN").empty());
 }
 
+// A deployment initialized by run R1: blue oid 100, green oid 200 carrying R1's marker.
+void Initialized(FakeSession& s) {
+  s.On("SELECT current_user, current_database()",
+       {{"tester", "db", "true", "true", "PostgreSQL 15.0"}});
+  s.On("to_regclass(", {{"true"}});
+  s.On("status = 'active'",
+       {{"R1", "shop", "fp", "tester", "host", "", 
+         R"([{"blue": "marts", "green": "marts_dbt_deploy", "blue_oid": 100, "green_oid": 200}])",
+         "ready", "active", "2026-11-24T00:00:00Z", "2026-11-24T00:00:00Z", ""}});
+  s.On("WHERE n.nspname = 'marts'", {{"100", "tester", "true", "", "1"}});
+  s.On("WHERE n.nspname = 'marts_dbt_deploy'",
+       {{"200", "tester", "true", "bgplan deployment shop run R1", "1"}});
+}
+
+TEST(ExecutorFake, SwapIsRetriedOnSerializationFailureThenSucceeds) {
+  FakeSession s;
+  Initialized(s);
+  s.Fail("RENAME TO", Status(StatusCode::kDatabaseError, "could not serialize", "40001"), 1);
+  NullSink sink;
+  plans::Plan plan = OnePair();
+  plan.deployments[0].promote.max_retries = 2;
+  plan.deployments[0].promote.retry_backoff_ms = 1;
+  Executor ex(s, plan, {}, {}, sink);
+  ASSERT_TRUE(ex.RunPhase(plans::PhaseKind::kPromote).ok());
+  std::vector<size_t> attempts = s.Find("ALTER SCHEMA \"marts\" RENAME TO");
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(s.sent()[attempts[0] + 1], "ROLLBACK");
+  // The catalog is read again before the second attempt.
+  EXPECT_FALSE(s.Find("WHERE n.nspname = 'marts'").empty());
+  EXPECT_GT(attempts[1], attempts[0] + 2);
+}
+
+TEST(ExecutorFake, OtherErrorsAndExhaustedRetriesStop) {
+  for (const char* state : {"42501", "55P03"}) {
+    FakeSession s;
+    Initialized(s);
+    s.Fail("RENAME TO", Status(StatusCode::kDatabaseError, "no", state));
+    NullSink sink;
+    plans::Plan plan = OnePair();
+    plan.deployments[0].promote.max_retries = 1;
+    plan.deployments[0].promote.retry_backoff_ms = 1;
+    Executor ex(s, plan, {}, {}, sink);
+    Status st = ex.RunPhase(plans::PhaseKind::kPromote);
+    EXPECT_EQ(st.sqlstate(), state);
+    size_t expected = std::string(state) == "55P03" ? 2u : 1u;
+    EXPECT_EQ(s.Find("ALTER SCHEMA \"marts\" RENAME TO").size(), expected) << state;
+    EXPECT_EQ(s.sent().back(), "ROLLBACK");
+  }
+}
+
 TEST(LockFake, SecondLockHeldReleasesTheFirstAndNamesTheHolder) {
   FakeSession s;
   s.On("pg_try_advisory_lock", {{"true"}}, 1);
