@@ -3,9 +3,16 @@
 // parsing the same content for comparison. Run: bench/run_compile_bench.
 #include <benchmark/benchmark.h>
 
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <toml++/toml.h>
 
 #include "bench/gen_plan.h"
+#include "compiler/driver/compile.h"
 #include "compiler/emit/sql_emitter.h"
 #include "compiler/frontend/parse.h"
 #include "compiler/lower/lower.h"
@@ -56,18 +63,54 @@ void BM_Lower(benchmark::State& state) {
   }
 }
 
+// The whole pipeline, with each pass's mean time as a counter ("ms:<pass>").
 void BM_Passes(benchmark::State& state) {
   const SourceFile& source = Source(static_cast<int>(state.range(0)));
   DiagnosticEngine diags;
   auto file = frontend::ParseFile(source, diags);
   plans::Plan lowered = lower::LowerToPlan(*file, source, {}, diags);
+  std::map<std::string, double> pass_ms;
   for (auto _ : state) {
     state.PauseTiming();
     plans::Plan plan = lowered;
     DiagnosticEngine d;
+    std::vector<passes::PassTiming> timings;
+    passes::PipelineOptions options;
+    options.timings = &timings;
     state.ResumeTiming();
-    BGPLAN_CHECK(passes::RunPipeline(plan, {}, d));
+    BGPLAN_CHECK(passes::RunPipeline(plan, options, d));
     benchmark::DoNotOptimize(plan);
+    state.PauseTiming();
+    for (const auto& t : timings) {
+      pass_ms["ms:" + t.name] += std::chrono::duration<double, std::milli>(t.duration).count();
+    }
+    // Freed outside the timed region (BM_Check and BM_Compile include freeing).
+    plan = plans::Plan{};
+    state.ResumeTiming();
+  }
+  for (const auto& [name, ms] : pass_ms) {
+    state.counters[name] = ms / static_cast<double>(state.iterations());
+  }
+}
+
+// In-process `bgplan check` (driver::CompileText: parse, lower, passes; no file read) and
+// `bgplan compile` (the same plus EmitSql), to check the per-stage figures against.
+void BM_Check(benchmark::State& state) {
+  const SourceFile& source = Source(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    driver::CompileOutput out = driver::CompileText("bench.bgplan", source.text(), {});
+    BGPLAN_CHECK(out.ok());
+    benchmark::DoNotOptimize(out);
+  }
+}
+
+void BM_Compile(benchmark::State& state) {
+  const SourceFile& source = Source(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    driver::CompileOutput out = driver::CompileText("bench.bgplan", source.text(), {});
+    BGPLAN_CHECK(out.ok() && out.plan.has_value());
+    std::string sql = emit::EmitSql(*out.plan, {});
+    benchmark::DoNotOptimize(sql);
   }
 }
 
@@ -91,6 +134,8 @@ BENCHMARK(BM_TomlParse)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Lower)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Passes)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Emit)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Check)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Compile)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace bgplan::bench

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "compiler/emit/quote.h"
@@ -20,22 +22,77 @@ using plans::Plan;
 using plans::Step;
 using plans::StepKind;
 
-// The deployments a step's objects belong to, in plan order; every deployment of the plan when
-// the step names none (or names only unknown ones).
-static std::vector<const Deployment*> DeploymentsOf(const Plan& plan, const Step& step) {
-  std::vector<const Deployment*> out;
-  for (const Deployment& d : plan.deployments) {
-    for (const ObjectRef& o : step.objects) {
-      if (o.deployment == d.name) {
-        out.push_back(&d);
-        break;
-      }
+namespace {
+
+// The plan's deployments by name, built once per plan so that finding a step's deployments costs
+// a hash lookup per object instead of a scan of every deployment (the merged swap step names
+// every object of the plan, and every other step is looked up too). A name may repeat in a plan
+// that did not pass validation; every position is kept, so lookups mean what a scan would.
+class DeploymentIndex {
+ public:
+  explicit DeploymentIndex(const Plan& plan) : plan_(plan) {
+    positions_.reserve(plan.deployments.size());
+    for (size_t i = 0; i < plan.deployments.size(); ++i) {
+      positions_[plan.deployments[i].name].push_back(i);
     }
   }
-  if (out.empty()) {
-    for (const Deployment& d : plan.deployments) {
-      out.push_back(&d);
+
+  // The deployments a step's objects belong to, in plan order; every deployment of the plan when
+  // the step names none (or names only unknown ones).
+  std::vector<const Deployment*> Of(const Step& step) const {
+    std::vector<size_t> found;
+    const std::string* last = nullptr;
+    for (const ObjectRef& o : step.objects) {
+      // Objects of one deployment are usually adjacent: look each run up once.
+      if (last != nullptr && *last == o.deployment) {
+        continue;
+      }
+      last = &o.deployment;
+      if (auto it = positions_.find(o.deployment); it != positions_.end()) {
+        found.insert(found.end(), it->second.begin(), it->second.end());
+      }
     }
+    std::vector<const Deployment*> out;
+    if (found.empty()) {
+      out.reserve(plan_.deployments.size());
+      for (const Deployment& d : plan_.deployments) {
+        out.push_back(&d);
+      }
+      return out;
+    }
+    std::sort(found.begin(), found.end());
+    found.erase(std::unique(found.begin(), found.end()), found.end());
+    out.reserve(found.size());
+    for (size_t i : found) {
+      out.push_back(&plan_.deployments[i]);
+    }
+    return out;
+  }
+
+  // The first deployment named `name` (Plan::FindDeployment), or null.
+  const Deployment* Find(std::string_view name) const {
+    auto it = positions_.find(name);
+    return it == positions_.end() ? nullptr : &plan_.deployments[it->second.front()];
+  }
+
+ private:
+  const Plan& plan_;
+  std::unordered_map<std::string_view, std::vector<size_t>> positions_;
+};
+
+}  // namespace
+
+// CombinedPromoteSettings over `deployments` (see sql_emitter.h).
+static plans::PromoteSettings Combine(const std::vector<const Deployment*>& deployments) {
+  if (deployments.empty()) {
+    return plans::PromoteSettings{};
+  }
+  plans::PromoteSettings out = deployments.front()->promote;
+  for (const Deployment* d : deployments) {
+    out.wait = out.wait || d->promote.wait;
+    out.max_retries = std::max(out.max_retries, d->promote.max_retries);
+    out.retry_backoff_ms = std::max(out.retry_backoff_ms, d->promote.retry_backoff_ms);
+    out.lock_timeout_ms = std::min(out.lock_timeout_ms, d->promote.lock_timeout_ms);
   }
   return out;
 }
@@ -60,7 +117,8 @@ enum class Side { kBlue, kGreen, kBoth };
 // or Name()/Lit()/SchemaRef() (comments, which also apply CommentSafe).
 class Emitter {
  public:
-  Emitter(const Plan& plan, const Dialect& dialect) : plan_(plan), dialect_(dialect) {}
+  Emitter(const Plan& plan, const Dialect& dialect)
+      : plan_(plan), dialect_(dialect), deployments_(plan) {}
 
   std::string Run(const EmitOptions& options) {
     FileHeader();
@@ -114,9 +172,14 @@ class Emitter {
 
   // "blue schemas "a", "b" and clusters "c"" for `objects` on `side`; kBoth gives
   // "blue ... and green ...".
-  std::string ObjectList(const std::vector<ObjectRef>& objects, Side side) const {
+  // With `only` set, objects of the other kind are left out (as if not in `objects`).
+  std::string ObjectList(const std::vector<ObjectRef>& objects, Side side,
+                         std::optional<ObjectKind> only = std::nullopt) const {
     auto list = [&](ObjectKind kind, Side s) {
       std::vector<std::string> names;
+      if (only.has_value() && *only != kind) {
+        return names;
+      }
       for (const ObjectRef& o : objects) {
         if (o.kind == kind) {
           names.push_back(ObjectName(o, s));
@@ -249,7 +312,7 @@ class Emitter {
       }
       Line(dialect_.BeginSql());
       if (swap != nullptr && !IsMaterialize()) {
-        Line(SetLockTimeoutSql(CombinedPromoteSettings(plan_, *swap).lock_timeout_ms));
+        Line(SetLockTimeoutSql(Combine(deployments_.Of(*swap)).lock_timeout_ms));
         Line(SetLocalEmptySearchPathSql());
       }
     }
@@ -285,7 +348,7 @@ class Emitter {
   }
 
   void SwapRetryComment(const Step& swap) {
-    const plans::PromoteSettings settings = CombinedPromoteSettings(plan_, swap);
+    const plans::PromoteSettings settings = Combine(deployments_.Of(swap));
     std::vector<std::string> states = dialect_.RetryableSqlstates();
     std::string state_text;
     for (size_t i = 0; i < states.size(); ++i) {
@@ -369,14 +432,9 @@ class Emitter {
 
   // ---- checks ----
 
+  // ObjectList of the objects of `kind` only (no copy of the objects).
   std::string Subset(const std::vector<ObjectRef>& objects, ObjectKind kind, Side side) const {
-    std::vector<ObjectRef> subset;
-    for (const ObjectRef& o : objects) {
-      if (o.kind == kind) {
-        subset.push_back(o);
-      }
-    }
-    return ObjectList(subset, side);
+    return ObjectList(objects, side, kind);
   }
 
   std::string CheckText(const Step& step) const {
@@ -443,7 +501,7 @@ class Emitter {
     if (rule == "keep-blue-not-elapsed") {
       std::string text = "the rollback window has passed since promote (journal):";
       bool first = true;
-      for (const Deployment* d : DeploymentsOf(plan_, step)) {
+      for (const Deployment* d : deployments_.Of(step)) {
         text += std::string(first ? " " : ", ") + "deployment " + Name(d->name) + " keep_blue " +
                 FormatDuration(d->cleanup.keep_blue_ms);
         first = false;
@@ -514,17 +572,22 @@ class Emitter {
          " GRANT <privilege_type> ON TABLES|SEQUENCES|FUNCTIONS|TYPES TO \"<grantee>\" | PUBLIC;");
   }
 
-  const plans::ClusterPair* FindClusterPair(const ObjectRef& o) const {
-    const Deployment* d = plan_.FindDeployment(o.deployment);
+  // The first cluster pair of the first deployment named o.deployment whose blue name is o.blue.
+  const plans::ClusterPair* FindClusterPair(const ObjectRef& o) {
+    const Deployment* d = deployments_.Find(o.deployment);
     if (d == nullptr) {
       return nullptr;
     }
-    for (const plans::ClusterPair& c : d->clusters) {
-      if (c.blue == o.blue) {
-        return &c;
+    // Indexed on first use, so a deployment with many clusters is not scanned once per cluster.
+    auto [it, inserted] = cluster_pairs_.try_emplace(d);
+    if (inserted) {
+      it->second.reserve(d->clusters.size());
+      for (const plans::ClusterPair& c : d->clusters) {
+        it->second.emplace(c.blue, &c);
       }
     }
-    return nullptr;
+    auto pair = it->second.find(o.blue);
+    return pair == it->second.end() ? nullptr : pair->second;
   }
 
   void CreateGreenCluster(const ObjectRef& o) {
@@ -603,11 +666,19 @@ class Emitter {
   // ---- await ----
 
   void AwaitSettingsLines(const Step& step, ObjectKind kind) {
-    for (const Deployment* d : DeploymentsOf(plan_, step)) {
+    // The step's objects of `kind` by deployment name, in step order: one pass over the objects
+    // (a merged await step holds every object of the plan).
+    std::unordered_map<std::string_view, std::vector<const ObjectRef*>> by_deployment;
+    for (const ObjectRef& o : step.objects) {
+      if (o.kind == kind) {
+        by_deployment[o.deployment].push_back(&o);
+      }
+    }
+    for (const Deployment* d : deployments_.Of(step)) {
       std::vector<std::string> names;
-      for (const ObjectRef& o : step.objects) {
-        if (o.deployment == d->name && o.kind == kind) {
-          names.push_back(ObjectName(o, Side::kGreen));
+      if (auto it = by_deployment.find(d->name); it != by_deployment.end()) {
+        for (const ObjectRef* o : it->second) {
+          names.push_back(ObjectName(*o, Side::kGreen));
         }
       }
       std::string what;
@@ -665,14 +736,14 @@ class Emitter {
       what = "event " + CommentSafe(step.rule);
     }
     Comment("resolved at apply time: journal (schema --journal-schema, default \"bgplan\"): " +
-            what + ", for " + DeploymentNames(DeploymentsOf(plan_, step)) +
+            what + ", for " + DeploymentNames(deployments_.Of(step)) +
             (IsMaterialize() ? "" : ", in the same transaction"));
   }
 
   // Blue names of the sinks schemas (and clusters) of the deployments of `step`.
   std::vector<std::string> SinkSchemas(const Step& step) const {
     std::vector<std::string> out;
-    for (const Deployment* d : DeploymentsOf(plan_, step)) {
+    for (const Deployment* d : deployments_.Of(step)) {
       for (const plans::SinkSchema& s : d->sink_schemas) {
         out.push_back(SchemaRef(s.database, s.name));
       }
@@ -681,7 +752,7 @@ class Emitter {
   }
   std::vector<std::string> SinkClusters(const Step& step) const {
     std::vector<std::string> out;
-    for (const Deployment* d : DeploymentsOf(plan_, step)) {
+    for (const Deployment* d : deployments_.Of(step)) {
       for (const plans::SinkCluster& c : d->sink_clusters) {
         out.push_back(Name(c.name));
       }
@@ -784,6 +855,11 @@ class Emitter {
 
   const Plan& plan_;
   const Dialect& dialect_;
+  const DeploymentIndex deployments_;
+  // FindClusterPair's index: per deployment, its first cluster pair of each blue name.
+  std::unordered_map<const Deployment*,
+                     std::unordered_map<std::string_view, const plans::ClusterPair*>>
+      cluster_pairs_;
   PhaseKind phase_ = PhaseKind::kInit;
   std::string out_;
 };
@@ -791,18 +867,7 @@ class Emitter {
 }  // namespace
 
 plans::PromoteSettings CombinedPromoteSettings(const plans::Plan& plan, const plans::Step& step) {
-  std::vector<const Deployment*> deployments = DeploymentsOf(plan, step);
-  if (deployments.empty()) {
-    return plans::PromoteSettings{};
-  }
-  plans::PromoteSettings out = deployments.front()->promote;
-  for (const Deployment* d : deployments) {
-    out.wait = out.wait || d->promote.wait;
-    out.max_retries = std::max(out.max_retries, d->promote.max_retries);
-    out.retry_backoff_ms = std::max(out.retry_backoff_ms, d->promote.retry_backoff_ms);
-    out.lock_timeout_ms = std::min(out.lock_timeout_ms, d->promote.lock_timeout_ms);
-  }
-  return out;
+  return Combine(DeploymentIndex(plan).Of(step));
 }
 
 std::string EmitSql(const plans::Plan& plan, const EmitOptions& options) {
