@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -416,13 +418,17 @@ class Lowerer {
       d.sink_schemas.push_back(
           {pending.database.value_or(d.database), std::move(pending.name), pending.range});
     }
+    // The last override block naming each cluster (FirstItem keeps one per name anyway), found
+    // by hash instead of a scan of every block for every cluster.
+    std::unordered_map<std::string_view, const plans::ClusterOverride*> overrides;
+    for (const auto& o : d.cluster_overrides) {
+      overrides[o.name] = &o;
+    }
     for (auto& cluster : d.clusters) {
       cluster.green = cluster.blue + d.suffix;
-      for (const auto& o : d.cluster_overrides) {
-        if (o.name == cluster.blue) {
-          cluster.size = o.size;
-          cluster.replication_factor = o.replication_factor;
-        }
+      if (auto it = overrides.find(cluster.blue); it != overrides.end()) {
+        cluster.size = it->second->size;
+        cluster.replication_factor = it->second->replication_factor;
       }
     }
     return d;

@@ -9,8 +9,8 @@
 // Diagnostics: none (validate-objects warned about the duplicates: duplicate-object).
 #include <functional>
 #include <memory>
-#include <set>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -22,6 +22,13 @@ namespace bgplan::passes {
 
 static size_t Mix(size_t seed, size_t value) { return seed * 1000003u ^ value; }
 
+// ObjectRef equality, most distinctive field first (objects of one step usually share their
+// kind, deployment and database and differ in their names).
+static bool SameObject(const plans::ObjectRef& a, const plans::ObjectRef& b) {
+  return a.blue == b.blue && a.green == b.green && a.kind == b.kind &&
+         a.deployment == b.deployment && a.database == b.database;
+}
+
 static size_t HashObject(const plans::ObjectRef& o) {
   std::hash<std::string> hash;
   size_t seed = static_cast<size_t>(o.kind);
@@ -31,12 +38,16 @@ static size_t HashObject(const plans::ObjectRef& o) {
   return seed;
 }
 
-// Hashes everything SameAction compares.
+// Hashes part of what SameAction compares (equal actions hash equal; the set then compares in
+// full): the blue names tell apart the steps of one kind and rule, and objects that differ
+// elsewhere but share a blue name are rare.
 static size_t HashStep(const plans::Step& step) {
-  size_t seed = Mix(static_cast<size_t>(step.kind), std::hash<std::string>()(step.rule));
+  std::hash<std::string> hash;
+  size_t seed = Mix(static_cast<size_t>(step.kind), hash(step.rule));
   seed = Mix(seed, step.reverse ? 1 : 0);
+  seed = Mix(seed, step.objects.size());
   for (const auto& o : step.objects) {
-    seed = Mix(seed, HashObject(o));
+    seed = Mix(seed, hash(o.blue));
   }
   return seed;
 }
@@ -47,7 +58,9 @@ struct ObjectPtrHash {
   size_t operator()(const plans::ObjectRef* o) const { return HashObject(*o); }
 };
 struct ObjectPtrEq {
-  bool operator()(const plans::ObjectRef* a, const plans::ObjectRef* b) const { return *a == *b; }
+  bool operator()(const plans::ObjectRef* a, const plans::ObjectRef* b) const {
+    return SameObject(*a, *b);
+  }
 };
 struct StepPtrHash {
   size_t operator()(const plans::Step* s) const { return HashStep(*s); }
@@ -56,15 +69,46 @@ struct StepPtrEq {
   bool operator()(const plans::Step* a, const plans::Step* b) const { return SameAction(*a, *b); }
 };
 
+using Views = std::pair<std::string_view, std::string_view>;
+struct ViewsHash {
+  size_t operator()(const Views& k) const {
+    std::hash<std::string_view> hash;
+    return Mix(hash(k.first), hash(k.second));
+  }
+};
+
 }  // namespace
 
-// Erases every element whose key was seen before; returns whether anything was erased.
+// Erases every element whose key (views into the element) was seen before; returns whether
+// anything was erased. Decides on the unmoved elements first, then compacts, so the keys stay
+// valid while they are compared.
 template <typename T, typename KeyFn>
 static bool EraseRepeats(std::vector<T>& items, KeyFn key) {
-  std::set<decltype(key(items.front()))> seen;
-  size_t before = items.size();
-  std::erase_if(items, [&](const T& item) { return !seen.insert(key(item)).second; });
-  return items.size() != before;
+  if (items.size() < 2) {
+    return false;
+  }
+  std::unordered_set<Views, ViewsHash> seen;
+  seen.reserve(items.size());
+  std::vector<bool> keep(items.size());
+  bool dropped = false;
+  for (size_t i = 0; i < items.size(); ++i) {
+    keep[i] = seen.insert(key(items[i])).second;
+    dropped = dropped || !keep[i];
+  }
+  if (!dropped) {
+    return false;
+  }
+  size_t out = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (keep[i]) {
+      if (out != i) {
+        items[out] = std::move(items[i]);
+      }
+      ++out;
+    }
+  }
+  items.resize(out);
+  return true;
 }
 
 // Erases every object equal to an earlier one; returns whether anything was erased.
@@ -78,7 +122,7 @@ static bool EraseRepeatedObjects(std::vector<plans::ObjectRef>& objects) {
     // Short lists (almost every step): pairwise comparison beats building a hash set.
     for (size_t i = 1; i < objects.size(); ++i) {
       for (size_t j = 0; j < i && keep[i]; ++j) {
-        keep[i] = !(keep[j] && objects[j] == objects[i]);
+        keep[i] = !(keep[j] && SameObject(objects[j], objects[i]));
       }
       dropped = dropped || !keep[i];
     }
@@ -144,13 +188,14 @@ class DedupePass : public Pass {
   Result<bool> Run(plans::Plan& plan, PassContext& /*ctx*/) override {
     bool changed = false;
     for (auto& d : plan.deployments) {
-      changed |= EraseRepeats(
-          d.schemas, [](const plans::SchemaPair& s) { return std::make_pair(s.database, s.blue); });
-      changed |= EraseRepeats(d.clusters, [](const plans::ClusterPair& c) { return c.blue; });
-      changed |= EraseRepeats(d.sink_schemas, [](const plans::SinkSchema& s) {
-        return std::make_pair(s.database, s.name);
-      });
-      changed |= EraseRepeats(d.sink_clusters, [](const plans::SinkCluster& c) { return c.name; });
+      changed |= EraseRepeats(d.schemas,
+                              [](const plans::SchemaPair& s) { return Views(s.database, s.blue); });
+      changed |=
+          EraseRepeats(d.clusters, [](const plans::ClusterPair& c) { return Views("", c.blue); });
+      changed |= EraseRepeats(d.sink_schemas,
+                              [](const plans::SinkSchema& s) { return Views(s.database, s.name); });
+      changed |= EraseRepeats(d.sink_clusters,
+                              [](const plans::SinkCluster& c) { return Views("", c.name); });
     }
     for (auto& phase : plan.phases) {
       for (auto& batch : phase.batches) {

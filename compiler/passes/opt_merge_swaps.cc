@@ -8,6 +8,7 @@
 // the first swap's origin. Linear in the number of steps.
 // Diagnostics: none.
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "compiler/passes/pass.h"
@@ -40,11 +41,17 @@ static bool MergeInPhase(plans::Phase& phase) {
   merged.kind = plans::StepKind::kSwap;
   merged.reverse = swaps.front().reverse;
   merged.origin = swaps.front().origin;
+  size_t object_count = 0;
+  for (const auto& swap : swaps) {
+    object_count += swap.objects.size();
+  }
+  merged.objects.reserve(object_count);
+  // The taken swaps are discarded: each object is moved (once, in the pass for its kind).
   for (auto object_kind : {plans::ObjectKind::kSchema, plans::ObjectKind::kCluster}) {
-    for (const auto& swap : swaps) {
-      for (const auto& object : swap.objects) {
+    for (auto& swap : swaps) {
+      for (auto& object : swap.objects) {
         if (object.kind == object_kind) {
-          merged.objects.push_back(object);
+          merged.objects.push_back(std::move(object));
         }
       }
     }
@@ -57,7 +64,9 @@ static bool MergeInPhase(plans::Phase& phase) {
       std::make_move_iterator(host.steps.end()));
   host.steps.resize(first.index);
   auto at = phase.batches.begin() + static_cast<std::ptrdiff_t>(first.batch) + 1;
-  at = phase.batches.insert(at, plans::Batch{plans::Batch::Mode::kTransaction, {merged}});
+  plans::Batch merged_batch{plans::Batch::Mode::kTransaction, {}};
+  merged_batch.steps.push_back(std::move(merged));
+  at = phase.batches.insert(at, std::move(merged_batch));
   phase.batches.insert(at + 1, std::move(tail));
   DropEmptyBatches(phase);
   return true;

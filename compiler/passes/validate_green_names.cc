@@ -9,10 +9,12 @@
 //    object-in-two-deployments) is not also reported here;
 //  - name-too-long: a green name longer than the target's identifier limit: 63 bytes on
 //    PostgreSQL (NAMEDATALEN - 1), 255 bytes on Materialize (its identifier limit).
-#include <map>
+#include <functional>
 #include <memory>
 #include <string>
-#include <tuple>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -23,28 +25,37 @@ namespace bgplan::passes {
 
 namespace {
 
-// One name in a namespace: what it is ("schema", "sink schema", "cluster", "sink cluster"), the
-// name as shown, its deployment and origin.
-struct Entry {
-  std::string what;
-  std::string shown;
-  std::string deployment;
-  SourceRange origin;
+// (namespace, database, name): schemas and clusters are separate namespaces; clusters have no
+// database. Views into the plan, which outlives the pass.
+enum class Space { kSchema, kCluster };
+struct Key {
+  Space space;
+  std::string_view database;
+  std::string_view name;
+  bool operator==(const Key&) const = default;
+};
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    std::hash<std::string_view> hash;
+    return (hash(k.name) * 31 + hash(k.database)) * 2 + static_cast<size_t>(k.space);
+  }
 };
 
-// (namespace, database, name): schemas and clusters are separate namespaces; clusters have no
-// database.
-enum class Space { kSchema, kCluster };
-using Key = std::tuple<Space, std::string, std::string>;
+// One name in a namespace: what it is ("schema", "sink schema", "cluster", "sink cluster"), its
+// database and name (shown as DisplayName(database, name)), its deployment and origin.
+struct Entry {
+  const char* what;
+  std::string_view database;
+  std::string_view name;
+  std::string_view deployment;
+  SourceRange origin;
+  std::string Shown() const { return DisplayName(database, name); }
+};
 
 struct Object {
   Key blue;
   Key green;
-  std::string what;
-  std::string blue_shown;
-  std::string green_name;
-  std::string deployment;
-  SourceRange origin;
+  Entry entry;
 };
 
 class ValidateGreenNamesPass : public Pass {
@@ -58,66 +69,72 @@ class ValidateGreenNamesPass : public Pass {
     std::string limit_text = postgres ? "PostgreSQL identifiers are at most 63 bytes"
                                       : "Materialize identifiers are at most 255 bytes";
 
-    std::map<Key, Entry> blues;
+    // Hash maps for lookup only (never iterated), so diagnostics come in object order.
+    size_t count = 0;
+    for (const auto& d : plan.deployments) {
+      count +=
+          d.schemas.size() + d.sink_schemas.size() + d.clusters.size() + d.sink_clusters.size();
+    }
+    std::unordered_map<Key, Entry, KeyHash> blues;
+    blues.reserve(count);
     std::vector<Object> objects;
+    objects.reserve(count);
     for (const auto& d : plan.deployments) {
       for (const auto& s : d.schemas) {
         Key blue{Space::kSchema, s.database, s.blue};
-        blues.emplace(blue, Entry{"schema", DisplayName(s.database, s.blue), d.name, s.origin});
-        objects.push_back({blue,
-                           {Space::kSchema, s.database, s.green},
-                           "schema",
-                           DisplayName(s.database, s.blue),
-                           s.green,
-                           d.name,
-                           s.origin});
+        Entry entry{"schema", s.database, s.blue, d.name, s.origin};
+        blues.emplace(blue, entry);
+        objects.push_back({blue, {Space::kSchema, s.database, s.green}, entry});
       }
       for (const auto& s : d.sink_schemas) {
         blues.emplace(Key{Space::kSchema, s.database, s.name},
-                      Entry{"sink schema", DisplayName(s.database, s.name), d.name, s.origin});
+                      Entry{"sink schema", s.database, s.name, d.name, s.origin});
       }
       for (const auto& c : d.clusters) {
         Key blue{Space::kCluster, "", c.blue};
-        blues.emplace(blue, Entry{"cluster", c.blue, d.name, c.origin});
-        objects.push_back(
-            {blue, {Space::kCluster, "", c.green}, "cluster", c.blue, c.green, d.name, c.origin});
+        Entry entry{"cluster", "", c.blue, d.name, c.origin};
+        blues.emplace(blue, entry);
+        objects.push_back({blue, {Space::kCluster, "", c.green}, entry});
       }
       for (const auto& c : d.sink_clusters) {
         blues.emplace(Key{Space::kCluster, "", c.name},
-                      Entry{"sink cluster", c.name, d.name, c.origin});
+                      Entry{"sink cluster", "", c.name, d.name, c.origin});
       }
     }
 
-    std::map<Key, const Object*> greens;
-    std::map<Key, bool> checked;
+    std::unordered_map<Key, const Object*, KeyHash> greens;
+    greens.reserve(objects.size());
+    std::unordered_set<Key, KeyHash> checked;
+    checked.reserve(objects.size());
     for (const auto& o : objects) {
       // A repeated object was reported by validate-objects; check each blue once.
-      if (!checked.emplace(o.blue, true).second) {
+      if (!checked.insert(o.blue).second) {
         continue;
       }
-      if (o.green_name.size() > limit) {
-        ctx.Report(plan, DiagKind::kNameTooLong, o.origin,
-                   "green name '" + o.green_name + "' of " + o.what + " '" + o.blue_shown +
-                       "' is " + std::to_string(o.green_name.size()) + " bytes long; " +
-                       limit_text);
+      const std::string green_name(o.green.name);
+      if (green_name.size() > limit) {
+        ctx.Report(plan, DiagKind::kNameTooLong, o.entry.origin,
+                   "green name '" + green_name + "' of " + o.entry.what + " '" + o.entry.Shown() +
+                       "' is " + std::to_string(green_name.size()) + " bytes long; " + limit_text);
       }
       if (auto it = blues.find(o.green); it != blues.end()) {
         const Entry& e = it->second;
-        ctx.Report(plan, DiagKind::kGreenNameCollision, o.origin,
-                   "green name '" + o.green_name + "' of " + o.what + " '" + o.blue_shown +
-                       "' is also the name of " + e.what + " '" + e.shown + "' in deployment '" +
-                       e.deployment + "'",
-                   {{e.origin, e.what + " '" + e.shown + "' is listed here"}});
+        ctx.Report(plan, DiagKind::kGreenNameCollision, o.entry.origin,
+                   "green name '" + green_name + "' of " + o.entry.what + " '" + o.entry.Shown() +
+                       "' is also the name of " + e.what + " '" + e.Shown() + "' in deployment '" +
+                       std::string(e.deployment) + "'",
+                   {{e.origin, std::string(e.what) + " '" + e.Shown() + "' is listed here"}});
         continue;
       }
       auto [it, inserted] = greens.emplace(o.green, &o);
       if (!inserted) {
-        const Object& other = *it->second;
-        ctx.Report(plan, DiagKind::kGreenNameCollision, o.origin,
-                   "green name '" + o.green_name + "' of " + o.what + " '" + o.blue_shown +
-                       "' is also the green name of " + other.what + " '" + other.blue_shown +
-                       "' in deployment '" + other.deployment + "'",
-                   {{other.origin, other.what + " '" + other.blue_shown + "' is listed here"}});
+        const Entry& other = it->second->entry;
+        ctx.Report(
+            plan, DiagKind::kGreenNameCollision, o.entry.origin,
+            "green name '" + green_name + "' of " + o.entry.what + " '" + o.entry.Shown() +
+                "' is also the green name of " + other.what + " '" + other.Shown() +
+                "' in deployment '" + std::string(other.deployment) + "'",
+            {{other.origin, std::string(other.what) + " '" + other.Shown() + "' is listed here"}});
       }
     }
     return false;
