@@ -7,13 +7,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -116,8 +115,8 @@ int main(int argc, char** argv) {
       Must(Connect(pg.Url(b))->Exec(s), "schema");
     }
     // bgplan apply, end to end.
-    std::string deploy_cmd = psql + " -v green=\"$BGPLAN_GREEN_MARTS\" -f '" + demo +
-                             "/deploy_green.sql'";
+    std::string deploy_cmd =
+        psql + " -v green=\"$BGPLAN_GREEN_MARTS\" -f '" + demo + "/deploy_green.sql'";
     std::string events = tmp + ".events";
     std::string cmd = "'" + bgplan + "' --format json apply '" + demo + "/demo.bgplan' --url '" +
                       pg.Url(a) + "' --deploy-cmd '" + deploy_cmd + "' > " + events +
@@ -194,13 +193,17 @@ int main(int argc, char** argv) {
   double o = Median(ours), t = Median(theirs);
   std::printf("| measure (median of %d) | ms |\n|---|---:|\n", reps);
   std::printf("| bgplan apply, end to end (process start to exit) | %.1f |\n", o);
-  std::printf("| psql running the same SQL (3 psql processes: journal+init, deploy, promote) | %.1f |\n", t);
+  std::printf(
+      "| psql running the same SQL (3 psql processes: journal+init, deploy, promote) | %.1f |\n",
+      t);
   std::printf("| ratio bgplan / psql | %.2f |\n", o / t);
   std::printf("| of bgplan: the deploy command (psql, same script) | %.1f |\n", Median(deploy_ms));
   std::printf("| of bgplan: its transactions (init, promote; server round trips) | %.1f |\n",
               Median(tx_ms));
-  std::printf("| of bgplan: the rest (process start, compile, connect, catalog reads, lock, journal checks, await poll) | %.1f |\n",
-              o - Median(deploy_ms) - Median(tx_ms));
+  std::printf(
+      "| of bgplan: the rest (process start, compile, connect, catalog reads, lock, journal "
+      "checks, await poll) | %.1f |\n",
+      o - Median(deploy_ms) - Median(tx_ms));
   std::printf("| for scale: `bgplan status` (start, compile, connect, one catalog read) | %.1f |\n",
               Median(status_ms));
   pg.Stop();

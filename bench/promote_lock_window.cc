@@ -80,9 +80,10 @@ int main(int argc, char** argv) {
   using bench::Median;
   int reps = argc > 1 ? std::atoi(argv[1]) : 15;
   runtime::LocalPostgres pg;
-  bench::Must(pg.Start("-c track_commit_timestamp=on -c max_locks_per_transaction=1024"),
-              "start");
-  std::printf("| schemas | views | statements | bgplan window ms (median) | psql -f window ms (median) | ratio bgplan/psql |\n");
+  bench::Must(pg.Start("-c track_commit_timestamp=on -c max_locks_per_transaction=1024"), "start");
+  std::printf(
+      "| schemas | views | statements | bgplan window ms (median) | psql -f window ms (median) | "
+      "ratio bgplan/psql |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|\n");
   for (int n : {1, 10, 100}) {
     std::string db = "lw" + std::to_string(n);
@@ -131,8 +132,8 @@ int main(int argc, char** argv) {
           runtime::Resolve(plan, *facts, plans::PhaseKind::kPromote, options);
       statements = resolved.statements.size();
       std::ofstream(file) << resolved.TransactionText();
-      std::string cmd = "'" + pg.bindir() + "/psql' -X -q -v ON_ERROR_STOP=1 -d '" + url +
-                        "' -f " + file + " >/dev/null";
+      std::string cmd = "'" + pg.bindir() + "/psql' -X -q -v ON_ERROR_STOP=1 -d '" + url + "' -f " +
+                        file + " >/dev/null";
       if (std::system(cmd.c_str()) != 0) {
         std::fprintf(stderr, "psql failed\n");
         return 1;

@@ -78,7 +78,8 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
   if (!options_.password.empty()) {
     env.push_back({"PGPASSWORD", options_.password});
   }
-  sink_.Emit({"deploy-cmd", Join(names, ","),
+  sink_.Emit({"deploy-cmd",
+              Join(names, ","),
               "deploy: running `" + cmd + "` to put the new code into " + Join(greens, ", "),
               {{"command", cmd}, {"state", "started"}}});
   std::fflush(nullptr);
@@ -117,10 +118,12 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   if (code != 0) {
     return Status(StatusCode::kDatabaseError,
-                  "deploy command `" + cmd + "` failed with exit status " +
-                      std::to_string(code) + "; stopped before await, nothing was promoted");
+                  "deploy command `" + cmd + "` failed with exit status " + std::to_string(code) +
+                      "; stopped before await, nothing was promoted");
   }
-  sink_.Emit({"deploy-cmd", Join(names, ","), "deploy: the command succeeded",
+  sink_.Emit({"deploy-cmd",
+              Join(names, ","),
+              "deploy: the command succeeded",
               {{"command", cmd}, {"state", "done"}}});
   return Status::Ok();
 }
@@ -140,7 +143,8 @@ Status Executor::BreakLock(bool force) {
     }
     BGPLAN_RETURN_IF_ERROR(
         session_.Exec("SELECT pg_terminate_backend(" + std::to_string(holder.pid) + ")"));
-    sink_.Emit({"lock", d,
+    sink_.Emit({"lock",
+                d,
                 "deployment '" + d + "': terminated the session that held the lock (" +
                     holder.Describe() + ")",
                 {{"state", "broken"}, {"pid", std::to_string(holder.pid)}}});
@@ -169,20 +173,21 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup) {
   for (const DeploymentFacts& df : facts.deployments) {
     any_absent = any_absent || df.state == DeployState::kAbsent;
     all_promoted = all_promoted && df.state == DeployState::kPromoted;
-    sink_.Emit({"state", df.deployment->name,
-                "deployment '" + df.deployment->name + "' is " +
-                    std::string(DeployStateName(df.state)) +
-                    (df.run ? " (run " + df.run->id + ", journal phase " + df.run->phase + ")"
-                            : ""),
-                {{"state", std::string(DeployStateName(df.state))}}});
+    sink_.Emit(
+        {"state",
+         df.deployment->name,
+         "deployment '" + df.deployment->name + "' is " + std::string(DeployStateName(df.state)) +
+             (df.run ? " (run " + df.run->id + ", journal phase " + df.run->phase + ")" : ""),
+         {{"state", std::string(DeployStateName(df.state))}}});
   }
   if (!all_promoted) {
     if (any_absent) {
       BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kInit));
       FaultPoint("apply", "after-init");
       if (options_.dry_run) {
-        Note("", "apply (dry run): the deploy command, await and promote are resolved once init "
-                 "has run; nothing was changed");
+        Note("",
+             "apply (dry run): the deploy command, await and promote are resolved once init "
+             "has run; nothing was changed");
         return Status::Ok();
       }
     }
@@ -205,7 +210,8 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup) {
           if (df.run) {
             sql += journal.UpdatePhaseSql(df.run->id, "deployed") + "\n" +
                    journal.EventSql(df.run->id, df.deployment->name, "deploy", "deployed",
-                                    "deploy command succeeded") + "\n";
+                                    "deploy command succeeded") +
+                   "\n";
           }
         }
         BGPLAN_RETURN_IF_ERROR(session_.Exec(sql + "COMMIT;"));
@@ -255,12 +261,12 @@ Status Executor::PrintStatus() {
     ready = hydrating.empty();
     text += "deployment " + d.name + ": " + state;
     if (df.run) {
-      text += " (run " + df.run->id + ", journal phase " + df.run->phase + ", by " +
-              df.run->actor + "@" + df.run->host + " since " + df.run->started_at + ")";
+      text += " (run " + df.run->id + ", journal phase " + df.run->phase + ", by " + df.run->actor +
+              "@" + df.run->host + " since " + df.run->started_at + ")";
     }
     text += "\n";
-    std::map<std::string, std::string> fields = {{"state", state}, {"phase", phase},
-                                                 {"run", df.run ? df.run->id : ""}};
+    std::map<std::string, std::string> fields = {
+        {"state", state}, {"phase", phase}, {"run", df.run ? df.run->id : ""}};
     for (size_t i = 0; i < df.pairs.size(); ++i) {
       const PairFacts& p = df.pairs[i];
       std::string which;
@@ -273,10 +279,10 @@ Status Executor::PrintStatus() {
       }
       text += "  schema " + p.pair.blue + ": oid " +
               (p.blue.exists ? std::to_string(p.blue.oid) : "absent") + which + "; green " +
-              p.pair.green + ": " + (p.green.exists ? "oid " + std::to_string(p.green.oid) + ", " +
-                                                          std::to_string(p.green.object_count) +
-                                                          " objects"
-                                                    : "absent") +
+              p.pair.green + ": " +
+              (p.green.exists ? "oid " + std::to_string(p.green.oid) + ", " +
+                                    std::to_string(p.green.object_count) + " objects"
+                              : "absent") +
               "\n";
       fields["schema." + p.pair.blue + ".oid"] = std::to_string(p.blue.oid);
       fields["schema." + p.pair.green + ".oid"] = std::to_string(p.green.oid);
@@ -287,8 +293,8 @@ Status Executor::PrintStatus() {
     }
     fields["ready"] = ready ? "true" : "false";
     for (const SinkView& v : df.sink_views) {
-      text += "  sink view " + v.schema + "." + v.name + " reads " + Join(v.references, ", ") +
-              "\n";
+      text +=
+          "  sink view " + v.schema + "." + v.name + " reads " + Join(v.references, ", ") + "\n";
     }
     for (const Dependent& o : df.orphans) {
       text += "  dependent (not a sink): " + o.description + "\n";
@@ -335,17 +341,18 @@ Status Executor::PrintPlan(const std::vector<plans::PhaseKind>& phases, bool* ha
       text += "-- " + n + "\n";
     }
     if (phase == plans::PhaseKind::kAwait) {
-      text += "-- await: poll pg_matviews.ispopulated of the green schemas until every "
-              "materialized view is populated\n";
+      text +=
+          "-- await: poll pg_matviews.ispopulated of the green schemas until every "
+          "materialized view is populated\n";
     }
     text += r.TransactionText();
     if (!r.statements.empty()) {
       *has_changes = true;
       text += "-- summary: " + std::to_string(r.schemas_created) + " schema(s) created, " +
               std::to_string(r.grants_copied) + " grant(s) and " +
-              std::to_string(r.default_privileges_copied) +
-              " default privilege(s) copied, " + std::to_string(r.sinks_repointed) +
-              " sink view(s) re-pointed, " + std::to_string(r.dependents) +
+              std::to_string(r.default_privileges_copied) + " default privilege(s) copied, " +
+              std::to_string(r.sinks_repointed) + " sink view(s) re-pointed, " +
+              std::to_string(r.dependents) +
               " other dependent(s); green capacity: no clusters on PostgreSQL\n";
     }
     text += "\n";

@@ -19,7 +19,9 @@ std::string TextArray(const std::vector<std::string>& names) {
   return s + "]::text[]";
 }
 
-uint32_t ToOid(const std::string& s) { return s.empty() ? 0 : static_cast<uint32_t>(std::stoul(s)); }
+uint32_t ToOid(const std::string& s) {
+  return s.empty() ? 0 : static_cast<uint32_t>(std::stoul(s));
+}
 
 }  // namespace
 
@@ -54,7 +56,8 @@ Result<SchemaInfo> ReadSchema(SqlSession& session, const std::string& name) {
           " (SELECT count(*) FROM pg_proc p WHERE p.pronamespace = n.oid) + "
           " (SELECT count(*) FROM pg_type t WHERE t.typnamespace = n.oid AND t.typrelid = 0 "
           "   AND t.typelem = 0))::text "
-          "FROM pg_namespace n WHERE n.nspname = " + lit));
+          "FROM pg_namespace n WHERE n.nspname = " +
+          lit));
   if (rows.empty()) {
     return info;
   }
@@ -70,8 +73,8 @@ Result<SchemaInfo> ReadSchema(SqlSession& session, const std::string& name) {
       Rows acl,
       session.Query("SELECT CASE WHEN a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee) END, "
                     "a.privilege_type, a.is_grantable::text "
-                    "FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.oid = " + oid +
-                    " ORDER BY 1, 2"));
+                    "FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.oid = " +
+                    oid + " ORDER BY 1, 2"));
   for (const Row& r : acl) {
     info.acl.push_back({r[0], r[1], r[2] == "true"});
   }
@@ -83,15 +86,15 @@ Result<SchemaInfo> ReadSchema(SqlSession& session, const std::string& name) {
           "  WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' WHEN 'n' THEN 'SCHEMAS' END, "
           "CASE WHEN a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee) END, "
           "a.privilege_type, a.is_grantable::text "
-          "FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = " + oid +
-          " ORDER BY 1, 2, 3, 4"));
+          "FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = " +
+          oid + " ORDER BY 1, 2, 3, 4"));
   for (const Row& r : defaults) {
     info.default_acl.push_back({r[0], r[1], {r[2], r[3], r[4] == "true"}});
   }
   BGPLAN_ASSIGN_OR_RETURN(
-      Rows matviews,
-      session.Query("SELECT c.relname FROM pg_class c WHERE c.relkind = 'm' AND "
-                    "NOT c.relispopulated AND c.relnamespace = " + oid + " ORDER BY 1"));
+      Rows matviews, session.Query("SELECT c.relname FROM pg_class c WHERE c.relkind = 'm' AND "
+                                   "NOT c.relispopulated AND c.relnamespace = " +
+                                   oid + " ORDER BY 1"));
   for (const Row& r : matviews) {
     info.unpopulated_matviews.push_back(r[0]);
   }
@@ -111,7 +114,8 @@ Result<std::vector<Dependent>> ReadDependents(SqlSession& session,
   std::string sql =
       "WITH target AS (SELECT oid FROM pg_namespace WHERE nspname = ANY(" + TextArray(schemas) +
       ")), "
-      "excluded AS (SELECT oid FROM pg_namespace WHERE nspname = ANY(" + TextArray(excluded) +
+      "excluded AS (SELECT oid FROM pg_namespace WHERE nspname = ANY(" +
+      TextArray(excluded) +
       ")), "
       "refobj AS ("
       " SELECT 'pg_class'::regclass AS cls, c.oid, n.nspname || '.' || c.relname AS label "
@@ -212,14 +216,16 @@ Result<std::string> ReadViewDefinition(SqlSession& session, uint32_t oid) {
 Result<std::vector<std::string>> ReadObjectNames(SqlSession& session, const std::string& schema) {
   std::string lit = QuoteLiteral(schema);
   BGPLAN_ASSIGN_OR_RETURN(
-      Rows rows,
-      session.Query("SELECT DISTINCT name FROM ("
-                    "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON "
-                    "n.oid = c.relnamespace WHERE n.nspname = " + lit +
-                    " UNION ALL SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
-                    "n.oid = p.pronamespace WHERE n.nspname = " + lit +
-                    " UNION ALL SELECT t.typname FROM pg_type t JOIN pg_namespace n ON "
-                    "n.oid = t.typnamespace WHERE n.nspname = " + lit + ") o ORDER BY 1"));
+      Rows rows, session.Query("SELECT DISTINCT name FROM ("
+                               "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON "
+                               "n.oid = c.relnamespace WHERE n.nspname = " +
+                               lit +
+                               " UNION ALL SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON "
+                               "n.oid = p.pronamespace WHERE n.nspname = " +
+                               lit +
+                               " UNION ALL SELECT t.typname FROM pg_type t JOIN pg_namespace n ON "
+                               "n.oid = t.typnamespace WHERE n.nspname = " +
+                               lit + ") o ORDER BY 1"));
   std::vector<std::string> names;
   for (const Row& r : rows) {
     names.push_back(r[0]);

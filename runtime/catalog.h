@@ -39,8 +39,8 @@ struct SchemaInfo {
   std::string comment;
   // Relations, functions and types (other than implicit row types) inside the schema.
   int64_t object_count = 0;
-  std::vector<AclEntry> acl;                // sorted
-  std::vector<DefaultAclEntry> default_acl; // sorted
+  std::vector<AclEntry> acl;                 // sorted
+  std::vector<DefaultAclEntry> default_acl;  // sorted
   // Materialized views inside the schema that are not populated (await: hydrating).
   std::vector<std::string> unpopulated_matviews;
 };

@@ -4,9 +4,9 @@
 // outcome to the exit codes of cli.md.
 #include "runtime/commands.h"
 
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -113,8 +113,8 @@ std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* e
 #endif
   }
   if (!o.target.empty()) {
-    loaded.plan.target = o.target == "postgres" ? plans::Target::kPostgres
-                                                : plans::Target::kMaterialize;
+    loaded.plan.target =
+        o.target == "postgres" ? plans::Target::kPostgres : plans::Target::kMaterialize;
   }
   for (const std::string& name : o.deployments) {
     if (loaded.plan.FindDeployment(name) == nullptr) {
@@ -151,9 +151,11 @@ std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exi
     *exit_code = diags.has_errors() ? kExitInputErrors : kExitUsage;
     return std::nullopt;
   }
-  std::string shown = target->conninfo.empty() ? "(libpq environment)"
-                                               : RedactConninfo(target->conninfo);
-  sink.Emit({"connect", "", sink.options().verbose > 0 ? "connecting to " + shown : "",
+  std::string shown =
+      target->conninfo.empty() ? "(libpq environment)" : RedactConninfo(target->conninfo);
+  sink.Emit({"connect",
+             "",
+             sink.options().verbose > 0 ? "connecting to " + shown : "",
              {{"url", shown}}});
   Result<std::unique_ptr<SqlSession>> session =
       ConnectPqxx(ConninfoForLibpq(*target), target->password);
@@ -188,9 +190,8 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
     return code;
   }
   o.run.command = command;
-  o.run.password = !conn->target.password.empty()
-                       ? conn->target.password
-                       : PasswordInConninfo(conn->target.conninfo);
+  o.run.password = !conn->target.password.empty() ? conn->target.password
+                                                  : PasswordInConninfo(conn->target.conninfo);
   std::vector<std::string> selected = o.deployments;
   if (selected.empty() && loaded->file.has_value()) {
     selected = loaded->file->deployments;
@@ -243,7 +244,6 @@ void AddCommon(CLI::App* cmd, LiveOptions& o, bool writes) {
 }
 
 std::string Example(const std::string& text) { return "Example:\n  " + text; }
-
 
 using PhaseList = std::vector<plans::PhaseKind>;
 
@@ -312,26 +312,26 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->footer(Example("bgplan plan deploy.bgplan --url postgresql://me@db/prod -o plan.json"));
     cmd->callback([&global, exit_code, &o] {
       bool changes = false;
-      *exit_code = WithExecutor(
-          "plan", o, global, false, std::nullopt, [&](Executor& ex, const LoadedPlan& loaded) {
-            PhaseList phases;
-            if (o.phase == "all") {
-              phases = AllPhases();
-            } else if (!o.phase.empty() && o.phase != "next") {
-              plans::PhaseKind k = plans::PhaseKind::kInit;
-              plans::ParsePhaseName(o.phase, &k);
-              phases = {k};
-            } else {
-              BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, ex.NextPhase());
-              phases = {next};
-            }
-            std::vector<std::pair<std::string, std::string>> fps, sql;
-            Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
-            if (st.ok() && !o.out.empty()) {
-              st = WritePlanFile(o, loaded, fps, sql);
-            }
-            return st;
-          });
+      *exit_code = WithExecutor("plan", o, global, false, std::nullopt,
+                                [&](Executor& ex, const LoadedPlan& loaded) {
+                                  PhaseList phases;
+                                  if (o.phase == "all") {
+                                    phases = AllPhases();
+                                  } else if (!o.phase.empty() && o.phase != "next") {
+                                    plans::PhaseKind k = plans::PhaseKind::kInit;
+                                    plans::ParsePhaseName(o.phase, &k);
+                                    phases = {k};
+                                  } else {
+                                    BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, ex.NextPhase());
+                                    phases = {next};
+                                  }
+                                  std::vector<std::pair<std::string, std::string>> fps, sql;
+                                  Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
+                                  if (st.ok() && !o.out.empty()) {
+                                    st = WritePlanFile(o, loaded, fps, sql);
+                                  }
+                                  return st;
+                                });
       if (*exit_code == kExitOk && o.detailed_exitcode && changes) {
         *exit_code = kExitChanges;
       }
@@ -391,16 +391,18 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     plans::PhaseKind phase = pc.phase;
     std::string name = pc.name;
     cmd->callback([&global, exit_code, &o, phase, name] {
-      *exit_code = WithExecutor(name, o, global, true, phase,
-                                [&](Executor& ex, const LoadedPlan&) { return ex.RunPhase(phase); });
+      *exit_code = WithExecutor(name, o, global, true, phase, [&](Executor& ex, const LoadedPlan&) {
+        return ex.RunPhase(phase);
+      });
     });
   }
 
   {
     LiveOptions& o = make();
     CLI::App* cmd = app.add_subcommand(
-        "apply", "Run init -> deploy command -> await -> promote (-> cleanup), resuming from the "
-                 "deployment's current state");
+        "apply",
+        "Run init -> deploy command -> await -> promote (-> cleanup), resuming from the "
+        "deployment's current state");
     AddCommon(cmd, o, true);
     cmd->add_option("--deploy-cmd", o.deploy_cmd,
                     "command run through /bin/sh -c after init to put the new code into green "
@@ -425,8 +427,9 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
   {
     LiveOptions& o = make();
     CLI::App* cmd = app.add_subcommand(
-        "status", "Where each deployment stands: phase, blue/green ids, readiness, journal history "
-                  "(read-only)");
+        "status",
+        "Where each deployment stands: phase, blue/green ids, readiness, journal history "
+        "(read-only)");
     AddCommon(cmd, o, false);
     cmd->footer(Example("bgplan status deploy.bgplan --format json"));
     cmd->callback([&global, exit_code, &o] {
@@ -445,17 +448,17 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
                   "the lock with it)");
     cmd->footer(Example("bgplan unlock deploy.bgplan --deployment analytics"));
     cmd->callback([&global, exit_code, &o] {
-      *exit_code = WithExecutor(
-          "unlock", o, global, false, std::nullopt, [&](Executor& ex, const LoadedPlan&) {
-            return ex.BreakLock(o.run.force);
-          });
+      *exit_code =
+          WithExecutor("unlock", o, global, false, std::nullopt,
+                       [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.run.force); });
     });
   }
 
   {
     CLI::App* cmd = app.add_subcommand(
-        "demo", "Start a throwaway local PostgreSQL, run a full blue/green cycle on it from "
-                "examples/demo, narrate each step, stop it");
+        "demo",
+        "Start a throwaway local PostgreSQL, run a full blue/green cycle on it from "
+        "examples/demo, narrate each step, stop it");
     cmd->fallthrough();
     cmd->footer(Example("bgplan demo"));
     cmd->callback([&global, exit_code] { *exit_code = RunDemo(global); });

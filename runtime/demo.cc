@@ -202,8 +202,9 @@ int Demo::Run() {
   Step(2, "deploy new code into green",
        "Production is untouched while version 2 is built in marts_dbt_deploy: the deploy command "
        "(here psql; in real life dbt) gets the green names in BGPLAN_GREEN_* variables.");
-  std::string cmd = "'" + pg_.bindir() + "/psql' -X -q -v ON_ERROR_STOP=1 -v green=\"$BGPLAN_GREEN_MARTS\" -f '" +
-                    dir + "/deploy_green.sql'";
+  std::string cmd = "'" + pg_.bindir() +
+                    "/psql' -X -q -v ON_ERROR_STOP=1 -v green=\"$BGPLAN_GREEN_MARTS\" -f '" + dir +
+                    "/deploy_green.sql'";
   if (Status st = ex.RunDeployCmd(cmd); !st.ok()) {
     return Fail(st);
   }
@@ -226,7 +227,8 @@ int Demo::Run() {
   ShowUsersView();
   Say("   (the refunded order of 2026-11-01 no longer counts: version 2 is live)");
 
-  Step(5, "status", "Where the deployment stands, from the catalog and the journal (schema bgplan).");
+  Step(5, "status",
+       "Where the deployment stands, from the catalog and the journal (schema bgplan).");
   if (Status st = ex.PrintStatus(); !st.ok()) {
     return Fail(st);
   }

@@ -1,9 +1,8 @@
 #include "runtime/events.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 namespace bgplan::runtime {
 
@@ -11,8 +10,7 @@ std::string UtcNow() {
   auto now = std::chrono::system_clock::now();
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   int ms = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
-      1000);
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];

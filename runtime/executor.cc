@@ -106,11 +106,11 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
   // within a second that bgplan died (kill -9) and rolls back, freeing the deployment lock.
   // jit = off: the dependents query's estimated cost crosses jit_above_cost, and compiling it
   // costs ~120 ms for a query that runs in ~1 ms.
-  BGPLAN_RETURN_IF_ERROR(session.Exec(
-      "SET search_path = ''; SELECT set_config('jit', 'off', false) WHERE "
-      "current_setting('server_version_num')::int >= 110000; SELECT "
-      "set_config('client_connection_check_interval', '1000', false) WHERE "
-      "current_setting('server_version_num')::int >= 140000"));
+  BGPLAN_RETURN_IF_ERROR(
+      session.Exec("SET search_path = ''; SELECT set_config('jit', 'off', false) WHERE "
+                   "current_setting('server_version_num')::int >= 110000; SELECT "
+                   "set_config('client_connection_check_interval', '1000', false) WHERE "
+                   "current_setting('server_version_num')::int >= 140000"));
   BGPLAN_ASSIGN_OR_RETURN(facts.server, ReadServerInfo(session));
   if (facts.server.is_materialize) {
     if (plan.target == plans::Target::kMaterialize) {
@@ -178,8 +178,8 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
       if (swapped) {
         df.state = DeployState::kPromoted;
       } else if (unswapped) {
-        df.state = df.run->phase == "rolled_back" ? DeployState::kRolledBack
-                                                  : DeployState::kInitialized;
+        df.state =
+            df.run->phase == "rolled_back" ? DeployState::kRolledBack : DeployState::kInitialized;
       } else {
         df.stale_run_id = df.run->id;
         df.run.reset();
@@ -253,7 +253,8 @@ std::string FactsFingerprint(const Facts& facts, PhaseKind phase) {
 namespace {
 
 const emit::Dialect& Pg() {
-  static const std::unique_ptr<emit::Dialect> kDialect = emit::MakeDialect(plans::Target::kPostgres);
+  static const std::unique_ptr<emit::Dialect> kDialect =
+      emit::MakeDialect(plans::Target::kPostgres);
   return *kDialect;
 }
 
@@ -275,8 +276,8 @@ bool HasAnyMarkerOf(const std::string& comment, const std::string& deployment) {
          comment.find(" | bgplan " + deployment + "-") != std::string::npos;
 }
 
-void AddViolation(ResolvedPhase& r, DiagKind kind, const plans::Deployment& d,
-                  SourceRange origin, std::string message) {
+void AddViolation(ResolvedPhase& r, DiagKind kind, const plans::Deployment& d, SourceRange origin,
+                  std::string message) {
   Violation v;
   v.kind = kind;
   v.deployment = d.name;
@@ -330,14 +331,14 @@ void CopyGrants(const SchemaInfo& blue, const SchemaInfo& green, const std::stri
       continue;
     }
     if (std::find(blue.default_acl.begin(), blue.default_acl.end(), a) == blue.default_acl.end()) {
-      std::string grant = emit::AlterDefaultPrivilegesSql(
-          Pg(), a.role, "", green.name, a.entry.privilege, a.object_type,
-          GranteeOf(a.entry.grantee));
+      std::string grant =
+          emit::AlterDefaultPrivilegesSql(Pg(), a.role, "", green.name, a.entry.privilege,
+                                          a.object_type, GranteeOf(a.entry.grantee));
       // The builder renders GRANT ... TO; the revoke is the same statement reversed.
       size_t g = grant.find(" GRANT ");
       size_t to = grant.rfind(" TO ");
-      r.statements.push_back(grant.substr(0, g) + " REVOKE " +
-                             grant.substr(g + 7, to - g - 7) + " FROM " + grant.substr(to + 4));
+      r.statements.push_back(grant.substr(0, g) + " REVOKE " + grant.substr(g + 7, to - g - 7) +
+                             " FROM " + grant.substr(to + 4));
     }
   }
   for (const DefaultAclEntry& a : blue.default_acl) {
@@ -395,7 +396,8 @@ void SwapStatements(const Facts& facts, const std::vector<const DeploymentFacts*
     r.statements.push_back(
         "DO " + tag + " BEGIN IF " + cond +
         " THEN RAISE EXCEPTION 'bgplan: a dependent view changed since it was read' "
-        "USING ERRCODE = '40001'; END IF; END " + tag + ";");
+        "USING ERRCODE = '40001'; END IF; END " +
+        tag + ";");
   }
   for (const DeploymentFacts* df : acting) {
     for (const PairFacts& p : df->pairs) {
@@ -427,10 +429,9 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
   const std::string& me = facts.server.current_user;
   std::string phase_name(plans::PhaseName(phase));
   if (facts.server.is_materialize != (plan.target == plans::Target::kMaterialize)) {
-    const plans::Deployment* first = facts.deployments.empty()
-                                         ? (plan.deployments.empty() ? nullptr
-                                                                     : &plan.deployments.front())
-                                         : facts.deployments.front().deployment;
+    const plans::Deployment* first =
+        facts.deployments.empty() ? (plan.deployments.empty() ? nullptr : &plan.deployments.front())
+                                  : facts.deployments.front().deployment;
     if (first != nullptr) {
       AddViolation(r, DiagKind::kTargetMismatch, *first, {},
                    "the plan targets " + std::string(plans::TargetName(plan.target)) +
@@ -448,8 +449,8 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
     auto own = [&](const SchemaInfo& s, SourceRange origin) {
       if (s.exists && !s.owned_by_us) {
         AddViolation(r, DiagKind::kNotOwner, d, origin,
-                     "current role '" + me + "' does not own schema '" + s.name +
-                         "' (owner '" + s.owner + "') and is not a member of its owner role");
+                     "current role '" + me + "' does not own schema '" + s.name + "' (owner '" +
+                         s.owner + "') and is not a member of its owner role");
       }
     };
     switch (phase) {
@@ -461,9 +462,9 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
         }
         size_t before = r.violations.size();
         if (!facts.server.superuser && !facts.server.can_create_in_database) {
-          AddViolation(r, DiagKind::kMissingPrivilege, d, {},
-                       "current role '" + me + "' lacks CREATE on database '" +
-                           facts.server.database + "'");
+          AddViolation(
+              r, DiagKind::kMissingPrivilege, d, {},
+              "current role '" + me + "' lacks CREATE on database '" + facts.server.database + "'");
         }
         for (const PairFacts& p : df.pairs) {
           if (!p.blue.exists) {
@@ -476,8 +477,8 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
             AddViolation(r, DiagKind::kGreenNotEmpty, d, p.pair.origin,
                          "green schema '" + p.pair.green + "' already exists, holds " +
                              std::to_string(p.green.object_count) +
-                             " objects and was not created by bgplan for deployment '" +
-                             d.name + "' (use --ignore-existing to adopt it)");
+                             " objects and was not created by bgplan for deployment '" + d.name +
+                             "' (use --ignore-existing to adopt it)");
           }
           if (p.green.exists) {
             own(p.green, p.pair.origin);
@@ -523,8 +524,8 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
         break;
       case PhaseKind::kPromote: {
         if (df.state == DeployState::kPromoted) {
-          r.notes.push_back("deployment '" + d.name + "' is already promoted (run " +
-                            df.run->id + "): nothing to do");
+          r.notes.push_back("deployment '" + d.name + "' is already promoted (run " + df.run->id +
+                            "): nothing to do");
           continue;
         }
         size_t before = r.violations.size();
@@ -635,8 +636,7 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
                            "the new code (use --force to abandon it)");
         }
         if (df.state == DeployState::kPromoted && !options.force &&
-            df.run->ms_since_promoted >= 0 &&
-            df.run->ms_since_promoted < d.cleanup.keep_blue_ms) {
+            df.run->ms_since_promoted >= 0 && df.run->ms_since_promoted < d.cleanup.keep_blue_ms) {
           AddViolation(r, DiagKind::kKeepBlueNotElapsed, d, {},
                        "deployment '" + d.name + "' was promoted " +
                            std::to_string(df.run->ms_since_promoted / 1000) +
@@ -702,15 +702,14 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
         }
         std::string tag = emit::TagText(me, UtcSeconds(), git, run_id);
         for (const PairFacts& p : df->pairs) {
-          r.statements.push_back(emit::CommentOnSql(Pg(), plans::ObjectKind::kSchema, "",
-                                                    p.pair.blue, tag));
+          r.statements.push_back(
+              emit::CommentOnSql(Pg(), plans::ObjectKind::kSchema, "", p.pair.blue, tag));
         }
         r.statements.push_back(journal.UpdatePhaseSql(run_id, "promoted"));
-        r.statements.push_back(journal.EventSql(run_id, d.name, "promote", "promoted",
-                                                "swapped " + std::to_string(df->pairs.size()) +
-                                                    " schema(s), re-pointed " +
-                                                    std::to_string(df->sink_views.size()) +
-                                                    " view(s)"));
+        r.statements.push_back(journal.EventSql(
+            run_id, d.name, "promote", "promoted",
+            "swapped " + std::to_string(df->pairs.size()) + " schema(s), re-pointed " +
+                std::to_string(df->sink_views.size()) + " view(s)"));
       }
       break;
     }
@@ -729,12 +728,11 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
           r.statements.push_back(emit::DropSchemaSql(Pg(), "", p.pair.green));
         }
         r.statements.push_back(journal.UpdatePhaseSql(df->run->id, "finished", "finished"));
-        r.statements.push_back(journal.EventSql(df->run->id, df->deployment->name, "cleanup",
-                                                "finished",
-                                                "dropped the green schemas of the " +
-                                                    std::string(df->state == DeployState::kPromoted
-                                                                    ? "old (blue) code"
-                                                                    : "rolled-back code")));
+        r.statements.push_back(journal.EventSql(
+            df->run->id, df->deployment->name, "cleanup", "finished",
+            "dropped the green schemas of the " + std::string(df->state == DeployState::kPromoted
+                                                                  ? "old (blue) code"
+                                                                  : "rolled-back code")));
       }
       break;
     }
@@ -745,8 +743,8 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
 // ---------------------------------------------------------------------------------------------
 // Executor
 
-Executor::Executor(SqlSession& session, const plans::Plan& plan,
-                   std::vector<std::string> selected, RunOptions options, EventSink& sink)
+Executor::Executor(SqlSession& session, const plans::Plan& plan, std::vector<std::string> selected,
+                   RunOptions options, EventSink& sink)
     : session_(session),
       plan_(plan),
       selected_(std::move(selected)),
@@ -777,8 +775,11 @@ Status Executor::Lock() {
   }
   locked_ = true;
   for (const std::string& d : selected_) {
-    sink_.Emit({"lock", d, "", {{"state", "acquired"},
-                                {"key", std::to_string(AdvisoryLockKey(info.database, d))}}});
+    sink_.Emit(
+        {"lock",
+         d,
+         "",
+         {{"state", "acquired"}, {"key", std::to_string(AdvisoryLockKey(info.database, d))}}});
   }
   return Status::Ok();
 }
@@ -810,11 +811,10 @@ Status Executor::ReportViolations(const ResolvedPhase& resolved) {
     sink_.Diagnose(d, v.deployment);
   }
   std::string first(DiagKindName(resolved.violations.front().kind));
-  return Status(StatusCode::kPrecondition,
-                std::string(plans::PhaseName(resolved.phase)) + ": " +
-                    std::to_string(resolved.violations.size()) +
-                    " live precondition(s) failed (first: " + first +
-                    "); nothing was changed");
+  return Status(StatusCode::kPrecondition, std::string(plans::PhaseName(resolved.phase)) + ": " +
+                                               std::to_string(resolved.violations.size()) +
+                                               " live precondition(s) failed (first: " + first +
+                                               "); nothing was changed");
 }
 
 Status Executor::Execute(ResolvedPhase& resolved) {
@@ -834,25 +834,28 @@ Status Executor::Execute(ResolvedPhase& resolved) {
   }
   auto start = std::chrono::steady_clock::now();
   Status st = session_.Exec(text);
-  auto ms = std::chrono::duration_cast<std::chrono::microseconds>(
-                std::chrono::steady_clock::now() - start)
+  auto ms = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
                 .count() /
             1000.0;
   if (!st.ok()) {
     (void)session_.Exec("ROLLBACK");
     if (Interrupted()) {
       return Status(StatusCode::kInterrupted,
-                    phase + " interrupted; its transaction was rolled back and nothing changed; "
-                            "the phase can be re-run");
+                    phase +
+                        " interrupted; its transaction was rolled back and nothing changed; "
+                        "the phase can be re-run");
     }
     return st;
   }
   char buf[64];
   std::snprintf(buf, sizeof(buf), "%.1f", ms);
-  sink_.Emit({"transaction", List(resolved.acting),
-              sink_.options().verbose > 0 ? "  (" + std::to_string(resolved.statements.size()) +
-                                       " statements committed in one round trip, " + buf + " ms)"
-                                 : "",
+  sink_.Emit({"transaction",
+              List(resolved.acting),
+              sink_.options().verbose > 0
+                  ? "  (" + std::to_string(resolved.statements.size()) +
+                        " statements committed in one round trip, " + buf + " ms)"
+                  : "",
               {{"phase", phase},
                {"statements", std::to_string(resolved.statements.size())},
                {"duration_ms", buf}}});
@@ -900,24 +903,30 @@ Status Executor::RunPhase(PhaseKind phase) {
       Note("", n);
     }
     if (resolved.statements.empty()) {
-      sink_.Emit({"phase", List(selected_), name + ": nothing to do",
+      sink_.Emit({"phase",
+                  List(selected_),
+                  name + ": nothing to do",
                   {{"phase", name}, {"state", "unchanged"}}});
       return Status::Ok();
     }
     if (options_.dry_run) {
-      sink_.Emit({"phase", List(resolved.acting),
+      sink_.Emit({"phase",
+                  List(resolved.acting),
                   name + " (dry run): would run this transaction; nothing was changed",
                   {{"phase", name}, {"state", "dry-run"}}});
       sink_.Product("sql", List(resolved.acting), resolved.TransactionText());
       return Status::Ok();
     }
-    sink_.Emit({"phase", List(resolved.acting),
+    sink_.Emit({"phase",
+                List(resolved.acting),
                 name + ": " + std::to_string(resolved.statements.size()) +
                     " statements in one transaction for " + List(resolved.acting),
                 {{"phase", name}, {"state", "started"}, {"attempt", std::to_string(attempt)}}});
     Status st = Execute(resolved);
     if (st.ok()) {
-      sink_.Emit({"phase", List(resolved.acting), name + ": committed",
+      sink_.Emit({"phase",
+                  List(resolved.acting),
+                  name + ": committed",
                   {{"phase", name}, {"state", "done"}}});
       FaultPoint(name, "after-commit");
       return Status::Ok();
@@ -926,11 +935,13 @@ Status Executor::RunPhase(PhaseKind phase) {
       return st;
     }
     if (retryable_phase && IsRetryable(st) && attempt < max_retries) {
-      sink_.Emit({"retry", List(resolved.acting),
+      sink_.Emit({"retry",
+                  List(resolved.acting),
                   name + ": " + st.ToString() + "; rolled back, retrying in " +
                       std::to_string(backoff) + " ms (" + std::to_string(attempt + 1) + "/" +
                       std::to_string(max_retries) + ")",
-                  {{"phase", name}, {"sqlstate", st.sqlstate()},
+                  {{"phase", name},
+                   {"sqlstate", st.sqlstate()},
                    {"attempt", std::to_string(attempt + 1)}}});
       if (!InterruptibleSleep(backoff)) {
         return Status(StatusCode::kInterrupted, name + " interrupted while waiting to retry");
@@ -947,8 +958,7 @@ Status Executor::RunPhase(PhaseKind phase) {
                              : " (nothing was swapped)"),
                     st.sqlstate());
     }
-    return Status(st.code(), name + " failed, nothing was changed: " + st.message(),
-                  st.sqlstate());
+    return Status(st.code(), name + " failed, nothing was changed: " + st.message(), st.sqlstate());
   }
 }
 
@@ -977,9 +987,9 @@ Status Executor::RunAwait() {
       }
       for (const PairFacts& p : df.pairs) {
         if (!p.green.exists) {
-          return Status(StatusCode::kPrecondition,
-                        "await: green-missing: green schema '" + p.pair.green +
-                            "' does not exist (run init first)");
+          return Status(StatusCode::kPrecondition, "await: green-missing: green schema '" +
+                                                       p.pair.green +
+                                                       "' does not exist (run init first)");
         }
         for (const std::string& m : p.green.unpopulated_matviews) {
           hydrating.push_back(p.pair.green + "." + m);
@@ -987,11 +997,14 @@ Status Executor::RunAwait() {
       }
       waiting_for.push_back(df.deployment->name);
     }
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::string state = hydrating.empty() ? "ready" : "hydrating";
-    std::string line = "await: " + state +
-                       (hydrating.empty() ? "" : " (not populated: " + List(hydrating) + ")");
-    sink_.Emit({"poll", List(selected_), line == last_line ? "" : line,
+    std::string line =
+        "await: " + state + (hydrating.empty() ? "" : " (not populated: " + List(hydrating) + ")");
+    sink_.Emit({"poll",
+                List(selected_),
+                line == last_line ? "" : line,
                 {{"state", state},
                  {"hydrating", std::to_string(hydrating.size())},
                  {"elapsed_s", std::to_string(static_cast<int64_t>(elapsed))}}});
@@ -1009,7 +1022,8 @@ Status Executor::RunAwait() {
           for (const DeploymentFacts& df : facts.deployments) {
             if (df.run.has_value() && df.state != DeployState::kPromoted) {
               sql += journal.EventSql(df.run->id, df.deployment->name, "await", "ready",
-                                      "green is ready") + "\n";
+                                      "green is ready") +
+                     "\n";
               if (df.run->phase == "initialized" || df.run->phase == "deployed") {
                 sql += journal.UpdatePhaseSql(df.run->id, "ready") + "\n";
               }

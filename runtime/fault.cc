@@ -9,12 +9,12 @@ namespace bgplan::runtime {
 
 const std::vector<std::string>& FaultPoints() {
   static const std::vector<std::string> kPoints = {
-      "init:after-lock",        "init:before-commit",     "init:after-commit",
-      "await:after-lock",       "promote:after-lock",     "promote:before-commit",
-      "promote:after-commit",   "rollback:after-lock",    "rollback:before-commit",
-      "rollback:after-commit",  "cleanup:after-lock",     "cleanup:before-commit",
-      "cleanup:after-commit",   "apply:after-init",       "apply:after-deploy-cmd",
-      "apply:after-await",      "apply:after-promote",
+      "init:after-lock",       "init:before-commit",  "init:after-commit",
+      "await:after-lock",      "promote:after-lock",  "promote:before-commit",
+      "promote:after-commit",  "rollback:after-lock", "rollback:before-commit",
+      "rollback:after-commit", "cleanup:after-lock",  "cleanup:before-commit",
+      "cleanup:after-commit",  "apply:after-init",    "apply:after-deploy-cmd",
+      "apply:after-await",     "apply:after-promote",
   };
   return kPoints;
 }

@@ -1,9 +1,8 @@
 #include "runtime/journal.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <ctime>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "compiler/emit/quote.h"
@@ -18,17 +17,26 @@ std::string Journal::Table(const char* name) const { return QuoteIdent(schema_) 
 Status Journal::Ensure(SqlSession& session) const {
   std::string s = QuoteIdent(schema_);
   std::string sql =
-      "BEGIN; CREATE SCHEMA IF NOT EXISTS " + s + "; "
-      "COMMENT ON SCHEMA " + s + " IS 'bgplan journal: deployment runs and their events'; "
-      "CREATE TABLE IF NOT EXISTS " + s + ".runs ("
+      "BEGIN; CREATE SCHEMA IF NOT EXISTS " + s +
+      "; "
+      "COMMENT ON SCHEMA " +
+      s +
+      " IS 'bgplan journal: deployment runs and their events'; "
+      "CREATE TABLE IF NOT EXISTS " +
+      s +
+      ".runs ("
       " id text PRIMARY KEY, deployment text NOT NULL, database text NOT NULL,"
       " fingerprint text NOT NULL DEFAULT '', actor text NOT NULL, host text NOT NULL,"
       " git_commit text NOT NULL DEFAULT '', objects jsonb NOT NULL,"
       " phase text NOT NULL, status text NOT NULL,"
       " started_at timestamptz NOT NULL DEFAULT now(),"
       " updated_at timestamptz NOT NULL DEFAULT now(), promoted_at timestamptz); "
-      "CREATE INDEX IF NOT EXISTS runs_deployment ON " + s + ".runs (deployment, started_at); "
-      "CREATE TABLE IF NOT EXISTS " + s + ".events ("
+      "CREATE INDEX IF NOT EXISTS runs_deployment ON " +
+      s +
+      ".runs (deployment, started_at); "
+      "CREATE TABLE IF NOT EXISTS " +
+      s +
+      ".events ("
       " id bigserial PRIMARY KEY, run_id text, deployment text NOT NULL, phase text NOT NULL,"
       " type text NOT NULL, message text NOT NULL, at timestamptz NOT NULL DEFAULT now()); "
       "COMMIT;";
@@ -49,10 +57,10 @@ Status Journal::Ensure(SqlSession& session) const {
 
 Result<bool> Journal::Exists(SqlSession& session) const {
   BGPLAN_ASSIGN_OR_RETURN(
-      Rows rows, session.Query("SELECT (to_regclass(" + QuoteLiteral(QuoteIdent(schema_) + ".runs") +
-                               ") IS NOT NULL AND to_regclass(" +
-                               QuoteLiteral(QuoteIdent(schema_) + ".events") +
-                               ") IS NOT NULL)::text"));
+      Rows rows,
+      session.Query("SELECT (to_regclass(" + QuoteLiteral(QuoteIdent(schema_) + ".runs") +
+                    ") IS NOT NULL AND to_regclass(" +
+                    QuoteLiteral(QuoteIdent(schema_) + ".events") + ") IS NOT NULL)::text"));
   return rows[0][0] == "true";
 }
 
@@ -105,8 +113,8 @@ Result<std::optional<RunRecord>> Journal::ActiveRun(SqlSession& session,
   if (!exists) {
     return std::optional<RunRecord>();
   }
-  return ReadRun(session, RunColumns() + "FROM " + Table("runs") + " WHERE deployment = " +
-                              QuoteLiteral(deployment) +
+  return ReadRun(session, RunColumns() + "FROM " + Table("runs") +
+                              " WHERE deployment = " + QuoteLiteral(deployment) +
                               " AND status = 'active' ORDER BY started_at DESC, id DESC LIMIT 1");
 }
 
@@ -116,14 +124,13 @@ Result<std::optional<RunRecord>> Journal::LatestRun(SqlSession& session,
   if (!exists) {
     return std::optional<RunRecord>();
   }
-  return ReadRun(session, RunColumns() + "FROM " + Table("runs") + " WHERE deployment = " +
-                              QuoteLiteral(deployment) +
+  return ReadRun(session, RunColumns() + "FROM " + Table("runs") +
+                              " WHERE deployment = " + QuoteLiteral(deployment) +
                               " ORDER BY started_at DESC, id DESC LIMIT 1");
 }
 
 Result<std::vector<JournalEvent>> Journal::Events(SqlSession& session,
-                                                  const std::string& deployment,
-                                                  int limit) const {
+                                                  const std::string& deployment, int limit) const {
   std::vector<JournalEvent> events;
   BGPLAN_ASSIGN_OR_RETURN(bool exists, Exists(session));
   if (!exists) {
@@ -133,9 +140,9 @@ Result<std::vector<JournalEvent>> Journal::Events(SqlSession& session,
       Rows rows,
       session.Query("SELECT * FROM (SELECT to_char(at AT TIME ZONE 'UTC', "
                     "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), coalesce(run_id, ''), phase, type, "
-                    "message, id FROM " + Table("events") + " WHERE deployment = " +
-                    QuoteLiteral(deployment) + " ORDER BY id DESC LIMIT " +
-                    std::to_string(limit) + ") e ORDER BY id"));
+                    "message, id FROM " +
+                    Table("events") + " WHERE deployment = " + QuoteLiteral(deployment) +
+                    " ORDER BY id DESC LIMIT " + std::to_string(limit) + ") e ORDER BY id"));
   for (const Row& r : rows) {
     events.push_back({r[0], r[1], r[2], r[3], r[4]});
   }
@@ -158,17 +165,17 @@ std::string Journal::InsertRunSql(const RunRecord& run) const {
   objects += ")";
   return "INSERT INTO " + Table("runs") +
          " (id, deployment, database, fingerprint, actor, host, git_commit, objects, phase, "
-         "status) VALUES (" + QuoteLiteral(run.id) + ", " + QuoteLiteral(run.deployment) +
-         ", current_database(), " + QuoteLiteral(run.fingerprint) + ", " +
-         QuoteLiteral(run.actor) + ", " + QuoteLiteral(run.host) + ", " +
-         QuoteLiteral(run.git_commit) + ", " + objects + ", " + QuoteLiteral(run.phase) +
-         ", 'active');";
+         "status) VALUES (" +
+         QuoteLiteral(run.id) + ", " + QuoteLiteral(run.deployment) + ", current_database(), " +
+         QuoteLiteral(run.fingerprint) + ", " + QuoteLiteral(run.actor) + ", " +
+         QuoteLiteral(run.host) + ", " + QuoteLiteral(run.git_commit) + ", " + objects + ", " +
+         QuoteLiteral(run.phase) + ", 'active');";
 }
 
 std::string Journal::UpdatePhaseSql(const std::string& run_id, const std::string& phase,
                                     const std::string& status) const {
-  std::string sql = "UPDATE " + Table("runs") + " SET phase = " + QuoteLiteral(phase) +
-                    ", updated_at = now()";
+  std::string sql =
+      "UPDATE " + Table("runs") + " SET phase = " + QuoteLiteral(phase) + ", updated_at = now()";
   if (!status.empty()) {
     sql += ", status = " + QuoteLiteral(status);
   }
@@ -183,8 +190,8 @@ std::string Journal::EventSql(const std::string& run_id, const std::string& depl
                               const std::string& message) const {
   return "INSERT INTO " + Table("events") + " (run_id, deployment, phase, type, message) VALUES (" +
          (run_id.empty() ? std::string("NULL") : QuoteLiteral(run_id)) + ", " +
-         QuoteLiteral(deployment) + ", " + QuoteLiteral(phase) + ", " + QuoteLiteral(type) +
-         ", " + QuoteLiteral(message) + ");";
+         QuoteLiteral(deployment) + ", " + QuoteLiteral(phase) + ", " + QuoteLiteral(type) + ", " +
+         QuoteLiteral(message) + ");";
 }
 
 std::string NewRunId(const std::string& deployment) {

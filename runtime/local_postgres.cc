@@ -107,8 +107,8 @@ Status LocalPostgres::Start(const std::string& extra_options) {
   }
   chmod(dir_.c_str(), 0755);
   std::string data = dir_ + "/data";
-  if (RunAsPostgres({bindir_ + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E",
-                     "UTF8", "--locale=C", "--no-sync"},
+  if (RunAsPostgres({bindir_ + "/initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                     "--locale=C", "--no-sync"},
                     dir_ + "/initdb.log") != 0) {
     return Status::Internal("initdb failed; see " + dir_ + "/initdb.log");
   }
@@ -116,8 +116,8 @@ Status LocalPostgres::Start(const std::string& extra_options) {
     port_ = FreePort();
     std::string options = "-p " + std::to_string(port_) + " -k " + dir_ +
                           " -c listen_addresses=127.0.0.1 -c fsync=off " + extra_options;
-    if (RunAsPostgres({bindir_ + "/pg_ctl", "-D", data, "-o", options, "-l",
-                       dir_ + "/server.log", "-w", "-t", "60", "start"},
+    if (RunAsPostgres({bindir_ + "/pg_ctl", "-D", data, "-o", options, "-l", dir_ + "/server.log",
+                       "-w", "-t", "60", "start"},
                       dir_ + "/pg_ctl.log") == 0) {
       running_ = true;
       return Status::Ok();

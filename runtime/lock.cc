@@ -34,16 +34,16 @@ Result<LockHolder> FindLockHolder(SqlSession& session, const std::string& databa
   std::string lo = std::to_string(ukey & 0xffffffffu);
   BGPLAN_ASSIGN_OR_RETURN(
       Rows rows,
-      session.Query(
-          "SELECT a.pid::text, coalesce(a.application_name, ''), "
-          "coalesce(host(a.client_addr) || ':' || a.client_port, 'local socket'), "
-          "coalesce(a.usename, ''), "
-          "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', "
-          "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
-          "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-          "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
-          "(SELECT oid FROM pg_database WHERE datname = current_database()) "
-          "AND l.classid = " + hi + " AND l.objid = " + lo + " AND l.objsubid = 1 LIMIT 1"));
+      session.Query("SELECT a.pid::text, coalesce(a.application_name, ''), "
+                    "coalesce(host(a.client_addr) || ':' || a.client_port, 'local socket'), "
+                    "coalesce(a.usename, ''), "
+                    "coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', "
+                    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') "
+                    "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'advisory' AND l.granted AND l.database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database()) "
+                    "AND l.classid = " +
+                    hi + " AND l.objid = " + lo + " AND l.objsubid = 1 LIMIT 1"));
   LockHolder holder;
   if (!rows.empty()) {
     holder.pid = std::stoi(rows[0][0]);

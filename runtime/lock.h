@@ -20,7 +20,7 @@ struct LockHolder {
   std::string application_name;
   std::string client;  // client address:port, or "local socket"
   std::string user;
-  std::string since;   // backend start, UTC
+  std::string since;  // backend start, UTC
   std::string Describe() const;
 };
 

@@ -1,8 +1,7 @@
 #include "runtime/plan_file.h"
 
-#include <nlohmann/json.hpp>
-
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "plans/plan_json.h"

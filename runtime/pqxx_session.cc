@@ -1,10 +1,9 @@
 // The libpqxx adapter: the only file that includes libpqxx. Every libpqxx exception is caught
 // here and becomes a Status (style.md 7.4, 7.10).
-#include <pqxx/pqxx>
-
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 
 #include "runtime/conninfo.h"

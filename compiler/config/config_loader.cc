@@ -44,8 +44,7 @@ std::string ReadString(DiagnosticEngine& diags, const std::string& file, const t
   }
   std::optional<std::string> value = node->value<std::string>();
   if (!value.has_value()) {
-    Report(diags, Severity::kError, file, node->source(),
-           "'" + where + key + "' must be a string");
+    Report(diags, Severity::kError, file, node->source(), "'" + where + key + "' must be a string");
     return "";
   }
   return *value;

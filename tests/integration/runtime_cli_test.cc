@@ -3,16 +3,15 @@
 // SIGINT/SIGTERM (exit 8, nothing half done), crash-and-resume at every fault point, and
 // passwords never printed.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -51,9 +50,10 @@ class RuntimeCli : public PgTest {
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
     url_ = pg_->Url(db_);
-    Exec("CREATE SCHEMA marts; CREATE TABLE marts.t (id int PRIMARY KEY, v text); "
-         "INSERT INTO marts.t VALUES (1, 'blue'); CREATE SCHEMA sinks; "
-         "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t;");
+    Exec(
+        "CREATE SCHEMA marts; CREATE TABLE marts.t (id int PRIMARY KEY, v text); "
+        "INSERT INTO marts.t VALUES (1, 'blue'); CREATE SCHEMA sinks; "
+        "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t;");
     WritePlan("20s");
   }
   void TearDown() override {
@@ -71,7 +71,8 @@ class RuntimeCli : public PgTest {
                          << lock_timeout << "; }\n}\n";
   }
   std::string DeployCmd() {
-    return "'" + pg_->bindir() + "/psql' -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE IF NOT EXISTS "
+    return "'" + pg_->bindir() +
+           "/psql' -X -q -v ON_ERROR_STOP=1 -c 'CREATE TABLE IF NOT EXISTS "
            "\"'\"$BGPLAN_GREEN_MARTS\"'\".t (id int PRIMARY KEY, v text); INSERT INTO "
            "\"'\"$BGPLAN_GREEN_MARTS\"'\".t VALUES (1, '\"'green'\"') ON CONFLICT DO NOTHING'";
   }
@@ -192,8 +193,9 @@ TEST_F(RuntimeCli, ExitCodesAndJsonEvents) {
   Exec("CREATE TABLE marts_dbt_deploy.t (id int PRIMARY KEY, v text)");
   // The lock held by someone else: exit 6 naming the holder.
   auto holder = Connect();
-  ASSERT_TRUE(holder->Exec("SELECT pg_advisory_lock(" +
-                           std::to_string(runtime::AdvisoryLockKey(db_, "shop")) + ")")
+  ASSERT_TRUE(holder
+                  ->Exec("SELECT pg_advisory_lock(" +
+                         std::to_string(runtime::AdvisoryLockKey(db_, "shop")) + ")")
                   .ok());
   ProcResult locked = Run(Cmd("promote"));
   EXPECT_EQ(locked.exit_code, 6) << locked.err;
@@ -297,29 +299,31 @@ TEST_F(RuntimeCli, SigintAndSigtermExit8WithNothingHalfDone) {
 // state equals that of an uninterrupted run.
 TEST_F(RuntimeCli, CrashAndResumeAtEveryFaultPoint) {
   const std::vector<std::string> kPoints = {
-      "init:after-lock",        "init:before-commit",     "init:after-commit",
-      "await:after-lock",       "promote:after-lock",     "promote:before-commit",
-      "promote:after-commit",   "rollback:after-lock",    "rollback:before-commit",
-      "rollback:after-commit",  "cleanup:after-lock",     "cleanup:before-commit",
-      "cleanup:after-commit",   "apply:after-init",       "apply:after-deploy-cmd",
-      "apply:after-await",      "apply:after-promote",
+      "init:after-lock",       "init:before-commit",  "init:after-commit",
+      "await:after-lock",      "promote:after-lock",  "promote:before-commit",
+      "promote:after-commit",  "rollback:after-lock", "rollback:before-commit",
+      "rollback:after-commit", "cleanup:after-lock",  "cleanup:before-commit",
+      "cleanup:after-commit",  "apply:after-init",    "apply:after-deploy-cmd",
+      "apply:after-await",     "apply:after-promote",
   };
   ASSERT_EQ(kPoints, runtime::FaultPoints());
   auto end_state = [&](const std::string& db) {
     std::string s;
-    for (const auto& row : pg_->Query(
-             db, "SELECT nspname FROM pg_namespace WHERE nspname IN ('marts', "
-                 "'marts_dbt_deploy', 'sinks') ORDER BY 1")) {
+    for (const auto& row : pg_->Query(db,
+                                      "SELECT nspname FROM pg_namespace WHERE nspname IN ('marts', "
+                                      "'marts_dbt_deploy', 'sinks') ORDER BY 1")) {
       s += row[0] + ",";
     }
     s += " marts.t=" + pg_->Scalar(db, "SELECT v FROM marts.t");
     s += " sinks.v=" + pg_->Scalar(db, "SELECT v FROM sinks.v");
-    for (const auto& row : pg_->Query(db, "SELECT phase, status FROM bgplan.runs ORDER BY "
-                                          "started_at")) {
+    for (const auto& row : pg_->Query(db,
+                                      "SELECT phase, status FROM bgplan.runs ORDER BY "
+                                      "started_at")) {
       s += " run=" + row[0] + "/" + row[1];
     }
-    s += " swaps=" + pg_->Scalar(db, "SELECT count(*) FROM bgplan.events WHERE type IN "
-                                     "('promoted', 'rolled_back')");
+    s += " swaps=" + pg_->Scalar(db,
+                                 "SELECT count(*) FROM bgplan.events WHERE type IN "
+                                 "('promoted', 'rolled_back')");
     return s;
   };
   const std::vector<std::vector<std::string>> program = {
@@ -345,14 +349,14 @@ TEST_F(RuntimeCli, CrashAndResumeAtEveryFaultPoint) {
   };
   run_program("");
   const std::string expected = end_state(db_);
-  EXPECT_EQ(expected,
-            "marts,sinks, marts.t=green sinks.v=green run=finished/finished swaps=3");
+  EXPECT_EQ(expected, "marts,sinks, marts.t=green sinks.v=green run=finished/finished swaps=3");
   for (const std::string& point : kPoints) {
     db_ = pg_->CreateDatabase("crash");
     url_ = pg_->Url(db_);
-    Exec("CREATE SCHEMA marts; CREATE TABLE marts.t (id int PRIMARY KEY, v text); "
-         "INSERT INTO marts.t VALUES (1, 'blue'); CREATE SCHEMA sinks; "
-         "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t;");
+    Exec(
+        "CREATE SCHEMA marts; CREATE TABLE marts.t (id int PRIMARY KEY, v text); "
+        "INSERT INTO marts.t VALUES (1, 'blue'); CREATE SCHEMA sinks; "
+        "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t;");
     run_program(point);
     EXPECT_EQ(end_state(db_), expected) << "after a crash at " << point;
   }
@@ -360,10 +364,10 @@ TEST_F(RuntimeCli, CrashAndResumeAtEveryFaultPoint) {
 
 TEST_F(RuntimeCli, DeployCmdEnvironmentAndFailure) {
   std::string env_file = dir_ + "/env.txt";
-  std::string url = "postgresql://postgres:pw-in-url@127.0.0.1:" + std::to_string(pg_->port()) +
-                    "/" + db_;
-  ProcResult failing = Run({"apply", file_, "--url", url, "--deploy-cmd",
-                            "env > " + env_file + "; exit 3"});
+  std::string url =
+      "postgresql://postgres:pw-in-url@127.0.0.1:" + std::to_string(pg_->port()) + "/" + db_;
+  ProcResult failing =
+      Run({"apply", file_, "--url", url, "--deploy-cmd", "env > " + env_file + "; exit 3"});
   EXPECT_EQ(failing.exit_code, 7) << failing.err;
   EXPECT_NE(failing.err.find("exit status 3"), std::string::npos) << failing.err;
   EXPECT_NE(failing.err.find("before await"), std::string::npos) << failing.err;
@@ -389,17 +393,18 @@ TEST_F(RuntimeCli, DeployCmdEnvironmentAndFailure) {
 
 TEST_F(RuntimeCli, PasswordsAreNeverPrinted) {
   const std::string secret = "Sup3r-S3cret_pw";
-  std::string url = "postgresql://postgres:" + secret + "@127.0.0.1:" +
-                    std::to_string(pg_->port()) + "/" + db_;
+  std::string url =
+      "postgresql://postgres:" + secret + "@127.0.0.1:" + std::to_string(pg_->port()) + "/" + db_;
   std::string plan_file = dir_ + "/plan.json";
   std::vector<ProcResult> results;
   results.push_back(Run({"-v", "plan", file_, "--url", url, "-o", plan_file}));
   results.push_back(Run({"--format", "json", "-v", "init", file_, "--url", url}));
   results.push_back(Run({"-v", "status", file_, "--url", url}));
-  results.push_back(Run({"-v", "init", file_, "--url",
-                         "postgresql://postgres:" + secret + "@127.0.0.1:1/" + db_}));
+  results.push_back(Run(
+      {"-v", "init", file_, "--url", "postgresql://postgres:" + secret + "@127.0.0.1:1/" + db_}));
   results.push_back(Run({"-v", "init", file_}, {"BGPLAN_URL=host=127.0.0.1 port=1 user=postgres "
-                                                "password=" + secret}));
+                                                "password=" +
+                                                secret}));
   std::ofstream(dir_ + "/bgplan.toml") << "[profile.p]\nurl = \"postgresql://postgres@127.0.0.1:1/"
                                        << db_ << "\"\npassword_env = \"TEST_PW\"\n";
   results.push_back(Run({"-v", "init", file_, "--config", dir_ + "/bgplan.toml", "--profile", "p"},
@@ -416,7 +421,8 @@ TEST_F(RuntimeCli, PasswordsAreNeverPrinted) {
   EXPECT_EQ(Slurp(plan_file).find(secret), std::string::npos);
   EXPECT_NE(Slurp(plan_file).find("postgres:***@"), std::string::npos);
   EXPECT_EQ(Scalar("SELECT count(*) FROM bgplan.runs WHERE objects::text || actor || host LIKE "
-                   "'%" + secret + "%'"),
+                   "'%" +
+                   secret + "%'"),
             "0");
 }
 

@@ -114,31 +114,34 @@ class PgTest : public ::testing::Test {
   // privileges, relations, view definitions, journal rows.
   std::string Snapshot() {
     std::string s;
-    for (const auto& row : pg_->Query(
-             db_,
-             "SELECT n.nspname, n.oid, n.nspowner, coalesce(n.nspacl::text, ''), "
-             "coalesce(obj_description(n.oid, 'pg_namespace'), '') FROM pg_namespace n "
-             "WHERE n.nspname NOT LIKE 'pg\\_%' ORDER BY 1")) {
+    for (const auto& row :
+         pg_->Query(db_,
+                    "SELECT n.nspname, n.oid, n.nspowner, coalesce(n.nspacl::text, ''), "
+                    "coalesce(obj_description(n.oid, 'pg_namespace'), '') FROM pg_namespace n "
+                    "WHERE n.nspname NOT LIKE 'pg\\_%' ORDER BY 1")) {
       for (const auto& c : row) s += c + "|";
       s += "\n";
     }
-    for (const auto& row : pg_->Query(
-             db_, "SELECT defaclrole, defaclnamespace, defaclobjtype, defaclacl::text FROM "
-                  "pg_default_acl ORDER BY 1, 2, 3")) {
+    for (const auto& row :
+         pg_->Query(db_,
+                    "SELECT defaclrole, defaclnamespace, defaclobjtype, defaclacl::text FROM "
+                    "pg_default_acl ORDER BY 1, 2, 3")) {
       for (const auto& c : row) s += c + "|";
       s += "\n";
     }
-    for (const auto& row : pg_->Query(
-             db_, "SELECT c.oid, n.nspname, c.relname, c.relkind, CASE WHEN c.relkind = 'v' "
-                  "THEN pg_get_viewdef(c.oid) ELSE '' END FROM pg_class c JOIN pg_namespace n "
-                  "ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname "
-                  "<> 'information_schema' ORDER BY 1")) {
+    for (const auto& row :
+         pg_->Query(db_,
+                    "SELECT c.oid, n.nspname, c.relname, c.relkind, CASE WHEN c.relkind = 'v' "
+                    "THEN pg_get_viewdef(c.oid) ELSE '' END FROM pg_class c JOIN pg_namespace n "
+                    "ON n.oid = c.relnamespace WHERE n.nspname NOT LIKE 'pg\\_%' AND n.nspname "
+                    "<> 'information_schema' ORDER BY 1")) {
       for (const auto& c : row) s += c + "|";
       s += "\n";
     }
     if (Scalar("SELECT to_regclass('bgplan.runs') IS NOT NULL") == "t") {
-      for (const auto& row : pg_->Query(db_, "SELECT id, phase, status, objects::text FROM "
-                                              "bgplan.runs ORDER BY started_at, id")) {
+      for (const auto& row : pg_->Query(db_,
+                                        "SELECT id, phase, status, objects::text FROM "
+                                        "bgplan.runs ORDER BY started_at, id")) {
         for (const auto& c : row) s += c + "|";
         s += "\n";
       }

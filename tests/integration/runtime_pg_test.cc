@@ -24,21 +24,22 @@ class RuntimePg : public PgTest {
   // grant and default privileges; view sinks.v reads marts.t.
   void Production() {
     Exec("DO $$ BEGIN CREATE ROLE reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$;");
-    Exec("CREATE SCHEMA marts; GRANT USAGE ON SCHEMA marts TO reader; "
-         "ALTER DEFAULT PRIVILEGES IN SCHEMA marts GRANT SELECT ON TABLES TO reader; "
-         "CREATE TABLE marts.t (id int PRIMARY KEY, v text); INSERT INTO marts.t VALUES (1, 'blue'); "
-         "GRANT SELECT ON marts.t TO reader; "
-         "CREATE SCHEMA sinks; GRANT USAGE ON SCHEMA sinks TO reader; "
-         "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t; GRANT SELECT ON sinks.v TO reader;");
+    Exec(
+        "CREATE SCHEMA marts; GRANT USAGE ON SCHEMA marts TO reader; "
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA marts GRANT SELECT ON TABLES TO reader; "
+        "CREATE TABLE marts.t (id int PRIMARY KEY, v text); INSERT INTO marts.t VALUES (1, "
+        "'blue'); "
+        "GRANT SELECT ON marts.t TO reader; "
+        "CREATE SCHEMA sinks; GRANT USAGE ON SCHEMA sinks TO reader; "
+        "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t; GRANT SELECT ON sinks.v TO reader;");
   }
   // The new code, as a deploy command would create it.
   void DeployGreen() {
-    Exec("CREATE TABLE marts_dbt_deploy.t (id int PRIMARY KEY, v text); "
-         "INSERT INTO marts_dbt_deploy.t VALUES (1, 'green');");
+    Exec(
+        "CREATE TABLE marts_dbt_deploy.t (id int PRIMARY KEY, v text); "
+        "INSERT INTO marts_dbt_deploy.t VALUES (1, 'green');");
   }
-  std::string AsReader(const std::string& sql) {
-    return Scalar("SET ROLE reader; " + sql);
-  }
+  std::string AsReader(const std::string& sql) { return Scalar("SET ROLE reader; " + sql); }
   Status Run(const plans::Plan& plan, PhaseKind phase, RunOptions options = {},
              RecordingSink* sink = nullptr, const std::string& user = "") {
     RecordingSink local;
@@ -67,13 +68,17 @@ TEST_F(RuntimePg, FullCycleCatalogEffects) {
   // Grants and default privileges on green equal blue's, checked as the non-owner role.
   EXPECT_EQ(Scalar("SELECT has_schema_privilege('reader', 'marts_dbt_deploy', 'USAGE')"), "t");
   EXPECT_EQ(Scalar("SELECT string_agg(a::text, ',' ORDER BY a::text) FROM pg_default_acl d, "
-                   "aclexplode(d.defaclacl) a WHERE d.defaclnamespace = " + green_oid),
+                   "aclexplode(d.defaclacl) a WHERE d.defaclnamespace = " +
+                   green_oid),
             Scalar("SELECT string_agg(a::text, ',' ORDER BY a::text) FROM pg_default_acl d, "
-                   "aclexplode(d.defaclacl) a WHERE d.defaclnamespace = " + blue_oid));
+                   "aclexplode(d.defaclacl) a WHERE d.defaclnamespace = " +
+                   blue_oid));
   EXPECT_EQ(Scalar("SELECT string_agg(a::text, ',' ORDER BY a::text) FROM pg_namespace n, "
-                   "aclexplode(n.nspacl) a WHERE n.oid = " + green_oid),
+                   "aclexplode(n.nspacl) a WHERE n.oid = " +
+                   green_oid),
             Scalar("SELECT string_agg(a::text, ',' ORDER BY a::text) FROM pg_namespace n, "
-                   "aclexplode(n.nspacl) a WHERE n.oid = " + blue_oid));
+                   "aclexplode(n.nspacl) a WHERE n.oid = " +
+                   blue_oid));
   EXPECT_NE(Scalar("SELECT obj_description(" + green_oid + ", 'pg_namespace')")
                 .find("bgplan deployment shop run shop-"),
             std::string::npos);
@@ -130,10 +135,13 @@ TEST_F(RuntimePg, FullCycleCatalogEffects) {
 
 TEST_F(RuntimePg, InitReportsEveryFailureAtOnceAndWritesNothing) {
   Production();
-  Exec("DO $$ BEGIN CREATE ROLE dev LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
-       "REVOKE CREATE ON DATABASE " + db_ + " FROM PUBLIC; "
-       "CREATE SCHEMA staging_dbt_deploy; CREATE TABLE staging_dbt_deploy.leftover (x int); "
-       "GRANT USAGE ON SCHEMA staging_dbt_deploy TO dev; CREATE SCHEMA staging;");
+  Exec(
+      "DO $$ BEGIN CREATE ROLE dev LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+      "REVOKE CREATE ON DATABASE " +
+      db_ +
+      " FROM PUBLIC; "
+      "CREATE SCHEMA staging_dbt_deploy; CREATE TABLE staging_dbt_deploy.leftover (x int); "
+      "GRANT USAGE ON SCHEMA staging_dbt_deploy TO dev; CREATE SCHEMA staging;");
   plans::Plan plan = PgPlan("shop", {"marts", "staging", "missing"});
   std::string snap = Snapshot();
   RecordingSink sink;
@@ -141,8 +149,8 @@ TEST_F(RuntimePg, InitReportsEveryFailureAtOnceAndWritesNothing) {
   EXPECT_EQ(st.code(), StatusCode::kPrecondition);
   std::vector<std::string> kinds = sink.Kinds();
   for (const char* want : {"missing-privilege", "not-owner", "green-not-empty", "blue-missing"}) {
-    EXPECT_NE(std::find(kinds.begin(), kinds.end(), want), kinds.end())
-        << want << "\n" << sink.AllDiagnostics();
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), want), kinds.end()) << want << "\n"
+                                                                        << sink.AllDiagnostics();
   }
   EXPECT_NE(sink.AllDiagnostics().find("'missing'"), std::string::npos);
   EXPECT_NE(sink.AllDiagnostics().find("'marts'"), std::string::npos);
@@ -187,8 +195,9 @@ TEST_F(RuntimePg, PromoteRulesGreenMissingAndGreenNotOurs) {
 
 TEST_F(RuntimePg, SinkUpstreamMissing) {
   Production();
-  Exec("CREATE TABLE marts.u (id int); CREATE VIEW sinks.w AS SELECT t.id FROM marts.t JOIN "
-       "marts.u ON u.id = t.id;");
+  Exec(
+      "CREATE TABLE marts.u (id int); CREATE VIEW sinks.w AS SELECT t.id FROM marts.t JOIN "
+      "marts.u ON u.id = t.id;");
   plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
   ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
   DeployGreen();
@@ -202,9 +211,10 @@ TEST_F(RuntimePg, SinkUpstreamMissing) {
 
 TEST_F(RuntimePg, OrphanedDependentsListsEachAndAllowOrphans) {
   Production();
-  Exec("CREATE SCHEMA other; CREATE MATERIALIZED VIEW other.mv AS SELECT id FROM marts.t; "
-       "CREATE TABLE other.child (id int REFERENCES marts.t (id)); "
-       "CREATE VIEW other.plain AS SELECT v FROM marts.t;");
+  Exec(
+      "CREATE SCHEMA other; CREATE MATERIALIZED VIEW other.mv AS SELECT id FROM marts.t; "
+      "CREATE TABLE other.child (id int REFERENCES marts.t (id)); "
+      "CREATE VIEW other.plain AS SELECT v FROM marts.t;");
   plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
   ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
   DeployGreen();
@@ -363,8 +373,9 @@ TEST_F(RuntimePg, LockTimeoutIsRetriedThenAClearError) {
 // half-swapped, and promote can simply be run again.
 TEST_F(RuntimePg, TerminateBackendMidPromoteNeverHalfSwaps) {
   Production();
-  Exec("CREATE SCHEMA marts2; CREATE TABLE marts2.t (id int); CREATE VIEW sinks.v2 AS SELECT "
-       "id FROM marts2.t;");
+  Exec(
+      "CREATE SCHEMA marts2; CREATE TABLE marts2.t (id int); CREATE VIEW sinks.v2 AS SELECT "
+      "id FROM marts2.t;");
   plans::Plan plan = PgPlan("shop", {"marts", "marts2"}, {"sinks"});
   plan.deployments[0].promote.lock_timeout_ms = 20000;
   ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
@@ -379,8 +390,9 @@ TEST_F(RuntimePg, TerminateBackendMidPromoteNeverHalfSwaps) {
   std::string pid;
   for (int i = 0; i < 200 && pid.empty(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    pid = Scalar("SELECT pid FROM pg_stat_activity WHERE application_name = 'bgplan' AND "
-                 "wait_event_type = 'Lock' LIMIT 1");
+    pid = Scalar(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'bgplan' AND "
+        "wait_event_type = 'Lock' LIMIT 1");
   }
   ASSERT_FALSE(pid.empty());
   Exec("SELECT pg_terminate_backend(" + pid + ")");

@@ -58,7 +58,8 @@ TEST(ExecutorFake, InitIsOneRoundTripInOrder) {
   EXPECT_EQ(tx.substr(tx.size() - 8), "COMMIT;\n");
   size_t create = tx.find("CREATE SCHEMA");
   size_t grant = tx.find("GRANT USAGE ON SCHEMA \"marts_dbt_deploy\" TO \"reader\";");
-  size_t marker = tx.find("COMMENT ON SCHEMA \"marts_dbt_deploy\" IS 'bgplan deployment shop run shop-");
+  size_t marker =
+      tx.find("COMMENT ON SCHEMA \"marts_dbt_deploy\" IS 'bgplan deployment shop run shop-");
   size_t run = tx.find("INSERT INTO \"bgplan\".runs");
   EXPECT_LT(create, grant);
   EXPECT_LT(grant, marker);
@@ -133,7 +134,7 @@ void Initialized(FakeSession& s) {
        {{"tester", "db", "true", "true", "PostgreSQL 15.0"}});
   s.On("to_regclass(", {{"true"}});
   s.On("status = 'active'",
-       {{"R1", "shop", "fp", "tester", "host", "", 
+       {{"R1", "shop", "fp", "tester", "host", "",
          R"([{"blue": "marts", "green": "marts_dbt_deploy", "blue_oid": 100, "green_oid": 200}])",
          "ready", "active", "2026-11-24T00:00:00Z", "2026-11-24T00:00:00Z", ""}});
   s.On("WHERE n.nspname = 'marts'", {{"100", "tester", "true", "", "1"}});
