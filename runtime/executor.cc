@@ -453,6 +453,23 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
                          s.owner + "') and is not a member of its owner role");
       }
     };
+    // On PostgreSQL a schema lives in the connection's database: a plan naming another
+    // database cannot be run on this connection.
+    {
+      bool wrong_db = !d.database.empty() && d.database != facts.server.database;
+      for (const PairFacts& p : df.pairs) {
+        wrong_db = wrong_db ||
+                   (!p.pair.database.empty() && p.pair.database != facts.server.database);
+      }
+      if (wrong_db && phase != PhaseKind::kAwait) {
+        AddViolation(r, DiagKind::kBlueMissing, d, {},
+                     "deployment '" + d.name + "' names database '" +
+                         (d.database.empty() ? df.pairs.front().pair.database : d.database) +
+                         "' but the connection is to database '" + facts.server.database +
+                         "' (on PostgreSQL, connect to the plan's database)");
+        continue;
+      }
+    }
     switch (phase) {
       case PhaseKind::kInit: {
         if (df.state != DeployState::kAbsent) {

@@ -274,6 +274,13 @@ TEST_F(RuntimePg, TargetMismatchAndStalePlan) {
   EXPECT_EQ(Run(mz, PhaseKind::kInit, {}, &a).code(), StatusCode::kPrecondition);
   EXPECT_EQ(a.Kinds(), std::vector<std::string>{"target-mismatch"});
 
+  plans::Plan other_db = PgPlan("shop", {"marts"});
+  other_db.deployments[0].schemas[0].database = "elsewhere";
+  RecordingSink c;
+  EXPECT_EQ(Run(other_db, PhaseKind::kInit, {}, &c).code(), StatusCode::kPrecondition);
+  EXPECT_NE(c.AllDiagnostics().find("database 'elsewhere'"), std::string::npos)
+      << c.AllDiagnostics();
+
   plans::Plan plan = PgPlan("shop", {"marts"});
   auto session = Connect();
   RunOptions options;
