@@ -85,11 +85,18 @@ Result<SchemaInfo> ReadSchema(SqlSession& session, const std::string& name) {
           "CASE d.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' "
           "  WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' WHEN 'n' THEN 'SCHEMAS' END, "
           "CASE WHEN a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee) END, "
-          "a.privilege_type, a.is_grantable::text "
+          "a.privilege_type, a.is_grantable::text, "
+          "(pg_has_role(current_user, d.defaclrole, 'MEMBER') OR "
+          " (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))::text "
           "FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclnamespace = " +
           oid + " ORDER BY 1, 2, 3, 4"));
   for (const Row& r : defaults) {
     info.default_acl.push_back({r[0], r[1], {r[2], r[3], r[4] == "true"}});
+    if (r.size() > 5 && r[5] == "true" &&
+        std::find(info.default_acl_roles_ours.begin(), info.default_acl_roles_ours.end(), r[0]) ==
+            info.default_acl_roles_ours.end()) {
+      info.default_acl_roles_ours.push_back(r[0]);
+    }
   }
   BGPLAN_ASSIGN_OR_RETURN(
       Rows matviews, session.Query("SELECT c.relname FROM pg_class c WHERE c.relkind = 'm' AND "

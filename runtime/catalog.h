@@ -31,6 +31,9 @@ struct DefaultAclEntry {
 
 struct SchemaInfo {
   std::string name;
+  // Roles of default_acl the current role may act for (member of, or superuser): ALTER DEFAULT
+  // PRIVILEGES FOR ROLE r needs it.
+  std::vector<std::string> default_acl_roles_ours;
   bool exists = false;
   uint32_t oid = 0;
   std::string owner;

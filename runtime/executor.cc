@@ -489,6 +489,17 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
                          "production schema '" + p.pair.blue + "' does not exist");
           }
           own(p.blue, p.pair.origin);
+          for (const DefaultAclEntry& a : p.blue.default_acl) {
+            if (std::find(p.blue.default_acl_roles_ours.begin(),
+                          p.blue.default_acl_roles_ours.end(),
+                          a.role) == p.blue.default_acl_roles_ours.end()) {
+              AddViolation(r, DiagKind::kMissingPrivilege, d, p.pair.origin,
+                           "copying the default privileges of schema '" + p.pair.blue +
+                               "' needs membership in role '" + a.role + "', which '" + me +
+                               "' lacks (ALTER DEFAULT PRIVILEGES FOR ROLE)");
+              break;
+            }
+          }
           if (p.green.exists && p.green.object_count > 0 && !options.ignore_existing &&
               !HasAnyMarkerOf(p.green.comment, d.name)) {
             AddViolation(r, DiagKind::kGreenNotEmpty, d, p.pair.origin,

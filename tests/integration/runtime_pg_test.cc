@@ -155,6 +155,8 @@ TEST_F(RuntimePg, InitReportsEveryFailureAtOnceAndWritesNothing) {
   EXPECT_NE(sink.AllDiagnostics().find("'missing'"), std::string::npos);
   EXPECT_NE(sink.AllDiagnostics().find("'marts'"), std::string::npos);
   EXPECT_NE(sink.AllDiagnostics().find("'staging_dbt_deploy'"), std::string::npos);
+  EXPECT_NE(sink.AllDiagnostics().find("needs membership in role 'postgres'"), std::string::npos)
+      << sink.AllDiagnostics();
   EXPECT_EQ(Snapshot(), snap);
 }
 
