@@ -411,11 +411,22 @@ void SwapStatements(const Facts& facts, const std::vector<const DeploymentFacts*
       }
     }
   }
+  (void)facts;
+}
+
+// The re-created dependent views of the sinks schemas (after the renames, the journal rows and
+// the tags: the order `bgplan compile` prints).
+void RepointStatements(const std::vector<const DeploymentFacts*>& acting, ResolvedPhase& r) {
+  std::map<uint32_t, const SinkView*> views;
+  for (const DeploymentFacts* df : acting) {
+    for (const SinkView& v : df->sink_views) {
+      views.emplace(v.oid, &v);
+    }
+  }
   for (const auto& [oid, v] : views) {
     r.statements.push_back(emit::CreateOrReplaceViewSql({"", v->schema, v->name}, v->definition));
     ++r.sinks_repointed;
   }
-  (void)facts;
 }
 
 }  // namespace
@@ -739,6 +750,7 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
             "swapped " + std::to_string(df->pairs.size()) + " schema(s), re-pointed " +
                 std::to_string(df->sink_views.size()) + " view(s)"));
       }
+      RepointStatements(acting, r);
       break;
     }
     case PhaseKind::kRollback: {
@@ -748,6 +760,7 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
         r.statements.push_back(journal.EventSql(df->run->id, df->deployment->name, "rollback",
                                                 "rolled_back", "swapped back"));
       }
+      RepointStatements(acting, r);
       break;
     }
     case PhaseKind::kCleanup: {
