@@ -17,6 +17,7 @@
 #include "antlr4-runtime.h"
 #include "compiler/frontend/ast_builder.h"
 #include "compiler/frontend/lexemes.h"
+#include "compiler/frontend/lexer.h"
 #include "compiler/frontend/utf8.h"
 
 namespace bgplan::frontend {
@@ -45,6 +46,8 @@ class Utf32InputStream : public antlr4::ANTLRInputStream {
     p = 0;
     name = source_name;
   }
+
+  const std::u32string& code_points() const { return _data; }
 };
 
 }  // namespace
@@ -449,10 +452,10 @@ static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, Diagnos
                                                std::u32string code_points) {
   SyntaxErrorCollector collector(source, diags, EndOfContent(source));
   Utf32InputStream input(std::move(code_points), source.display_name());
-  gen::BgPlanLexer lexer(&input);
-  lexer.removeErrorListeners();
-  lexer.addErrorListener(&collector);
-  antlr4::CommonTokenStream tokens(&lexer);
+  // The hand-written lexer (lexer.h) produces the generated lexer's tokens and never reports an
+  // error, as every input lexes (ERROR_CHAR, UNTERMINATED_*).
+  std::unique_ptr<antlr4::TokenSource> lexer = MakeLexer(input, input.code_points());
+  antlr4::CommonTokenStream tokens(lexer.get());
   Parser parser(&tokens);
   parser.removeErrorListeners();
 

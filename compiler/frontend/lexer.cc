@@ -1,0 +1,223 @@
+#include "compiler/frontend/lexer.h"
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// antlr4-common.h #undefs EOF: include ANTLR after every standard header.
+#include "BgPlanLexer.h"
+#include "antlr4-runtime.h"
+
+namespace bgplan::frontend {
+
+namespace gen = bgplan::grammar::gen;
+using L = gen::BgPlanLexer;
+
+static bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
+static bool IsLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static bool IsIdentStart(char32_t c) { return IsLetter(c) || c == '_'; }
+static bool IsIdentPart(char32_t c) { return IsIdentStart(c) || IsDigit(c) || c == '$'; }
+static bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The token type of the identifier-shaped lexeme `s` (ASCII by construction): a keyword or
+// BOOLEAN when it equals one exactly (the grammar lists them before IDENT, and ANTLR prefers the
+// earlier rule on a tie), else IDENT.
+static size_t WordType(const char32_t* s, size_t length) {
+  constexpr size_t kLongest = 10;
+  if (length > kLongest) {
+    return L::IDENT;
+  }
+  char buffer[kLongest];
+  for (size_t i = 0; i < length; ++i) {
+    buffer[i] = static_cast<char>(s[i]);
+  }
+  const std::string_view word(buffer, length);
+  static constexpr std::pair<std::string_view, size_t> kWords[] = {
+      {"target", L::TARGET},     {"deployment", L::DEPLOYMENT}, {"schemas", L::SCHEMAS},
+      {"clusters", L::CLUSTERS}, {"cluster", L::CLUSTER},       {"sinks", L::SINKS},
+      {"suffix", L::SUFFIX},     {"database", L::DATABASE},     {"await", L::AWAIT},
+      {"promote", L::PROMOTE},   {"cleanup", L::CLEANUP},       {"true", L::BOOLEAN},
+      {"false", L::BOOLEAN},
+  };
+  for (const auto& [keyword, type] : kWords) {
+    if (word == keyword) {
+      return type;
+    }
+  }
+  return L::IDENT;
+}
+
+namespace {
+
+// The lexer rules of BgPlan.g4, by hand. Subclasses the generated lexer only for what the parser
+// asks a token source for (token factory, source name, input stream, vocabulary); nextToken never
+// runs the ATN simulator. Longest match, earlier rule on a tie, as ANTLR does:
+//  - WS ([ \t\r\n]+) is skipped; COMMENT ('#' to the end of the line) goes on the hidden channel;
+//  - DIGIT+ followed by a letter is a DURATION running over every following letter and digit
+//    (DIGIT+ LETTER+ (DIGIT+ LETTER*)*), else INTEGER;
+//  - [A-Za-z_][A-Za-z0-9_$]* is a keyword, BOOLEAN or IDENT (WordType);
+//  - a quote starts QUOTED_IDENT / STRING when a closing quote follows (a doubled quote is part of
+//    the text), else UNTERMINATED_* running to the end of the input (the longer match);
+//  - anything else is one ERROR_CHAR.
+class HandLexer : public gen::BgPlanLexer {
+ public:
+  HandLexer(antlr4::CharStream& input, const std::u32string& text)
+      : gen::BgPlanLexer(&input), text_(text) {}
+
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    const size_t n = text_.size();
+    while (pos_ < n && IsSpace(text_[pos_])) {
+      Advance(pos_ + 1);
+    }
+    const size_t start = pos_;
+    const size_t line = line_;
+    const size_t column = column_;
+    if (start >= n) {
+      return _factory->create({this, _input}, antlr4::Token::EOF, "",
+                              antlr4::Token::DEFAULT_CHANNEL, start, start - 1, line, column);
+    }
+    size_t token_type = L::ERROR_CHAR;
+    size_t token_channel = antlr4::Token::DEFAULT_CHANNEL;
+    size_t end = start + 1;
+    const char32_t c = text_[start];
+    switch (c) {
+      case '{':
+        token_type = L::LBRACE;
+        break;
+      case '}':
+        token_type = L::RBRACE;
+        break;
+      case ';':
+        token_type = L::SEMI;
+        break;
+      case ',':
+        token_type = L::COMMA;
+        break;
+      case '.':
+        token_type = L::DOT;
+        break;
+      case '#':
+        token_type = L::COMMENT;
+        token_channel = antlr4::Token::HIDDEN_CHANNEL;
+        while (end < n && text_[end] != '\r' && text_[end] != '\n') {
+          ++end;
+        }
+        break;
+      case '"':
+      case '\'': {
+        bool closed = false;
+        while (end < n) {
+          if (text_[end] != c) {
+            ++end;
+          } else if (end + 1 < n && text_[end + 1] == c) {
+            end += 2;
+          } else {
+            ++end;
+            closed = true;
+            break;
+          }
+        }
+        if (c == '"') {
+          token_type = closed ? L::QUOTED_IDENT : L::UNTERMINATED_QUOTED_IDENT;
+        } else {
+          token_type = closed ? L::STRING : L::UNTERMINATED_STRING;
+        }
+        break;
+      }
+      default:
+        if (IsDigit(c)) {
+          while (end < n && IsDigit(text_[end])) {
+            ++end;
+          }
+          token_type = L::INTEGER;
+          if (end < n && IsLetter(text_[end])) {
+            token_type = L::DURATION;
+            while (end < n && (IsLetter(text_[end]) || IsDigit(text_[end]))) {
+              ++end;
+            }
+          }
+        } else if (IsIdentStart(c)) {
+          while (end < n && IsIdentPart(text_[end])) {
+            ++end;
+          }
+          token_type = WordType(text_.data() + start, end - start);
+        }
+        break;
+    }
+    Advance(end);
+    return _factory->create({this, _input}, token_type, "", token_channel, start, end - 1, line,
+                            column);
+  }
+
+  size_t getLine() const override { return line_; }
+  size_t getCharPositionInLine() override { return column_; }
+
+ private:
+  // Moves to `to`, counting lines and columns as ANTLR does (only '\n' ends a line) and keeping
+  // the char stream's index in step.
+  void Advance(size_t to) {
+    for (; pos_ < to; ++pos_) {
+      if (text_[pos_] == '\n') {
+        ++line_;
+        column_ = 0;
+      } else {
+        ++column_;
+      }
+    }
+    _input->seek(pos_);
+  }
+
+  const std::u32string& text_;
+  size_t pos_ = 0;
+  size_t line_ = 1;
+  size_t column_ = 0;
+};
+
+// An ANTLR char stream over already decoded code points.
+class CodePointStream : public antlr4::ANTLRInputStream {
+ public:
+  explicit CodePointStream(const std::u32string& code_points) {
+    _data = code_points;
+    p = 0;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<antlr4::TokenSource> MakeLexer(antlr4::CharStream& input,
+                                               const std::u32string& text) {
+  return std::make_unique<HandLexer>(input, text);
+}
+
+static std::string Describe(const antlr4::Token& t) {
+  return "type " + std::to_string(t.getType()) + " channel " + std::to_string(t.getChannel()) +
+         " [" + std::to_string(t.getStartIndex()) + "," + std::to_string(t.getStopIndex()) +
+         "] at " + std::to_string(t.getLine()) + ":" + std::to_string(t.getCharPositionInLine());
+}
+
+std::string CompareWithGeneratedLexer(const std::u32string& text) {
+  CodePointStream hand_input(text);
+  CodePointStream generated_input(text);
+  std::unique_ptr<antlr4::TokenSource> hand = MakeLexer(hand_input, text);
+  gen::BgPlanLexer generated(&generated_input);
+  generated.removeErrorListeners();
+  // Every token is at least one code point long, plus EOF.
+  for (size_t i = 0; i <= text.size() + 1; ++i) {
+    std::unique_ptr<antlr4::Token> a = hand->nextToken();
+    std::unique_ptr<antlr4::Token> b = generated.nextToken();
+    std::string da = Describe(*a);
+    std::string db = Describe(*b);
+    if (da != db || a->getText() != b->getText()) {
+      return "token " + std::to_string(i) + ": hand-written lexer " + da + ", generated lexer " +
+             db;
+    }
+    if (a->getType() == antlr4::Token::EOF) {
+      return "";
+    }
+  }
+  return "no end of file";
+}
+
+}  // namespace bgplan::frontend
