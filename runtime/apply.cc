@@ -1,4 +1,5 @@
 // Executor commands built on RunPhase: apply (with --deploy-cmd), status and plan.
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,6 +90,7 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
   }
   if (pid == 0) {
     UnblockSignalsInChild();
+    signal(SIGPIPE, SIG_DFL);
     setpgid(0, 0);
     for (const auto& [k, v] : env) {
       setenv(k.c_str(), v.c_str(), 1);

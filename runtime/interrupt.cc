@@ -28,6 +28,9 @@ sigset_t Signals() {
 void InstallInterruptHandler() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // A closed stdout (bgplan ... | head) must not kill a run between its statements or leave
+    // the demo's server running: writes fail with EPIPE instead.
+    signal(SIGPIPE, SIG_IGN);
     sigset_t set = Signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     std::thread([set] {

@@ -7,8 +7,8 @@
 
 namespace bgplan::runtime {
 
-// Blocks SIGINT and SIGTERM in the calling thread (call before any other thread starts) and
-// starts the signal thread. Idempotent.
+// Blocks SIGINT and SIGTERM in the calling thread (call before any other thread starts), starts
+// the signal thread, and ignores SIGPIPE. Idempotent.
 void InstallInterruptHandler();
 
 // True once SIGINT or SIGTERM arrived.

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,6 +61,7 @@ int RunAsPostgres(const std::vector<std::string>& argv, const std::string& log) 
   pid_t pid = fork();
   if (pid == 0) {
     UnblockSignalsInChild();
+    signal(SIGPIPE, SIG_DFL);
     // Its own process group: a Ctrl-C on the terminal reaches bgplan, which stops the server.
     setpgid(0, 0);
     int out = open(log.empty() ? "/dev/null" : log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
