@@ -469,8 +469,8 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
     {
       bool wrong_db = !d.database.empty() && d.database != facts.server.database;
       for (const PairFacts& p : df.pairs) {
-        wrong_db = wrong_db ||
-                   (!p.pair.database.empty() && p.pair.database != facts.server.database);
+        wrong_db =
+            wrong_db || (!p.pair.database.empty() && p.pair.database != facts.server.database);
       }
       if (wrong_db && phase != PhaseKind::kAwait) {
         AddViolation(r, DiagKind::kBlueMissing, d, {},

@@ -418,6 +418,34 @@ TEST_F(RuntimePg, TerminateBackendMidPromoteNeverHalfSwaps) {
   EXPECT_EQ(AsReader("SELECT v FROM sinks.v"), "green");
 }
 
+// Every selected deployment is swapped in the same transaction; the journal may live elsewhere.
+TEST_F(RuntimePg, TwoDeploymentsSwapTogetherAndJournalSchemaIsConfigurable) {
+  Production();
+  Exec(
+      "CREATE SCHEMA ops; CREATE TABLE ops.t (id int); CREATE VIEW sinks.o AS SELECT id FROM "
+      "ops.t;");
+  plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
+  plans::Plan second = PgPlan("ops", {"ops"}, {"sinks"});
+  plan.deployments.push_back(second.deployments[0]);
+  RunOptions options;
+  options.journal_schema = "deploy_log";
+  ASSERT_TRUE(Run(plan, PhaseKind::kInit, options).ok());
+  DeployGreen();
+  Exec("CREATE TABLE ops_dbt_deploy.t (id int);");
+  std::string green1 = Oid("marts_dbt_deploy"), green2 = Oid("ops_dbt_deploy");
+  RecordingSink sink;
+  ASSERT_TRUE(Run(plan, PhaseKind::kPromote, options, &sink).ok());
+  int transactions = 0;
+  for (const auto& e : sink.events) {
+    transactions += e.type == "transaction";
+  }
+  EXPECT_EQ(transactions, 1);
+  EXPECT_EQ(Oid("marts"), green1);
+  EXPECT_EQ(Oid("ops"), green2);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM deploy_log.runs WHERE phase = 'promoted'"), "2");
+  EXPECT_EQ(Scalar("SELECT to_regclass('bgplan.runs') IS NULL"), "t");
+}
+
 // The promote text re-checks, before renaming, that the dependent views it re-creates still have
 // the definitions it captured; a view changed in between makes it fail with 40001 (retried by the
 // executor with a fresh read), never re-create a view from a stale definition.
