@@ -1,6 +1,7 @@
 #include "compiler/frontend/ast_builder.h"
 
 #include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -47,6 +48,27 @@ SourceRange TokenRange(const antlr4::Token& token) {
     }
   }
   return range;
+}
+
+// The children of `ctx` whose dynamic type is exactly T, in order. Generated rule contexts have
+// no subclasses (labeled alternatives are dispatched on separately), so one typeid comparison
+// per child replaces the two dynamic_casts per child of the generated accessors.
+template <typename T>
+static std::vector<T*> ChildrenOf(antlr4::ParserRuleContext& ctx) {
+  std::vector<T*> out;
+  for (antlr4::tree::ParseTree* child : ctx.children) {
+    if (child != nullptr && typeid(*child) == typeid(T)) {
+      out.push_back(static_cast<T*>(child));
+    }
+  }
+  return out;
+}
+
+// `ctx` as the labeled alternative T, which its first token selects (checked).
+template <typename T, typename Base>
+static T& Alternative(Base& ctx) {
+  BGPLAN_CHECK(typeid(ctx) == typeid(T));
+  return static_cast<T&>(ctx);
 }
 
 namespace {
@@ -135,45 +157,72 @@ class AstBuilder {
     ast::Item item;
     item.range = RangeOf(ctx);
     item.keyword_range = TokenRange(*ctx.getStart());
-    if (auto* schemas = dynamic_cast<Parser::SchemasItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kSchemas;
-      item.schemas = BuildQualifiedNames(schemas->qualifiedName());
-    } else if (auto* clusters = dynamic_cast<Parser::ClustersItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kClusters;
-      item.clusters = BuildNames(clusters->name());
-    } else if (auto* cluster = dynamic_cast<Parser::ClusterBlockItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kClusterBlock;
-      BGPLAN_CHECK(cluster->name() != nullptr);
-      item.name = BuildName(*cluster->name());
-      item.settings = BuildSettings(cluster->setting());
-    } else if (auto* sinks = dynamic_cast<Parser::SinksItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kSinks;
-      for (auto* sink : sinks->sinkItem()) {
-        BGPLAN_CHECK(sink != nullptr);
-        item.sink_items.push_back(BuildSinkItem(*sink));
+    // Each alternative of `item` starts with its own keyword.
+    switch (ctx.getStart()->getType()) {
+      case Parser::SCHEMAS: {
+        auto& schemas = Alternative<Parser::SchemasItemContext>(ctx);
+        item.kind = ast::ItemKind::kSchemas;
+        item.schemas = BuildQualifiedNames(ChildrenOf<Parser::QualifiedNameContext>(schemas));
+        break;
       }
-    } else if (auto* suffix = dynamic_cast<Parser::SuffixItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kSuffix;
-      antlr4::Token& token = TokenOf(suffix->STRING());
-      item.suffix_source = token.getText();
-      item.suffix = UnquoteLexeme(item.suffix_source, '\'');
-      item.value_range = TokenRange(token);
-    } else if (auto* database = dynamic_cast<Parser::DatabaseItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kDatabase;
-      BGPLAN_CHECK(database->name() != nullptr);
-      item.name = BuildName(*database->name());
-    } else if (auto* await = dynamic_cast<Parser::AwaitItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kAwait;
-      item.settings = BuildSettings(await->setting());
-    } else if (auto* promote = dynamic_cast<Parser::PromoteItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kPromote;
-      item.settings = BuildSettings(promote->setting());
-    } else if (auto* cleanup = dynamic_cast<Parser::CleanupItemContext*>(&ctx)) {
-      item.kind = ast::ItemKind::kCleanup;
-      item.settings = BuildSettings(cleanup->setting());
-    } else {
-      // Every alternative of `item` is labeled; an unlabeled context means the grammar changed.
-      BGPLAN_CHECK(false && "unknown item alternative");
+      case Parser::CLUSTERS: {
+        auto& clusters = Alternative<Parser::ClustersItemContext>(ctx);
+        item.kind = ast::ItemKind::kClusters;
+        item.clusters = BuildNames(ChildrenOf<Parser::NameContext>(clusters));
+        break;
+      }
+      case Parser::CLUSTER: {
+        auto& cluster = Alternative<Parser::ClusterBlockItemContext>(ctx);
+        item.kind = ast::ItemKind::kClusterBlock;
+        BGPLAN_CHECK(cluster.name() != nullptr);
+        item.name = BuildName(*cluster.name());
+        item.settings = BuildSettings(ChildrenOf<Parser::SettingContext>(cluster));
+        break;
+      }
+      case Parser::SINKS: {
+        auto& sinks = Alternative<Parser::SinksItemContext>(ctx);
+        item.kind = ast::ItemKind::kSinks;
+        for (antlr4::tree::ParseTree* child : sinks.children) {
+          if (auto* sink = dynamic_cast<Parser::SinkItemContext*>(child)) {
+            item.sink_items.push_back(BuildSinkItem(*sink));
+          }
+        }
+        break;
+      }
+      case Parser::SUFFIX: {
+        auto& suffix = Alternative<Parser::SuffixItemContext>(ctx);
+        item.kind = ast::ItemKind::kSuffix;
+        antlr4::Token& token = TokenOf(suffix.STRING());
+        item.suffix_source = token.getText();
+        item.suffix = UnquoteLexeme(item.suffix_source, '\'');
+        item.value_range = TokenRange(token);
+        break;
+      }
+      case Parser::DATABASE: {
+        auto& database = Alternative<Parser::DatabaseItemContext>(ctx);
+        item.kind = ast::ItemKind::kDatabase;
+        BGPLAN_CHECK(database.name() != nullptr);
+        item.name = BuildName(*database.name());
+        break;
+      }
+      case Parser::AWAIT:
+        item.kind = ast::ItemKind::kAwait;
+        item.settings = BuildSettings(
+            ChildrenOf<Parser::SettingContext>(Alternative<Parser::AwaitItemContext>(ctx)));
+        break;
+      case Parser::PROMOTE:
+        item.kind = ast::ItemKind::kPromote;
+        item.settings = BuildSettings(
+            ChildrenOf<Parser::SettingContext>(Alternative<Parser::PromoteItemContext>(ctx)));
+        break;
+      case Parser::CLEANUP:
+        item.kind = ast::ItemKind::kCleanup;
+        item.settings = BuildSettings(
+            ChildrenOf<Parser::SettingContext>(Alternative<Parser::CleanupItemContext>(ctx)));
+        break;
+      default:
+        // Every alternative of `item` is labeled; an unknown start means the grammar changed.
+        BGPLAN_CHECK(false && "unknown item alternative");
     }
     return item;
   }
@@ -181,23 +230,36 @@ class AstBuilder {
   ast::SinkItem BuildSinkItem(Parser::SinkItemContext& ctx) {
     ast::SinkItem sink;
     sink.range = RangeOf(ctx);
-    if (auto* schemas = dynamic_cast<Parser::SinkSchemasItemContext*>(&ctx)) {
-      sink.kind = ast::SinkItem::Kind::kSchemas;
-      sink.schemas = BuildQualifiedNames(schemas->qualifiedName());
-    } else if (auto* clusters = dynamic_cast<Parser::SinkClustersItemContext*>(&ctx)) {
-      sink.kind = ast::SinkItem::Kind::kClusters;
-      sink.clusters = BuildNames(clusters->name());
-    } else {
-      BGPLAN_CHECK(false && "unknown sink item alternative");
+    switch (ctx.getStart()->getType()) {
+      case Parser::SCHEMAS:
+        sink.kind = ast::SinkItem::Kind::kSchemas;
+        sink.schemas = BuildQualifiedNames(ChildrenOf<Parser::QualifiedNameContext>(
+            Alternative<Parser::SinkSchemasItemContext>(ctx)));
+        break;
+      case Parser::CLUSTERS:
+        sink.kind = ast::SinkItem::Kind::kClusters;
+        sink.clusters = BuildNames(
+            ChildrenOf<Parser::NameContext>(Alternative<Parser::SinkClustersItemContext>(ctx)));
+        break;
+      default:
+        BGPLAN_CHECK(false && "unknown sink item alternative");
     }
     return sink;
   }
 
   ast::Setting BuildSetting(Parser::SettingContext& ctx) {
     ast::Setting setting;
-    setting.key = NameFromToken(TokenOf(ctx.IDENT()));
-    BGPLAN_CHECK(ctx.value() != nullptr);
-    setting.value = BuildValue(*ctx.value());
+    // `setting : IDENT value SEMI`: the first token is the key.
+    BGPLAN_CHECK(ctx.getStart() != nullptr && ctx.getStart()->getType() == Parser::IDENT);
+    setting.key = NameFromToken(*ctx.getStart());
+    std::vector<Parser::ValueContext*> values;
+    for (antlr4::tree::ParseTree* child : ctx.children) {
+      if (auto* value = dynamic_cast<Parser::ValueContext*>(child)) {
+        values.push_back(value);
+      }
+    }
+    BGPLAN_CHECK(values.size() == 1);
+    setting.value = BuildValue(*values[0]);
     setting.range = RangeOf(ctx);
     return setting;
   }
@@ -205,32 +267,46 @@ class AstBuilder {
   ast::Value BuildValue(Parser::ValueContext& ctx) {
     ast::Value value;
     value.range = RangeOf(ctx);
-    if (auto* duration = dynamic_cast<Parser::DurationValueContext*>(&ctx)) {
-      antlr4::Token& token = TokenOf(duration->DURATION());
-      value.kind = ast::ValueKind::kDuration;
-      value.source_text = token.getText();
-      // -1 when malformed or too large; ParseFile reports malformed durations from the tokens.
-      value.duration_ms = ParseDurationLexeme(value.source_text).milliseconds;
-    } else if (auto* integer = dynamic_cast<Parser::IntegerValueContext*>(&ctx)) {
-      value.kind = ast::ValueKind::kInteger;
-      value.source_text = TokenOf(integer->INTEGER()).getText();
-      value.integer = ParseIntegerLexeme(value.source_text);
-    } else if (auto* string = dynamic_cast<Parser::StringValueContext*>(&ctx)) {
-      value.kind = ast::ValueKind::kString;
-      value.source_text = TokenOf(string->STRING()).getText();
-      value.string = UnquoteLexeme(value.source_text, '\'');
-    } else if (auto* boolean = dynamic_cast<Parser::BooleanValueContext*>(&ctx)) {
-      value.kind = ast::ValueKind::kBoolean;
-      value.source_text = TokenOf(boolean->BOOLEAN()).getText();
-      value.boolean = value.source_text == "true";
-    } else if (auto* name = dynamic_cast<Parser::NameValueContext*>(&ctx)) {
-      value.kind = ast::ValueKind::kName;
-      BGPLAN_CHECK(name->name() != nullptr);
-      value.name = BuildName(*name->name());
-      BGPLAN_CHECK(name->name()->ident != nullptr);
-      value.source_text = name->name()->ident->getText();
-    } else {
-      BGPLAN_CHECK(false && "unknown value alternative");
+    // Each alternative of `value` is one token, or a name (IDENT or QUOTED_IDENT).
+    antlr4::Token& token = *ctx.getStart();
+    switch (token.getType()) {
+      case Parser::DURATION:
+        Alternative<Parser::DurationValueContext>(ctx);
+        value.kind = ast::ValueKind::kDuration;
+        value.source_text = token.getText();
+        // -1 when malformed or too large; ParseFile reports malformed durations from the tokens.
+        value.duration_ms = ParseDurationLexeme(value.source_text).milliseconds;
+        break;
+      case Parser::INTEGER:
+        Alternative<Parser::IntegerValueContext>(ctx);
+        value.kind = ast::ValueKind::kInteger;
+        value.source_text = token.getText();
+        value.integer = ParseIntegerLexeme(value.source_text);
+        break;
+      case Parser::STRING:
+        Alternative<Parser::StringValueContext>(ctx);
+        value.kind = ast::ValueKind::kString;
+        value.source_text = token.getText();
+        value.string = UnquoteLexeme(value.source_text, '\'');
+        break;
+      case Parser::BOOLEAN:
+        Alternative<Parser::BooleanValueContext>(ctx);
+        value.kind = ast::ValueKind::kBoolean;
+        value.source_text = token.getText();
+        value.boolean = value.source_text == "true";
+        break;
+      case Parser::IDENT:
+      case Parser::QUOTED_IDENT: {
+        auto& name = Alternative<Parser::NameValueContext>(ctx);
+        value.kind = ast::ValueKind::kName;
+        BGPLAN_CHECK(name.name() != nullptr);
+        value.name = BuildName(*name.name());
+        BGPLAN_CHECK(name.name()->ident != nullptr);
+        value.source_text = name.name()->ident->getText();
+        break;
+      }
+      default:
+        BGPLAN_CHECK(false && "unknown value alternative");
     }
     return value;
   }
@@ -238,7 +314,7 @@ class AstBuilder {
   ast::QualifiedName BuildQualifiedName(Parser::QualifiedNameContext& ctx) {
     ast::QualifiedName qualified;
     qualified.range = RangeOf(ctx);
-    std::vector<Parser::NameContext*> names = ctx.name();
+    std::vector<Parser::NameContext*> names = ChildrenOf<Parser::NameContext>(ctx);
     BGPLAN_CHECK(names.size() == 1 || names.size() == 2);
     for (auto* name : names) {
       BGPLAN_CHECK(name != nullptr);

@@ -49,6 +49,30 @@ static size_t WordType(const char32_t* s, size_t length) {
   return L::IDENT;
 }
 
+// Appends the UTF-8 encoding of `length` code points at `s` (valid scalar values: the source was
+// validated by DecodeUtf8Source).
+static void AppendUtf8(const char32_t* s, size_t length, std::string& out) {
+  out.reserve(out.size() + length);
+  for (size_t i = 0; i < length; ++i) {
+    char32_t c = s[i];
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+}
+
 namespace {
 
 // The lexer rules of BgPlan.g4, by hand. Subclasses the generated lexer only for what the parser
@@ -68,9 +92,11 @@ class HandLexer : public gen::BgPlanLexer {
 
   std::unique_ptr<antlr4::Token> nextToken() override {
     const size_t n = text_.size();
-    while (pos_ < n && IsSpace(text_[pos_])) {
-      Advance(pos_ + 1);
+    size_t space_end = pos_;
+    while (space_end < n && IsSpace(text_[space_end])) {
+      ++space_end;
     }
+    Advance(space_end);
     const size_t start = pos_;
     const size_t line = line_;
     const size_t column = column_;
@@ -147,7 +173,11 @@ class HandLexer : public gen::BgPlanLexer {
         break;
     }
     Advance(end);
-    return _factory->create({this, _input}, token_type, "", token_channel, start, end - 1, line,
+    // The text is set here, from the code points at hand, rather than converted from the char
+    // stream on each getText() (the same UTF-8 either way).
+    std::string text;
+    AppendUtf8(text_.data() + start, end - start, text);
+    return _factory->create({this, _input}, token_type, text, token_channel, start, end - 1, line,
                             column);
   }
 
@@ -155,8 +185,8 @@ class HandLexer : public gen::BgPlanLexer {
   size_t getCharPositionInLine() override { return column_; }
 
  private:
-  // Moves to `to`, counting lines and columns as ANTLR does (only '\n' ends a line) and keeping
-  // the char stream's index in step.
+  // Moves to `to`, counting lines and columns as ANTLR does (only '\n' ends a line). The char
+  // stream's own index is left alone: nothing reads it (tokens carry their positions and text).
   void Advance(size_t to) {
     for (; pos_ < to; ++pos_) {
       if (text_[pos_] == '\n') {
@@ -166,7 +196,6 @@ class HandLexer : public gen::BgPlanLexer {
         ++column_;
       }
     }
-    _input->seek(pos_);
   }
 
   const std::u32string& text_;
