@@ -4,6 +4,8 @@
 // outcome to the exit codes of cli.md.
 #include "runtime/commands.h"
 
+#include "compiler/support/file_util.h"
+
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -267,16 +269,8 @@ Status WritePlanFile(const LiveOptions& o, const LoadedPlan& loaded,
   for (const auto& [k, v] : sql) {
     file.sql[k] = v;
   }
-  std::string tmp = o.out + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << PlanFileToJson(file);
-    if (!out) {
-      return Status::IoError("cannot write " + tmp);
-    }
-  }
-  if (std::rename(tmp.c_str(), o.out.c_str()) != 0) {
-    return Status::IoError("cannot write " + o.out);
+  if (std::string err = WriteFileAtomically(o.out, PlanFileToJson(file)); !err.empty()) {
+    return Status::IoError(err);
   }
   return Status::Ok();
 }
