@@ -1,86 +1,13 @@
 #include "tests/support/test_postgres.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
-#include <pwd.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <mutex>
 #include <string>
 
 namespace bgplan::testing {
-
-std::string FindPostgresBinDir() {
-  std::error_code ec;
-  std::vector<std::filesystem::path> found;
-  for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
-    if (std::filesystem::exists(entry.path() / "bin" / "initdb", ec)) {
-      found.push_back(entry.path() / "bin");
-    }
-  }
-  if (found.empty()) {
-    return "";
-  }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-    return std::atoi(a.parent_path().filename().c_str()) <
-           std::atoi(b.parent_path().filename().c_str());
-  });
-  return found.back().string();
-}
-
-int FindFreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return 0;
-  }
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
-int RunAsPostgresUser(const std::vector<std::string>& argv, const std::string& log_path) {
-  std::vector<std::string> full;
-  if (geteuid() == 0) {
-    full = {"/usr/sbin/runuser", "-u", "postgres", "--"};
-  }
-  full.insert(full.end(), argv.begin(), argv.end());
-  pid_t pid = fork();
-  if (pid == 0) {
-    int out = open(log_path.empty() ? "/dev/null" : log_path.c_str(),
-                   O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (out >= 0) {
-      dup2(out, 1);
-      dup2(out, 2);
-    }
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, 0);
-    std::vector<char*> args;
-    for (auto& a : full) {
-      args.push_back(a.data());
-    }
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
 
 TestPostgres* TestPostgres::Get(std::string* error) {
   static std::mutex mu;
@@ -125,52 +52,18 @@ bool TestPostgres::Start(std::string* error) {
     running_ = true;
     return true;
   }
-  bindir_ = FindPostgresBinDir();
-  if (bindir_.empty()) {
-    *error = "no PostgreSQL server installed (apt-get install postgresql)";
+  local_ = std::make_unique<runtime::LocalPostgres>();
+  Status started = local_->Start(
+      "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+  if (!started.ok()) {
+    *error = started.message();
+    local_.reset();
     return false;
   }
-  char tmpl[] = "/tmp/bgplan-pg-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) {
-    *error = "mkdtemp failed";
-    return false;
-  }
-  dir_ = tmpl;
-  if (geteuid() == 0) {
-    if (passwd* pw = getpwnam("postgres"); pw != nullptr) {
-      if (chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-        *error = "chown of " + dir_ + " failed";
-        return false;
-      }
-    } else {
-      *error = "running as root but there is no 'postgres' system user";
-      return false;
-    }
-  }
-  chmod(dir_.c_str(), 0755);
-  std::string data = dir_ + "/data";
-  std::string log = dir_ + "/server.log";
-  if (RunAsPostgresUser({bindir_ + "/initdb", "-D", data, "-U", "postgres", "-A", "trust",
-                         "-E", "UTF8", "--locale=C", "--no-sync"},
-                        dir_ + "/initdb.log") != 0) {
-    *error = "initdb failed; see " + dir_ + "/initdb.log";
-    return false;
-  }
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    port_ = FindFreePort();
-    std::string options = "-p " + std::to_string(port_) + " -k " + dir_ +
-                          " -c listen_addresses=127.0.0.1 -c fsync=off"
-                          " -c synchronous_commit=off -c full_page_writes=off"
-                          " -c max_connections=200";
-    if (RunAsPostgresUser({bindir_ + "/pg_ctl", "-D", data, "-o", options, "-l", log, "-w",
-                           "-t", "60", "start"},
-                          dir_ + "/pg_ctl.log") == 0) {
-      running_ = true;
-      return true;
-    }
-  }
-  *error = "pg_ctl start failed; see " + log;
-  return false;
+  bindir_ = local_->bindir();
+  port_ = local_->port();
+  running_ = true;
+  return true;
 }
 
 void TestPostgres::Stop() {
@@ -178,12 +71,9 @@ void TestPostgres::Stop() {
     return;
   }
   running_ = false;
-  if (!external_dsn_.empty()) {
-    return;
+  if (local_ != nullptr) {
+    local_->Stop();
   }
-  RunAsPostgresUser({bindir_ + "/pg_ctl", "-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
 }
 
 std::string TestPostgres::Dsn(std::string_view dbname) const {

@@ -4,9 +4,12 @@
 // the tests at an existing server instead.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "runtime/local_postgres.h"
 
 namespace bgplan::testing {
 
@@ -47,18 +50,11 @@ class TestPostgres {
   int port_ = 0;
   std::string user_ = "postgres";
   std::string bindir_;
-  std::string dir_;
   std::string external_dsn_;
+  // The server when we started one (the same code `bgplan demo` uses).
+  std::unique_ptr<runtime::LocalPostgres> local_;
   bool running_ = false;
   int next_db_ = 0;
 };
-
-// The highest installed /usr/lib/postgresql/<v>/bin, or "" if none.
-std::string FindPostgresBinDir();
-// A TCP port on 127.0.0.1 that was free a moment ago.
-int FindFreePort();
-// Runs `argv` (no shell) as the `postgres` system user when we are root, else as ourselves.
-// Returns the exit status; output goes to `log_path` if given.
-int RunAsPostgresUser(const std::vector<std::string>& argv, const std::string& log_path = "");
 
 }  // namespace bgplan::testing
