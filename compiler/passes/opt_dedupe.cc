@@ -118,11 +118,20 @@ static bool EraseRepeatedObjects(std::vector<plans::ObjectRef>& objects) {
   }
   std::vector<bool> keep(objects.size(), true);
   bool dropped = false;
-  if (objects.size() <= 16) {
-    // Short lists (almost every step): pairwise comparison beats building a hash set.
+  constexpr size_t kShort = 16;
+  if (objects.size() <= kShort) {
+    // Short lists (almost every step): pairwise comparison beats building a hash set. The blue
+    // names' hashes are compared first, so a pair of different objects costs one integer
+    // comparison.
+    size_t blue_hashes[kShort];
+    std::hash<std::string> hash;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      blue_hashes[i] = hash(objects[i].blue);
+    }
     for (size_t i = 1; i < objects.size(); ++i) {
       for (size_t j = 0; j < i && keep[i]; ++j) {
-        keep[i] = !(keep[j] && SameObject(objects[j], objects[i]));
+        keep[i] =
+            !(keep[j] && blue_hashes[j] == blue_hashes[i] && SameObject(objects[j], objects[i]));
       }
       dropped = dropped || !keep[i];
     }
@@ -151,6 +160,11 @@ static bool EraseRepeatedObjects(std::vector<plans::ObjectRef>& objects) {
 static bool EraseRepeatedSteps(plans::Phase& phase) {
   // Decide first (pointers stay valid while nothing moves), then compact.
   std::unordered_set<const plans::Step*, StepPtrHash, StepPtrEq> seen;
+  size_t step_count = 0;
+  for (const auto& batch : phase.batches) {
+    step_count += batch.steps.size();
+  }
+  seen.reserve(step_count);
   std::vector<std::vector<bool>> keep(phase.batches.size());
   bool dropped = false;
   for (size_t b = 0; b < phase.batches.size(); ++b) {
