@@ -277,7 +277,7 @@ TEST_P(BadInputTest, ExitsOneWithALocatedDiagnostic) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cli, BadInputTest, ::testing::ValuesIn(BadInputs()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& test_info) { return test_info.param.name; });
 
 TEST(Cli, ErrorsAreCappedAtFifty) {
   TempDir dir;
