@@ -7,13 +7,14 @@
 #include <utility>
 
 // antlr4-common.h #undefs EOF: include ANTLR after every standard header.
-#include "BgPlanLexer.h"
+#include "BgPlanParser.h"
 #include "antlr4-runtime.h"
 
 namespace bgplan::frontend {
 
 namespace gen = bgplan::grammar::gen;
-using L = gen::BgPlanLexer;
+// The token types (the parser's vocabulary is the lexer's).
+using L = gen::BgPlanParser;
 
 static bool IsDigit(char32_t c) { return c >= '0' && c <= '9'; }
 static bool IsLetter(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -75,9 +76,11 @@ static void AppendUtf8(const char32_t* s, size_t length, std::string& out) {
 
 namespace {
 
-// The lexer rules of BgPlan.g4, by hand. Subclasses the generated lexer only for what the parser
-// asks a token source for (token factory, source name, input stream, vocabulary); nextToken never
-// runs the ATN simulator. Longest match, earlier rule on a tie, as ANTLR does:
+// The lexer rules of BgPlan.g4, by hand. An antlr4::Lexer for what the parser asks a token source
+// for (token factory, source name, input stream); it has no ATN simulator, and does not derive
+// from the generated lexer, so a program that only parses does not link it (its static
+// initializer deserializes the lexer ATN at start-up). Longest match, earlier rule on a tie, as
+// ANTLR does:
 //  - WS ([ \t\r\n]+) is skipped; COMMENT ('#' to the end of the line) goes on the hidden channel;
 //  - DIGIT+ followed by a letter is a DURATION running over every following letter and digit
 //    (DIGIT+ LETTER+ (DIGIT+ LETTER*)*), else INTEGER;
@@ -85,10 +88,10 @@ namespace {
 //  - a quote starts QUOTED_IDENT / STRING when a closing quote follows (a doubled quote is part of
 //    the text), else UNTERMINATED_* running to the end of the input (the longer match);
 //  - anything else is one ERROR_CHAR.
-class HandLexer : public gen::BgPlanLexer {
+class HandLexer : public antlr4::Lexer {
  public:
   HandLexer(antlr4::CharStream& input, const std::u32string& text)
-      : gen::BgPlanLexer(&input), text_(text) {}
+      : antlr4::Lexer(&input), text_(text) {}
 
   std::unique_ptr<antlr4::Token> nextToken() override {
     const size_t n = text_.size();
@@ -184,6 +187,17 @@ class HandLexer : public gen::BgPlanLexer {
   size_t getLine() const override { return line_; }
   size_t getCharPositionInLine() override { return column_; }
 
+  // Recognizer metadata, which nothing asks a token source for (the parser has its own).
+  std::string getGrammarFileName() const override { return "BgPlan.g4"; }
+  const std::vector<std::string>& getRuleNames() const override { return Empty(); }
+  const std::vector<std::string>& getTokenNames() const override { return Empty(); }
+  const std::vector<std::string>& getChannelNames() const override { return Empty(); }
+  const std::vector<std::string>& getModeNames() const override { return Empty(); }
+  const antlr4::atn::ATN& getATN() const override {
+    static const antlr4::atn::ATN kNoAtn;
+    return kNoAtn;
+  }
+
  private:
   // Moves to `to`, counting lines and columns as ANTLR does (only '\n' ends a line). The char
   // stream's own index is left alone: nothing reads it (tokens carry their positions and text).
@@ -198,19 +212,15 @@ class HandLexer : public gen::BgPlanLexer {
     }
   }
 
+  static const std::vector<std::string>& Empty() {
+    static const std::vector<std::string> kEmpty;
+    return kEmpty;
+  }
+
   const std::u32string& text_;
   size_t pos_ = 0;
   size_t line_ = 1;
   size_t column_ = 0;
-};
-
-// An ANTLR char stream over already decoded code points.
-class CodePointStream : public antlr4::ANTLRInputStream {
- public:
-  explicit CodePointStream(const std::u32string& code_points) {
-    _data = code_points;
-    p = 0;
-  }
 };
 
 }  // namespace
@@ -218,35 +228,6 @@ class CodePointStream : public antlr4::ANTLRInputStream {
 std::unique_ptr<antlr4::TokenSource> MakeLexer(antlr4::CharStream& input,
                                                const std::u32string& text) {
   return std::make_unique<HandLexer>(input, text);
-}
-
-static std::string Describe(const antlr4::Token& t) {
-  return "type " + std::to_string(t.getType()) + " channel " + std::to_string(t.getChannel()) +
-         " [" + std::to_string(t.getStartIndex()) + "," + std::to_string(t.getStopIndex()) +
-         "] at " + std::to_string(t.getLine()) + ":" + std::to_string(t.getCharPositionInLine());
-}
-
-std::string CompareWithGeneratedLexer(const std::u32string& text) {
-  CodePointStream hand_input(text);
-  CodePointStream generated_input(text);
-  std::unique_ptr<antlr4::TokenSource> hand = MakeLexer(hand_input, text);
-  gen::BgPlanLexer generated(&generated_input);
-  generated.removeErrorListeners();
-  // Every token is at least one code point long, plus EOF.
-  for (size_t i = 0; i <= text.size() + 1; ++i) {
-    std::unique_ptr<antlr4::Token> a = hand->nextToken();
-    std::unique_ptr<antlr4::Token> b = generated.nextToken();
-    std::string da = Describe(*a);
-    std::string db = Describe(*b);
-    if (da != db || a->getText() != b->getText()) {
-      return "token " + std::to_string(i) + ": hand-written lexer " + da + ", generated lexer " +
-             db;
-    }
-    if (a->getType() == antlr4::Token::EOF) {
-      return "";
-    }
-  }
-  return "no end of file";
 }
 
 }  // namespace bgplan::frontend
