@@ -4,8 +4,6 @@
 // outcome to the exit codes of cli.md.
 #include "runtime/commands.h"
 
-#include "compiler/support/file_util.h"
-
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -17,12 +15,14 @@
 #include <sstream>
 
 #include "compiler/support/exit_codes.h"
+#include "compiler/support/file_util.h"
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
 #include "runtime/executor.h"
 #include "runtime/interrupt.h"
 #include "runtime/local_postgres.h"
 #include "runtime/lock.h"
+#include "runtime/mz_executor.h"
 #include "runtime/plan_file.h"
 #include "runtime/session.h"
 
@@ -174,9 +174,12 @@ std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exi
 }
 
 // Runs `body` with a connected executor holding the locks when `lock` is set.
+using MzBody = std::function<Status(MzExecutor&, Executor&)>;
+
 int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions& g, bool lock,
                  std::optional<plans::PhaseKind> phase,
-                 const std::function<Status(Executor&, const LoadedPlan&)>& body) {
+                 const std::function<Status(Executor&, const LoadedPlan&)>& body,
+                 const MzBody& mz_body = nullptr) {
   InstallInterruptHandler();
   EventSink sink(ToOutput(g));
   int code = kExitOk;
@@ -206,11 +209,39 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
   }
   Executor executor(*conn->session, loaded->plan, selected, o.run, sink);
   Status st;
-  if (lock) {
-    st = executor.Lock();
+  // A Materialize plan on a Materialize server runs on the Materialize executor (semantics.md
+  // section 3); every other combination goes through the PostgreSQL executor, whose resolution
+  // reports target-mismatch when the server is not the plan's target.
+  bool on_materialize = false;
+  if (loaded->plan.target == plans::Target::kMaterialize) {
+    Result<bool> is_mz = IsMaterialize(*conn->session);
+    if (!is_mz.ok()) {
+      st = is_mz.status();
+    } else {
+      on_materialize = *is_mz;
+    }
   }
-  if (st.ok()) {
-    st = body(executor, *loaded);
+  std::optional<MzExecutor> mz;
+  if (st.ok() && on_materialize) {
+    mz.emplace(*conn->session, loaded->plan, selected, o.run, sink);
+    if (!mz_body) {
+      st = Status(StatusCode::kInternal,
+                  command +
+                      " is not implemented for Materialize yet; use `bgplan compile` for "
+                      "the SQL");
+    } else if (lock) {
+      st = mz->Lock();
+    }
+    if (st.ok()) {
+      st = mz_body(*mz, executor);
+    }
+  } else if (st.ok()) {
+    if (lock) {
+      st = executor.Lock();
+    }
+    if (st.ok()) {
+      st = body(executor, *loaded);
+    }
   }
   if (Interrupted() && st.code() != StatusCode::kInterrupted) {
     // A statement cancelled by the signal thread fails with 57014; whatever failed, the cause
@@ -219,7 +250,11 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
                 command + " interrupted" + (st.ok() ? "" : " (" + st.message() + ")"));
   }
   code = ExitFor(st, sink);
-  executor.Unlock();
+  if (mz) {
+    mz->Unlock();
+  } else {
+    executor.Unlock();
+  }
   SetInterruptCallback(nullptr);
   conn->session->Close();
   sink.Result(command, code);
@@ -385,9 +420,10 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     plans::PhaseKind phase = pc.phase;
     std::string name = pc.name;
     cmd->callback([&global, exit_code, &o, phase, name] {
-      *exit_code = WithExecutor(name, o, global, true, phase, [&](Executor& ex, const LoadedPlan&) {
-        return ex.RunPhase(phase);
-      });
+      *exit_code = WithExecutor(
+          name, o, global, true, phase,
+          [&](Executor& ex, const LoadedPlan&) { return ex.RunPhase(phase); },
+          [&](MzExecutor& mz, Executor&) { return mz.RunPhase(phase); });
     });
   }
 
@@ -411,10 +447,14 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->footer(Example(
         "bgplan apply deploy.bgplan --deploy-cmd 'psql -v green=$BGPLAN_GREEN_MARTS -f new.sql'"));
     cmd->callback([&global, exit_code, &o] {
-      *exit_code = WithExecutor("apply", o, global, true, std::nullopt,
-                                [&](Executor& ex, const LoadedPlan&) {
-                                  return ex.Apply(o.deploy_cmd, o.through == "cleanup");
-                                });
+      *exit_code = WithExecutor(
+          "apply", o, global, true, std::nullopt,
+          [&](Executor& ex, const LoadedPlan&) {
+            return ex.Apply(o.deploy_cmd, o.through == "cleanup");
+          },
+          [&](MzExecutor& mz, Executor& ex) {
+            return mz.Apply(o.deploy_cmd, o.through == "cleanup", &ex);
+          });
     });
   }
 
@@ -427,8 +467,10 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     AddCommon(cmd, o, false);
     cmd->footer(Example("bgplan status deploy.bgplan --format json"));
     cmd->callback([&global, exit_code, &o] {
-      *exit_code = WithExecutor("status", o, global, false, std::nullopt,
-                                [&](Executor& ex, const LoadedPlan&) { return ex.PrintStatus(); });
+      *exit_code = WithExecutor(
+          "status", o, global, false, std::nullopt,
+          [&](Executor& ex, const LoadedPlan&) { return ex.PrintStatus(); },
+          [&](MzExecutor& mz, Executor&) { return mz.PrintStatus(); });
     });
   }
 
@@ -442,9 +484,10 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
                   "the lock with it)");
     cmd->footer(Example("bgplan unlock deploy.bgplan --deployment analytics"));
     cmd->callback([&global, exit_code, &o] {
-      *exit_code =
-          WithExecutor("unlock", o, global, false, std::nullopt,
-                       [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.run.force); });
+      *exit_code = WithExecutor(
+          "unlock", o, global, false, std::nullopt,
+          [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.run.force); },
+          [&](MzExecutor& mz, Executor&) { return mz.BreakLock(o.run.force); });
     });
   }
 

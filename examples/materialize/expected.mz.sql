@@ -1,0 +1,96 @@
+-- bgplan compile, target materialize: SQL for review; nothing here has run.
+-- Statements run one per round trip (autocommit); BEGIN ... COMMIT is one atomic round trip.
+-- "resolved at apply time" lines depend on the live catalog; `bgplan plan` prints them resolved.
+
+-- phase init: deployment "shop": create the green schemas and clusters next to blue
+-- check (read-only): blue-missing: the blue schema "shop" and cluster "shop_compute" exist
+-- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue schema "shop" and cluster "shop_compute"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop" and cluster "shop_compute"
+-- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
+-- check (read-only): unsized-replicas: every replica of the blue cluster "shop_compute", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one are all listed
+-- check (read-only): green-not-empty: where they exist, the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+
+CREATE SCHEMA "shop_dbt_deploy";
+-- resolved at apply time: copy the privileges of schema "shop" to "shop_dbt_deploy":
+--   default privileges: for each row of mz_internal.mz_show_default_privileges with database = current_database() and schema = 'shop' (object_owner and grantee not 'none'):
+--   ALTER DEFAULT PRIVILEGES FOR ROLE "<object_owner>" | FOR ALL ROLES IN SCHEMA "shop_dbt_deploy" GRANT <privilege_type> ON <object_type>S TO "<grantee>" | PUBLIC;
+--   grants: revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_schemas.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON SCHEMA "shop_dbt_deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON SCHEMA "shop_dbt_deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON SCHEMA "shop_dbt_deploy" IS 'bgplan deployment shop run <run-id>';
+
+-- resolved at apply time: create green cluster "shop_compute_dbt_deploy" as a copy of blue "shop_compute":
+--   read managed, size, replication_factor from mz_clusters, type and refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named 'shop_compute';
+--   managed blue: CREATE CLUSTER "shop_compute_dbt_deploy" (SIZE = '<size>', REPLICATION FACTOR = <replication_factor>[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, LINGER DURATION = '<duration>']))]);
+--   (REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY as blue has them)
+--   unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, availability_zone; internal replicas skipped), ordered by replica name:
+--   CREATE CLUSTER "shop_compute_dbt_deploy" REPLICAS ("<replica>" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);
+-- resolved at apply time: copy the grants of cluster "shop_compute" to "shop_compute_dbt_deploy": revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_clusters.privileges) (grantee ids through mz_roles):
+--   REVOKE <privilege_type> ON CLUSTER "shop_compute_dbt_deploy" FROM "<grantee>";
+--   GRANT <privilege_type> ON CLUSTER "shop_compute_dbt_deploy" TO "<grantee>";
+--   grantees none, mz_system, mz_support and the current role are skipped.
+-- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
+--   COMMENT ON CLUSTER "shop_compute_dbt_deploy" IS 'bgplan deployment shop run <run-id>';
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"
+
+-- phase await: deployment "shop": wait until the green side is ready
+-- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
+--   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "shop": cluster "shop_compute_dbt_deploy"; poll_interval 200ms, lag_threshold 1s, timeout 30s, stable_for 0s
+
+-- phase promote: deployment "shop": swap blue and green, tag the schemas, re-point sinks
+-- check (read-only): blue-missing: the blue schema "shop" and cluster "shop_compute" exist
+-- check (read-only): green-missing: the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" exist
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop" and cluster "shop_compute" and green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy"
+-- check (read-only): green-not-ours: the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" carry this deployment's marker comment (unless --force)
+-- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schema "shop" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "shop" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+
+-- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
+--   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
+--   deployment "shop": cluster "shop_compute_dbt_deploy"; poll_interval 200ms, lag_threshold 1s, timeout 30s, stable_for 0s
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "shop"
+
+-- swap in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 200ms, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "shop" SWAP WITH "shop_dbt_deploy";
+ALTER CLUSTER "shop_compute" SWAP WITH "shop_compute_dbt_deploy";
+COMMIT;
+
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the swap, with the ids now under each name, for deployment "shop"
+-- resolved at apply time: tag each production schema, one statement each; <user> = current_user, <time> = now(), <sha> = git rev-parse HEAD
+--   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
+--   COMMENT ON SCHEMA "shop" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
+-- resolved at apply time: re-point sinks: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (expected in sinks schema "shop_sinks", on cluster "shop_sinks") whose upstream lives in the blue schema "shop";
+--   for each, one statement at a time, each journaled (the name now holds the new object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."shop"."<upstream>";
+
+-- phase rollback: deployment "shop": swap back, re-point sinks back
+-- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "shop" and cluster "shop_compute" and green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy"
+
+-- swap back in one atomic round trip, schemas first, then clusters.
+-- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 200ms, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
+BEGIN;
+ALTER SCHEMA "shop" SWAP WITH "shop_dbt_deploy";
+ALTER CLUSTER "shop_compute" SWAP WITH "shop_compute_dbt_deploy";
+COMMIT;
+
+-- resolved at apply time: point sinks back: read mz_internal.mz_object_dependencies joined to mz_sinks, mz_objects, mz_schemas and mz_databases for the sinks (expected in sinks schema "shop_sinks", on cluster "shop_sinks") whose upstream lives in the blue schema "shop";
+--   for each, one statement at a time, each journaled (the name now holds the previous object):
+--   ALTER SINK "<db>"."<sink schema>"."<sink>" SET FROM "<db>"."shop"."<upstream>";
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"
+
+-- phase cleanup: deployment "shop": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --force)
+
+DROP SCHEMA IF EXISTS "shop_dbt_deploy" CASCADE;
+DROP CLUSTER IF EXISTS "shop_compute_dbt_deploy" CASCADE;
+-- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"

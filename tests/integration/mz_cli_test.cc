@@ -1,0 +1,218 @@
+// The bgplan binary on the Materialize path, against the mzemu emulator: the examples/materialize
+// full cycle, exit codes, JSON events, and crash-and-resume at every fault point of the
+// Materialize path (runtime::MzFaultPoints()).
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/mz_fixture.h"
+
+namespace bgplan::testing {
+namespace {
+
+class MzCli : public MzTest {
+ protected:
+  void SetUp() override {
+    MzTest::SetUp();
+    file_ = std::string(BGPLAN_SOURCE_DIR) + "/examples/materialize/shop.bgplan";
+    Exec({"CREATE SCHEMA shop", "CREATE CLUSTER shop_compute (SIZE = '25cc')",
+          "CREATE MATERIALIZED VIEW shop.orders IN CLUSTER shop_compute AS SELECT 1 AS n",
+          "CREATE MATERIALIZED VIEW shop.revenue IN CLUSTER shop_compute AS SELECT 1 AS n",
+          "CREATE SCHEMA shop_sinks", "CREATE CLUSTER shop_sinks (SIZE = '25cc')",
+          "CREATE CONNECTION kafka TO KAFKA (BROKER 'localhost:9092')",
+          "CREATE SINK shop_sinks.orders_out IN CLUSTER shop_sinks FROM shop.orders INTO KAFKA "
+          "CONNECTION kafka (TOPIC 'o') FORMAT JSON ENVELOPE DEBEZIUM",
+          "CREATE SINK shop_sinks.revenue_out IN CLUSTER shop_sinks FROM shop.revenue INTO KAFKA "
+          "CONNECTION kafka (TOPIC 'r') FORMAT JSON ENVELOPE DEBEZIUM"});
+  }
+  std::vector<std::string> Cmd(const std::string& command, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {command, file_, "--url", Url()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  // What the deploy command does: the new version of both views in green.
+  void BuildGreen() {
+    Exec(
+        {"CREATE MATERIALIZED VIEW shop_dbt_deploy.orders IN CLUSTER shop_compute_dbt_deploy AS "
+         "SELECT 2 AS n",
+         "CREATE MATERIALIZED VIEW shop_dbt_deploy.revenue IN CLUSTER shop_compute_dbt_deploy "
+         "AS SELECT 2 AS n"});
+  }
+  std::string SinkUpstreamSchema(const std::string& sink) {
+    return Scalar(
+        "SELECT o.schema_id FROM mz_sinks k JOIN mz_internal.mz_object_dependencies d ON "
+        "d.object_id = k.id JOIN mz_objects o ON o.id = d.referenced_object_id WHERE o.type = "
+        "'materialized-view' AND k.name = '" +
+        sink + "'");
+  }
+  std::string file_;
+};
+
+TEST_F(MzCli, ExampleFullCycle) {
+  std::string deploy =
+      "'" + pg_->bindir() +
+      "/psql' -X -q -v ON_ERROR_STOP=1 -c \"CREATE MATERIALIZED VIEW $BGPLAN_GREEN_SHOP.orders IN "
+      "CLUSTER $BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\" -c \"CREATE MATERIALIZED VIEW "
+      "$BGPLAN_GREEN_SHOP.revenue IN CLUSTER $BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\"";
+  std::string blue = SchemaId("shop");
+  ProcResult r = Run(Cmd("apply", {"--deploy-cmd", deploy, "--through", "cleanup"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  std::string now = SchemaId("shop");
+  EXPECT_NE(now, blue);
+  EXPECT_EQ(SinkUpstreamSchema("orders_out"), now);
+  EXPECT_EQ(SinkUpstreamSchema("revenue_out"), now);
+  EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
+  EXPECT_EQ(ClusterId("shop_compute_dbt_deploy"), "");
+  EXPECT_EQ(Scalar("SELECT n FROM shop.revenue"), "2");
+  EXPECT_EQ(SchemaId("bgplan_lock_shop"), "");
+  ProcResult status = Run(Cmd("status"));
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("deployment shop: absent"), std::string::npos) << status.out;
+}
+
+TEST_F(MzCli, PhasesExitCodesAndJsonEvents) {
+  // Preflight failure: exit 3 naming the rule.
+  Exec({"CREATE SCHEMA shop_dbt_deploy", "CREATE TABLE shop_dbt_deploy.x (a int)"});
+  ProcResult r = Run(Cmd("init"));
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("green-not-empty"), std::string::npos) << r.err;
+  Exec({"DROP SCHEMA shop_dbt_deploy CASCADE"});
+  r = Run(Cmd("init", {"--dry-run"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("CREATE SCHEMA \"shop_dbt_deploy\";"), std::string::npos) << r.out;
+  EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
+  r = Run(Cmd("init"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  BuildGreen();
+  // await: a failing green cluster stops at the first poll with exit 5 (one JSON poll event);
+  // the timeout (exit 4) is MzAwait.OneCatalogQueryPerPollAndTimeoutExit4.
+  Exec({"SELECT mzemu_oom('shop_compute_dbt_deploy.r1', 3)"});
+  r = Run(Cmd("await", {"--format", "json"}));
+  EXPECT_EQ(r.exit_code, 5) << r.err << r.out;
+  int polls = 0;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.value("type", "") == "poll") {
+      ++polls;
+    }
+  }
+  EXPECT_EQ(polls, 1) << r.out;
+  Exec({"SELECT mzemu_clear_oom('shop_compute_dbt_deploy.r1')"});
+  // Dry-run promote prints the swap block and the sink statements, executes none.
+  std::string blue = SchemaId("shop");
+  r = Run(Cmd("promote", {"--dry-run"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ALTER CLUSTER \"shop_compute\" SWAP WITH \"shop_compute_dbt_deploy\""),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("ALTER SINK \"" + db_ + "\".\"shop_sinks\".\"revenue_out\" SET FROM \"" +
+                       db_ + "\".\"shop\".\"revenue\";"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(SchemaId("shop"), blue);
+  // Lock held by a live run elsewhere: exit 6 naming the holder; unlock --force removes it.
+  Exec({"CREATE SCHEMA bgplan_lock_shop",
+        "COMMENT ON SCHEMA bgplan_lock_shop IS 'bgplan lock holder=ci host=runner-7 pid=42 "
+        "expires_ms=99999999999999'"});
+  r = Run(Cmd("promote"));
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  EXPECT_NE(r.err.find("holder=ci host=runner-7 pid=42"), std::string::npos) << r.err;
+  r = Run(Cmd("unlock", {"--deployment", "shop"}));
+  EXPECT_EQ(r.exit_code, 6) << r.err;
+  r = Run(Cmd("unlock", {"--deployment", "shop", "--force"}));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Run(Cmd("promote"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(SinkUpstreamSchema("revenue_out"), SchemaId("shop"));
+  r = Run(Cmd("rollback"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(SchemaId("shop"), blue);
+  EXPECT_EQ(SinkUpstreamSchema("revenue_out"), blue);
+}
+
+TEST_F(MzCli, TargetMismatchIsExit3) {
+  // A Materialize plan against PostgreSQL, and a PostgreSQL plan against Materialize.
+  ProcResult r = Run({"init", file_, "--url", pg_->Url(db_)});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("target-mismatch"), std::string::npos) << r.err;
+  r = Run(Cmd("init", {"--target", "postgres"}));
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("target-mismatch"), std::string::npos) << r.err;
+}
+
+// Crash (SIGKILL at the fault point) and resume (the same command again) at every fault point of
+// the Materialize path:
+//   init:after-lock, init:after-schemas, init:before-journal,
+//   promote:after-lock, promote:after-intent, promote:after-swap, promote:after-tag,
+//   promote:before-last-sink (the swap committed, one sink re-pointed, the last not yet),
+//   rollback:after-swap, cleanup:after-first-drop.
+// After each resume the deployment is exactly where an uninterrupted run leaves it.
+class MzCrash : public MzCli, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(MzCrash, ResumesAfterCrash) {
+  const std::string point = GetParam();
+  const std::string phase = point.substr(0, point.find(':'));
+  std::vector<std::string> fault = {"BGPLAN_FAULT=" + point};
+  if (phase == "init") {
+    ProcResult r = Run(Cmd("init"), fault);
+    EXPECT_EQ(r.signal, SIGKILL) << r.err;
+    r = Run(Cmd("init"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(SchemaId("shop_dbt_deploy"), "");
+    EXPECT_NE(ClusterId("shop_compute_dbt_deploy"), "");
+    EXPECT_NE(Comment(ClusterId("shop_compute_dbt_deploy")).find("bgplan deployment shop run"),
+              std::string::npos);
+    BuildGreen();
+    r = Run(Cmd("promote"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    return;
+  }
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  BuildGreen();
+  std::string blue = SchemaId("shop"), green = SchemaId("shop_dbt_deploy");
+  if (phase == "promote") {
+    ProcResult r = Run(Cmd("promote"), fault);
+    EXPECT_EQ(r.signal, SIGKILL) << r.err;
+    if (point == "promote:before-last-sink") {
+      // Crashed between the two ALTER SINKs: one follows green, the other still reads blue.
+      EXPECT_EQ(SinkUpstreamSchema("orders_out"), green);
+      EXPECT_EQ(SinkUpstreamSchema("revenue_out"), blue);
+    }
+    r = Run(Cmd("promote"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(SchemaId("shop"), green);
+    EXPECT_EQ(SinkUpstreamSchema("orders_out"), green);
+    EXPECT_EQ(SinkUpstreamSchema("revenue_out"), green);
+    EXPECT_NE(Comment(green).find("Deployment by materialize on "), std::string::npos);
+    return;
+  }
+  ASSERT_EQ(Run(Cmd("promote")).exit_code, 0);
+  if (phase == "rollback") {
+    ProcResult r = Run(Cmd("rollback"), fault);
+    EXPECT_EQ(r.signal, SIGKILL) << r.err;
+    r = Run(Cmd("rollback"));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(SchemaId("shop"), blue);
+    EXPECT_EQ(SinkUpstreamSchema("orders_out"), blue);
+    EXPECT_EQ(SinkUpstreamSchema("revenue_out"), blue);
+    return;
+  }
+  ProcResult r = Run(Cmd("cleanup"), fault);
+  EXPECT_EQ(r.signal, SIGKILL) << r.err;
+  r = Run(Cmd("cleanup"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
+  EXPECT_EQ(ClusterId("shop_compute_dbt_deploy"), "");
+  EXPECT_EQ(SchemaId("shop"), green);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllPoints, MzCrash, ::testing::ValuesIn(runtime::MzFaultPoints()),
+                         [](const ::testing::TestParamInfo<std::string>& param_info) {
+                           std::string n;
+                           for (char c : param_info.param) {
+                             n += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           }
+                           return n;
+                         });
+
+}  // namespace
+}  // namespace bgplan::testing
