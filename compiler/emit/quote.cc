@@ -6,6 +6,12 @@ static std::string QuoteWith(std::string_view text, char quote) {
   std::string out;
   out.reserve(text.size() + 2);
   out += quote;
+  if (text.find(quote) == std::string_view::npos) {
+    // Nothing to double (almost every name): one append.
+    out += text;
+    out += quote;
+    return out;
+  }
   for (char c : text) {
     if (c == quote) {
       out += quote;

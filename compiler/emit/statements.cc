@@ -261,10 +261,24 @@ std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view de
   return "CREATE OR REPLACE VIEW " + QuoteRelation(view) + " AS " + std::string(definition) + ";";
 }
 
+// True for the bytes CommentSafe rewrites.
+static bool NeedsCommentEscape(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7F || c == '\\';
+}
+
 std::string CommentSafe(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
+  // Almost every text has nothing to escape: copy it in one piece up to the first byte that does.
+  size_t clean = 0;
+  while (clean < text.size() && !NeedsCommentEscape(text[clean])) {
+    ++clean;
+  }
+  std::string out(text.substr(0, clean));
+  if (clean == text.size()) {
+    return out;
+  }
+  out.reserve(text.size() + 8);
+  for (char c : text.substr(clean)) {
     const auto byte = static_cast<unsigned char>(c);
     if (c == '\n') {
       out += "\\n";
