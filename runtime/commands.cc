@@ -341,26 +341,52 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->footer(Example("bgplan plan deploy.bgplan --url postgresql://me@db/prod -o plan.json"));
     cmd->callback([&global, exit_code, &o] {
       bool changes = false;
-      *exit_code = WithExecutor("plan", o, global, false, std::nullopt,
-                                [&](Executor& ex, const LoadedPlan& loaded) {
-                                  PhaseList phases;
-                                  if (o.phase == "all") {
-                                    phases = AllPhases();
-                                  } else if (!o.phase.empty() && o.phase != "next") {
-                                    plans::PhaseKind k = plans::PhaseKind::kInit;
-                                    plans::ParsePhaseName(o.phase, &k);
-                                    phases = {k};
-                                  } else {
-                                    BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, ex.NextPhase());
-                                    phases = {next};
-                                  }
-                                  std::vector<std::pair<std::string, std::string>> fps, sql;
-                                  Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
-                                  if (st.ok() && !o.out.empty()) {
-                                    st = WritePlanFile(o, loaded, fps, sql);
-                                  }
-                                  return st;
-                                });
+      *exit_code = WithExecutor(
+          "plan", o, global, false, std::nullopt,
+          [&](Executor& ex, const LoadedPlan& loaded) {
+            PhaseList phases;
+            if (o.phase == "all") {
+              phases = AllPhases();
+            } else if (!o.phase.empty() && o.phase != "next") {
+              plans::PhaseKind k = plans::PhaseKind::kInit;
+              plans::ParsePhaseName(o.phase, &k);
+              phases = {k};
+            } else {
+              BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, ex.NextPhase());
+              phases = {next};
+            }
+            std::vector<std::pair<std::string, std::string>> fps, sql;
+            Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
+            if (st.ok() && !o.out.empty()) {
+              st = WritePlanFile(o, loaded, fps, sql);
+            }
+            return st;
+          },
+          [&](MzExecutor& mz, Executor&) -> Status {
+            // Materialize: every phase resolved against the live catalog
+            // and printed, as its --dry-run prints it (preflight included).
+            if (!o.out.empty()) {
+              return Status(StatusCode::kInvalidArgument,
+                            "plan -o: plan files are not supported for "
+                            "Materialize yet");
+            }
+            PhaseList phases;
+            if (o.phase == "all") {
+              phases = AllPhases();
+            } else if (!o.phase.empty() && o.phase != "next") {
+              plans::PhaseKind k = plans::PhaseKind::kInit;
+              plans::ParsePhaseName(o.phase, &k);
+              phases = {k};
+            } else {
+              BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, mz.NextPhase());
+              phases = {next};
+            }
+            changes = true;
+            for (plans::PhaseKind k : phases) {
+              BGPLAN_RETURN_IF_ERROR(mz.PlanPhase(k));
+            }
+            return Status::Ok();
+          });
       if (*exit_code == kExitOk && o.detailed_exitcode && changes) {
         *exit_code = kExitChanges;
       }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <set>
@@ -1060,6 +1061,16 @@ struct MzExecutor::Impl {
       return Status::Ok();
     }
     std::string sql = ReadinessSql(clusters, lag);
+    if (x.options_.dry_run) {
+      Show(names, "await", sql + ";");
+      return Status::Ok();
+    }
+    // On a terminal: one live line per cluster, rewritten in place each poll. Otherwise (a
+    // pipe, a CI log) one line per change, never a cursor-control code; JSON: one event per poll.
+    const bool live = !x.sink_.options().json && !x.sink_.options().quiet &&
+                      isatty(fileno(stderr)) != 0 && std::getenv("TERM") != nullptr &&
+                      std::string(std::getenv("TERM")) != "dumb";
+    size_t live_lines = 0;
     auto start = std::chrono::steady_clock::now();
     int64_t ready_since = -1;  // elapsed ms when every cluster became ready
     std::map<std::string, std::string> last;
@@ -1077,6 +1088,7 @@ struct MzExecutor::Impl {
       bool all_ready = true;
       std::vector<std::string> failing;
       std::string summary;
+      std::string live_text;
       for (const std::string& c : clusters) {
         std::string state, line;
         auto it = by.find(c);
@@ -1105,10 +1117,20 @@ struct MzExecutor::Impl {
           all_ready = false;
         }
         summary += (summary.empty() ? "" : "; ") + line;
-        if (!x.sink_.options().json && last[c] != state) {
+        if (live) {
+          live_text += "\x1b[2K  " + line + " [" + std::to_string(elapsed / 1000) + " s]\n";
+        } else if (!x.sink_.options().json && last[c] != state) {
           Emit("await", names, "  " + line + " [" + std::to_string(elapsed / 1000) + " s]");
         }
         last[c] = state;
+      }
+      if (live) {
+        if (live_lines > 0) {
+          std::fprintf(stderr, "\x1b[%zuA", live_lines);
+        }
+        std::fputs(live_text.c_str(), stderr);
+        std::fflush(stderr);
+        live_lines = clusters.size();
       }
       if (x.sink_.options().json) {
         Emit("poll", names, summary,
@@ -1599,6 +1621,48 @@ Status MzExecutor::Apply(const std::string& deploy_cmd, bool through_cleanup, Ex
     return impl.Cleanup();
   }
   return Status::Ok();
+}
+
+Status MzExecutor::PlanPhase(PhaseKind phase) {
+  bool was = options_.dry_run;
+  options_.dry_run = true;
+  sink_.Product("sql", "",
+                "-- phase " + std::string(plans::PhaseName(phase)) +
+                    " (resolved against the live catalog; nothing has run)");
+  Impl impl(*this);
+  Status st;
+  switch (phase) {
+    case PhaseKind::kInit:
+      st = impl.Init();
+      break;
+    case PhaseKind::kAwait:
+      st = impl.AwaitPhase();
+      break;
+    case PhaseKind::kPromote:
+      st = impl.Promote(false);
+      break;
+    case PhaseKind::kRollback:
+      st = impl.Promote(true);
+      break;
+    case PhaseKind::kCleanup:
+      st = impl.Cleanup();
+      break;
+  }
+  options_.dry_run = was;
+  return st;
+}
+
+Result<PhaseKind> MzExecutor::NextPhase() {
+  Impl impl(*this);
+  BGPLAN_ASSIGN_OR_RETURN(World w, impl.ReadWorld());
+  bool any_absent = false, any_initialized = false;
+  for (const DepState& ds : w.deps) {
+    any_absent |= ds.state == MzState::kAbsent;
+    any_initialized |= ds.state == MzState::kInitialized;
+  }
+  return any_absent        ? PhaseKind::kInit
+         : any_initialized ? PhaseKind::kPromote
+                           : PhaseKind::kCleanup;
 }
 
 Status MzExecutor::PrintStatus() {

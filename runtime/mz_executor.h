@@ -45,6 +45,12 @@ class MzExecutor {
   Status RunPhase(plans::PhaseKind phase);
   Status Apply(const std::string& deploy_cmd, bool through_cleanup, Executor* pg_helper);
   Status PrintStatus();
+  // The phase `apply` would run next: init if any deployment is absent, else promote if any is
+  // initialized (or rolled back), else cleanup.
+  Result<plans::PhaseKind> NextPhase();
+  // `bgplan plan`: `phase` resolved against the live catalog and printed as its --dry-run
+  // prints it (live-rule violations reported, kPrecondition). Read-only.
+  Status PlanPhase(plans::PhaseKind phase);
 
  private:
   struct Impl;

@@ -129,6 +129,34 @@ TEST_F(MzCli, PhasesExitCodesAndJsonEvents) {
   EXPECT_EQ(SinkUpstreamSchema("revenue_out"), blue);
 }
 
+TEST_F(MzCli, PlanPrintsResolvedStatementsAndChangesNothing) {
+  ProcResult r = Run(Cmd("plan"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("-- phase init"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CREATE SCHEMA \"shop_dbt_deploy\";"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("CREATE CLUSTER \"shop_compute_dbt_deploy\" (SIZE = '25cc'"),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  BuildGreen();
+  r = Run(Cmd("plan"));  // next: promote
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("-- phase promote"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ALTER SINK \"" + db_ + "\".\"shop_sinks\".\"orders_out\" SET FROM"),
+            std::string::npos)
+      << r.out;
+  r = Run(Cmd("plan", {"--phase", "await"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("WITH problematic_replicas AS"), std::string::npos) << r.out;
+  r = Run(Cmd("status"));
+  EXPECT_NE(r.out.find("deployment shop: initialized"), std::string::npos) << r.out;
+  ASSERT_EQ(Run(Cmd("promote")).exit_code, 0);
+  r = Run(Cmd("status"));
+  EXPECT_NE(r.out.find("deployment shop: promoted"), std::string::npos) << r.out;
+  EXPECT_NE(Run(Cmd("plan", {"-o", dir_ + "/p.json"})).exit_code, 0);
+}
+
 TEST_F(MzCli, TargetMismatchIsExit3) {
   // A Materialize plan against PostgreSQL, and a PostgreSQL plan against Materialize.
   ProcResult r = Run({"init", file_, "--url", pg_->Url(db_)});

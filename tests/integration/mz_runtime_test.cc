@@ -388,6 +388,19 @@ TEST_F(MzSinks, PromoteRepointsSinksAndRollbackPointsThemBack) {
   EXPECT_TRUE(Has(last_kinds_, "nothing-to-roll-back")) << last_diagnostics_;
 }
 
+TEST_F(MzSinks, CleanupWaitsForKeepBlueUnlessForced) {
+  auto plan = Plan();
+  plan.deployments[0].cleanup.keep_blue_ms = 3600 * 1000;
+  ASSERT_TRUE(RunPhase(plan, PhaseKind::kPromote).ok()) << last_diagnostics_;
+  EXPECT_EQ(RunPhase(plan, PhaseKind::kCleanup).code(), StatusCode::kPrecondition);
+  EXPECT_TRUE(Has(last_kinds_, "keep-blue-not-elapsed")) << last_diagnostics_;
+  EXPECT_NE(SchemaId("prod_dbt_deploy"), "");
+  RunOptions force;
+  force.force = true;
+  EXPECT_TRUE(RunPhase(plan, PhaseKind::kCleanup, force).ok()) << last_diagnostics_;
+  EXPECT_EQ(SchemaId("prod_dbt_deploy"), "");
+}
+
 TEST_F(MzSinks, SinkUpstreamMissingAndOrphanedDependents) {
   Exec({"DROP MATERIALIZED VIEW prod_dbt_deploy.b",
         "CREATE VIEW sinks.reader AS SELECT x FROM prod.a"});
