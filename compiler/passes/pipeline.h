@@ -33,8 +33,8 @@ struct PipelineOptions {
   // Optional: receives one entry per pass that ran, in order.
   std::vector<PassTiming>* timings = nullptr;
   // Runs the IR verifier (plans/verify.h) after every pass. Always on when this library is built
-  // with BGPLAN_VERIFY_IR (Debug builds, and any build with BGPLAN_BUILD_TESTS=ON); set it to
-  // verify in other builds too.
+  // with BGPLAN_VERIFY_IR (Debug builds, and non-Release builds with BGPLAN_BUILD_TESTS=ON); set it
+  // to verify in other builds too.
   bool verify_ir = false;
   // Optional: receives a kInternal Status when a pass fails or, with BGPLAN_VERIFY_IR, the IR
   // verifier rejects the plan after a pass ("IR invalid after pass 'x': ..."). When null, such a
