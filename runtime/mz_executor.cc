@@ -1185,6 +1185,9 @@ struct MzExecutor::Impl {
                                                                   bool pre_swap) {
     std::vector<std::pair<std::string, std::string>> out;
     for (const SinkInfo& k : w.sinks) {
+      if (!SinkInPlan(w, k, ds)) {
+        continue;
+      }
       for (const auto& ss : ds.schemas) {
         if (k.up_db != ss.db || k.up_schema != (pre_swap ? ss.pair.blue : ss.pair.green)) {
           continue;
@@ -1195,6 +1198,26 @@ struct MzExecutor::Impl {
       }
     }
     return out;
+  }
+
+  // The sinks bgplan re-points: those in the plan's `sinks` schemas or clusters; with no
+  // `sinks` block, every sink in the catalog (semantics.md section 3: catalog-driven). A sink
+  // outside a declared `sinks` block is never altered (section 5): it is an orphaned dependent.
+  static bool SinkInPlan(const World& w, const SinkInfo& k, const DepState& ds) {
+    if (ds.d->sink_schemas.empty() && ds.d->sink_clusters.empty()) {
+      return true;
+    }
+    for (const auto& s : ds.d->sink_schemas) {
+      if (DbOf(w, s.database) == k.db && s.name == k.schema) {
+        return true;
+      }
+    }
+    for (const auto& c : ds.d->sink_clusters) {
+      if (c.name == k.cluster) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Status Swap(const std::vector<const DepState*>& deps, const std::string& phase) {
@@ -1345,8 +1368,15 @@ struct MzExecutor::Impl {
           BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> deps, Dependents(db, schemas));
           std::vector<std::string> orphans;
           for (const ObjRef& o : deps) {
-            if (o.type != "sink") {
-              orphans.push_back(o.Describe());
+            bool followed = false;  // a sink of the plan's sinks, re-pointed after the swap
+            for (const SinkInfo& k : w.sinks) {
+              followed |= o.type == "sink" && k.id == o.id && SinkInPlan(w, k, ds);
+            }
+            if (!followed) {
+              orphans.push_back(o.Describe() + (o.type == "sink"
+                                                    ? " (outside the plan's sinks schemas and "
+                                                      "clusters)"
+                                                    : ""));
             }
           }
           if (!orphans.empty()) {
@@ -1685,6 +1715,17 @@ Status MzExecutor::PrintStatus() {
     for (const auto& cs : ds.clusters) {
       text += "  cluster " + cs.pair.blue + " id " + (cs.blue.exists ? cs.blue.id : "-") + ", " +
               cs.pair.green + " id " + (cs.green.exists ? cs.green.id : "-") + "\n";
+    }
+    if (ds.run) {
+      Result<Rows> events =
+          session_.Query("SELECT at, phase, type, message FROM " + impl.J("events") +
+                         " WHERE deployment = " + Lit(ds.d->name) + " ORDER BY at DESC LIMIT 5");
+      if (events.ok() && !events->empty()) {
+        text += "  journal (latest first):\n";
+        for (const Row& e : *events) {
+          text += "    " + e[0] + " " + e[1] + " " + e[2] + ": " + e[3] + "\n";
+        }
+      }
     }
     sink_.Product("status", ds.d->name, text);
   }

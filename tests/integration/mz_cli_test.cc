@@ -154,6 +154,7 @@ TEST_F(MzCli, PlanPrintsResolvedStatementsAndChangesNothing) {
   ASSERT_EQ(Run(Cmd("promote")).exit_code, 0);
   r = Run(Cmd("status"));
   EXPECT_NE(r.out.find("deployment shop: promoted"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("promote sink: ALTER SINK"), std::string::npos) << r.out;
   EXPECT_NE(Run(Cmd("plan", {"-o", dir_ + "/p.json"})).exit_code, 0);
 }
 

@@ -413,6 +413,48 @@ TEST_F(MzSinks, SinkUpstreamMissingAndOrphanedDependents) {
   EXPECT_EQ(SchemaId("prod"), blue);
 }
 
+TEST_F(MzSinks, SinkOutsideThePlansSinksIsAnOrphanNotRepointed) {
+  Exec({"CREATE SCHEMA elsewhere",
+        "CREATE SINK elsewhere.stray IN CLUSTER sink_cluster FROM prod.a INTO KAFKA CONNECTION "
+        "kafka (TOPIC 's') FORMAT JSON ENVELOPE DEBEZIUM"});
+  auto plan = Plan();
+  plan.deployments[0].sink_clusters.clear();
+  EXPECT_EQ(RunPhase(plan, PhaseKind::kPromote).code(), StatusCode::kPrecondition);
+  EXPECT_NE(last_diagnostics_.find("sink " + db_ + ".elsewhere.stray (outside the plan's sinks"),
+            std::string::npos)
+      << last_diagnostics_;
+  std::string blue = SchemaId("prod");
+  RunOptions allow;
+  allow.allow_orphans = true;
+  ASSERT_TRUE(RunPhase(plan, PhaseKind::kPromote, allow).ok()) << last_diagnostics_;
+  EXPECT_EQ(SinkUpstreamSchema("stray"), blue);  // never altered
+  EXPECT_EQ(SinkUpstreamSchema("sa"), SchemaId("prod"));
+}
+
+TEST_F(MzRuntime, TwoDeploymentsSwapInOneBlock) {
+  CreateBlue();
+  Exec({"CREATE SCHEMA other", "CREATE CLUSTER other (SIZE = '25cc')"});
+  auto plan = Plan();
+  plan.deployments.push_back(MzPlan("other", {"other"}, {"other"}).deployments[0]);
+  ASSERT_TRUE(RunPhase(plan, PhaseKind::kInit).ok()) << last_diagnostics_;
+  std::string g1 = SchemaId("prod_dbt_deploy"), g2 = SchemaId("other_dbt_deploy");
+  auto inner = Connect();
+  CountingSession counting(*inner);
+  ASSERT_TRUE(RunPhase(plan, PhaseKind::kPromote, {}, nullptr, "", &counting).ok())
+      << last_diagnostics_;
+  int blocks = 0;
+  for (const std::string& q : counting.sent) {
+    if (q.find("SWAP WITH") != std::string::npos) {
+      ++blocks;
+      // Schemas first, then clusters, all deployments together.
+      EXPECT_LT(q.find("ALTER SCHEMA \"other\""), q.find("ALTER CLUSTER \"prod\""));
+    }
+  }
+  EXPECT_EQ(blocks, 1);
+  EXPECT_EQ(SchemaId("prod"), g1);
+  EXPECT_EQ(SchemaId("other"), g2);
+}
+
 TEST_F(MzSinks, CleanupListsDependentsCascadeWouldDrop) {
   // Before promote, a view outside green reading green would be dropped by CASCADE.
   Exec({"CREATE VIEW sinks.peek AS SELECT x FROM prod_dbt_deploy.a"});
