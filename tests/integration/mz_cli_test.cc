@@ -1,7 +1,10 @@
 // The bgplan binary on the Materialize path, against the mzemu emulator: the examples/materialize
 // full cycle, exit codes, JSON events, and crash-and-resume at every fault point of the
 // Materialize path (runtime::MzFaultPoints()).
+#include <chrono>
+#include <csignal>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/integration/mz_fixture.h"
 
@@ -156,6 +159,22 @@ TEST_F(MzCli, PlanPrintsResolvedStatementsAndChangesNothing) {
   EXPECT_NE(r.out.find("deployment shop: promoted"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("promote sink: ALTER SINK"), std::string::npos) << r.out;
   EXPECT_NE(Run(Cmd("plan", {"-o", dir_ + "/p.json"})).exit_code, 0);
+}
+
+TEST_F(MzCli, InterruptDuringAwaitIsExit8AndReleasesTheLock) {
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  BuildGreen();
+  Exec({"SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', false)"});
+  int n = ++spawned_;
+  pid_t pid = Spawn(Cmd("await"), {}, n);
+  for (int i = 0; i < 100 && SchemaId("bgplan_lock_shop").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(pid, SIGINT);
+  ProcResult r = Wait(pid, n);
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  EXPECT_EQ(SchemaId("bgplan_lock_shop"), "");
 }
 
 TEST_F(MzCli, TargetMismatchIsExit3) {

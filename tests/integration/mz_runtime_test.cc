@@ -616,6 +616,13 @@ TEST_F(MzAwait, ReadinessNoticedWithinOnePollInterval) {
   EXPECT_GE(done - start, std::chrono::milliseconds(700));
 }
 
+TEST_F(MzAwait, StableForKeepsWaitingWhileReady) {
+  plan_.deployments[0].await.stable_for_ms = 600;
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(RunPhase(plan_, PhaseKind::kAwait).ok()) << last_diagnostics_;
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(600));
+}
+
 TEST_F(MzAwait, LaggingThenFailingExit5AndTolerateFailing) {
   Exec({"SELECT mzemu_set_lag('c1_dbt_deploy', INTERVAL '1 second')"});  // equal = ready
   EXPECT_TRUE(RunPhase(plan_, PhaseKind::kAwait).ok()) << last_diagnostics_;
