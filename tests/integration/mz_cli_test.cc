@@ -58,6 +58,7 @@ TEST_F(MzCli, ExampleFullCycle) {
   std::string blue = SchemaId("shop");
   ProcResult r = Run(Cmd("apply", {"--deploy-cmd", deploy, "--through", "cleanup"}));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_EQ(r.err.find("\x1b["), std::string::npos) << "cursor control in a pipe:\n" << r.err;
   std::string now = SchemaId("shop");
   EXPECT_NE(now, blue);
   EXPECT_EQ(SinkUpstreamSchema("orders_out"), now);
@@ -175,6 +176,47 @@ TEST_F(MzCli, InterruptDuringAwaitIsExit8AndReleasesTheLock) {
   ProcResult r = Wait(pid, n);
   EXPECT_EQ(r.exit_code, 8) << r.err;
   EXPECT_EQ(SchemaId("bgplan_lock_shop"), "");
+}
+
+// On a terminal (a pty from script(1)) await rewrites one live line per cluster in place; in a
+// pipe (every other test) it prints one line per change and never a cursor-control code.
+TEST_F(MzCli, AwaitOnATerminalRewritesLiveLines) {
+  if (access("/usr/bin/script", X_OK) != 0) {
+    GTEST_SKIP() << "script(1) not installed";
+  }
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  BuildGreen();
+  Exec({"SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', false)"});
+  std::thread flip([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));
+    auto c = Connect();
+    (void)c->Exec("SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', true)");
+  });
+  std::string cmd = "'" + Bgplan() + "' await '" + file_ + "' --url '" + Url() + "'";
+  std::string path = dir_ + "/tty.out";
+  ProcResult r;
+  {
+    int n = ++spawned_;
+    pid_t pid = fork();
+    if (pid == 0) {
+      int out =
+          open((dir_ + "/out" + std::to_string(n)).c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(out, 1);
+      dup2(out, 2);
+      setenv("TERM", "xterm", 1);
+      unsetenv("NO_COLOR");
+      execl("/usr/bin/script", "script", "-qfec", cmd.c_str(), path.c_str(),
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    r = Wait(pid, n);
+  }
+  flip.join();
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  std::string tty = Slurp(path);
+  EXPECT_NE(tty.find("\x1b[1A"), std::string::npos) << tty;
+  EXPECT_NE(tty.find("\x1b[2K  shop_compute_dbt_deploy: hydrating"), std::string::npos) << tty;
+  EXPECT_NE(tty.find("shop_compute_dbt_deploy: ready"), std::string::npos) << tty;
 }
 
 TEST_F(MzCli, TargetMismatchIsExit3) {
