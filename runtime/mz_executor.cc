@@ -1400,7 +1400,23 @@ struct MzExecutor::Impl {
         BGPLAN_RETURN_IF_ERROR(Await(to_swap));
       }
     }
-    if (!x.options_.dry_run) {
+    if (x.options_.dry_run) {
+      for (const DepState* ds : to_swap) {
+        std::vector<std::string> ids;
+        for (const auto& ss : ds->schemas) {
+          ids.push_back("schema " + ss.pair.blue + "=" + ss.blue.id + "/" + ss.pair.green + "=" +
+                        ss.green.id);
+        }
+        for (const auto& cs : ds->clusters) {
+          ids.push_back("cluster " + cs.pair.blue + "=" + cs.blue.id + "/" + cs.pair.green + "=" +
+                        cs.green.id);
+        }
+        Show(ds->d->name, phase,
+             "-- journal " + emit::CommentSafe(x.options_.journal_schema) + ": " + phase +
+                 " intent of run " + emit::CommentSafe(ds->run->id) +
+                 " with the pre-swap ids: " + emit::CommentSafe(Join(ids)));
+      }
+    } else {
       BGPLAN_RETURN_IF_ERROR(EnsureJournal());
       for (const DepState* ds : to_swap) {
         if (!rollback) {
@@ -1715,6 +1731,24 @@ Status MzExecutor::PrintStatus() {
     for (const auto& cs : ds.clusters) {
       text += "  cluster " + cs.pair.blue + " id " + (cs.blue.exists ? cs.blue.id : "-") + ", " +
               cs.pair.green + " id " + (cs.green.exists ? cs.green.id : "-") + "\n";
+    }
+    if (ds.state != MzState::kPromoted && !ds.clusters.empty()) {
+      // Readiness of the green clusters: one poll of the await query (read-only).
+      std::vector<std::string> greens;
+      for (const auto& cs : ds.clusters) {
+        if (cs.green.exists) {
+          greens.push_back(cs.pair.green);
+        }
+      }
+      if (!greens.empty()) {
+        Result<Rows> rows = session_.Query(impl.ReadinessSql(greens, ds.d->await.lag_threshold_ms));
+        if (rows.ok()) {
+          for (const Row& r : *rows) {
+            text += "  readiness " + r[0] + ": " + r[1] + " (hydrated " + r[3] + "/" + r[4] +
+                    ", lag " + r[5] + " s, replicas " + r[6] + ")\n";
+          }
+        }
+      }
     }
     if (ds.run) {
       Result<Rows> events =

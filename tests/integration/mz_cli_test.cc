@@ -155,6 +155,11 @@ TEST_F(MzCli, PlanPrintsResolvedStatementsAndChangesNothing) {
   EXPECT_NE(r.out.find("WITH problematic_replicas AS"), std::string::npos) << r.out;
   r = Run(Cmd("status"));
   EXPECT_NE(r.out.find("deployment shop: initialized"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("readiness shop_compute_dbt_deploy: ready (hydrated 3/3"), std::string::npos)
+      << r.out;
+  r = Run(Cmd("promote", {"--dry-run"}));
+  EXPECT_NE(r.out.find("-- journal bgplan: promote intent of run shop-"), std::string::npos)
+      << r.out;
   ASSERT_EQ(Run(Cmd("promote")).exit_code, 0);
   r = Run(Cmd("status"));
   EXPECT_NE(r.out.find("deployment shop: promoted"), std::string::npos) << r.out;
