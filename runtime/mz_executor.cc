@@ -49,8 +49,20 @@ Result<bool> IsMaterialize(SqlSession& session) {
 
 namespace {
 
-constexpr int64_t kLockTtlMs = 5 * 60 * 1000;
-constexpr int64_t kLockRefreshMs = 60 * 1000;
+// A lock expires 5 minutes after its last refresh; a running bgplan refreshes it every minute
+// (between statements and at every await poll). BGPLAN_TEST_MZ_LOCK_TTL_MS (a test hook, like
+// BGPLAN_FAULT) shortens the TTL; the refresh interval is always a third of it at most.
+int64_t LockTtlMs() {
+  const char* env = std::getenv("BGPLAN_TEST_MZ_LOCK_TTL_MS");
+  if (env != nullptr && *env != '\0') {
+    int64_t v = std::atoll(env);
+    if (v > 0) {
+      return v;
+    }
+  }
+  return 5 * 60 * 1000;
+}
+int64_t LockRefreshMs() { return std::min<int64_t>(60 * 1000, LockTtlMs() / 3); }
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -264,7 +276,7 @@ struct MzExecutor::Impl {
   }
 
   void MaybeRefreshLock() {
-    if (x.locks_.empty() || NowMs() - x.last_refresh_ms_ < kLockRefreshMs) {
+    if (x.locks_.empty() || NowMs() - x.last_refresh_ms_ < LockRefreshMs()) {
       return;
     }
     for (const std::string& d : x.locks_) {
@@ -285,7 +297,7 @@ struct MzExecutor::Impl {
   std::string LockCommentSql(const std::string& d) {
     std::string text = "bgplan lock holder=" + x.session_.User() + " host=" + Hostname() +
                        " pid=" + std::to_string(getpid()) +
-                       " expires_ms=" + std::to_string(NowMs() + kLockTtlMs);
+                       " expires_ms=" + std::to_string(NowMs() + LockTtlMs());
     return emit::CommentOnSql(Mz(), ObjectKind::kSchema, "", MzLockSchemaName(d), text);
   }
 

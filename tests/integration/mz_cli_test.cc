@@ -224,6 +224,32 @@ TEST_F(MzCli, AwaitOnATerminalRewritesLiveLines) {
   EXPECT_NE(tty.find("shop_compute_dbt_deploy: ready"), std::string::npos) << tty;
 }
 
+TEST_F(MzCli, LockIsRefreshedWhileRunning) {
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  BuildGreen();
+  Exec({"SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', false)"});
+  int n = ++spawned_;
+  pid_t pid = Spawn(Cmd("await"), {"BGPLAN_TEST_MZ_LOCK_TTL_MS=900"}, n);
+  auto expiry = [this] {
+    std::string c = Comment(SchemaId("bgplan_lock_shop"));
+    size_t at = c.find("expires_ms=");
+    return at == std::string::npos ? int64_t{0} : std::stoll(c.substr(at + 11));
+  };
+  int64_t first = 0;
+  for (int i = 0; i < 100 && first == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    first = SchemaId("bgplan_lock_shop").empty() ? 0 : expiry();
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  int64_t later = expiry();
+  kill(pid, SIGINT);
+  ProcResult r = Wait(pid, n);
+  EXPECT_EQ(r.exit_code, 8) << r.err;
+  ASSERT_GT(first, 0);
+  // Refreshed at least once: the expiry moved past the first one, so the lock never expired.
+  EXPECT_GT(later, first) << "first " << first << " later " << later;
+}
+
 TEST_F(MzCli, TargetMismatchIsExit3) {
   // A Materialize plan against PostgreSQL, and a PostgreSQL plan against Materialize.
   ProcResult r = Run({"init", file_, "--url", pg_->Url(db_)});
