@@ -509,6 +509,13 @@ TEST_F(MzSinks, PromoteUnderConcurrentDdlSucceedsWithinRetries) {
   ASSERT_TRUE(st.ok()) << st.ToString() << last_diagnostics_;
   EXPECT_EQ(SchemaId("prod"), green);
   EXPECT_GT(ddl.load(), 0);
+  int attempts = 0;
+  for (const std::string& q : counting.sent) {
+    attempts += q.find("SWAP WITH") != std::string::npos ? 1 : 0;
+  }
+  // How many attempts the loop forced depends on timing; each failed one was a 40001.
+  RecordProperty("swap_attempts", attempts);
+  std::printf("swap attempts under concurrent DDL: %d\n", attempts);
 }
 
 TEST_F(MzSinks, RetriesExhaustedLeaveNothingSwapped) {
