@@ -5,6 +5,7 @@
 #include <atomic>
 #include <thread>
 
+#include "compiler/emit/quote.h"
 #include "compiler/support/exit_codes.h"
 #include "tests/integration/mz_fixture.h"
 
@@ -674,16 +675,22 @@ TEST(MzRealLane, FullCycle) {
   auto s = runtime::ConnectPqxx(url, "");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   auto& session = **s;
-  for (const char* sql : {"DROP SCHEMA IF EXISTS bgplan_lane CASCADE",
-                          "DROP SCHEMA IF EXISTS bgplan_lane_dbt_deploy CASCADE",
-                          "DROP CLUSTER IF EXISTS bgplan_lane_dbt_deploy CASCADE",
-                          "DROP CLUSTER IF EXISTS bgplan_lane CASCADE", "CREATE SCHEMA bgplan_lane",
-                          "CREATE CLUSTER bgplan_lane (SIZE = '25cc')"}) {
+  for (const char* sql :
+       {"DROP SCHEMA IF EXISTS bgplan_lane CASCADE",
+        "DROP SCHEMA IF EXISTS bgplan_lane_dbt_deploy CASCADE",
+        "DROP CLUSTER IF EXISTS bgplan_lane_dbt_deploy CASCADE",
+        "DROP CLUSTER IF EXISTS bgplan_lane CASCADE", "CREATE SCHEMA bgplan_lane"}) {
     ASSERT_TRUE(session.Exec(sql).ok()) << sql;
   }
+  // BGPLAN_TEST_MZ_SIZE: a replica size the server accepts (cloud '25cc'; the self-managed
+  // image takes 'scale=1,workers=1').
+  const char* size = std::getenv("BGPLAN_TEST_MZ_SIZE");
+  std::string create = "CREATE CLUSTER bgplan_lane (SIZE = " +
+                       emit::QuoteLiteral(size != nullptr && *size ? size : "25cc") + ")";
+  ASSERT_TRUE(session.Exec(create).ok()) << create;
   auto plan = MzPlan("lane", {"bgplan_lane"}, {"bgplan_lane"});
-  for (PhaseKind phase :
-       {PhaseKind::kInit, PhaseKind::kAwait, PhaseKind::kPromote, PhaseKind::kCleanup}) {
+  for (PhaseKind phase : {PhaseKind::kInit, PhaseKind::kAwait, PhaseKind::kPromote,
+                          PhaseKind::kRollback, PhaseKind::kPromote, PhaseKind::kCleanup}) {
     RecordingSink sink;
     runtime::MzExecutor ex(session, plan, {}, {}, sink);
     ASSERT_TRUE(ex.Lock().ok());
