@@ -22,6 +22,7 @@
 // Diagnostics: none.
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/passes/pass.h"
@@ -41,6 +42,14 @@ static ObjectRef SchemaRef(const plans::Deployment& d, const plans::SchemaPair& 
 
 static ObjectRef ClusterRef(const plans::Deployment& d, const plans::ClusterPair& c) {
   return ObjectRef{ObjectKind::kCluster, d.name, "", c.blue, c.green};
+}
+
+// A one-object list, moving the object in (a braced list would copy it from the
+// initializer_list).
+static std::vector<ObjectRef> One(ObjectRef object) {
+  std::vector<ObjectRef> objects;
+  objects.push_back(std::move(object));
+  return objects;
 }
 
 static std::vector<ObjectRef> SchemaRefs(const plans::Deployment& d) {
@@ -108,14 +117,15 @@ class PhaseBuilder {
       }
       AddCheck(steps, d, "green-not-empty", r.all);
       for (const auto& s : d.schemas) {
-        steps.push_back(MakeStep(StepKind::kCreateGreenSchema, {SchemaRef(d, s)}, s.origin));
-        steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, {SchemaRef(d, s)}, s.origin));
-        steps.push_back(MakeStep(StepKind::kMarkGreen, {SchemaRef(d, s)}, s.origin));
+        steps.push_back(MakeStep(StepKind::kCreateGreenSchema, One(SchemaRef(d, s)), s.origin));
+        steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, One(SchemaRef(d, s)), s.origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, One(SchemaRef(d, s)), s.origin));
       }
       for (const auto& c : d.clusters) {
-        steps.push_back(MakeStep(StepKind::kCreateGreenCluster, {ClusterRef(d, c)}, c.origin));
-        steps.push_back(MakeStep(StepKind::kCopyClusterPrivileges, {ClusterRef(d, c)}, c.origin));
-        steps.push_back(MakeStep(StepKind::kMarkGreen, {ClusterRef(d, c)}, c.origin));
+        steps.push_back(MakeStep(StepKind::kCreateGreenCluster, One(ClusterRef(d, c)), c.origin));
+        steps.push_back(
+            MakeStep(StepKind::kCopyClusterPrivileges, One(ClusterRef(d, c)), c.origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, One(ClusterRef(d, c)), c.origin));
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
@@ -201,10 +211,10 @@ class PhaseBuilder {
       AddCheck(steps, d, "cleanup-drops-dependents", r.all);
       AddCheck(steps, d, "keep-blue-not-elapsed", r.all);
       for (const auto& s : d.schemas) {
-        steps.push_back(MakeStep(StepKind::kDropGreen, {SchemaRef(d, s)}, s.origin));
+        steps.push_back(MakeStep(StepKind::kDropGreen, One(SchemaRef(d, s)), s.origin));
       }
       for (const auto& c : d.clusters) {
-        steps.push_back(MakeStep(StepKind::kDropGreen, {ClusterRef(d, c)}, c.origin));
+        steps.push_back(MakeStep(StepKind::kDropGreen, One(ClusterRef(d, c)), c.origin));
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }

@@ -62,12 +62,6 @@ struct ObjectPtrEq {
     return SameObject(*a, *b);
   }
 };
-struct StepPtrHash {
-  size_t operator()(const plans::Step* s) const { return HashStep(*s); }
-};
-struct StepPtrEq {
-  bool operator()(const plans::Step* a, const plans::Step* b) const { return SameAction(*a, *b); }
-};
 
 using Views = std::pair<std::string_view, std::string_view>;
 struct ViewsHash {
@@ -111,82 +105,122 @@ static bool EraseRepeats(std::vector<T>& items, KeyFn key) {
   return true;
 }
 
-// Erases every object equal to an earlier one; returns whether anything was erased.
-static bool EraseRepeatedObjects(std::vector<plans::ObjectRef>& objects) {
-  if (objects.size() < 2) {
-    return false;
-  }
-  std::vector<bool> keep(objects.size(), true);
-  bool dropped = false;
+// The part of HashStep that does not depend on the objects.
+static size_t StepSeed(const plans::Step& step) {
+  size_t seed = Mix(static_cast<size_t>(step.kind), std::hash<std::string>()(step.rule));
+  seed = Mix(seed, step.reverse ? 1 : 0);
+  return Mix(seed, step.objects.size());
+}
+
+// Erases every object of `step` equal to an earlier one and appends the step's HashStep (after
+// the erasing) to `step_hashes`; returns whether anything was erased.
+static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_hashes) {
+  std::vector<plans::ObjectRef>& objects = step.objects;
   constexpr size_t kShort = 16;
   if (objects.size() <= kShort) {
     // Short lists (almost every step): pairwise comparison beats building a hash set. The blue
-    // names' hashes are compared first, so a pair of different objects costs one integer
-    // comparison.
-    size_t blue_hashes[kShort];
+    // names' hashes, which the step hash needs anyway, are compared first, so a pair of
+    // different objects costs one integer comparison.
     std::hash<std::string> hash;
+    size_t blue_hashes[kShort];
+    bool keep[kShort];
+    bool dropped = false;
     for (size_t i = 0; i < objects.size(); ++i) {
       blue_hashes[i] = hash(objects[i].blue);
-    }
-    for (size_t i = 1; i < objects.size(); ++i) {
-      for (size_t j = 0; j < i && keep[i]; ++j) {
-        keep[i] =
-            !(keep[j] && blue_hashes[j] == blue_hashes[i] && SameObject(objects[j], objects[i]));
+      keep[i] = true;
+      for (size_t j = 0; j < i; ++j) {
+        if (keep[j] && blue_hashes[j] == blue_hashes[i] && SameObject(objects[j], objects[i])) {
+          keep[i] = false;
+          dropped = true;
+          break;
+        }
       }
-      dropped = dropped || !keep[i];
     }
-  } else {
-    std::unordered_set<const plans::ObjectRef*, ObjectPtrHash, ObjectPtrEq> seen;
-    seen.reserve(objects.size());
+    size_t kept = 0;
     for (size_t i = 0; i < objects.size(); ++i) {
-      keep[i] = seen.insert(&objects[i]).second;
-      dropped = dropped || !keep[i];
+      if (keep[i]) {
+        if (kept != i) {
+          objects[kept] = std::move(objects[i]);
+          blue_hashes[kept] = blue_hashes[i];
+        }
+        ++kept;
+      }
     }
+    objects.resize(kept);
+    size_t seed = StepSeed(step);
+    for (size_t i = 0; i < kept; ++i) {
+      seed = Mix(seed, blue_hashes[i]);
+    }
+    step_hashes.push_back(seed);
+    return dropped;
   }
-  if (!dropped) {
-    return false;
-  }
-  std::vector<plans::ObjectRef> kept;
+  std::unordered_set<const plans::ObjectRef*, ObjectPtrHash, ObjectPtrEq> seen;
+  seen.reserve(objects.size());
+  std::vector<bool> keep(objects.size());
+  bool dropped = false;
   for (size_t i = 0; i < objects.size(); ++i) {
-    if (keep[i]) {
-      kept.push_back(std::move(objects[i]));
-    }
+    keep[i] = seen.insert(&objects[i]).second;
+    dropped = dropped || !keep[i];
   }
-  objects = std::move(kept);
-  return true;
+  if (dropped) {
+    std::vector<plans::ObjectRef> kept;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (keep[i]) {
+        kept.push_back(std::move(objects[i]));
+      }
+    }
+    objects = std::move(kept);
+  }
+  step_hashes.push_back(HashStep(step));
+  return dropped;
 }
 
 // Erases every step of `phase` that repeats an earlier one; returns whether anything was erased.
-static bool EraseRepeatedSteps(plans::Phase& phase) {
-  // Decide first (pointers stay valid while nothing moves), then compact.
-  std::unordered_set<const plans::Step*, StepPtrHash, StepPtrEq> seen;
-  size_t step_count = 0;
+// `hashes` holds each step's HashStep, in phase order. Decides first, with an open-addressing
+// table of step positions (no allocation per step), then compacts.
+static bool EraseRepeatedSteps(plans::Phase& phase, const std::vector<size_t>& hashes) {
+  std::vector<const plans::Step*> steps;
+  steps.reserve(hashes.size());
   for (const auto& batch : phase.batches) {
-    step_count += batch.steps.size();
+    for (const auto& step : batch.steps) {
+      steps.push_back(&step);
+    }
   }
-  seen.reserve(step_count);
-  std::vector<std::vector<bool>> keep(phase.batches.size());
+  size_t capacity = 16;
+  while (capacity < 2 * steps.size()) {
+    capacity *= 2;
+  }
+  const size_t mask = capacity - 1;
+  // 1 + a position in `steps`; 0 is an empty slot.
+  std::vector<size_t> table(capacity, 0);
+  std::vector<bool> keep(steps.size(), true);
   bool dropped = false;
-  for (size_t b = 0; b < phase.batches.size(); ++b) {
-    const auto& steps = phase.batches[b].steps;
-    keep[b].resize(steps.size());
-    for (size_t i = 0; i < steps.size(); ++i) {
-      keep[b][i] = seen.insert(&steps[i]).second;
-      dropped = dropped || !keep[b][i];
+  for (size_t i = 0; i < steps.size(); ++i) {
+    size_t slot = hashes[i] & mask;
+    for (; table[slot] != 0; slot = (slot + 1) & mask) {
+      size_t j = table[slot] - 1;
+      if (hashes[j] == hashes[i] && SameAction(*steps[j], *steps[i])) {
+        keep[i] = false;
+        dropped = true;
+        break;
+      }
+    }
+    if (keep[i]) {
+      table[slot] = i + 1;
     }
   }
   if (!dropped) {
     return false;
   }
-  for (size_t b = 0; b < phase.batches.size(); ++b) {
-    auto& steps = phase.batches[b].steps;
+  size_t flat = 0;
+  for (auto& batch : phase.batches) {
     std::vector<plans::Step> kept;
-    for (size_t i = 0; i < steps.size(); ++i) {
-      if (keep[b][i]) {
-        kept.push_back(std::move(steps[i]));
+    for (auto& step : batch.steps) {
+      if (keep[flat++]) {
+        kept.push_back(std::move(step));
       }
     }
-    steps = std::move(kept);
+    batch.steps = std::move(kept);
   }
   DropEmptyBatches(phase);
   return true;
@@ -212,12 +246,13 @@ class DedupePass : public Pass {
                               [](const plans::SinkCluster& c) { return Views("", c.name); });
     }
     for (auto& phase : plan.phases) {
+      std::vector<size_t> step_hashes;
       for (auto& batch : phase.batches) {
         for (auto& step : batch.steps) {
-          changed |= EraseRepeatedObjects(step.objects);
+          changed |= EraseRepeatedObjects(step, step_hashes);
         }
       }
-      changed |= EraseRepeatedSteps(phase);
+      changed |= EraseRepeatedSteps(phase, step_hashes);
     }
     return changed;
   }
