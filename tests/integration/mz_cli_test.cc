@@ -72,6 +72,31 @@ TEST_F(MzCli, ExampleFullCycle) {
   EXPECT_NE(status.out.find("deployment shop: absent"), std::string::npos) << status.out;
 }
 
+// apply resumes from the deployment's state after a crash at each of its own fault points.
+TEST_F(MzCli, ApplyResumesAfterCrash) {
+  std::string deploy =
+      "'" + pg_->bindir() +
+      "/psql' -X -q -v ON_ERROR_STOP=1 -c \"CREATE MATERIALIZED VIEW IF NOT EXISTS "
+      "$BGPLAN_GREEN_SHOP.orders IN CLUSTER $BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\" -c "
+      "\"CREATE MATERIALIZED VIEW IF NOT EXISTS $BGPLAN_GREEN_SHOP.revenue IN CLUSTER "
+      "$BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\"";
+  std::string blue = SchemaId("shop");
+  for (const char* point :
+       {"apply:after-init", "apply:after-deploy-cmd", "apply:after-await", "apply:after-promote"}) {
+    ProcResult r =
+        Run(Cmd("apply", {"--deploy-cmd", deploy}), {std::string("BGPLAN_FAULT=") + point});
+    EXPECT_EQ(r.signal, SIGKILL) << point << r.err;
+    if (std::string(point) == "apply:after-promote") {
+      break;
+    }
+  }
+  ProcResult r = Run(Cmd("apply", {"--deploy-cmd", deploy, "--through", "cleanup"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(SchemaId("shop"), blue);
+  EXPECT_EQ(SinkUpstreamSchema("revenue_out"), SchemaId("shop"));
+  EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
+}
+
 TEST_F(MzCli, PhasesExitCodesAndJsonEvents) {
   // Preflight failure: exit 3 naming the rule.
   Exec({"CREATE SCHEMA shop_dbt_deploy", "CREATE TABLE shop_dbt_deploy.x (a int)"});
