@@ -1612,7 +1612,13 @@ Status MzExecutor::Lock() {
 
 void MzExecutor::Unlock() {
   for (const std::string& d : locks_) {
-    (void)session_.Exec(emit::DropSchemaSql(Mz(), "", MzLockSchemaName(d)));
+    // A cancel request sent on SIGINT may land on this statement instead of the one it was
+    // meant for (cancellation is asynchronous): try again before leaving the lock behind.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (session_.Exec(emit::DropSchemaSql(Mz(), "", MzLockSchemaName(d))).ok()) {
+        break;
+      }
+    }
   }
   locks_.clear();
 }

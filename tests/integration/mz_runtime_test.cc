@@ -3,6 +3,7 @@
 // below), adapted to bgplan's commands.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "compiler/emit/quote.h"
@@ -499,11 +500,14 @@ TEST_F(MzSinks, PromoteUnderConcurrentDdlSucceedsWithinRetries) {
     for (int i = 0; !stop && i < 100000; ++i) {
       (void)other->Exec("COMMENT ON SCHEMA sinks IS 'tick " + std::to_string(i) + "'");
       ++ddl;
+      // A DDL every few milliseconds: busy enough to hit swap attempts, not a wall that no
+      // transaction could ever pass (then only a larger max_retries helps, by design).
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
     }
   });
   auto plan = Plan();
   plan.deployments[0].promote.max_retries = 50;
-  plan.deployments[0].promote.retry_backoff_ms = 1;
+  plan.deployments[0].promote.retry_backoff_ms = 7;
   Status st = RunPhase(plan, PhaseKind::kPromote, {}, nullptr, "", &counting);
   stop = true;
   loop.join();
