@@ -200,6 +200,10 @@ class Emitter {
         }
         text += (clusters.size() == 1 ? "cluster " : "clusters ") + JoinQuoted(clusters);
       }
+      if (text.empty() && only.has_value()) {
+        return std::string(*only == ObjectKind::kSchema ? "schemas" : "clusters") +
+               " (none in this deployment)";
+      }
       return text.empty() ? std::string("(no objects)") : text;
     };
     if (side == Side::kBoth) {
@@ -514,7 +518,7 @@ class Emitter {
     }
     if (rule == "not-promoted") {
       return "promote ran: the blue names carry green's recorded ids (journal) for the " +
-             ObjectList(objects, Side::kBlue);
+             ObjectList(objects, Side::kBlue) + " (unless --force)";
     }
     if (rule == "stale-plan") {
       return "the catalog facts match the plan file's fingerprint";

@@ -13,11 +13,11 @@
 //    sink-upstream-missing, orphaned-dependents), await-ready if `promote { wait true; }`,
 //    journal intent; then one swap per deployment (schemas, then clusters); then per deployment
 //    journal swapped, tag-schemas and repoint-sinks (when it has schemas);
-//  - rollback: per deployment its check (nothing-to-roll-back); then one reverse swap per
-//    deployment; then per deployment reverse repoint-sinks (when it has schemas), journal
-//    phase-done;
-//  - cleanup: per deployment its checks (cleanup-drops-dependents, keep-blue-not-elapsed), one
-//    drop-green per schema then cluster, journal phase-done.
+//  - rollback: per deployment its checks (nothing-to-roll-back, orphaned-dependents); then one
+//    reverse swap per deployment; then per deployment reverse repoint-sinks (when it has
+//    schemas), journal phase-done;
+//  - cleanup: per deployment its checks (not-promoted, cleanup-drops-dependents,
+//    keep-blue-not-elapsed), one drop-green per schema then cluster, journal phase-done.
 // Swaps are consecutive so that merging them (merge-swaps) moves no swap past another step.
 // Diagnostics: none.
 #include <memory>
@@ -183,6 +183,7 @@ class PhaseBuilder {
       const plans::Deployment& d = plan_.deployments[di];
       const Refs& r = refs_[di];
       AddCheck(steps, d, "nothing-to-roll-back", r.all);
+      AddCheck(steps, d, "orphaned-dependents", r.all);
     }
     AddSwaps(steps, /*reverse=*/true);
     for (size_t di = 0; di < plan_.deployments.size(); ++di) {
@@ -208,6 +209,7 @@ class PhaseBuilder {
       if (r.all.empty()) {
         continue;
       }
+      AddCheck(steps, d, "not-promoted", r.all);
       AddCheck(steps, d, "cleanup-drops-dependents", r.all);
       AddCheck(steps, d, "keep-blue-not-elapsed", r.all);
       for (const auto& s : d.schemas) {

@@ -57,6 +57,7 @@ COMMIT;
 
 -- phase rollback: deployment "shop": swap back and re-create dependent views
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "marts" and green schema "marts_dbt_deploy"
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "marts" (pg_depend, pg_rewrite) (unless --allow-orphans)
 
 -- swap back in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 200ms, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -76,6 +77,7 @@ ALTER SCHEMA "marts_bgplan_swap" RENAME TO "marts_dbt_deploy";
 COMMIT;
 
 -- phase cleanup: deployment "shop": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schema "marts" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "marts_dbt_deploy" removes nothing else (pg_depend) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --force)
 

@@ -74,6 +74,7 @@ COMMIT;
 
 -- phase rollback: deployment "shop": swap back, re-point sinks back
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "shop" and cluster "shop_compute" and green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy"
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "shop" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 
 -- swap back in one atomic round trip, schemas first, then clusters.
 -- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 200ms, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -88,6 +89,7 @@ COMMIT;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"
 
 -- phase cleanup: deployment "shop": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schema "shop" and cluster "shop_compute" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --force)
 

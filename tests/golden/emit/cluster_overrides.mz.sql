@@ -75,8 +75,8 @@ CREATE CLUSTER "full_dbt_deploy" (SIZE = '200cc', REPLICATION FACTOR = 2);
 -- check (read-only): green-missing: the green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy" exist
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue clusters "full", "size_only", "rf_only", "copied" and green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy"
 -- check (read-only): green-not-ours: the green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy" carry this deployment's marker comment (unless --force)
--- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue (no objects) has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
--- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue (no objects) (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas (none in this deployment) has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas (none in this deployment) (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "clusters_only"
 
@@ -93,6 +93,7 @@ COMMIT;
 
 -- phase rollback: deployment "clusters_only": swap back, re-point sinks back
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue clusters "full", "size_only", "rf_only", "copied" and green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy"
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas (none in this deployment) (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 
 -- swap back in one atomic round trip, schemas first, then clusters.
 -- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -106,6 +107,7 @@ COMMIT;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "clusters_only"
 
 -- phase cleanup: deployment "clusters_only": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue clusters "full", "size_only", "rf_only", "copied" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "clusters_only" keep_blue 0s (unless --force)
 

@@ -68,6 +68,7 @@ COMMIT;
 
 -- phase rollback: deployment "app": swap back and re-create dependent views
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "marts", "staging" and green schemas "marts_green", "staging_green"
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) (unless --allow-orphans)
 
 -- swap back in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -87,6 +88,7 @@ ALTER SCHEMA "staging_bgplan_swap" RENAME TO "staging_green";
 COMMIT;
 
 -- phase cleanup: deployment "app": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schemas "marts", "staging" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_green", "staging_green" removes nothing else (pg_depend) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "app" keep_blue 0s (unless --force)
 

@@ -57,6 +57,7 @@ COMMIT;
 -- phase rollback: deployment "long": swap back and re-create dependent views
 -- deployment "long" works in database "shop": the connection must be to that database
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" and green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g"
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (pg_depend, pg_rewrite) (unless --allow-orphans)
 
 -- swap back in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -73,6 +74,7 @@ COMMIT;
 
 -- phase cleanup: deployment "long": drop what now carries the green names (after promote: the previous blue)
 -- deployment "long" works in database "shop": the connection must be to that database
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" removes nothing else (pg_depend) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "long" keep_blue 0s (unless --force)
 

@@ -131,7 +131,9 @@ COMMIT;
 
 -- phase rollback: deployments "analytics", "serving": swap back, re-point sinks back
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "marts", "staging" and cluster "compute" and green schemas "marts_dbt_deploy", "staging_dbt_deploy" and cluster "compute_dbt_deploy"
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "api" and cluster "serving" and green schema "api_dbt_deploy" and cluster "serving_dbt_deploy"
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "api" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 
 -- swap back in one atomic round trip, schemas first, then clusters.
 -- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 2s, retry, at most max_retries 5 retries; any other error stops with nothing swapped.
@@ -154,8 +156,10 @@ COMMIT;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "serving"
 
 -- phase cleanup: deployments "analytics", "serving": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schemas "marts", "staging" and cluster "compute" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and cluster "compute_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "analytics" keep_blue 0s (unless --force)
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schema "api" and cluster "serving" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "api_dbt_deploy" and cluster "serving_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "serving" keep_blue 7d (unless --force)
 

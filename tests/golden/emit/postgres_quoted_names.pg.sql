@@ -102,6 +102,7 @@ COMMIT;
 
 -- phase rollback: deployment "odd one": swap back and re-create dependent views
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" and green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""
+-- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) (unless --allow-orphans)
 
 -- swap back in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -133,6 +134,7 @@ ALTER SCHEMA "select_bgplan_swap" RENAME TO "select_g'""";
 COMMIT;
 
 -- phase cleanup: deployment "odd one": drop what now carries the green names (after promote: the previous blue)
+-- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (unless --force)
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" removes nothing else (pg_depend) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "odd one" keep_blue 0s (unless --force)
 

@@ -107,6 +107,9 @@ phase rollback
     check nothing-to-roll-back @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check orphaned-dependents @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
     swap reverse @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -117,6 +120,9 @@ phase rollback
       cluster c -> c_dbt_deploy (a)
 phase cleanup
   batch each
+    check not-promoted @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
     check cleanup-drops-dependents @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -253,7 +259,12 @@ phase rollback
     check nothing-to-roll-back
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check orphaned-dependents
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check nothing-to-roll-back
+      schema t -> t_dbt_deploy (b)
+    check orphaned-dependents
       schema t -> t_dbt_deploy (b)
     swap reverse
       schema s1 -> s1_dbt_deploy (a)
@@ -272,6 +283,9 @@ phase rollback
       schema t -> t_dbt_deploy (b)
 phase cleanup
   batch each
+    check not-promoted
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check cleanup-drops-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -285,6 +299,8 @@ phase cleanup
     journal phase-done
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check not-promoted
+      schema t -> t_dbt_deploy (b)
     check cleanup-drops-dependents
       schema t -> t_dbt_deploy (b)
     check keep-blue-not-elapsed

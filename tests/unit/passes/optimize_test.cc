@@ -111,6 +111,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
   auto lowered = BuildAndRun(kTwoDeployments, MakeOrderDropsPass());
   EXPECT_EQ(PhaseDump(lowered->plan, PhaseKind::kCleanup), R"(phase cleanup
   batch each
+    check not-promoted
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check cleanup-drops-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -135,6 +139,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check not-promoted
+      schema t -> t_dbt_deploy (b)
+      cluster c2 -> c2_dbt_deploy (b)
+      cluster c3 -> c3_dbt_deploy (b)
     check cleanup-drops-dependents
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
@@ -361,7 +369,15 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check orphaned-dependents
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check nothing-to-roll-back
+      schema t -> t_dbt_deploy (b)
+      cluster c2 -> c2_dbt_deploy (b)
+      cluster c3 -> c3_dbt_deploy (b)
+    check orphaned-dependents
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)

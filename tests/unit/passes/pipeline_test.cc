@@ -191,7 +191,13 @@ phase rollback
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check orphaned-dependents @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check nothing-to-roll-back @5:12
+      schema t -> t_dbt_deploy (b)
+    check orphaned-dependents @5:12
       schema t -> t_dbt_deploy (b)
   batch transaction
     swap reverse @1:12
@@ -213,6 +219,10 @@ phase rollback
       schema t -> t_dbt_deploy (b)
 phase cleanup
   batch each
+    check not-promoted @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check cleanup-drops-dependents @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -221,6 +231,8 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check not-promoted @5:12
+      schema t -> t_dbt_deploy (b)
     check cleanup-drops-dependents @5:12
       schema t -> t_dbt_deploy (b)
     check keep-blue-not-elapsed @5:12
@@ -363,7 +375,12 @@ phase rollback
     check nothing-to-roll-back
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check orphaned-dependents
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check nothing-to-roll-back
+      schema t -> t_dbt_deploy (b)
+    check orphaned-dependents
       schema t -> t_dbt_deploy (b)
   batch transaction
     swap reverse
@@ -382,12 +399,17 @@ phase rollback
       schema t -> t_dbt_deploy (b)
 phase cleanup
   batch each
+    check not-promoted
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check cleanup-drops-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
     check keep-blue-not-elapsed
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check not-promoted
+      schema t -> t_dbt_deploy (b)
     check cleanup-drops-dependents
       schema t -> t_dbt_deploy (b)
     check keep-blue-not-elapsed
