@@ -174,7 +174,7 @@ std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exi
 }
 
 // Runs `body` with a connected executor holding the locks when `lock` is set.
-using MzBody = std::function<Status(MzExecutor&, Executor&)>;
+using MzBody = std::function<Status(MzExecutor&, Executor&, const LoadedPlan&)>;
 
 int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions& g, bool lock,
                  std::optional<plans::PhaseKind> phase,
@@ -233,7 +233,7 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
       st = mz->Lock();
     }
     if (st.ok()) {
-      st = mz_body(*mz, executor);
+      st = mz_body(*mz, executor, *loaded);
     }
   } else if (st.ok()) {
     if (lock) {
@@ -362,14 +362,9 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
             }
             return st;
           },
-          [&](MzExecutor& mz, Executor&) -> Status {
+          [&](MzExecutor& mz, Executor&, const LoadedPlan& loaded) -> Status {
             // Materialize: every phase resolved against the live catalog
             // and printed, as its --dry-run prints it (preflight included).
-            if (!o.out.empty()) {
-              return Status(StatusCode::kInvalidArgument,
-                            "plan -o: plan files are not supported for "
-                            "Materialize yet");
-            }
             PhaseList phases;
             if (o.phase == "all") {
               phases = AllPhases();
@@ -382,8 +377,14 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
               phases = {next};
             }
             changes = true;
+            std::vector<std::pair<std::string, std::string>> fps;
+            BGPLAN_ASSIGN_OR_RETURN(std::string fingerprint, mz.Fingerprint());
             for (plans::PhaseKind k : phases) {
               BGPLAN_RETURN_IF_ERROR(mz.PlanPhase(k));
+              fps.push_back({std::string(plans::PhaseName(k)), fingerprint});
+            }
+            if (!o.out.empty()) {
+              return WritePlanFile(o, loaded, fps, {});
             }
             return Status::Ok();
           });
@@ -449,7 +450,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
       *exit_code = WithExecutor(
           name, o, global, true, phase,
           [&](Executor& ex, const LoadedPlan&) { return ex.RunPhase(phase); },
-          [&](MzExecutor& mz, Executor&) { return mz.RunPhase(phase); });
+          [&](MzExecutor& mz, Executor&, const LoadedPlan&) { return mz.RunPhase(phase); });
     });
   }
 
@@ -478,7 +479,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
           [&](Executor& ex, const LoadedPlan&) {
             return ex.Apply(o.deploy_cmd, o.through == "cleanup");
           },
-          [&](MzExecutor& mz, Executor& ex) {
+          [&](MzExecutor& mz, Executor& ex, const LoadedPlan&) {
             return mz.Apply(o.deploy_cmd, o.through == "cleanup", &ex);
           });
     });
@@ -496,7 +497,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
       *exit_code = WithExecutor(
           "status", o, global, false, std::nullopt,
           [&](Executor& ex, const LoadedPlan&) { return ex.PrintStatus(); },
-          [&](MzExecutor& mz, Executor&) { return mz.PrintStatus(); });
+          [&](MzExecutor& mz, Executor&, const LoadedPlan&) { return mz.PrintStatus(); });
     });
   }
 
@@ -513,7 +514,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
       *exit_code = WithExecutor(
           "unlock", o, global, false, std::nullopt,
           [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.run.force); },
-          [&](MzExecutor& mz, Executor&) { return mz.BreakLock(o.run.force); });
+          [&](MzExecutor& mz, Executor&, const LoadedPlan&) { return mz.BreakLock(o.run.force); });
     });
   }
 

@@ -15,6 +15,7 @@
 #include "compiler/emit/dialect.h"
 #include "compiler/emit/quote.h"
 #include "compiler/emit/statements.h"
+#include "plans/fingerprint.h"
 #include "runtime/fault.h"
 #include "runtime/interrupt.h"
 #include "runtime/journal.h"
@@ -1644,6 +1645,19 @@ Status MzExecutor::BreakLock(bool force) {
 Status MzExecutor::RunPhase(PhaseKind phase) {
   Impl impl(*this);
   std::string name(plans::PhaseName(phase));
+  if (options_.expected_fingerprint.has_value()) {
+    BGPLAN_ASSIGN_OR_RETURN(std::string now, Fingerprint());
+    if (now != *options_.expected_fingerprint) {
+      Diagnostic d;
+      d.kind = DiagKind::kStalePlan;
+      d.file = plan_.source_file;
+      d.message = "the catalog changed since this plan file was made (fingerprint " +
+                  options_.expected_fingerprint->substr(0, 12) + " planned, " + now.substr(0, 12) +
+                  " now); run `bgplan plan` again";
+      sink_.Diagnose(d, Join(selected_));
+      return Status(StatusCode::kPrecondition, name + ": stale-plan: the plan file is stale");
+    }
+  }
   FaultPoint(name, "after-lock");
   switch (phase) {
     case PhaseKind::kInit:
@@ -1685,6 +1699,54 @@ Status MzExecutor::Apply(const std::string& deploy_cmd, bool through_cleanup, Ex
     return impl.Cleanup();
   }
   return Status::Ok();
+}
+
+Result<std::string> MzExecutor::Fingerprint() {
+  Impl impl(*this);
+  BGPLAN_ASSIGN_OR_RETURN(World w, impl.ReadWorld());
+  std::string t = "mz|" + w.db + "|" + w.user + "|" + (w.superuser ? "su" : "") + "\n";
+  auto obj = [&t](const std::string& what, const ObjInfo& o) {
+    t += what + "|" + (o.exists ? "1" : "0") + "|" + o.id + "|" + o.owner_id + "|" + o.comment +
+         "|" + std::to_string(o.contents) + "|";
+    for (const Grant& g : o.grants) {
+      t += g.grantee + "=" + g.privilege + ",";
+    }
+    t += "\n";
+  };
+  for (const DepState& ds : w.deps) {
+    t += "deployment|" + ds.d->name + "|" + std::to_string(static_cast<int>(ds.state)) + "|" +
+         (ds.run ? ds.run->id + "|" + ds.run->phase : std::string("-")) + "\n";
+    for (const auto& ss : ds.schemas) {
+      obj("schema " + ss.db + "." + ss.pair.blue, ss.blue);
+      obj("schema " + ss.db + "." + ss.pair.green, ss.green);
+      for (const auto* defaults : {&ss.blue_defaults, &ss.green_defaults}) {
+        for (const DefaultPriv& p : *defaults) {
+          t += "default|" + p.owner + "|" + p.object_type + "|" + p.grantee + "|" + p.privilege +
+               "\n";
+        }
+      }
+    }
+    for (const auto& cs : ds.clusters) {
+      for (const ClusterInfo* c : {&cs.blue, &cs.green}) {
+        obj("cluster " + (c == &cs.blue ? cs.pair.blue : cs.pair.green), *c);
+        t += std::string(c->managed ? "managed" : "unmanaged") + "|" + c->size + "|" +
+             c->replication_factor + "|" + c->schedule + "|" + c->hydration_time_estimate + "|" +
+             c->as_size + "|" + c->as_linger_secs + "|";
+        for (const auto& r : c->replicas) {
+          t += r.name + ":" + r.size + ":" + r.availability_zone.value_or("") + ",";
+        }
+        for (const auto& u : c->unsized) {
+          t += u + ":unsized,";
+        }
+        t += "\n";
+      }
+    }
+  }
+  for (const SinkInfo& k : w.sinks) {
+    t += "sink|" + k.id + "|" + k.db + "." + k.schema + "." + k.name + "|" + k.cluster + "|" +
+         k.up_db + "." + k.up_schema + "." + k.up_name + "\n";
+  }
+  return plans::Sha256Hex(t);
 }
 
 Status MzExecutor::PlanPhase(PhaseKind phase) {

@@ -51,6 +51,9 @@ class MzExecutor {
   // `bgplan plan`: `phase` resolved against the live catalog and printed as its --dry-run
   // prints it (live-rule violations reported, kPrecondition). Read-only.
   Status PlanPhase(plans::PhaseKind phase);
+  // SHA-256 (hex) of every catalog and journal fact the phases read: a plan file carries it and
+  // a phase run from the file refuses with stale-plan when it changed.
+  Result<std::string> Fingerprint();
 
  private:
   struct Impl;

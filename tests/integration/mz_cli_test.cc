@@ -189,7 +189,24 @@ TEST_F(MzCli, PlanPrintsResolvedStatementsAndChangesNothing) {
   r = Run(Cmd("status"));
   EXPECT_NE(r.out.find("deployment shop: promoted"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("promote sink: ALTER SINK"), std::string::npos) << r.out;
-  EXPECT_NE(Run(Cmd("plan", {"-o", dir_ + "/p.json"})).exit_code, 0);
+}
+
+TEST_F(MzCli, PlanFileRefusesWithStalePlanWhenTheCatalogChanged) {
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  BuildGreen();
+  std::string plan_file = dir_ + "/promote.json";
+  ProcResult r = Run(Cmd("plan", {"--phase", "promote", "-o", plan_file}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  Exec({"CREATE TABLE shop_dbt_deploy.late (a int)"});  // the catalog moves on
+  std::string blue = SchemaId("shop");
+  r = Run({"promote", plan_file, "--url", Url()});
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_NE(r.err.find("stale-plan"), std::string::npos) << r.err;
+  EXPECT_EQ(SchemaId("shop"), blue);
+  ASSERT_EQ(Run(Cmd("plan", {"--phase", "promote", "-o", plan_file})).exit_code, 0);
+  r = Run({"promote", plan_file, "--url", Url()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(SchemaId("shop"), blue);
 }
 
 TEST_F(MzCli, InterruptDuringAwaitIsExit8AndReleasesTheLock) {
