@@ -16,6 +16,7 @@
 #include "compiler/emit/statements.h"
 #include "plans/fingerprint.h"
 #include "runtime/fault.h"
+#include "runtime/host_info.h"
 #include "runtime/interrupt.h"
 #include "runtime/lock.h"
 
@@ -62,29 +63,6 @@ std::string List(const std::vector<std::string>& items) {
     s += (i ? ", " : "") + items[i];
   }
   return s;
-}
-
-std::string GitCommit() {
-  FILE* p = popen("git rev-parse HEAD 2>/dev/null", "r");
-  if (p == nullptr) {
-    return "";
-  }
-  char buf[128] = {0};
-  std::string out;
-  if (std::fgets(buf, sizeof(buf), p) != nullptr) {
-    out = buf;
-  }
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-    out.pop_back();
-  }
-  return out.size() == 40 ? out : "";
-}
-
-std::string Hostname() {
-  char buf[256] = {0};
-  gethostname(buf, sizeof(buf) - 1);
-  return buf;
 }
 
 const plans::Deployment* FindDeployment(const plans::Plan& plan, const std::string& name) {

@@ -17,6 +17,7 @@
 #include "compiler/emit/statements.h"
 #include "plans/fingerprint.h"
 #include "runtime/fault.h"
+#include "runtime/host_info.h"
 #include "runtime/interrupt.h"
 #include "runtime/journal.h"
 
@@ -77,29 +78,6 @@ const emit::Dialect& Mz() {
   static const std::unique_ptr<emit::Dialect> kDialect =
       emit::MakeDialect(plans::Target::kMaterialize);
   return *kDialect;
-}
-
-std::string Hostname() {
-  char buf[256] = {0};
-  gethostname(buf, sizeof(buf) - 1);
-  return buf;
-}
-
-std::string GitCommit() {
-  FILE* p = popen("git rev-parse HEAD 2>/dev/null", "r");
-  if (p == nullptr) {
-    return "";
-  }
-  char buf[128] = {0};
-  std::string out;
-  if (std::fgets(buf, sizeof(buf), p) != nullptr) {
-    out = buf;
-  }
-  pclose(p);
-  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) {
-    out.pop_back();
-  }
-  return out.size() == 40 ? out : "";
 }
 
 std::string UtcSeconds() {
