@@ -36,19 +36,18 @@ CompileOutput CompileText(std::string display_name, std::string text,
   lower::LowerOptions lower_options;
   lower_options.target_override = options.target;
   plans::Plan plan = lower::LowerToPlan(*out.ast, *out.source, lower_options, diags);
-  if (!diags.has_errors()) {
-    out.unknown_deployments = passes::UnknownDeployments(plan, options.deployments);
-  }
-  if (!diags.has_errors() && out.unknown_deployments.empty()) {
-    passes::PipelineOptions pipeline;
-    pipeline.deployments = options.deployments;
-    pipeline.disabled_passes = options.disabled_passes;
-    pipeline.dump_ir_after = options.dump_ir_after;
-    pipeline.dump_out = &out.ir_dump;
-    pipeline.internal_error = &out.internal_error;
-    if (passes::RunPipeline(plan, pipeline, diags)) {
-      out.plan = std::move(plan);
-    }
+  out.unknown_deployments = passes::UnknownDeployments(plan, options.deployments);
+  // The pipeline runs even after lowering errors: lowering leaves a consistent plan so that every
+  // validation pass still reports its rules (all errors of a file in one run); the pipeline stops
+  // by itself after validation when any error was reported.
+  passes::PipelineOptions pipeline;
+  pipeline.deployments = options.deployments;
+  pipeline.disabled_passes = options.disabled_passes;
+  pipeline.dump_ir_after = options.dump_ir_after;
+  pipeline.dump_out = &out.ir_dump;
+  pipeline.internal_error = &out.internal_error;
+  if (passes::RunPipeline(plan, pipeline, diags) && out.unknown_deployments.empty()) {
+    out.plan = std::move(plan);
   }
   out.diagnostics = diags.Sorted();
   return out;
