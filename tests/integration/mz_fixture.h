@@ -23,47 +23,19 @@
 #include "runtime/events.h"
 #include "runtime/mz_executor.h"
 #include "runtime/session.h"
+#include "tests/integration/bgplan_process.h"
 #include "tests/integration/runtime_fixture.h"
 #include "tests/mzemu/mzemu_process.h"
 #include "tests/support/test_postgres.h"
 
 namespace bgplan::testing {
 
-// A Materialize plan: one deployment `name` swapping `schemas` and `clusters`, with the sinks
-// schema/cluster, fast settings (polls every 50 ms, 5 s timeout, 2 retries 50 ms apart).
+// TestPlan for Materialize: one deployment `name` swapping `schemas` and `clusters`, with the
+// sinks schemas.
 inline plans::Plan MzPlan(const std::string& name, const std::vector<std::string>& schemas,
                           const std::vector<std::string>& clusters,
                           const std::vector<std::string>& sink_schemas = {}) {
-  plans::Plan plan;
-  plan.target = plans::Target::kMaterialize;
-  plan.source_file = "test.bgplan";
-  plans::Deployment d;
-  d.name = name;
-  d.origin.begin = {1, 1};
-  d.origin.end = {1, 2};
-  for (const std::string& s : schemas) {
-    plans::SchemaPair p;
-    p.blue = s;
-    p.green = s + d.suffix;
-    d.schemas.push_back(p);
-  }
-  for (const std::string& c : clusters) {
-    plans::ClusterPair p;
-    p.blue = c;
-    p.green = c + d.suffix;
-    d.clusters.push_back(p);
-  }
-  for (const std::string& s : sink_schemas) {
-    plans::SinkSchema k;
-    k.name = s;
-    d.sink_schemas.push_back(k);
-  }
-  d.await.poll_interval_ms = 50;
-  d.await.timeout_ms = 5000;
-  d.promote.max_retries = 2;
-  d.promote.retry_backoff_ms = 50;
-  plan.deployments.push_back(d);
-  return plan;
+  return TestPlan(plans::Target::kMaterialize, name, schemas, clusters, sink_schemas);
 }
 
 // Counts the statements sent through a session (each Query() is one round trip).
@@ -92,12 +64,6 @@ class CountingSession : public runtime::SqlSession {
 
  private:
   runtime::SqlSession& inner_;
-};
-
-struct ProcResult {
-  int exit_code = -1;
-  int signal = 0;
-  std::string out, err;
 };
 
 class MzTest : public ::testing::Test {
@@ -212,55 +178,16 @@ class MzTest : public ::testing::Test {
 
   // ---- the bgplan binary ---------------------------------------------------------------------
 
-  static std::string Bgplan() { return std::string(BGPLAN_BINARY_DIR) + "/compiler/cli/bgplan"; }
-  static std::string Slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   std::string WriteFile(const std::string& name, const std::string& text) {
     std::string path = dir_ + "/" + name;
     std::ofstream(path) << text;
     return path;
   }
   pid_t Spawn(std::vector<std::string> args, const std::vector<std::string>& env, int n) {
-    std::string out_path = dir_ + "/out" + std::to_string(n);
-    std::string err_path = dir_ + "/err" + std::to_string(n);
-    args.insert(args.begin(), Bgplan());
-    pid_t pid = fork();
-    if (pid == 0) {
-      int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(out, 1);
-      dup2(err, 2);
-      unsetenv("BGPLAN_FAULT");
-      unsetenv("BGPLAN_URL");
-      for (const std::string& e : env) {
-        putenv(strdup(e.c_str()));
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) {
-        argv.push_back(a.data());
-      }
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    return pid;
+    return SpawnBgplan(dir_, n, std::move(args), env).pid;
   }
   ProcResult Wait(pid_t pid, int n) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    ProcResult r;
-    if (WIFEXITED(status)) {
-      r.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-      r.signal = WTERMSIG(status);
-    }
-    r.out = Slurp(dir_ + "/out" + std::to_string(n));
-    r.err = Slurp(dir_ + "/err" + std::to_string(n));
-    return r;
+    return WaitBgplan({pid, dir_ + "/out" + std::to_string(n), dir_ + "/err" + std::to_string(n)});
   }
   ProcResult Run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
     int n = ++spawned_;

@@ -17,30 +17,11 @@
 
 #include "runtime/fault.h"
 #include "runtime/lock.h"
+#include "tests/integration/bgplan_process.h"
 #include "tests/integration/runtime_fixture.h"
 
 namespace bgplan::testing {
 namespace {
-
-std::string Bgplan() { return std::string(BGPLAN_BINARY_DIR) + "/compiler/cli/bgplan"; }
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Proc {
-  pid_t pid = 0;
-  std::string out_path, err_path;
-};
-
-struct ProcResult {
-  int exit_code = -1;  // -1 when killed by a signal
-  int signal = 0;
-  std::string out, err;
-};
 
 class RuntimeCli : public PgTest {
  protected:
@@ -78,46 +59,10 @@ class RuntimeCli : public PgTest {
   }
 
   Proc Spawn(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
-    Proc p;
     static int n = 0;
-    ++n;
-    p.out_path = dir_ + "/out" + std::to_string(n);
-    p.err_path = dir_ + "/err" + std::to_string(n);
-    args.insert(args.begin(), Bgplan());
-    p.pid = fork();
-    if (p.pid == 0) {
-      int out = open(p.out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int err = open(p.err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(out, 1);
-      dup2(err, 2);
-      unsetenv("BGPLAN_FAULT");
-      unsetenv("BGPLAN_URL");
-      for (const std::string& e : env) {
-        putenv(strdup(e.c_str()));
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) {
-        argv.push_back(a.data());
-      }
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    return p;
+    return SpawnBgplan(dir_, ++n, std::move(args), env);
   }
-  ProcResult Wait(const Proc& p) {
-    int status = 0;
-    waitpid(p.pid, &status, 0);
-    ProcResult r;
-    if (WIFEXITED(status)) {
-      r.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-      r.signal = WTERMSIG(status);
-    }
-    r.out = Slurp(p.out_path);
-    r.err = Slurp(p.err_path);
-    return r;
-  }
+  ProcResult Wait(const Proc& p) { return WaitBgplan(p); }
   ProcResult Run(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
     return Wait(Spawn(std::move(args), env));
   }

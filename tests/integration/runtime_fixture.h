@@ -18,13 +18,15 @@
 
 namespace bgplan::testing {
 
-// A plan with one PostgreSQL deployment `name` swapping `schemas`, with `sinks` schemas, and
-// fast settings (await polls every 50 ms, 5 s timeout; promote lock_timeout 500 ms, 2 retries
-// 50 ms apart; keep_blue 0).
-inline plans::Plan PgPlan(const std::string& name, const std::vector<std::string>& schemas,
-                          const std::vector<std::string>& sinks = {}) {
+// A plan with one deployment `name` on `target` swapping `schemas` and `clusters`, with `sinks`
+// schemas, and fast settings (await polls every 50 ms, 5 s timeout; promote 2 retries 50 ms
+// apart; keep_blue 0).
+inline plans::Plan TestPlan(plans::Target target, const std::string& name,
+                            const std::vector<std::string>& schemas,
+                            const std::vector<std::string>& clusters,
+                            const std::vector<std::string>& sinks) {
   plans::Plan plan;
-  plan.target = plans::Target::kPostgres;
+  plan.target = target;
   plan.source_file = "test.bgplan";
   plans::Deployment d;
   d.name = name;
@@ -36,6 +38,12 @@ inline plans::Plan PgPlan(const std::string& name, const std::vector<std::string
     p.green = s + d.suffix;
     d.schemas.push_back(p);
   }
+  for (const std::string& c : clusters) {
+    plans::ClusterPair p;
+    p.blue = c;
+    p.green = c + d.suffix;
+    d.clusters.push_back(p);
+  }
   for (const std::string& s : sinks) {
     plans::SinkSchema sink;
     sink.name = s;
@@ -43,10 +51,17 @@ inline plans::Plan PgPlan(const std::string& name, const std::vector<std::string
   }
   d.await.poll_interval_ms = 50;
   d.await.timeout_ms = 5000;
-  d.promote.lock_timeout_ms = 500;
   d.promote.max_retries = 2;
   d.promote.retry_backoff_ms = 50;
   plan.deployments.push_back(d);
+  return plan;
+}
+
+// TestPlan for PostgreSQL, with promote's lock_timeout at 500 ms.
+inline plans::Plan PgPlan(const std::string& name, const std::vector<std::string>& schemas,
+                          const std::vector<std::string>& sinks = {}) {
+  plans::Plan plan = TestPlan(plans::Target::kPostgres, name, schemas, {}, sinks);
+  plan.deployments.front().promote.lock_timeout_ms = 500;
   return plan;
 }
 
