@@ -341,20 +341,23 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->footer(Example("bgplan plan deploy.bgplan --url postgresql://me@db/prod -o plan.json"));
     cmd->callback([&global, exit_code, &o] {
       bool changes = false;
+      // --phase all | a phase name | next (the default): the phase apply would run next.
+      auto SelectPhases = [&o](auto& executor) -> Result<PhaseList> {
+        if (o.phase == "all") {
+          return AllPhases();
+        }
+        if (!o.phase.empty() && o.phase != "next") {
+          plans::PhaseKind k = plans::PhaseKind::kInit;
+          plans::ParsePhaseName(o.phase, &k);
+          return PhaseList{k};
+        }
+        BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, executor.NextPhase());
+        return PhaseList{next};
+      };
       *exit_code = WithExecutor(
           "plan", o, global, false, std::nullopt,
           [&](Executor& ex, const LoadedPlan& loaded) {
-            PhaseList phases;
-            if (o.phase == "all") {
-              phases = AllPhases();
-            } else if (!o.phase.empty() && o.phase != "next") {
-              plans::PhaseKind k = plans::PhaseKind::kInit;
-              plans::ParsePhaseName(o.phase, &k);
-              phases = {k};
-            } else {
-              BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, ex.NextPhase());
-              phases = {next};
-            }
+            BGPLAN_ASSIGN_OR_RETURN(PhaseList phases, SelectPhases(ex));
             std::vector<std::pair<std::string, std::string>> fps, sql;
             Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
             if (st.ok() && !o.out.empty()) {
@@ -365,17 +368,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
           [&](MzExecutor& mz, Executor&, const LoadedPlan& loaded) -> Status {
             // Materialize: every phase resolved against the live catalog
             // and printed, as its --dry-run prints it (preflight included).
-            PhaseList phases;
-            if (o.phase == "all") {
-              phases = AllPhases();
-            } else if (!o.phase.empty() && o.phase != "next") {
-              plans::PhaseKind k = plans::PhaseKind::kInit;
-              plans::ParsePhaseName(o.phase, &k);
-              phases = {k};
-            } else {
-              BGPLAN_ASSIGN_OR_RETURN(plans::PhaseKind next, mz.NextPhase());
-              phases = {next};
-            }
+            BGPLAN_ASSIGN_OR_RETURN(PhaseList phases, SelectPhases(mz));
             changes = true;
             std::vector<std::pair<std::string, std::string>> fps;
             BGPLAN_ASSIGN_OR_RETURN(std::string fingerprint, mz.Fingerprint());

@@ -107,26 +107,26 @@ std::string RunColumns() {
 
 }  // namespace
 
-Result<std::optional<RunRecord>> Journal::ActiveRun(SqlSession& session,
-                                                    const std::string& deployment) const {
+Result<std::optional<RunRecord>> Journal::NewestRun(SqlSession& session,
+                                                    const std::string& deployment,
+                                                    const std::string& condition) const {
   BGPLAN_ASSIGN_OR_RETURN(bool exists, Exists(session));
   if (!exists) {
     return std::optional<RunRecord>();
   }
   return ReadRun(session, RunColumns() + "FROM " + Table("runs") +
-                              " WHERE deployment = " + QuoteLiteral(deployment) +
-                              " AND status = 'active' ORDER BY started_at DESC, id DESC LIMIT 1");
+                              " WHERE deployment = " + QuoteLiteral(deployment) + condition +
+                              " ORDER BY started_at DESC, id DESC LIMIT 1");
+}
+
+Result<std::optional<RunRecord>> Journal::ActiveRun(SqlSession& session,
+                                                    const std::string& deployment) const {
+  return NewestRun(session, deployment, " AND status = 'active'");
 }
 
 Result<std::optional<RunRecord>> Journal::LatestRun(SqlSession& session,
                                                     const std::string& deployment) const {
-  BGPLAN_ASSIGN_OR_RETURN(bool exists, Exists(session));
-  if (!exists) {
-    return std::optional<RunRecord>();
-  }
-  return ReadRun(session, RunColumns() + "FROM " + Table("runs") +
-                              " WHERE deployment = " + QuoteLiteral(deployment) +
-                              " ORDER BY started_at DESC, id DESC LIMIT 1");
+  return NewestRun(session, deployment, "");
 }
 
 Result<std::vector<JournalEvent>> Journal::Events(SqlSession& session,

@@ -80,6 +80,10 @@ class Journal {
                        const std::string& message) const;
 
  private:
+  // The most recent run of `deployment` whose row also matches `condition` (SQL starting with
+  // " AND ...", or ""); none when the journal does not exist yet.
+  Result<std::optional<RunRecord>> NewestRun(SqlSession& session, const std::string& deployment,
+                                             const std::string& condition) const;
   std::string Table(const char* name) const;
   std::string schema_;
 };
