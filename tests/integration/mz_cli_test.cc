@@ -15,16 +15,57 @@ class MzCli : public MzTest {
  protected:
   void SetUp() override {
     MzTest::SetUp();
-    file_ = std::string(BGPLAN_SOURCE_DIR) + "/examples/materialize/shop.bgplan";
-    Exec({"CREATE SCHEMA shop", "CREATE CLUSTER shop_compute (SIZE = '25cc')",
-          "CREATE MATERIALIZED VIEW shop.orders IN CLUSTER shop_compute AS SELECT 1 AS n",
-          "CREATE MATERIALIZED VIEW shop.revenue IN CLUSTER shop_compute AS SELECT 1 AS n",
-          "CREATE SCHEMA shop_sinks", "CREATE CLUSTER shop_sinks (SIZE = '25cc')",
-          "CREATE CONNECTION kafka TO KAFKA (BROKER 'localhost:9092')",
-          "CREATE SINK shop_sinks.orders_out IN CLUSTER shop_sinks FROM shop.orders INTO KAFKA "
-          "CONNECTION kafka (TOPIC 'o') FORMAT JSON ENVELOPE DEBEZIUM",
-          "CREATE SINK shop_sinks.revenue_out IN CLUSTER shop_sinks FROM shop.revenue INTO KAFKA "
-          "CONNECTION kafka (TOPIC 'r') FORMAT JSON ENVELOPE DEBEZIUM"});
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
+    MZ_REQUIRE_KAFKA();
+    compute_ = C("shop_compute");
+    green_compute_ = C("shop_compute_dbt_deploy");
+    file_ = ShopFile();
+    Exec({"CREATE SCHEMA shop", "CREATE CLUSTER " + compute_ + " (" + SizeOpt() + ")",
+          "CREATE MATERIALIZED VIEW shop.orders IN CLUSTER " + compute_ + " AS SELECT 1 AS n",
+          "CREATE MATERIALIZED VIEW shop.revenue IN CLUSTER " + compute_ + " AS SELECT 1 AS n",
+          "CREATE SCHEMA shop_sinks", "CREATE CLUSTER " + C("shop_sinks") + " (" + SizeOpt() + ")",
+          KafkaConnection("kafka"),
+          "CREATE SINK shop_sinks.orders_out IN CLUSTER " + C("shop_sinks") +
+              " FROM shop.orders INTO KAFKA CONNECTION kafka (TOPIC '" + prefix_ +
+              "o') FORMAT JSON ENVELOPE DEBEZIUM",
+          "CREATE SINK shop_sinks.revenue_out IN CLUSTER " + C("shop_sinks") +
+              " FROM shop.revenue INTO KAFKA CONNECTION kafka (TOPIC '" + prefix_ +
+              "r') FORMAT JSON ENVELOPE DEBEZIUM"});
+  }
+  // examples/materialize/shop.bgplan with this test's cluster names (C()) and, on the real lane,
+  // an await timeout long enough for a new replica to be provisioned. Everything else verbatim.
+  std::string ShopFile() {
+    std::string text = Slurp(std::string(BGPLAN_SOURCE_DIR) + "/examples/materialize/shop.bgplan");
+    auto replace = [&text](const std::string& from, const std::string& to) {
+      size_t at = text.find(from);
+      EXPECT_NE(at, std::string::npos) << "the example no longer has: " << from;
+      if (at != std::string::npos) {
+        text.replace(at, from.size(), to);
+      }
+    };
+    replace("clusters shop_compute;", "clusters " + C("shop_compute") + ";");
+    replace("clusters shop_sinks;", "clusters " + C("shop_sinks") + ";");
+    if (real_) {
+      replace("timeout       30s;", "timeout       15m;");
+    }
+    return WriteFile("shop.bgplan", text);
+  }
+  // The deploy command building green with psql: the environment names green per cli.md.
+  std::string DeployCmd(bool if_not_exists = false) {
+    std::string green = "$BGPLAN_GREEN_" + Upper(compute_);
+    std::string ine = if_not_exists ? "IF NOT EXISTS " : "";
+    return "'" + Psql() + "' \"$BGPLAN_URL\" -X -q -v ON_ERROR_STOP=1 -c \"CREATE MATERIALIZED VIEW " +
+           ine + "$BGPLAN_GREEN_SHOP.orders IN CLUSTER " + green +
+           " AS SELECT 2 AS n\" -c \"CREATE MATERIALIZED VIEW " + ine +
+           "$BGPLAN_GREEN_SHOP.revenue IN CLUSTER " + green + " AS SELECT 2 AS n\"";
+  }
+  static std::string Upper(std::string s) {
+    for (char& c : s) {
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    return s;
   }
   std::vector<std::string> Cmd(const std::string& command, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {command, file_, "--url", Url()};
@@ -33,11 +74,10 @@ class MzCli : public MzTest {
   }
   // What the deploy command does: the new version of both views in green.
   void BuildGreen() {
-    Exec(
-        {"CREATE MATERIALIZED VIEW shop_dbt_deploy.orders IN CLUSTER shop_compute_dbt_deploy AS "
-         "SELECT 2 AS n",
-         "CREATE MATERIALIZED VIEW shop_dbt_deploy.revenue IN CLUSTER shop_compute_dbt_deploy "
-         "AS SELECT 2 AS n"});
+    Exec({"CREATE MATERIALIZED VIEW shop_dbt_deploy.orders IN CLUSTER " + green_compute_ +
+              " AS SELECT 2 AS n",
+          "CREATE MATERIALIZED VIEW shop_dbt_deploy.revenue IN CLUSTER " + green_compute_ +
+              " AS SELECT 2 AS n"});
   }
   std::string SinkUpstreamSchema(const std::string& sink) {
     return Scalar(
@@ -47,14 +87,11 @@ class MzCli : public MzTest {
         sink + "'");
   }
   std::string file_;
+  std::string compute_, green_compute_;  // the example's cluster shop_compute and its green
 };
 
 TEST_F(MzCli, ExampleFullCycle) {
-  std::string deploy =
-      "'" + pg_->bindir() +
-      "/psql' -X -q -v ON_ERROR_STOP=1 -c \"CREATE MATERIALIZED VIEW $BGPLAN_GREEN_SHOP.orders IN "
-      "CLUSTER $BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\" -c \"CREATE MATERIALIZED VIEW "
-      "$BGPLAN_GREEN_SHOP.revenue IN CLUSTER $BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\"";
+  std::string deploy = DeployCmd();
   std::string blue = SchemaId("shop");
   ProcResult r = Run(Cmd("apply", {"--deploy-cmd", deploy, "--through", "cleanup"}));
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
@@ -64,7 +101,7 @@ TEST_F(MzCli, ExampleFullCycle) {
   EXPECT_EQ(SinkUpstreamSchema("orders_out"), now);
   EXPECT_EQ(SinkUpstreamSchema("revenue_out"), now);
   EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
-  EXPECT_EQ(ClusterId("shop_compute_dbt_deploy"), "");
+  EXPECT_EQ(ClusterId(green_compute_), "");
   EXPECT_EQ(Scalar("SELECT n FROM shop.revenue"), "2");
   EXPECT_EQ(SchemaId("bgplan_lock_shop"), "");
   ProcResult status = Run(Cmd("status"));
@@ -74,12 +111,7 @@ TEST_F(MzCli, ExampleFullCycle) {
 
 // apply resumes from the deployment's state after a crash at each of its own fault points.
 TEST_F(MzCli, ApplyResumesAfterCrash) {
-  std::string deploy =
-      "'" + pg_->bindir() +
-      "/psql' -X -q -v ON_ERROR_STOP=1 -c \"CREATE MATERIALIZED VIEW IF NOT EXISTS "
-      "$BGPLAN_GREEN_SHOP.orders IN CLUSTER $BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\" -c "
-      "\"CREATE MATERIALIZED VIEW IF NOT EXISTS $BGPLAN_GREEN_SHOP.revenue IN CLUSTER "
-      "$BGPLAN_GREEN_SHOP_COMPUTE AS SELECT 2 AS n\"";
+  std::string deploy = DeployCmd(/*if_not_exists=*/true);
   std::string blue = SchemaId("shop");
   for (const char* point :
        {"apply:after-init", "apply:after-deploy-cmd", "apply:after-await", "apply:after-promote"}) {
@@ -112,8 +144,13 @@ TEST_F(MzCli, PhasesExitCodesAndJsonEvents) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   BuildGreen();
   // await: a failing green cluster stops at the first poll with exit 5 (one JSON poll event);
-  // the timeout (exit 4) is MzAwait.OneCatalogQueryPerPollAndTimeoutExit4.
-  Exec({"SELECT mzemu_oom('shop_compute_dbt_deploy.r1', 3)"});
+  // the timeout (exit 4) is MzAwait.OneCatalogQueryPerPollAndTimeoutExit4. On the real lane a
+  // cluster without replicas is failing (no_replicas).
+  if (real_) {
+    Exec({"ALTER CLUSTER " + green_compute_ + " SET (REPLICATION FACTOR = 0)"});
+  } else {
+    Exec({"SELECT mzemu_oom('" + green_compute_ + ".r1', 3)"});
+  }
   r = Run(Cmd("await", {"--format", "json"}));
   EXPECT_EQ(r.exit_code, 5) << r.err << r.out;
   int polls = 0;
@@ -125,12 +162,16 @@ TEST_F(MzCli, PhasesExitCodesAndJsonEvents) {
     }
   }
   EXPECT_EQ(polls, 1) << r.out;
-  Exec({"SELECT mzemu_clear_oom('shop_compute_dbt_deploy.r1')"});
+  if (real_) {
+    Exec({"ALTER CLUSTER " + green_compute_ + " SET (REPLICATION FACTOR = 1)"});
+  } else {
+    Exec({"SELECT mzemu_clear_oom('" + green_compute_ + ".r1')"});
+  }
   // Dry-run promote prints the swap block and the sink statements, executes none.
   std::string blue = SchemaId("shop");
   r = Run(Cmd("promote", {"--dry-run"}));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("ALTER CLUSTER \"shop_compute\" SWAP WITH \"shop_compute_dbt_deploy\""),
+  EXPECT_NE(r.out.find("ALTER CLUSTER \"" + compute_ + "\" SWAP WITH \"" + green_compute_ + "\""),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("ALTER SINK \"" + db_ + "\".\"shop_sinks\".\"revenue_out\" SET FROM \"" +
@@ -163,7 +204,7 @@ TEST_F(MzCli, PlanPrintsResolvedStatementsAndChangesNothing) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("-- phase init"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("CREATE SCHEMA \"shop_dbt_deploy\";"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("CREATE CLUSTER \"shop_compute_dbt_deploy\" (SIZE = '25cc'"),
+  EXPECT_NE(r.out.find("CREATE CLUSTER \"" + green_compute_ + "\" (SIZE = '" + Size() + "'"),
             std::string::npos)
       << r.out;
   EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
@@ -180,8 +221,12 @@ TEST_F(MzCli, PlanPrintsResolvedStatementsAndChangesNothing) {
   EXPECT_NE(r.out.find("WITH problematic_replicas AS"), std::string::npos) << r.out;
   r = Run(Cmd("status"));
   EXPECT_NE(r.out.find("deployment shop: initialized"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("readiness shop_compute_dbt_deploy: ready (hydrated 3/3"), std::string::npos)
-      << r.out;
+  if (!real_) {  // the emulator's replica reports 3 objects; a real one as many as it has
+    EXPECT_NE(r.out.find("readiness " + green_compute_ + ": ready (hydrated 3/3"),
+              std::string::npos)
+        << r.out;
+  }
+  EXPECT_NE(r.out.find("readiness " + green_compute_ + ": "), std::string::npos) << r.out;
   r = Run(Cmd("promote", {"--dry-run"}));
   EXPECT_NE(r.out.find("-- journal bgplan: promote intent of run shop-"), std::string::npos)
       << r.out;
@@ -210,9 +255,10 @@ TEST_F(MzCli, PlanFileRefusesWithStalePlanWhenTheCatalogChanged) {
 }
 
 TEST_F(MzCli, InterruptDuringAwaitIsExit8AndReleasesTheLock) {
+  MZ_EMULATOR_ONLY("hydration (a cluster that stays hydrating)");
   ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
   BuildGreen();
-  Exec({"SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', false)"});
+  Exec({"SELECT mzemu_set_hydrated('" + green_compute_ + "', false)"});
   int n = ++spawned_;
   pid_t pid = Spawn(Cmd("await"), {}, n);
   for (int i = 0; i < 100 && SchemaId("bgplan_lock_shop").empty(); ++i) {
@@ -231,13 +277,14 @@ TEST_F(MzCli, AwaitOnATerminalRewritesLiveLines) {
   if (access("/usr/bin/script", X_OK) != 0) {
     GTEST_SKIP() << "script(1) not installed";
   }
+  MZ_EMULATOR_ONLY("hydration (a cluster that becomes hydrated while watched)");
   ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
   BuildGreen();
-  Exec({"SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', false)"});
+  Exec({"SELECT mzemu_set_hydrated('" + green_compute_ + "', false)"});
   std::thread flip([this] {
     std::this_thread::sleep_for(std::chrono::milliseconds(900));
     auto c = Connect();
-    (void)c->Exec("SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', true)");
+    (void)c->Exec("SELECT mzemu_set_hydrated('" + green_compute_ + "', true)");
   });
   std::string cmd = "'" + Bgplan() + "' await '" + file_ + "' --url '" + Url() + "'";
   std::string path = dir_ + "/tty.out";
@@ -262,14 +309,15 @@ TEST_F(MzCli, AwaitOnATerminalRewritesLiveLines) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   std::string tty = Slurp(path);
   EXPECT_NE(tty.find("\x1b[1A"), std::string::npos) << tty;
-  EXPECT_NE(tty.find("\x1b[2K  shop_compute_dbt_deploy: hydrating"), std::string::npos) << tty;
-  EXPECT_NE(tty.find("shop_compute_dbt_deploy: ready"), std::string::npos) << tty;
+  EXPECT_NE(tty.find("\x1b[2K  " + green_compute_ + ": hydrating"), std::string::npos) << tty;
+  EXPECT_NE(tty.find(green_compute_ + ": ready"), std::string::npos) << tty;
 }
 
 TEST_F(MzCli, LockIsRefreshedWhileRunning) {
+  MZ_EMULATOR_ONLY("hydration (a cluster that stays hydrating)");
   ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
   BuildGreen();
-  Exec({"SELECT mzemu_set_hydrated('shop_compute_dbt_deploy', false)"});
+  Exec({"SELECT mzemu_set_hydrated('" + green_compute_ + "', false)"});
   int n = ++spawned_;
   pid_t pid = Spawn(Cmd("await"), {"BGPLAN_TEST_MZ_LOCK_TTL_MS=900"}, n);
   auto expiry = [this] {
@@ -294,7 +342,9 @@ TEST_F(MzCli, LockIsRefreshedWhileRunning) {
 
 TEST_F(MzCli, TargetMismatchIsExit3) {
   // A Materialize plan against PostgreSQL, and a PostgreSQL plan against Materialize.
-  ProcResult r = Run({"init", file_, "--url", pg_->Url(db_)});
+  TestPostgres* pg = Pg();
+  ASSERT_NE(pg, nullptr);
+  ProcResult r = Run({"init", file_, "--url", pg->Url(pg->CreateDatabase("mismatch"))});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("target-mismatch"), std::string::npos) << r.err;
   r = Run(Cmd("init", {"--target", "postgres"}));
@@ -321,8 +371,8 @@ TEST_P(MzCrash, ResumesAfterCrash) {
     r = Run(Cmd("init"));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(SchemaId("shop_dbt_deploy"), "");
-    EXPECT_NE(ClusterId("shop_compute_dbt_deploy"), "");
-    EXPECT_NE(Comment(ClusterId("shop_compute_dbt_deploy")).find("bgplan deployment shop run"),
+    EXPECT_NE(ClusterId(green_compute_), "");
+    EXPECT_NE(Comment(ClusterId(green_compute_)).find("bgplan deployment shop run"),
               std::string::npos);
     BuildGreen();
     r = Run(Cmd("promote"));
@@ -345,7 +395,7 @@ TEST_P(MzCrash, ResumesAfterCrash) {
     EXPECT_EQ(SchemaId("shop"), green);
     EXPECT_EQ(SinkUpstreamSchema("orders_out"), green);
     EXPECT_EQ(SinkUpstreamSchema("revenue_out"), green);
-    EXPECT_NE(Comment(green).find("Deployment by materialize on "), std::string::npos);
+    EXPECT_NE(Comment(green).find("Deployment by " + AdminUser() + " on "), std::string::npos);
     return;
   }
   ASSERT_EQ(Run(Cmd("promote")).exit_code, 0);
@@ -364,7 +414,7 @@ TEST_P(MzCrash, ResumesAfterCrash) {
   r = Run(Cmd("cleanup"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
-  EXPECT_EQ(ClusterId("shop_compute_dbt_deploy"), "");
+  EXPECT_EQ(ClusterId(green_compute_), "");
   EXPECT_EQ(SchemaId("shop"), green);
 }
 

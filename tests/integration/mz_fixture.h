@@ -1,8 +1,7 @@
 // Shared helpers of the Materialize runtime tests: an mzemu emulator in front of a fresh database
 // of the throwaway PostgreSQL (tests/support/test_postgres.h), hand-built Materialize plans,
 // sessions, a counting session wrapper, and a child-process runner for the bgplan binary.
-// Label "mzemu". When BGPLAN_TEST_MZ_URL is set, MzRealLane runs the core cycle against that
-// real Materialize instead.
+// The same tests run on the emulator lane and on the real-Materialize lane (see "lanes" below).
 #pragma once
 
 #include <fcntl.h>
@@ -10,10 +9,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
+#include <set>
+#include <utility>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -66,6 +70,97 @@ class CountingSession : public runtime::SqlSession {
   runtime::SqlSession& inner_;
 };
 
+// ---- lanes ------------------------------------------------------------------------------------
+//
+// The Materialize suites run in two lanes with the same test code:
+// - the emulator lane (default; ctest label "mzemu"): each test starts mzemu in front of a fresh
+//   database of the throwaway PostgreSQL;
+// - the real lane (BGPLAN_TEST_MZ_LANE=real, the `mz_real_lane_*` ctest entries): each test
+//   creates its own database on the Materialize at BGPLAN_TEST_MZ_URL and drops it afterwards.
+// Clusters and roles are global in Materialize, so every cluster and role a test creates is named
+// C("x") / R("x"): a per-test random prefix, in both lanes, so a test never touches an object it
+// did not create and parallel tests never collide. Steps that need the emulator's fault controls
+// (hydration, lag, OOM, wire counters) are skipped on the real lane with MZ_EMULATOR_ONLY.
+
+// True on the real-Materialize lane.
+inline bool RealLane() {
+  const char* lane = std::getenv("BGPLAN_TEST_MZ_LANE");
+  return lane != nullptr && std::string(lane) == "real";
+}
+
+inline std::string EnvOr(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+// `conninfo` (URL or keyword/value) as a keyword/value string with `overrides` applied.
+inline std::string ConninfoWith(const std::string& conninfo,
+                                const std::vector<std::pair<std::string, std::string>>& overrides) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (opts == nullptr) {
+    std::string message = err != nullptr ? err : "unparsable connection string";
+    PQfreemem(err);
+    ADD_FAILURE() << "BGPLAN_TEST_MZ_URL: " << message;
+    return conninfo;
+  }
+  auto quote = [](const std::string& v) {
+    std::string q = "'";
+    for (char c : v) {
+      if (c == '\'' || c == '\\') q += '\\';
+      q += c;
+    }
+    return q + "'";
+  };
+  std::string out;
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    std::string value = o->val != nullptr ? o->val : "";
+    bool overridden = false;
+    for (const auto& [k, v] : overrides) {
+      if (k == o->keyword) {
+        value = v;
+        overridden = true;
+      }
+    }
+    if (!value.empty() || overridden) {
+      out += (out.empty() ? "" : " ") + std::string(o->keyword) + "=" + quote(value);
+    }
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+// Skips the rest of the test on the real lane: the step needs one of the emulator's controls.
+#define MZ_EMULATOR_ONLY(why)                                                         \
+  do {                                                                                \
+    if (::bgplan::testing::RealLane()) {                                              \
+      GTEST_SKIP() << "real-Materialize lane: needs the emulator's control of " << why; \
+    }                                                                                 \
+  } while (0)
+
+// Runs setup statements of an optional server feature: on the real lane a server that refuses
+// one (not enabled, not licensed, needs unsafe mode) skips the test with its message.
+#define MZ_EXEC_OR_SKIP(...)                                                          \
+  do {                                                                                \
+    std::string mz_exec_error_ = TryExec(__VA_ARGS__);                                \
+    if (!mz_exec_error_.empty()) {                                                    \
+      if (::bgplan::testing::RealLane()) {                                            \
+        GTEST_SKIP() << "real-Materialize lane: the server refused: " << mz_exec_error_; \
+      }                                                                               \
+      FAIL() << mz_exec_error_;                                                       \
+    }                                                                                 \
+  } while (0)
+
+// Sinks need a Kafka connection: the emulator takes any broker; on the real lane the broker of
+// BGPLAN_TEST_MZ_KAFKA_BROKER (reachable from Materialize) or the test is skipped.
+#define MZ_REQUIRE_KAFKA()                                                             \
+  do {                                                                                 \
+    if (::bgplan::testing::RealLane() &&                                               \
+        ::bgplan::testing::EnvOr("BGPLAN_TEST_MZ_KAFKA_BROKER", "").empty()) {         \
+      GTEST_SKIP() << "real-Materialize lane: sinks need BGPLAN_TEST_MZ_KAFKA_BROKER"; \
+    }                                                                                  \
+  } while (0)
+
 class MzTest : public ::testing::Test {
  public:
   std::vector<std::string> Column(const std::string& sql) {
@@ -84,33 +179,151 @@ class MzTest : public ::testing::Test {
     return out;
   }
 
+  // The name of cluster (or role) `name` of this test: a per-test prefix + `name`.
+  std::string C(const std::string& name) const { return prefix_ + name; }
+  std::string R(const std::string& name) const { return prefix_ + name; }
+
  protected:
   void SetUp() override {
-    std::string error;
-    pg_ = TestPostgres::Get(&error);
-    ASSERT_NE(pg_, nullptr) << error;
-    db_ = pg_->CreateDatabase("mzrt");
-    ASSERT_FALSE(db_.empty());
-    ASSERT_TRUE(mz_.Start(pg_->Url(db_), &error)) << error;
-    admin_ = Connect();
-    ASSERT_NE(admin_, nullptr);
+    real_ = RealLane();
+    std::random_device random;
+    char prefix[32];
+    std::snprintf(prefix, sizeof(prefix), "bgt%08x_", static_cast<unsigned>(random()));
+    prefix_ = prefix;
     char tmpl[] = "/tmp/bgplan-mz-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
+    std::string error;
+    if (real_) {
+      base_url_ = EnvOr("BGPLAN_TEST_MZ_URL", "");
+      if (base_url_.empty()) {
+        GTEST_SKIP() << "BGPLAN_TEST_MZ_URL is not set: skipped the real-Materialize lane";
+      }
+      auto base = runtime::ConnectPqxx(base_url_, "");
+      ASSERT_TRUE(base.ok()) << "BGPLAN_TEST_MZ_URL: " << base.status().ToString();
+      db_ = prefix_ + "db";
+      Status st = (*base)->Exec("CREATE DATABASE \"" + db_ + "\"");
+      ASSERT_TRUE(st.ok()) << st.ToString();
+      created_db_ = true;
+      admin_user_ = Scalar(**base, "SELECT current_user");
+    } else {
+      pg_ = TestPostgres::Get(&error);
+      ASSERT_NE(pg_, nullptr) << error;
+      db_ = pg_->CreateDatabase("mzrt");
+      ASSERT_FALSE(db_.empty());
+      ASSERT_TRUE(mz_.Start(pg_->Url(db_), &error)) << error;
+      admin_user_ = "materialize";
+    }
+    admin_ = Connect();
+    ASSERT_NE(admin_, nullptr);
+    globals_before_ = GlobalNames();
   }
   void TearDown() override {
+    if (admin_ != nullptr) {
+      // A cluster or role created without the test's prefix could be a user's object on the real
+      // lane: every test must name them with C() / R().
+      for (const std::string& name : GlobalNames()) {
+        if (globals_before_.count(name) == 0 && name.find("|" + prefix_) == std::string::npos) {
+          ADD_FAILURE() << "created without the test's prefix (use C()/R()): " << name;
+        }
+      }
+    }
     admin_.reset();
+    if (real_ && created_db_) {
+      DropRealObjects();
+    }
     mz_.Stop();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
 
-  std::unique_ptr<runtime::SqlSession> Connect(const std::string& user = "materialize") {
-    auto s = runtime::ConnectPqxx(mz_.Dsn(user) + " application_name=bgplan", "");
+  // "cluster|name" and "role|name" of every cluster and role on the server.
+  std::set<std::string> GlobalNames() {
+    std::set<std::string> names;
+    for (const char* kind : {"cluster", "role"}) {
+      auto rows = admin_->Query(std::string("SELECT name FROM mz_") + kind + "s");
+      EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+      for (const auto& row : rows.ok() ? *rows : runtime::Rows{}) {
+        names.insert(std::string(kind) + "|" + row[0]);
+      }
+    }
+    return names;
+  }
+
+  // Real lane: everything this test created (its database, clusters and roles by prefix).
+  void DropRealObjects() {
+    auto base = runtime::ConnectPqxx(base_url_, "");
+    if (!base.ok()) {
+      ADD_FAILURE() << "cleanup: " << base.status().ToString();
+      return;
+    }
+    runtime::SqlSession& s = **base;
+    std::vector<std::string> drops = {"DROP DATABASE IF EXISTS \"" + db_ + "\" CASCADE"};
+    for (const char* kind : {"clusters", "roles"}) {
+      auto rows = s.Query(std::string("SELECT name FROM mz_") + kind + " WHERE name LIKE '" +
+                          prefix_ + "%'");
+      for (const auto& row : rows.ok() ? *rows : runtime::Rows{}) {
+        drops.push_back(std::string(kind[0] == 'c' ? "DROP CLUSTER IF EXISTS \"" : "DROP ROLE "
+                                                                                  "IF EXISTS \"") +
+                        row[0] + (kind[0] == 'c' ? "\" CASCADE" : "\""));
+      }
+    }
+    for (const std::string& d : drops) {
+      Status st = s.Exec(d);
+      if (!st.ok()) {
+        std::printf("real lane cleanup: %s: %s\n", d.c_str(), st.ToString().c_str());
+      }
+    }
+  }
+
+  std::unique_ptr<runtime::SqlSession> Connect(const std::string& user = "") {
+    auto s = runtime::ConnectPqxx(Conninfo(user) + (real_ ? "" : " application_name=bgplan"), "");
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     return s.ok() ? std::move(s).value() : nullptr;
   }
-  std::string Url(const std::string& user = "materialize") const { return mz_.Url(user); }
+  // The connection string of this test's database, as `user` ("" = the admin user).
+  std::string Conninfo(const std::string& user = "") const {
+    if (real_) {
+      std::vector<std::pair<std::string, std::string>> o = {{"dbname", db_},
+                                                            {"application_name", "bgplan"}};
+      if (!user.empty()) o.push_back({"user", user});
+      return ConninfoWith(base_url_, o);
+    }
+    return mz_.Dsn(user.empty() ? admin_user_ : user);
+  }
+  // The connection string handed to the bgplan binary's --url.
+  std::string Url(const std::string& user = "") const {
+    return real_ ? Conninfo(user) : mz_.Url(user.empty() ? admin_user_ : user);
+  }
+  // The role the tests run as (the emulator's `materialize`, the real lane's URL user).
+  const std::string& AdminUser() const { return admin_user_; }
+  // A replica size the server accepts, and a second, different one.
+  std::string Size() const { return real_ ? EnvOr("BGPLAN_TEST_MZ_SIZE", "25cc") : "25cc"; }
+  std::string Size2() const { return real_ ? EnvOr("BGPLAN_TEST_MZ_SIZE_2", "50cc") : "50cc"; }
+  // "SIZE = '<Size()>'" for CREATE CLUSTER options.
+  std::string SizeOpt() const { return "SIZE = '" + Size() + "'"; }
+  // An await timeout: `ms` on the emulator; on the real lane at least 10 minutes (a new
+  // replica must be provisioned and hydrate).
+  int64_t Patient(int64_t ms) const { return real_ ? std::max<int64_t>(ms, 600000) : ms; }
+  // The statement creating Kafka connection `name` (see MZ_REQUIRE_KAFKA).
+  std::string KafkaConnection(const std::string& name) const {
+    if (!real_) {
+      return "CREATE CONNECTION " + name + " TO KAFKA (BROKER 'localhost:9092')";
+    }
+    return "CREATE CONNECTION " + name + " TO KAFKA (BROKER '" +
+           EnvOr("BGPLAN_TEST_MZ_KAFKA_BROKER", "") + "', SECURITY PROTOCOL = 'PLAINTEXT')";
+  }
+  // psql for deploy commands.
+  std::string Psql() const { return pg_ != nullptr ? pg_->bindir() + "/psql" : "psql"; }
+  // The throwaway PostgreSQL (started on first use on the real lane).
+  TestPostgres* Pg() {
+    if (pg_ == nullptr) {
+      std::string error;
+      pg_ = TestPostgres::Get(&error);
+      EXPECT_NE(pg_, nullptr) << error;
+    }
+    return pg_;
+  }
 
   // Runs each statement on its own round trip; fails the test on error.
   void Exec(const std::vector<std::string>& statements) {
@@ -119,14 +332,25 @@ class MzTest : public ::testing::Test {
       ASSERT_TRUE(st.ok()) << s << ": " << st.ToString();
     }
   }
-  std::string Scalar(const std::string& sql) {
-    auto r = admin_->Query(sql);
+  // Runs each statement; returns the first error ("statement: message") or "".
+  std::string TryExec(const std::vector<std::string>& statements) {
+    for (const std::string& s : statements) {
+      Status st = admin_->Exec(s);
+      if (!st.ok()) {
+        return s + ": " + st.ToString();
+      }
+    }
+    return "";
+  }
+  static std::string Scalar(runtime::SqlSession& session, const std::string& sql) {
+    auto r = session.Query(sql);
     EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
     return r.ok() && !r->empty() && !(*r)[0].empty() ? (*r)[0][0] : "";
   }
+  std::string Scalar(const std::string& sql) { return Scalar(*admin_, sql); }
   // A counter of connection `pid` from mzemu_connections() (a control statement: it returns
   // every connection, WHERE is not applied). column: 3 round_trips, 4 statements,
-  // 5 catalog_queries.
+  // 5 catalog_queries. Emulator only.
   int64_t ConnCounter(int pid, int column) {
     auto r = admin_->Query("SELECT * FROM mzemu_connections()");
     EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -140,8 +364,12 @@ class MzTest : public ::testing::Test {
     ADD_FAILURE() << "no connection " << pid;
     return -1;
   }
+  // Ids by name, in this test's database ("" when absent).
   std::string SchemaId(const std::string& name) {
-    return Scalar("SELECT id FROM mz_schemas WHERE name = '" + name + "'");
+    return Scalar(
+        "SELECT s.id FROM mz_schemas s JOIN mz_databases d ON d.id = s.database_id WHERE "
+        "d.name = current_database() AND s.name = '" +
+        name + "'");
   }
   std::string ClusterId(const std::string& name) {
     return Scalar("SELECT id FROM mz_clusters WHERE name = '" + name + "'");
@@ -150,9 +378,9 @@ class MzTest : public ::testing::Test {
     return Scalar("SELECT comment FROM mz_internal.mz_comments WHERE id = '" + id + "'");
   }
 
-  // Runs `phase` of `plan` in process, as `user`, with `options`.
+  // Runs `phase` of `plan` in process, as `user` ("" = admin), with `options`.
   Status RunPhase(const plans::Plan& plan, plans::PhaseKind phase, runtime::RunOptions options = {},
-                  RecordingSink* sink = nullptr, const std::string& user = "materialize",
+                  RecordingSink* sink = nullptr, const std::string& user = "",
                   runtime::SqlSession* session = nullptr) {
     RecordingSink local;
     RecordingSink& out = sink != nullptr ? *sink : local;
@@ -194,6 +422,12 @@ class MzTest : public ::testing::Test {
     return Wait(Spawn(args, env, n), n);
   }
 
+  bool real_ = false;
+  std::string prefix_;
+  std::string base_url_;  // real lane: BGPLAN_TEST_MZ_URL
+  bool created_db_ = false;
+  std::string admin_user_;
+  std::set<std::string> globals_before_;
   TestPostgres* pg_ = nullptr;
   std::string db_;
   MzemuProcess mz_;
