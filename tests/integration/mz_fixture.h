@@ -161,6 +161,15 @@ inline std::string ConninfoWith(const std::string& conninfo,
     }                                                                                  \
   } while (0)
 
+// Sessions as a role the test created: on the real lane a server that does not let it log in
+// skips the test.
+#define MZ_REQUIRE_LOGIN(role)                                                             \
+  do {                                                                                     \
+    if (::bgplan::testing::RealLane() && !CanLogin(role)) {                                \
+      GTEST_SKIP() << "real-Materialize lane: role " << (role) << " cannot log in here"; \
+    }                                                                                      \
+  } while (0)
+
 class MzTest : public ::testing::Test {
  public:
   std::vector<std::string> Column(const std::string& sql) {
@@ -276,6 +285,11 @@ class MzTest : public ::testing::Test {
     }
   }
 
+  // True if a session as `role` can be opened (the real lane needs a server that lets test roles
+  // log in without a password, e.g. the self-managed image).
+  bool CanLogin(const std::string& role) {
+    return runtime::ConnectPqxx(Conninfo(role), "").ok();
+  }
   std::unique_ptr<runtime::SqlSession> Connect(const std::string& user = "") {
     auto s = runtime::ConnectPqxx(Conninfo(user) + (real_ ? "" : " application_name=bgplan"), "");
     EXPECT_TRUE(s.ok()) << s.status().ToString();

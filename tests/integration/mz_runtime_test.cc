@@ -105,6 +105,7 @@ TEST_F(MzRuntime, Dbt6to9PermissionsOfAnOwnerPass) {
         "CREATE SCHEMA my_schema", "ALTER SCHEMA my_schema OWNER TO " + deployer,
         "CREATE CLUSTER " + C("prod") + " (" + SizeOpt() + ")",
         "ALTER CLUSTER " + C("prod") + " OWNER TO " + deployer});
+  MZ_REQUIRE_LOGIN(deployer);
   auto plan = MzPlan("prod", {"my_schema"}, {C("prod")});
   Status st = RunPhase(plan, PhaseKind::kInit, {}, nullptr, deployer);
   EXPECT_TRUE(st.ok()) << st.ToString() << last_diagnostics_;
@@ -117,6 +118,7 @@ TEST_F(MzRuntime, Dbt6to9MissingPrivilegesAndOwnershipAllReportedAtOnce) {
         "GRANT CREATE, USAGE ON DATABASE \"" + db_ + "\" TO " + deployer, "CREATE SCHEMA mine",
         "ALTER SCHEMA mine OWNER TO " + team,  // owned through membership
         "CREATE SCHEMA theirs", "CREATE CLUSTER " + C("prod") + " (" + SizeOpt() + ")"});
+  MZ_REQUIRE_LOGIN(deployer);
   auto plan = MzPlan("prod", {"mine", "theirs"}, {C("prod")});
   Status st = RunPhase(plan, PhaseKind::kInit, {}, nullptr, deployer);
   EXPECT_EQ(st.code(), StatusCode::kPrecondition);
