@@ -28,6 +28,7 @@ using plans::PhaseKind;
 
 const std::vector<std::string>& MzFaultPoints() {
   static const std::vector<std::string> kPoints = {
+      "init:lock-pending",         // pending lock schema created and commented, not renamed
       "init:after-lock",           // lock schema taken, nothing else done
       "init:after-schemas",        // green schemas created, clusters not yet
       "init:before-journal",       // every green object exists, journal not yet updated
@@ -202,6 +203,7 @@ struct SinkInfo {
 
 struct ObjRef {
   std::string id, type, db, schema, name;
+  std::string cluster;  // set by OnBlueClusters
   std::string Describe() const { return type + " " + db + "." + schema + "." + name; }
 };
 
@@ -246,8 +248,13 @@ struct MzExecutor::Impl {
 
   // A statement about to run (an event), or in --dry-run the statement that would run (the
   // command's product, on stdout in text mode, like the PostgreSQL executor's dry run).
-  void Show(const std::string& dep, const std::string& phase, const std::string& sql) {
+  // `change`: the statement would change the database (plan --detailed-exitcode counts them).
+  void Show(const std::string& dep, const std::string& phase, const std::string& sql,
+            bool change = true) {
     if (x.options_.dry_run) {
+      if (change) {
+        ++x.changes_;
+      }
       x.sink_.Product("sql", dep, sql);
     } else {
       Emit("statement", dep, "  " + sql, {{"sql", sql}, {"phase", phase}});
@@ -273,11 +280,13 @@ struct MzExecutor::Impl {
 
   // ---- lock ----------------------------------------------------------------------------------
 
-  std::string LockCommentSql(const std::string& d) {
+  // The lock comment of `d` on `schema` (default: the lock schema).
+  std::string LockCommentSql(const std::string& d, const std::string& schema = "") {
     std::string text = "bgplan lock holder=" + x.session_.User() + " host=" + Hostname() +
                        " pid=" + std::to_string(getpid()) +
                        " expires_ms=" + std::to_string(NowMs() + LockTtlMs());
-    return emit::CommentOnSql(Mz(), ObjectKind::kSchema, "", MzLockSchemaName(d), text);
+    return emit::CommentOnSql(Mz(), ObjectKind::kSchema, "",
+                              schema.empty() ? MzLockSchemaName(d) : schema, text);
   }
 
   Result<std::optional<std::string>> LockComment(const std::string& d) {
@@ -309,37 +318,87 @@ struct MzExecutor::Impl {
     return false;
   }
 
-  Status TakeLock(const std::string& d) {
-    std::string create = emit::CreateSchemaSql(Mz(), "", MzLockSchemaName(d));
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      Status st = s.Exec(create);
-      if (st.ok()) {
-        BGPLAN_RETURN_IF_ERROR(s.Exec(LockCommentSql(d)));
-        Emit("lock", d, "locked deployment '" + d + "' (schema " + MzLockSchemaName(d) + ")");
-        return Status::Ok();
+  // The pending lock schemas of `d` (name, comment): "bgplan_lock_<d>__p<created ms>_<pid>".
+  Result<Rows> PendingLocks(const std::string& d) {
+    std::string prefix = MzLockSchemaName(d) + "__p";
+    return s.Query(
+        "SELECT s.name, COALESCE((SELECT c.comment FROM mz_internal.mz_comments c WHERE c.id = "
+        "s.id LIMIT 1), '') FROM mz_schemas s JOIN mz_databases d ON s.database_id = d.id WHERE "
+        "d.name = current_database() AND substr(s.name, 1, " +
+        std::to_string(prefix.size()) + ") = " + Lit(prefix) + " ORDER BY s.name");
+  }
+
+  // Drops the pending lock schemas of `d` left by crashed runs: those whose creation time (in
+  // their name) is older than the lock TTL, or whose comment names a holder that is gone.
+  Status DropStalePendingLocks(const std::string& d) {
+    BGPLAN_ASSIGN_OR_RETURN(Rows pending, PendingLocks(d));
+    const std::string prefix = MzLockSchemaName(d) + "__p";
+    for (const Row& r : pending) {
+      std::string rest = r[0].substr(prefix.size());
+      size_t us = rest.find('_');
+      if (us == std::string::npos || us == 0 || us + 1 >= rest.size() ||
+          rest.find_first_not_of("0123456789_") != std::string::npos) {
+        continue;  // not a pending lock of ours
       }
+      int64_t created = std::atoll(rest.substr(0, us).c_str());
+      bool stale = created + LockTtlMs() < NowMs() || (!r[1].empty() && Stale(r[1]));
+      if (!stale) {
+        continue;
+      }
+      Emit("lock", d, "dropping the pending lock schema " + r[0] + " of a crashed run");
+      Status st = s.Exec(emit::DropSchemaSql(Mz(), "", r[0]));
+      if (!st.ok() && st.sqlstate() != "3F000") {
+        return st;
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Taking the lock never leaves a comment-less lock schema: the lock is built under a pending
+  // name, commented (holder, host, pid, expiry), then renamed onto the lock name. A rename onto
+  // an existing name fails, so the lock stays exclusive; a crash before the rename leaves only
+  // a pending schema, which does not block anybody and is dropped by the next run.
+  Status TakeLock(const std::string& d) {
+    BGPLAN_RETURN_IF_ERROR(DropStalePendingLocks(d));
+    const std::string lock = MzLockSchemaName(d);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      std::string pending =
+          lock + "__p" + std::to_string(NowMs()) + "_" + std::to_string(getpid());
+      Status st = s.Exec(emit::CreateSchemaSql(Mz(), "", pending));
       if (st.sqlstate() == "42501") {
         return Status(StatusCode::kPrecondition, "cannot take the lock of deployment '" + d +
-                                                     "': creating schema " + MzLockSchemaName(d) +
+                                                     "': creating schema " + pending +
                                                      " needs CREATE on the database " +
                                                      "[missing-privilege]: " + st.message());
       }
-      if (st.sqlstate() != "42P06") {
-        return st;
+      BGPLAN_RETURN_IF_ERROR(st);
+      st = s.Exec(LockCommentSql(d, pending));
+      if (st.ok()) {
+        FaultPoint(x.options_.command, "lock-pending");
+        st = s.Exec("ALTER SCHEMA " + emit::QuoteIdent(pending) + " RENAME TO " +
+                    emit::QuoteIdent(lock));
       }
+      if (st.ok()) {
+        Emit("lock", d, "locked deployment '" + d + "' (schema " + lock + ")");
+        return Status::Ok();
+      }
+      (void)s.Exec(emit::DropSchemaSql(Mz(), "", pending));
       BGPLAN_ASSIGN_OR_RETURN(std::optional<std::string> comment, LockComment(d));
       if (!comment.has_value()) {
-        continue;  // dropped meanwhile
+        if (attempt == 0 && st.sqlstate() == "42P06") {
+          continue;  // dropped meanwhile
+        }
+        return st;
       }
       if (attempt == 0 && !comment->empty() && Stale(*comment)) {
         Emit("lock", d, "taking over the stale lock of deployment '" + d + "' (" + *comment + ")");
-        BGPLAN_RETURN_IF_ERROR(s.Exec(emit::DropSchemaSql(Mz(), "", MzLockSchemaName(d))));
+        BGPLAN_RETURN_IF_ERROR(s.Exec(emit::DropSchemaSql(Mz(), "", lock)));
         continue;
       }
       return Status(StatusCode::kLocked,
                     "deployment '" + d + "' is locked by another run: " +
                         (comment->empty() ? std::string("(lock being taken)") : *comment) +
-                        " (lock schema " + MzLockSchemaName(d) + "; `bgplan unlock` removes a " +
+                        " (lock schema " + lock + "; `bgplan unlock` removes a " +
                         "stale lock)");
     }
     return Status(StatusCode::kLocked, "deployment '" + d + "' is locked by another run");
@@ -376,7 +435,8 @@ struct MzExecutor::Impl {
     const std::pair<const char*, const char*> kTables[] = {
         {"runs",
          "(run_id text, deployment text, phase text, status text, actor text, host text, "
-         "git_commit text, started_at text, updated_at text, promoted_at_ms text)"},
+         "git_commit text, started_at text, updated_at text, promoted_at_ms text, "
+         "fingerprint text)"},
         {"run_objects",
          "(run_id text, kind text, blue text, green text, blue_id text, green_id text)"},
         {"events", "(at text, run_id text, deployment text, phase text, type text, message text)"},
@@ -387,6 +447,51 @@ struct MzExecutor::Impl {
       }
     }
     return Status::Ok();
+  }
+
+  // True when the runs table has the fingerprint column. A journal made before the column
+  // existed gets it with ALTER TABLE ... ADD COLUMN where the server allows that (Materialize
+  // only behind the enable_alter_table_add_column flag); otherwise the fingerprint of each run
+  // is journaled as its `fingerprint` event (RecordFingerprint, RunFingerprint).
+  Result<bool> RunsHaveFingerprint(bool add) {
+    if (s.Query("SELECT fingerprint FROM " + J("runs") + " LIMIT 0").ok()) {
+      return true;
+    }
+    if (!add) {
+      return false;
+    }
+    return s.Exec("ALTER TABLE " + J("runs") + " ADD COLUMN fingerprint text").ok();
+  }
+
+  Status InsertRun(const std::string& run_id, const std::string& dep, const std::string& user,
+                   const std::string& fingerprint) {
+    BGPLAN_ASSIGN_OR_RETURN(bool column, RunsHaveFingerprint(true));
+    BGPLAN_RETURN_IF_ERROR(s.Exec(
+        "INSERT INTO " + J("runs") +
+        " (run_id, deployment, phase, status, actor, host, git_commit, started_at, updated_at, "
+        "promoted_at_ms" +
+        (column ? ", fingerprint" : "") + ") VALUES (" + Lit(run_id) + ", " + Lit(dep) +
+        ", 'initializing', 'active', " + Lit(user) + ", " + Lit(Hostname()) + ", " +
+        Lit(x.options_.git_commit.empty() ? GitCommit() : x.options_.git_commit) + ", " +
+        Lit(UtcNow()) + ", " + Lit(UtcNow()) + ", ''" + (column ? ", " + Lit(fingerprint) : "") +
+        ")"));
+    if (!column) {
+      BGPLAN_RETURN_IF_ERROR(Event(run_id, dep, "init", "fingerprint", fingerprint));
+    }
+    return Status::Ok();
+  }
+
+  // The plan fingerprint journaled for `run_id` ("" when none).
+  std::string RunFingerprint(const std::string& run_id) {
+    Result<Rows> rows =
+        s.Query("SELECT COALESCE(fingerprint, '') FROM " + J("runs") + " WHERE run_id = " +
+                Lit(run_id));
+    if (rows.ok() && !rows->empty() && !(*rows)[0][0].empty()) {
+      return (*rows)[0][0];
+    }
+    rows = s.Query("SELECT message FROM " + J("events") + " WHERE run_id = " + Lit(run_id) +
+                   " AND type = 'fingerprint' ORDER BY at DESC LIMIT 1");
+    return rows.ok() && !rows->empty() ? (*rows)[0][0] : "";
   }
 
   Status Event(const std::string& run, const std::string& dep, const std::string& phase,
@@ -659,7 +764,7 @@ struct MzExecutor::Impl {
                 ")) ORDER BY dd.name, ds.name, o.name"));
     std::vector<ObjRef> out;
     for (const Row& r : rows) {
-      out.push_back({r[0], r[1], r[2], r[3], r[4]});
+      out.push_back({r[0], r[1], r[2], r[3], r[4], ""});
     }
     return out;
   }
@@ -677,9 +782,168 @@ struct MzExecutor::Impl {
                 InList(schemas) + ")) ORDER BY d.name, sc.name, o.name"));
     std::vector<ObjRef> out;
     for (const Row& r : rows) {
-      out.push_back({r[0], r[1], r[2], r[3], r[4]});
+      out.push_back({r[0], r[1], r[2], r[3], r[4], ""});
     }
     return out;
+  }
+
+  // Objects outside the deployment's blue schemas living on its blue clusters: after the swap
+  // they run on the cluster renamed to the green name, which cleanup drops with CASCADE.
+  Result<std::vector<ObjRef>> OnBlueClusters(const DepState& ds) {
+    std::vector<std::string> clusters;
+    for (const auto& cs : ds.clusters) {
+      clusters.push_back(cs.pair.blue);
+    }
+    if (clusters.empty()) {
+      return std::vector<ObjRef>();
+    }
+    std::map<std::string, std::vector<std::string>> by_db;
+    for (const auto& ss : ds.schemas) {
+      by_db[ss.db].push_back(ss.pair.blue);
+    }
+    std::string inside = "false";
+    for (const auto& [db, schemas] : by_db) {
+      inside += " OR (d.name = " + Lit(db) + " AND sc.name IN (" + InList(schemas) + "))";
+    }
+    BGPLAN_ASSIGN_OR_RETURN(
+        Rows rows,
+        s.Query("SELECT o.id, o.type, d.name, sc.name, o.name, c.name FROM mz_objects o JOIN "
+                "mz_clusters c ON o.cluster_id = c.id JOIN mz_schemas sc ON o.schema_id = sc.id "
+                "JOIN mz_databases d ON sc.database_id = d.id WHERE o.id LIKE 'u%' AND c.name "
+                "IN (" +
+                InList(clusters) + ") AND NOT (" + inside +
+                ") ORDER BY d.name, sc.name, o.name"));
+    std::vector<ObjRef> out;
+    for (const Row& r : rows) {
+      out.push_back({r[0], r[1], r[2], r[3], r[4], r[5]});
+    }
+    return out;
+  }
+
+  // The fingerprint of the facts `phase` reads (hex SHA-256): the plan file of a phase goes
+  // stale only when something that phase reads changed (like the PostgreSQL executor's
+  // FactsFingerprint, which names the phase too).
+  Result<std::string> PhaseFingerprint(const World& w, PhaseKind phase) {
+    std::string t = "mz|" + std::string(plans::PhaseName(phase)) + "|" + w.db + "|" + w.user +
+                    "|" + (w.superuser ? "su" : "") + "\n";
+    auto obj = [&t](const std::string& what, const ObjInfo& o, bool full) {
+      t += what + "|" + (o.exists ? "1" : "0") + "|" + o.id + "|" + o.owner_id + "|" +
+           (o.owned ? "owned" : "") + "|" + o.comment + "|";
+      if (full) {
+        t += std::to_string(o.contents) + "|";
+        for (const Grant& g : o.grants) {
+          t += g.grantee + "=" + g.privilege + ",";
+        }
+      }
+      t += "\n";
+    };
+    auto refs = [&t](const std::string& tag, const std::vector<ObjRef>& objs) {
+      for (const ObjRef& o : objs) {
+        t += tag + "|" + o.id + "|" + o.Describe() + "|" + o.cluster + "\n";
+      }
+    };
+    auto sinks = [&]() {
+      for (const SinkInfo& k : w.sinks) {
+        t += "sink|" + k.id + "|" + k.db + "." + k.schema + "." + k.name + "|" + k.cluster + "|" +
+             k.up_db + "." + k.up_schema + "." + k.up_name + "\n";
+      }
+    };
+    const bool init = phase == PhaseKind::kInit;
+    const bool swap = phase == PhaseKind::kPromote || phase == PhaseKind::kRollback;
+    const bool cleanup = phase == PhaseKind::kCleanup;
+    if (init) {
+      t += std::string("privileges|") + (w.db_create ? "create" : "") + "|" +
+           (w.db_usage ? "usage" : "") + "|" + (w.createcluster ? "createcluster" : "") + "\n";
+      sinks();
+    }
+    if (swap) {
+      sinks();
+    }
+    for (const DepState& ds : w.deps) {
+      t += "deployment|" + ds.d->name + "|" + std::to_string(static_cast<int>(ds.state)) + "|" +
+           (ds.run ? ds.run->id + "|" + ds.run->phase : std::string("-")) + "\n";
+      if (cleanup && ds.run) {
+        t += "promoted_at|" + ds.run->promoted_at_ms + "\n";
+      }
+      std::map<std::string, std::vector<std::string>> blues, greens;
+      for (const auto& ss : ds.schemas) {
+        blues[ss.db].push_back(ss.pair.blue);
+        greens[ss.db].push_back(ss.pair.green);
+        if (init || swap) {
+          obj("schema " + ss.db + "." + ss.pair.blue, ss.blue, init || swap);
+        }
+        obj("schema " + ss.db + "." + ss.pair.green, ss.green, init || swap);
+        if (init) {
+          for (const auto* defaults : {&ss.blue_defaults, &ss.green_defaults}) {
+            for (const DefaultPriv& p : *defaults) {
+              t += "default|" + p.owner + "|" + p.object_type + "|" + p.grantee + "|" +
+                   p.privilege + "\n";
+            }
+          }
+        }
+      }
+      for (const auto& cs : ds.clusters) {
+        for (const ClusterInfo* c : {&cs.blue, &cs.green}) {
+          if (c == &cs.blue && !(init || swap)) {
+            continue;
+          }
+          obj("cluster " + (c == &cs.blue ? cs.pair.blue : cs.pair.green), *c, init);
+          if (!init) {
+            continue;
+          }
+          t += std::string(c->managed ? "managed" : "unmanaged") + "|" + c->size + "|" +
+               c->replication_factor + "|" + c->schedule + "|" + c->hydration_time_estimate +
+               "|" + c->as_size + "|" + c->as_linger_secs + "|";
+          for (const auto& r : c->replicas) {
+            t += r.name + ":" + r.size + ":" + r.availability_zone.value_or("") + ",";
+          }
+          for (const auto& u : c->unsized) {
+            t += u + ":unsized,";
+          }
+          t += "\n";
+        }
+      }
+      if (swap) {
+        // What the swap moves (the objects of both sides, by id and name), who would be
+        // orphaned by it, and what runs on the blue clusters.
+        for (const auto* side : {&blues, &greens}) {
+          for (const auto& [db, schemas] : *side) {
+            BGPLAN_ASSIGN_OR_RETURN(
+                Rows objs,
+                s.Query("SELECT o.id, sc.name, o.name FROM mz_objects o JOIN mz_schemas sc ON "
+                        "o.schema_id = sc.id JOIN mz_databases d ON sc.database_id = d.id WHERE "
+                        "d.name = " +
+                        Lit(db) + " AND sc.name IN (" + InList(schemas) +
+                        ") ORDER BY o.id"));
+            for (const Row& r : objs) {
+              t += "object|" + r[0] + "|" + r[1] + "." + r[2] + "\n";
+            }
+          }
+        }
+        for (const auto& [db, schemas] : blues) {
+          BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> deps, Dependents(db, schemas));
+          refs("blue-dependent", deps);
+        }
+        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnBlueClusters(ds));
+        refs("on-blue-cluster", on);
+      }
+      if (cleanup) {
+        for (const auto& [db, schemas] : greens) {
+          BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> deps, Dependents(db, schemas));
+          refs("green-dependent", deps);
+        }
+        std::vector<std::string> clusters;
+        for (const auto& cs : ds.clusters) {
+          clusters.push_back(cs.pair.green);
+        }
+        if (!clusters.empty()) {
+          std::string db = ds.schemas.empty() ? w.db : ds.schemas[0].db;
+          BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnClusters(db, greens[db], clusters));
+          refs("on-green-cluster", on);
+        }
+      }
+    }
+    return plans::Sha256Hex(t);
   }
 
   // ---- diagnostics ---------------------------------------------------------------------------
@@ -834,11 +1098,13 @@ struct MzExecutor::Impl {
     if (!v.items.empty()) {
       return Report(v, "init");
     }
+    std::string fingerprint;
     if (!x.options_.dry_run) {
       BGPLAN_RETURN_IF_ERROR(EnsureJournal());
+      BGPLAN_ASSIGN_OR_RETURN(fingerprint, PhaseFingerprint(w, PhaseKind::kInit));
     }
     for (DepState* ds : acting) {
-      BGPLAN_RETURN_IF_ERROR(InitOne(w, *ds));
+      BGPLAN_RETURN_IF_ERROR(InitOne(w, *ds, fingerprint));
     }
     return Status::Ok();
   }
@@ -868,16 +1134,12 @@ struct MzExecutor::Impl {
     }
   }
 
-  Status InitOne(const World& w, DepState& ds) {
+  Status InitOne(const World& w, DepState& ds, const std::string& init_fingerprint) {
     const std::string& name = ds.d->name;
     std::string run_id = ds.run ? ds.run->id : NewRunId(name);
     std::string marker = emit::MarkerText(name, run_id);
     if (!x.options_.dry_run && !ds.run) {
-      BGPLAN_RETURN_IF_ERROR(
-          s.Exec("INSERT INTO " + J("runs") + " VALUES (" + Lit(run_id) + ", " + Lit(name) +
-                 ", 'initializing', 'active', " + Lit(w.user) + ", " + Lit(Hostname()) + ", " +
-                 Lit(x.options_.git_commit.empty() ? GitCommit() : x.options_.git_commit) + ", " +
-                 Lit(UtcNow()) + ", " + Lit(UtcNow()) + ", '')"));
+      BGPLAN_RETURN_IF_ERROR(InsertRun(run_id, name, w.user, init_fingerprint));
     }
     Emit("phase", name, "init: deployment '" + name + "' (run " + run_id + ")",
          {{"phase", "init"}, {"run", run_id}});
@@ -1053,7 +1315,7 @@ struct MzExecutor::Impl {
     }
     std::string sql = ReadinessSql(clusters, lag);
     if (x.options_.dry_run) {
-      Show(names, "await", sql + ";");
+      Show(names, "await", sql + ";", false);  // a read
       return Status::Ok();
     }
     // On a terminal: one live line per cluster, rewritten in place each poll. Otherwise (a
@@ -1377,6 +1639,19 @@ struct MzExecutor::Impl {
                       " (--allow-orphans swaps anyway)");
           }
         }
+        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnBlueClusters(ds));
+        if (!on.empty()) {
+          std::vector<std::string> items;
+          for (const ObjRef& o : on) {
+            items.push_back(o.Describe() + " (type " + o.type + ", schema " + o.schema +
+                            ", cluster " + o.cluster + ")");
+          }
+          v.Add(DiagKind::kOrphanedDependents, *ds.d, {},
+                "objects outside the deployment's schemas run on its blue cluster(s); after the "
+                "swap they would run on the cluster renamed to the green name, which cleanup "
+                "drops with CASCADE: " +
+                    Join(items) + " (--allow-orphans swaps anyway)");
+        }
       }
     }
     if (!v.items.empty()) {
@@ -1529,15 +1804,18 @@ struct MzExecutor::Impl {
     }
     for (const DepState& ds : w.deps) {
       std::vector<std::string> sql;
+      std::vector<bool> exists;  // DROP ... IF EXISTS of an absent object changes nothing
       for (const auto& ss : ds.schemas) {
         sql.push_back(emit::DropSchemaSql(Mz(), ss.pair.database, ss.pair.green));
+        exists.push_back(ss.green.exists);
       }
       for (const auto& cs : ds.clusters) {
         sql.push_back(emit::DropClusterSql(cs.pair.green));
+        exists.push_back(cs.green.exists);
       }
       for (size_t i = 0; i < sql.size(); ++i) {
         if (x.options_.dry_run) {
-          Show(ds.d->name, "cleanup", sql[i]);
+          Show(ds.d->name, "cleanup", sql[i], exists[i]);
           continue;
         }
         BGPLAN_RETURN_IF_ERROR(Run(ds.d->name, "cleanup", sql[i]));
@@ -1555,6 +1833,38 @@ struct MzExecutor::Impl {
     return Status::Ok();
   }
 };
+
+namespace {
+
+constexpr std::string_view kPhasesPrefix = "mz-phases:";
+
+const std::vector<PhaseKind>& AllPhases() {
+  static const std::vector<PhaseKind> kAll = {PhaseKind::kInit, PhaseKind::kAwait,
+                                              PhaseKind::kPromote, PhaseKind::kRollback,
+                                              PhaseKind::kCleanup};
+  return kAll;
+}
+
+// The fingerprint of `phase` in `expected`: either one phase's fingerprint, or the composite
+// "mz-phases:init=<hex>;await=<hex>;..." of Fingerprint() ("" when it names no such phase).
+std::string ExpectedFor(const std::string& expected, PhaseKind phase) {
+  if (expected.rfind(kPhasesPrefix, 0) != 0) {
+    return expected;
+  }
+  std::string key = std::string(plans::PhaseName(phase)) + "=";
+  size_t at = expected.find(key, kPhasesPrefix.size());
+  while (at != std::string::npos && expected[at - 1] != ':' && expected[at - 1] != ';') {
+    at = expected.find(key, at + 1);
+  }
+  if (at == std::string::npos) {
+    return "";
+  }
+  at += key.size();
+  size_t end = expected.find(';', at);
+  return expected.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+}  // namespace
 
 MzExecutor::MzExecutor(SqlSession& session, const plans::Plan& plan,
                        std::vector<std::string> selected, RunOptions options, EventSink& sink)
@@ -1624,14 +1934,17 @@ Status MzExecutor::RunPhase(PhaseKind phase) {
   Impl impl(*this);
   std::string name(plans::PhaseName(phase));
   if (options_.expected_fingerprint.has_value()) {
-    BGPLAN_ASSIGN_OR_RETURN(std::string now, Fingerprint());
-    if (now != *options_.expected_fingerprint) {
+    // Only the facts this phase reads count: a promote plan stays valid when something only
+    // cleanup reads changed.
+    std::string planned = ExpectedFor(*options_.expected_fingerprint, phase);
+    BGPLAN_ASSIGN_OR_RETURN(std::string now, Fingerprint(phase));
+    if (now != planned) {
       Diagnostic d;
       d.kind = DiagKind::kStalePlan;
       d.file = plan_.source_file;
-      d.message = "the catalog changed since this plan file was made (fingerprint " +
-                  options_.expected_fingerprint->substr(0, 12) + " planned, " + now.substr(0, 12) +
-                  " now); run `bgplan plan` again";
+      d.message = "the catalog changed since this plan file was made (" + name +
+                  " fingerprint " + (planned.empty() ? std::string("(none)") : planned.substr(0, 12)) +
+                  " planned, " + now.substr(0, 12) + " now); run `bgplan plan` again";
       sink_.Diagnose(d, Join(selected_));
       return Status(StatusCode::kPrecondition, name + ": stale-plan: the plan file is stale");
     }
@@ -1679,57 +1992,27 @@ Status MzExecutor::Apply(const std::string& deploy_cmd, bool through_cleanup, Ex
   return Status::Ok();
 }
 
+Result<std::string> MzExecutor::Fingerprint(PhaseKind phase) {
+  Impl impl(*this);
+  BGPLAN_ASSIGN_OR_RETURN(World w, impl.ReadWorld());
+  return impl.PhaseFingerprint(w, phase);
+}
+
 Result<std::string> MzExecutor::Fingerprint() {
   Impl impl(*this);
   BGPLAN_ASSIGN_OR_RETURN(World w, impl.ReadWorld());
-  std::string t = "mz|" + w.db + "|" + w.user + "|" + (w.superuser ? "su" : "") + "\n";
-  auto obj = [&t](const std::string& what, const ObjInfo& o) {
-    t += what + "|" + (o.exists ? "1" : "0") + "|" + o.id + "|" + o.owner_id + "|" + o.comment +
-         "|" + std::to_string(o.contents) + "|";
-    for (const Grant& g : o.grants) {
-      t += g.grantee + "=" + g.privilege + ",";
-    }
-    t += "\n";
-  };
-  for (const DepState& ds : w.deps) {
-    t += "deployment|" + ds.d->name + "|" + std::to_string(static_cast<int>(ds.state)) + "|" +
-         (ds.run ? ds.run->id + "|" + ds.run->phase : std::string("-")) + "\n";
-    for (const auto& ss : ds.schemas) {
-      obj("schema " + ss.db + "." + ss.pair.blue, ss.blue);
-      obj("schema " + ss.db + "." + ss.pair.green, ss.green);
-      for (const auto* defaults : {&ss.blue_defaults, &ss.green_defaults}) {
-        for (const DefaultPriv& p : *defaults) {
-          t += "default|" + p.owner + "|" + p.object_type + "|" + p.grantee + "|" + p.privilege +
-               "\n";
-        }
-      }
-    }
-    for (const auto& cs : ds.clusters) {
-      for (const ClusterInfo* c : {&cs.blue, &cs.green}) {
-        obj("cluster " + (c == &cs.blue ? cs.pair.blue : cs.pair.green), *c);
-        t += std::string(c->managed ? "managed" : "unmanaged") + "|" + c->size + "|" +
-             c->replication_factor + "|" + c->schedule + "|" + c->hydration_time_estimate + "|" +
-             c->as_size + "|" + c->as_linger_secs + "|";
-        for (const auto& r : c->replicas) {
-          t += r.name + ":" + r.size + ":" + r.availability_zone.value_or("") + ",";
-        }
-        for (const auto& u : c->unsized) {
-          t += u + ":unsized,";
-        }
-        t += "\n";
-      }
-    }
+  std::string out(kPhasesPrefix);
+  for (PhaseKind k : AllPhases()) {
+    BGPLAN_ASSIGN_OR_RETURN(std::string fp, impl.PhaseFingerprint(w, k));
+    out += (k == PhaseKind::kInit ? "" : ";") + std::string(plans::PhaseName(k)) + "=" + fp;
   }
-  for (const SinkInfo& k : w.sinks) {
-    t += "sink|" + k.id + "|" + k.db + "." + k.schema + "." + k.name + "|" + k.cluster + "|" +
-         k.up_db + "." + k.up_schema + "." + k.up_name + "\n";
-  }
-  return plans::Sha256Hex(t);
+  return out;
 }
 
-Status MzExecutor::PlanPhase(PhaseKind phase) {
+Status MzExecutor::PlanPhase(PhaseKind phase, bool* has_changes) {
   bool was = options_.dry_run;
   options_.dry_run = true;
+  changes_ = 0;
   sink_.Product("sql", "",
                 "-- phase " + std::string(plans::PhaseName(phase)) +
                     " (resolved against the live catalog; nothing has run)");
@@ -1753,6 +2036,9 @@ Status MzExecutor::PlanPhase(PhaseKind phase) {
       break;
   }
   options_.dry_run = was;
+  if (has_changes != nullptr && st.ok() && changes_ > 0) {
+    *has_changes = true;
+  }
   return st;
 }
 
@@ -1782,6 +2068,11 @@ Status MzExecutor::PrintStatus() {
     std::string text =
         "deployment " + ds.d->name + ": " + state +
         (ds.run ? " (run " + ds.run->id + ", journal phase " + ds.run->phase + ")" : "") + "\n";
+    if (ds.run) {
+      std::string fp = impl.RunFingerprint(ds.run->id);
+      text += "  plan fingerprint " + (fp.empty() ? std::string("(not recorded)") : fp.substr(0, 12)) +
+              "\n";
+    }
     for (const auto& ss : ds.schemas) {
       text += "  schema " + ss.pair.blue + " id " + (ss.blue.exists ? ss.blue.id : "-") + ", " +
               ss.pair.green + " id " + (ss.green.exists ? ss.green.id : "-") + "\n";

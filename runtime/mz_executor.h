@@ -49,10 +49,16 @@ class MzExecutor {
   // initialized (or rolled back), else cleanup.
   Result<plans::PhaseKind> NextPhase();
   // `bgplan plan`: `phase` resolved against the live catalog and printed as its --dry-run
-  // prints it (live-rule violations reported, kPrecondition). Read-only.
-  Status PlanPhase(plans::PhaseKind phase);
-  // SHA-256 (hex) of every catalog and journal fact the phases read: a plan file carries it and
-  // a phase run from the file refuses with stale-plan when it changed.
+  // prints it (live-rule violations reported, kPrecondition). Read-only. Sets *has_changes
+  // (when not null) if the phase would change anything (a statement other than a read), the
+  // PostgreSQL executor's rule for `plan --detailed-exitcode`; never clears it.
+  Status PlanPhase(plans::PhaseKind phase, bool* has_changes = nullptr);
+  // SHA-256 (hex) of the catalog and journal facts `phase` reads: a plan file carries it and a
+  // phase run from the file refuses with stale-plan when it changed. The init fingerprint is
+  // journaled with the run (runs.fingerprint).
+  Result<std::string> Fingerprint(plans::PhaseKind phase);
+  // Every phase's fingerprint in one string, "mz-phases:init=<hex>;await=<hex>;...": RunPhase
+  // compares only its own phase's part, so this may stand for any phase in a plan file.
   Result<std::string> Fingerprint();
 
  private:
@@ -64,6 +70,7 @@ class MzExecutor {
   EventSink& sink_;
   std::vector<std::string> locks_;
   int64_t last_refresh_ms_ = 0;
+  int changes_ = 0;  // statements shown by PlanPhase that would change something
 
   friend struct Impl;
 };
