@@ -13,15 +13,27 @@ CREATE SCHEMA mzemu;
 CREATE SCHEMA mz_catalog;
 CREATE SCHEMA mz_internal;
 
-CREATE SEQUENCE mzemu.id_seq;
+-- Materialize allocates ids per kind (src/catalog: separate id allocators for databases,
+-- schemas, roles, clusters, cluster replicas and catalog items), each rendered u<N>, so a
+-- schema, a cluster and a table routinely share an id. One sequence per kind, as there.
+CREATE SEQUENCE mzemu.database_id_seq;
+CREATE SEQUENCE mzemu.schema_id_seq START 3;
+CREATE SEQUENCE mzemu.role_id_seq;
+CREATE SEQUENCE mzemu.cluster_id_seq;
+CREATE SEQUENCE mzemu.replica_id_seq;
+CREATE SEQUENCE mzemu.item_id_seq;
 CREATE SEQUENCE mzemu.oid_seq START 20000;
 CREATE TABLE mzemu.state (
   format int NOT NULL,
   catalog_version bigint NOT NULL,
   default_hydrated boolean NOT NULL DEFAULT true
 );
-CREATE TABLE mzemu.hydration (target_id text PRIMARY KEY, hydrated boolean NOT NULL);
-CREATE TABLE mzemu.lag (target_id text PRIMARY KEY, lag interval);
+-- Overrides keyed by kind and id ('cluster', 'replica', 'item', 'system' = the system
+-- introspection index of a cluster): ids of different kinds collide.
+CREATE TABLE mzemu.hydration (kind text NOT NULL, target_id text NOT NULL,
+  hydrated boolean NOT NULL, PRIMARY KEY (kind, target_id));
+CREATE TABLE mzemu.lag (kind text NOT NULL, target_id text NOT NULL, lag interval,
+  PRIMARY KEY (kind, target_id));
 
 CREATE DOMAIN mz_catalog.uint2 AS integer CHECK (VALUE >= 0);
 CREATE DOMAIN mz_catalog.uint4 AS bigint CHECK (VALUE >= 0);
@@ -139,6 +151,13 @@ CREATE FUNCTION mz_catalog.mz_version() RETURNS text LANGUAGE sql IMMUTABLE AS
   $$ SELECT 'v0.130.0 (mzemu)' $$;
 CREATE FUNCTION mz_catalog.mz_version_num() RETURNS integer LANGUAGE sql IMMUTABLE AS
   $$ SELECT 13000 $$;
+-- current_setting('cluster') answers the emulated session variable (kept in mzemu.cluster).
+CREATE FUNCTION mz_catalog.current_setting(text) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN lower($1) = 'cluster' THEN pg_catalog.current_setting('mzemu.cluster', true)
+              ELSE pg_catalog.current_setting($1) END $$;
+CREATE FUNCTION mz_catalog.current_setting(text, boolean) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN lower($1) = 'cluster' THEN pg_catalog.current_setting('mzemu.cluster', true)
+              ELSE pg_catalog.current_setting($1, $2) END $$;
 CREATE FUNCTION mz_catalog.mz_now() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT now() $$;
 
 -- PostgreSQL-compatibility objects that Materialize answers from its own catalog. mz_catalog is
@@ -314,17 +333,22 @@ CREATE VIEW mz_internal.mz_show_my_default_privileges AS
   SELECT * FROM mz_internal.mz_show_default_privileges WHERE mzemu.my_grantee(grantee);
 
 -- Health: hydration and lag are driven by mzemu.hydration / mzemu.lag (see README).
--- Every replica also reports one always-hydrated system introspection index, as a real
--- replica does, so a cluster without user dataflows reads as hydrated.
+CREATE FUNCTION mzemu.system_index_id(cluster_id text) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT 's' || (CASE WHEN left(cluster_id, 1) = 'u' THEN 20000 ELSE 19000 END
+                    + substr(cluster_id, 2)::int) $$;
+-- Every replica also reports one system introspection index (an `s` id per cluster: s20000+N
+-- for user cluster uN, s19000+N for system cluster sN), hydrated unless
+-- mzemu_set_system_hydrated(cluster, false), as a real replica does, so a cluster without user
+-- dataflows reads as hydrated.
 CREATE VIEW mz_internal.mz_hydration_statuses AS
   SELECT o.id AS object_id, r.id AS replica_id,
          coalesce(ho.hydrated, hr.hydrated, hc.hydrated, st.default_hydrated) AS hydrated
   FROM mzemu.objects o
        JOIN mz_catalog.mz_cluster_replicas r ON r.cluster_id = o.cluster_id
        CROSS JOIN mzemu.state st
-       LEFT JOIN mzemu.hydration ho ON ho.target_id = o.id
-       LEFT JOIN mzemu.hydration hr ON hr.target_id = r.id
-       LEFT JOIN mzemu.hydration hc ON hc.target_id = o.cluster_id
+       LEFT JOIN mzemu.hydration ho ON ho.kind = 'item' AND ho.target_id = o.id
+       LEFT JOIN mzemu.hydration hr ON hr.kind = 'replica' AND hr.target_id = r.id
+       LEFT JOIN mzemu.hydration hc ON hc.kind = 'cluster' AND hc.target_id = o.cluster_id
   WHERE o.type IN ('index', 'materialized-view', 'source', 'sink')
     AND o.subtype IS DISTINCT FROM 'webhook'
   UNION ALL
@@ -332,7 +356,9 @@ CREATE VIEW mz_internal.mz_hydration_statuses AS
   WHERE o.type IN ('index', 'materialized-view') AND o.cluster_id IS NOT NULL
     AND NOT EXISTS (SELECT 1 FROM mz_catalog.mz_cluster_replicas r WHERE r.cluster_id = o.cluster_id)
   UNION ALL
-  SELECT 's' || r.id || '_introspection_idx', r.id, true FROM mz_catalog.mz_cluster_replicas r;
+  SELECT mzemu.system_index_id(r.cluster_id), r.id, coalesce(hs.hydrated, true)
+  FROM mz_catalog.mz_cluster_replicas r
+       LEFT JOIN mzemu.hydration hs ON hs.kind = 'system' AND hs.target_id = r.cluster_id;
 CREATE VIEW mz_internal.mz_compute_hydration_statuses AS
   SELECT h.object_id, h.replica_id, h.hydrated, NULL::interval AS hydration_time
   FROM mz_internal.mz_hydration_statuses h
@@ -344,8 +370,8 @@ CREATE VIEW mz_internal.mz_wallclock_global_lag AS
          CASE WHEN lo.target_id IS NOT NULL THEN lo.lag WHEN lc.target_id IS NOT NULL THEN lc.lag
               ELSE interval '0 seconds' END AS lag
   FROM mzemu.objects o
-       LEFT JOIN mzemu.lag lo ON lo.target_id = o.id
-       LEFT JOIN mzemu.lag lc ON lc.target_id = o.cluster_id
+       LEFT JOIN mzemu.lag lo ON lo.kind = 'item' AND lo.target_id = o.id
+       LEFT JOIN mzemu.lag lc ON lc.kind = 'cluster' AND lc.target_id = o.cluster_id
   WHERE o.id LIKE 'u%'
     AND o.type IN ('table', 'source', 'materialized-view', 'index', 'sink');
 CREATE VIEW mz_internal.mz_cluster_replica_statuses AS
@@ -386,8 +412,13 @@ CREATE VIEW mz_internal.mz_object_transitive_dependencies AS
   SELECT object_id, referenced_object_id FROM t;
 
 -- Catalog helpers used by the statement interpreter.
-CREATE FUNCTION mzemu.new_id() RETURNS text LANGUAGE sql AS
-  $$ SELECT 'u' || nextval('mzemu.id_seq') $$;
+-- new_id(kind): kind is database, schema, role, cluster, replica or item.
+CREATE FUNCTION mzemu.new_id(kind text) RETURNS text LANGUAGE sql AS
+  $$ SELECT 'u' || nextval(format('mzemu.%s_id_seq', kind)::regclass) $$;
+-- Comment object types of catalog items (mz_comments.object_type, audit-log spelling).
+CREATE FUNCTION mzemu.item_comment_types() RETURNS text[] LANGUAGE sql IMMUTABLE AS
+  $$ SELECT ARRAY['table', 'view', 'materialized-view', 'index', 'source', 'sink', 'connection',
+                  'secret', 'type', 'func', 'continual-task'] $$;
 CREATE FUNCTION mzemu.new_oid() RETURNS oid LANGUAGE sql AS
   $$ SELECT nextval('mzemu.oid_seq')::oid $$;
 
@@ -413,9 +444,10 @@ BEGIN
   END LOOP;
   DELETE FROM mz_internal.mz_object_dependencies
     WHERE object_id = ANY ($1) OR referenced_object_id = ANY ($1);
-  DELETE FROM mz_internal.mz_comments WHERE id = ANY ($1);
-  DELETE FROM mzemu.hydration WHERE target_id = ANY ($1);
-  DELETE FROM mzemu.lag WHERE target_id = ANY ($1);
+  DELETE FROM mz_internal.mz_comments
+    WHERE id = ANY ($1) AND object_type = ANY (mzemu.item_comment_types());
+  DELETE FROM mzemu.hydration WHERE kind = 'item' AND target_id = ANY ($1);
+  DELETE FROM mzemu.lag WHERE kind = 'item' AND target_id = ANY ($1);
   DELETE FROM mzemu.objects WHERE id = ANY ($1);
 END $$;
 
@@ -442,60 +474,103 @@ BEGIN
 END $$;
 
 -- Control functions for tests (see README). Targets: a cluster name, 'cluster.replica',
--- an item name, 'schema.item', or an id.
+-- an item name, 'schema.item', an id (ambiguous across kinds: cluster, then item, then
+-- replica), or 'cluster:<id>' / 'replica:<id>' / 'item:<id>'. Returns 'kind:id'.
 CREATE FUNCTION mzemu.resolve_target(t text) RETURNS text LANGUAGE plpgsql STABLE AS $$
 DECLARE
   res text;
 BEGIN
-  SELECT id INTO res FROM mz_catalog.mz_clusters WHERE name = t OR id = t;
-  IF res IS NOT NULL THEN RETURN res; END IF;
+  IF t ~ '^(cluster|replica|item):[us][0-9]+$' THEN
+    IF split_part(t, ':', 1) = 'cluster' THEN
+      SELECT id INTO res FROM mz_catalog.mz_clusters WHERE id = split_part(t, ':', 2);
+    ELSIF split_part(t, ':', 1) = 'replica' THEN
+      SELECT id INTO res FROM mz_catalog.mz_cluster_replicas WHERE id = split_part(t, ':', 2);
+    ELSE
+      SELECT id INTO res FROM mzemu.objects WHERE id = split_part(t, ':', 2);
+    END IF;
+    IF res IS NOT NULL THEN RETURN t; END IF;
+  END IF;
+  SELECT id INTO res FROM mz_catalog.mz_clusters WHERE name = t;
+  IF res IS NOT NULL THEN RETURN 'cluster:' || res; END IF;
+  SELECT id INTO res FROM mz_catalog.mz_clusters WHERE id = t;
+  IF res IS NOT NULL THEN RETURN 'cluster:' || res; END IF;
   SELECT id INTO res FROM mzemu.objects WHERE id = t;
-  IF res IS NOT NULL THEN RETURN res; END IF;
+  IF res IS NOT NULL THEN RETURN 'item:' || res; END IF;
   SELECT id INTO res FROM mz_catalog.mz_cluster_replicas WHERE id = t;
-  IF res IS NOT NULL THEN RETURN res; END IF;
+  IF res IS NOT NULL THEN RETURN 'replica:' || res; END IF;
   IF strpos(t, '.') > 0 THEN
     SELECT o.id INTO res FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
       WHERE s.name = split_part(t, '.', 1) AND o.name = split_part(t, '.', 2) AND o.id LIKE 'u%';
-    IF res IS NOT NULL THEN RETURN res; END IF;
+    IF res IS NOT NULL THEN RETURN 'item:' || res; END IF;
     SELECT r.id INTO res FROM mz_catalog.mz_cluster_replicas r
       JOIN mz_catalog.mz_clusters c ON c.id = r.cluster_id
       WHERE c.name = split_part(t, '.', 1) AND r.name = split_part(t, '.', 2);
-    IF res IS NOT NULL THEN RETURN res; END IF;
+    IF res IS NOT NULL THEN RETURN 'replica:' || res; END IF;
   ELSE
-    SELECT min(id) INTO res FROM mzemu.objects WHERE name = t AND id LIKE 'u%';
-    IF res IS NOT NULL THEN RETURN res; END IF;
+    SELECT o.id INTO res FROM mzemu.objects o WHERE o.name = t AND o.id LIKE 'u%'
+      ORDER BY substr(o.id, 2)::int LIMIT 1;
+    IF res IS NOT NULL THEN RETURN 'item:' || res; END IF;
   END IF;
   RAISE EXCEPTION 'mzemu: unknown cluster, replica or object "%"', t USING ERRCODE = '42704';
 END $$;
+-- A replica target: 'cluster.replica', a replica id or 'replica:<id>'.
+CREATE FUNCTION mzemu.resolve_replica(t text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  res text;
+BEGIN
+  SELECT r.id INTO res FROM mz_catalog.mz_cluster_replicas r
+    JOIN mz_catalog.mz_clusters c ON c.id = r.cluster_id
+    WHERE (c.name = split_part(t, '.', 1) AND r.name = split_part(t, '.', 2))
+       OR r.id = t OR 'replica:' || r.id = t;
+  IF res IS NOT NULL THEN RETURN res; END IF;
+  RAISE EXCEPTION 'mzemu: unknown cluster replica "%"', t USING ERRCODE = '42704';
+END $$;
 CREATE FUNCTION mzemu.mzemu_set_hydrated(target text, hydrated boolean) RETURNS text
   LANGUAGE sql AS $$
-  INSERT INTO mzemu.hydration VALUES (mzemu.resolve_target(target), hydrated)
-  ON CONFLICT (target_id) DO UPDATE SET hydrated = excluded.hydrated
+  INSERT INTO mzemu.hydration
+    SELECT split_part(k, ':', 1), split_part(k, ':', 2), hydrated
+    FROM mzemu.resolve_target(target) k
+  ON CONFLICT (kind, target_id) DO UPDATE SET hydrated = excluded.hydrated
   RETURNING target_id $$;
 CREATE FUNCTION mzemu.mzemu_clear_hydrated(target text) RETURNS text LANGUAGE sql AS $$
-  DELETE FROM mzemu.hydration WHERE target_id = mzemu.resolve_target(target);
-  SELECT mzemu.resolve_target(target) $$;
+  DELETE FROM mzemu.hydration WHERE kind || ':' || target_id = mzemu.resolve_target(target);
+  SELECT split_part(mzemu.resolve_target(target), ':', 2) $$;
+-- Hydration of the system introspection index every replica of `cluster` reports.
+CREATE FUNCTION mzemu.mzemu_set_system_hydrated(cluster text, hydrated boolean) RETURNS text
+  LANGUAGE plpgsql AS $$
+DECLARE
+  cid text;
+BEGIN
+  SELECT id INTO cid FROM mz_catalog.mz_clusters WHERE name = cluster OR id = cluster;
+  IF cid IS NULL THEN
+    RAISE EXCEPTION 'unknown cluster ''%''', cluster USING ERRCODE = '42704';
+  END IF;
+  INSERT INTO mzemu.hydration VALUES ('system', cid, hydrated)
+    ON CONFLICT (kind, target_id) DO UPDATE SET hydrated = excluded.hydrated;
+  RETURN mzemu.system_index_id(cid);
+END $$;
 CREATE FUNCTION mzemu.mzemu_set_default_hydrated(hydrated boolean) RETURNS boolean
   LANGUAGE sql AS $$ UPDATE mzemu.state SET default_hydrated = hydrated RETURNING hydrated $$;
 CREATE FUNCTION mzemu.mzemu_set_lag(target text, lag interval) RETURNS text LANGUAGE sql AS $$
-  INSERT INTO mzemu.lag VALUES (mzemu.resolve_target(target), lag)
-  ON CONFLICT (target_id) DO UPDATE SET lag = excluded.lag
+  INSERT INTO mzemu.lag
+    SELECT split_part(k, ':', 1), split_part(k, ':', 2), lag FROM mzemu.resolve_target(target) k
+  ON CONFLICT (kind, target_id) DO UPDATE SET lag = excluded.lag
   RETURNING target_id $$;
 CREATE FUNCTION mzemu.mzemu_clear_lag(target text) RETURNS text LANGUAGE sql AS $$
-  DELETE FROM mzemu.lag WHERE target_id = mzemu.resolve_target(target);
-  SELECT mzemu.resolve_target(target) $$;
+  DELETE FROM mzemu.lag WHERE kind || ':' || target_id = mzemu.resolve_target(target);
+  SELECT split_part(mzemu.resolve_target(target), ':', 2) $$;
 -- Records `n` OOM kills (status offline, reason oom-killed, now) of a replica.
 CREATE FUNCTION mzemu.mzemu_oom(replica text, n integer DEFAULT 1) RETURNS text
   LANGUAGE sql AS $$
   INSERT INTO mz_internal.mz_cluster_replica_status_history
     SELECT r.id, 0, 'offline', 'oom-killed', now() FROM mz_catalog.mz_cluster_replicas r,
            generate_series(1, n)
-    WHERE r.id = mzemu.resolve_target(replica);
-  SELECT mzemu.resolve_target(replica) $$;
+    WHERE r.id = mzemu.resolve_replica(replica);
+  SELECT mzemu.resolve_replica(replica) $$;
 CREATE FUNCTION mzemu.mzemu_clear_oom(replica text) RETURNS text LANGUAGE sql AS $$
   DELETE FROM mz_internal.mz_cluster_replica_status_history
-    WHERE replica_id = mzemu.resolve_target(replica);
-  SELECT mzemu.resolve_target(replica) $$;
+    WHERE replica_id = mzemu.resolve_replica(replica);
+  SELECT mzemu.resolve_replica(replica) $$;
 -- The scheduler of an ON REFRESH cluster turning it on (one replica r1) or off (none). A
 -- catalog change in Materialize too, so it bumps the catalog version.
 CREATE FUNCTION mzemu.mzemu_set_scheduled_on(cluster text, turned_on boolean) RETURNS text
@@ -516,7 +591,7 @@ BEGIN
   DELETE FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = c.id;
   IF turned_on THEN
     INSERT INTO mz_catalog.mz_cluster_replicas
-      VALUES (mzemu.new_id(), 'r1', c.id, c.size, NULL, c.owner_id, false);
+      VALUES (mzemu.new_id('replica'), 'r1', c.id, c.size, NULL, c.owner_id, false);
   END IF;
   UPDATE mzemu.state SET catalog_version = catalog_version + 1;
   RETURN c.id;
@@ -548,13 +623,13 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
     std::string name = rest.substr(0, comma);
     rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
     if (name.empty()) continue;
-    sql << "INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id(), mzemu.new_oid(), " << lit(name)
+    sql << "INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id('role'), mzemu.new_oid(), " << lit(name)
         << ", true, true, true);\n";
   }
   // The first superuser owns the bootstrap objects, like `materialize` does.
   sql << "CREATE TEMP TABLE boot AS SELECT (SELECT id FROM mz_catalog.mz_roles WHERE id LIKE 'u%' "
-         "ORDER BY substr(id, 2)::int LIMIT 1) AS owner, mzemu.new_id() AS db, "
-         "mzemu.new_id() AS cluster;\n";
+         "ORDER BY substr(id, 2)::int LIMIT 1) AS owner, mzemu.new_id('database') AS db, "
+         "mzemu.new_id('cluster') AS cluster;\n";
   sql << "INSERT INTO mz_catalog.mz_databases SELECT db, mzemu.new_oid(), " << lit(db_name)
       << ", coalesce(owner, 's1'), ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || "
          "'=UC/' || coalesce(owner, 's1')] FROM boot;\n";
@@ -564,7 +639,7 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
          "('s3', 16673, NULL, 'information_schema', 's1', '{=U/s1}'), "
          "('s4', 16674, NULL, 'mz_internal', 's1', '{=U/s1}'), "
          "('s5', 16675, NULL, 'mz_introspection', 's1', '{=U/s1}');\n";
-  sql << "INSERT INTO mz_catalog.mz_schemas SELECT mzemu.new_id(), mzemu.new_oid(), db, 'public', "
+  sql << "INSERT INTO mz_catalog.mz_schemas SELECT mzemu.new_id('schema'), mzemu.new_oid(), db, 'public', "
          "coalesce(owner, 's1'), ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || "
          "'=UC/' || coalesce(owner, 's1')] FROM boot;\n";
   sql << "INSERT INTO mz_catalog.mz_clusters VALUES "
@@ -577,7 +652,7 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
   sql << "INSERT INTO mz_catalog.mz_clusters SELECT cluster, 'quickstart', coalesce(owner, 's1'), "
          "ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || '=UC/' || "
          "coalesce(owner, 's1')], true, '25cc', 1, false, '{}', false, '1 s' FROM boot;\n";
-  sql << "INSERT INTO mz_catalog.mz_cluster_replicas SELECT mzemu.new_id(), 'r1', cluster, '25cc', "
+  sql << "INSERT INTO mz_catalog.mz_cluster_replicas SELECT mzemu.new_id('replica'), 'r1', cluster, '25cc', "
          "NULL, coalesce(owner, 's1'), false FROM boot;\n";
   sql << "INSERT INTO mz_internal.mz_cluster_schedules SELECT id, 'manual', NULL FROM "
          "mz_catalog.mz_clusters;\n";

@@ -21,6 +21,15 @@ struct DdlError {
   throw DdlError{SqlError{std::move(code), std::move(message), "", std::move(hint)}};
 }
 
+// "X already exists" (schemas, clusters, replicas, roles, catalog items, also on RENAME) is a
+// catalog error raised by catalog_transact (CatalogError::SchemaAlreadyExists,
+// ClusterAlreadyExists, ItemAlreadyExists, ...), and MaterializeInc/materialize
+// src/adapter/src/error.rs `AdapterError::code` maps `AdapterError::Catalog(_)` (other than
+// VarError) to SqlState::INTERNAL_ERROR, i.e. XX000 — never 42P06/42710. (PlanError(_) not in
+// its short list of specific codes is XX000 as well.) 42P06 is only the code of the NOTICE that
+// IF NOT EXISTS emits.
+constexpr const char* kAlreadyExists = "XX000";
+
 std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), ::toupper);
   return s;
@@ -428,7 +437,7 @@ std::string Impl::InsertItem(const std::string& type, const SchemaRef& schema,
   std::string letters = AllLetters(type);
   std::string id = Q1(
       "INSERT INTO mzemu.objects (id, oid, schema_id, name, type, owner_id, cluster_id, "
-      "privileges, pg_kind, create_sql) VALUES (mzemu.new_id(), mzemu.new_oid(), $1, $2, $3, $4, "
+      "privileges, pg_kind, create_sql) VALUES (mzemu.new_id('item'), mzemu.new_oid(), $1, $2, $3, $4, "
       "$5, CASE WHEN $6 = '' THEN '{}' ELSE ARRAY[$4 || '=' || $6 || '/' || $4] END::"
       "mz_catalog.mz_aclitem[], $7, $8) RETURNING id",
       {schema.id, name, type, owner,
@@ -526,13 +535,13 @@ std::string Impl::CreateSchema() {
   const std::string& name = parts.back();
   if (FindSchema({name})) {
     if (if_not_exists) return "CREATE SCHEMA";
-    Fail("42P06", "schema '" + name + "' already exists");
+    Fail(kAlreadyExists, "schema '" + name + "' already exists");
   }
   if (!IsSuperuser()) {
     RequirePriv("mz_catalog.mz_databases", DbId(), "CREATE", "DATABASE \"" + DbName() + "\"");
   }
   std::string owner = RoleId();
-  Q("INSERT INTO mz_catalog.mz_schemas VALUES (mzemu.new_id(), mzemu.new_oid(), $1, $2, $3, "
+  Q("INSERT INTO mz_catalog.mz_schemas VALUES (mzemu.new_id('schema'), mzemu.new_oid(), $1, $2, $3, "
     "ARRAY[$3 || '=UC/' || $3]::mz_catalog.mz_aclitem[])",
     {DbId(), name, owner});
   Q("CREATE SCHEMA " + QuoteIdent(name));
@@ -689,7 +698,7 @@ void Impl::ParseClusterOption(ClusterOptions& o) {
 void Impl::AddReplica(const std::string& cluster_id, const std::string& owner,
                       const ClusterOptions::Replica& r) {
   if (!r.size && !r.unsized) Fail("42601", "mzemu: replica " + r.name + " needs SIZE");
-  Q("INSERT INTO mz_catalog.mz_cluster_replicas VALUES (mzemu.new_id(), $1, $2, $3, $4, $5, false)",
+  Q("INSERT INTO mz_catalog.mz_cluster_replicas VALUES (mzemu.new_id('replica'), $1, $2, $3, $4, $5, false)",
     {r.name, cluster_id, r.size, r.availability_zone, owner});
 }
 
@@ -822,7 +831,7 @@ std::string Impl::CreateCluster() {
     }
   }
   c_.ExpectEnd();
-  if (FindCluster(name)) Fail("42710", "cluster '" + name + "' already exists");
+  if (FindCluster(name)) Fail(kAlreadyExists, "cluster '" + name + "' already exists");
   if (!True("SELECT mz_catalog.has_system_privilege('CREATECLUSTER')")) {
     Fail("42501", "permission denied for SYSTEM",
          "The '" + session_.role() + "' role needs CREATECLUSTER privileges on SYSTEM");
@@ -830,7 +839,7 @@ std::string Impl::CreateCluster() {
   std::string owner = RoleId();
   bool managed = !o.replicas.has_value() && o.managed.value_or(true);
   std::string id =
-      Q1("INSERT INTO mz_catalog.mz_clusters VALUES (mzemu.new_id(), $1, $2, "
+      Q1("INSERT INTO mz_catalog.mz_clusters VALUES (mzemu.new_id('cluster'), $1, $2, "
          "ARRAY[$2 || '=UC/' || $2]::mz_catalog.mz_aclitem[], $3, NULL, $4::bigint, false, '{}', "
          "false, '1 s') RETURNING id",
          {name, owner, managed ? "true" : "false",
@@ -871,7 +880,7 @@ std::string Impl::CreateClusterReplica() {
   if (!Q1("SELECT id FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = $1 AND name = $2",
           {cluster.id, r.name})
            .empty()) {
-    Fail("42710", "cluster replica '" + parts[0] + "." + r.name + "' already exists");
+    Fail(kAlreadyExists, "cluster replica '" + parts[0] + "." + r.name + "' already exists");
   }
   AddReplica(cluster.id, cluster.owner_id, r);
   return "CREATE CLUSTER REPLICA";
@@ -894,9 +903,9 @@ std::string Impl::CreateRole() {
   }
   if (super && !IsSuperuser()) Fail("42501", "must be superuser to create superusers");
   if (!Q1("SELECT id FROM mz_catalog.mz_roles WHERE name = $1", {name}).empty()) {
-    Fail("42710", "role '" + name + "' already exists");
+    Fail(kAlreadyExists, "role '" + name + "' already exists");
   }
-  Q("INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id(), mzemu.new_oid(), $1, true, $2, $3)",
+  Q("INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id('role'), mzemu.new_oid(), $1, true, $2, $3)",
     {name, login ? "true" : "false", super ? "true" : "false"});
   return "CREATE ROLE";
 }
@@ -927,7 +936,7 @@ std::string Impl::CreateRelation(bool or_replace, const std::string& type) {
   if (auto existing = FindItem({schema.name, name})) {
     if (if_not_exists) return tag;
     if (!or_replace || existing->type != type) {
-      Fail("42710", "catalog item '" + name + "' already exists");
+      Fail(kAlreadyExists, "catalog item '" + name + "' already exists");
     }
     RequireOwner(existing->owner_id, TypeWord(type) + " " + name);
     DropItemsChecked({existing->id}, /*cascade=*/false, TypeWord(type) + " \"" + name + "\"");
@@ -989,7 +998,7 @@ std::string Impl::CreateIndex() {
   SchemaRef schema{on.schema_id, on.schema_name, ""};
   if (FindItem({schema.name, name})) {
     if (if_not_exists) return "CREATE INDEX";
-    Fail("42710", "catalog item '" + name + "' already exists");
+    Fail(kAlreadyExists, "catalog item '" + name + "' already exists");
   }
   RequireOwner(on.owner_id, TypeWord(on.type) + " " + on.name);
   std::string id = InsertItem("index", schema, name, cluster_id, "",
@@ -1005,7 +1014,7 @@ std::string Impl::CreateSource() {
   auto [schema, name] = NewItemName(c_.QualifiedName());
   if (FindItem({schema.name, name})) {
     if (if_not_exists) return "CREATE SOURCE";
-    Fail("42710", "catalog item '" + name + "' already exists");
+    Fail(kAlreadyExists, "catalog item '" + name + "' already exists");
   }
   std::string cluster_id = ParseInCluster();
   c_.Expect("from");
@@ -1039,7 +1048,7 @@ std::string Impl::CreateSink() {
   auto [schema, name] = NewItemName(c_.QualifiedName());
   if (FindItem({schema.name, name})) {
     if (if_not_exists) return "CREATE SINK";
-    Fail("42710", "catalog item '" + name + "' already exists");
+    Fail(kAlreadyExists, "catalog item '" + name + "' already exists");
   }
   std::string cluster_id = ParseInCluster();
   c_.Expect("from");
@@ -1092,7 +1101,7 @@ std::string Impl::CreateConnectionOrSecret(const std::string& type) {
   std::string tag = "CREATE " + Upper(type);
   if (FindItem({schema.name, name})) {
     if (if_not_exists) return tag;
-    Fail("42710", "catalog item '" + name + "' already exists");
+    Fail(kAlreadyExists, "catalog item '" + name + "' already exists");
   }
   std::string subtype;
   if (type == "connection") {
@@ -1175,7 +1184,7 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
   if (kind == "schema") {
     SchemaRef s = GetSchema(a);
     RequireOwner(s.owner_id, "SCHEMA " + s.name);
-    if (FindSchema({to})) Fail("42P06", "schema '" + to + "' already exists");
+    if (FindSchema({to})) Fail(kAlreadyExists, "schema '" + to + "' already exists");
     Q("UPDATE mz_catalog.mz_schemas SET name = $2 WHERE id = $1", {s.id, to});
     Q("ALTER SCHEMA " + QuoteIdent(s.name) + " RENAME TO " + QuoteIdent(to));
     return tag;
@@ -1183,7 +1192,7 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
   if (kind == "cluster") {
     ClusterRef cl = GetCluster(a.back());
     RequireOwner(cl.owner_id, "CLUSTER " + cl.name);
-    if (FindCluster(to)) Fail("42710", "cluster '" + to + "' already exists");
+    if (FindCluster(to)) Fail(kAlreadyExists, "cluster '" + to + "' already exists");
     Q("UPDATE mz_catalog.mz_clusters SET name = $2 WHERE id = $1", {cl.id, to});
     return tag;
   }
@@ -1203,7 +1212,9 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
   }
   ItemRef item = GetItem(a, kind);
   RequireOwner(item.owner_id, TypeWord(kind) + " " + item.name);
-  if (FindItem({item.schema_name, to})) Fail("42710", "catalog item '" + to + "' already exists");
+  if (FindItem({item.schema_name, to})) {
+    Fail(kAlreadyExists, "catalog item '" + to + "' already exists");
+  }
   Q("UPDATE mzemu.objects SET name = $2 WHERE id = $1", {item.id, to});
   if (!item.pg_kind.empty()) {
     Q("ALTER " + Upper(item.pg_kind) + " " + QualifiedPg(item.schema_name, item.name) +
@@ -1300,9 +1311,18 @@ std::string Impl::AlterDefaultPrivileges() {
     roles.push_back("p");
   } else if (c_.Word("for")) {
     if (!c_.Word("role")) c_.Expect("user");
+    // doc/user/content/sql/alter-default-privileges.md "Privileges": role membership in
+    // role_name; superuser status if the target role is PUBLIC or ALL ROLES is specified
+    // (rbac.rs: AlterDefaultPrivileges → Unauthorized → 42501).
     for (const auto& r : c_.NameList()) {
-      std::string id = GetRoleId(r.back());
-      if (!IsOwner(id)) Fail("42501", "must be a member of " + QuoteIdent(r.back()));
+      std::string id = GetRoleId(r.back(), /*allow_public=*/true);
+      if (id == "p") {
+        if (!IsSuperuser()) {
+          Fail("42501", "permission denied: FOR ROLE PUBLIC requires superuser");
+        }
+      } else if (!IsOwner(id)) {
+        Fail("42501", "must be a member of " + QuoteIdent(r.back()));
+      }
       roles.push_back(id);
     }
   } else {
@@ -1412,7 +1432,11 @@ std::string Impl::Comment() {
     id = item.id, owner = item.owner_id;
   }
   RequireOwner(owner, TypeWord(kind) + " " + Join(name, "."));
-  Q("DELETE FROM mz_internal.mz_comments WHERE id = $1 AND object_sub_id IS NULL", {id});
+  // Ids are per kind (a schema, a cluster and a table can all be u3): a comment is identified
+  // by (id, object_type, object_sub_id), as in Materialize's mz_comments.
+  Q("DELETE FROM mz_internal.mz_comments WHERE id = $1 AND object_type = $2 AND "
+    "object_sub_id IS NULL",
+    {id, kind});
   if (text) {
     Q("INSERT INTO mz_internal.mz_comments VALUES ($1, $2, NULL, $3)", {id, kind, *text});
   }
@@ -1600,6 +1624,11 @@ std::string Impl::Drop() {
       if (o.rows.empty() && !if_exists) {
         Fail("42704", "unknown cluster replica '" + Join(n, ".") + "'");
       }
+      if (!o.rows.empty()) {
+        Q("DELETE FROM mz_internal.mz_comments WHERE object_type = 'cluster-replica' AND id = $1",
+          {o.Get(0)});
+        Q("DELETE FROM mzemu.hydration WHERE kind = 'replica' AND target_id = $1", {o.Get(0)});
+      }
     } else if (kind == "role") {
       std::string id = Q1("SELECT id FROM mz_catalog.mz_roles WHERE name = $1", {n.back()});
       if (id.empty()) {
@@ -1623,6 +1652,7 @@ std::string Impl::Drop() {
         {id});
       Q("DELETE FROM mz_catalog.mz_default_privileges WHERE role_id = $1 OR grantee = $1", {id});
       Q("DELETE FROM mz_catalog.mz_role_members WHERE role_id = $1 OR member = $1", {id});
+      Q("DELETE FROM mz_internal.mz_comments WHERE object_type = 'role' AND id = $1", {id});
       Q("DELETE FROM mz_catalog.mz_roles WHERE id = $1", {id});
     } else if (kind == "database") {
       Fail("0A000", "mzemu: DROP DATABASE is not supported");
@@ -1660,7 +1690,7 @@ std::string Impl::DropSchema(const std::vector<std::string>& parts, bool if_exis
   }
   DropItemsChecked(ids, /*cascade=*/true, "");
   Q("DROP SCHEMA IF EXISTS " + QuoteIdent(s->name) + " CASCADE");
-  Q("DELETE FROM mz_internal.mz_comments WHERE id = $1", {s->id});
+  Q("DELETE FROM mz_internal.mz_comments WHERE id = $1 AND object_type = 'schema'", {s->id});
   Q("DELETE FROM mz_catalog.mz_default_privileges WHERE schema_id = $1", {s->id});
   Q("DELETE FROM mz_catalog.mz_schemas WHERE id = $1", {s->id});
   return "DROP SCHEMA";
@@ -1682,16 +1712,18 @@ std::string Impl::DropCluster(const std::string& name, bool if_exists, bool casc
          "Use DROP CLUSTER ... CASCADE to drop the objects too.");
   }
   DropItemsChecked(ids, /*cascade=*/true, "");
-  Q("DELETE FROM mz_internal.mz_comments WHERE id = $1 OR id IN (SELECT id FROM "
-    "mz_catalog.mz_cluster_replicas WHERE cluster_id = $1)",
+  Q("DELETE FROM mz_internal.mz_comments WHERE (object_type = 'cluster' AND id = $1) OR "
+    "(object_type = 'cluster-replica' AND id IN (SELECT id FROM "
+    "mz_catalog.mz_cluster_replicas WHERE cluster_id = $1))",
     {cl->id});
   Q("DELETE FROM mz_internal.mz_internal_cluster_replicas WHERE id IN (SELECT id FROM "
     "mz_catalog.mz_cluster_replicas WHERE cluster_id = $1)",
     {cl->id});
-  Q("DELETE FROM mzemu.hydration WHERE target_id = $1 OR target_id IN (SELECT id FROM "
-    "mz_catalog.mz_cluster_replicas WHERE cluster_id = $1)",
+  Q("DELETE FROM mzemu.hydration WHERE (kind IN ('cluster', 'system') AND target_id = $1) OR "
+    "(kind = 'replica' AND target_id IN (SELECT id FROM mz_catalog.mz_cluster_replicas "
+    "WHERE cluster_id = $1))",
     {cl->id});
-  Q("DELETE FROM mzemu.lag WHERE target_id = $1", {cl->id});
+  Q("DELETE FROM mzemu.lag WHERE kind = 'cluster' AND target_id = $1", {cl->id});
   Q("DELETE FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = $1", {cl->id});
   Q("DELETE FROM mz_internal.mz_cluster_schedules WHERE cluster_id = $1", {cl->id});
   Q("DELETE FROM mz_internal.mz_cluster_auto_scaling_strategies WHERE cluster_id = $1", {cl->id});

@@ -39,8 +39,10 @@ void Session::SyncBackendSession() {
   std::string path = "mz_catalog, pg_catalog";
   for (const auto& s : search_path_) path += ", " + QuoteIdent(s);
   path += ", mzemu";
-  backend_.Exec("SELECT set_config('search_path', $1, false), set_config('mzemu.role', $2, false)",
-                {path, role_});
+  backend_.Exec(
+      "SELECT set_config('search_path', $1, false), set_config('mzemu.role', $2, false), "
+      "set_config('mzemu.cluster', $3, false)",
+      {path, role_, var("cluster")});
 }
 
 Outcome Session::Start(const std::string& user) {
@@ -55,7 +57,7 @@ Outcome Session::Start(const std::string& user) {
     if (!exists.ok()) return exists;
     if (exists.rows.empty()) {
       Outcome created = backend_.Exec(
-          "INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id(), mzemu.new_oid(), $1, true, "
+          "INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id('role'), mzemu.new_oid(), $1, true, "
           "true, false)",
           {user});
       if (!created.ok()) return created;
@@ -67,6 +69,11 @@ Outcome Session::Start(const std::string& user) {
   Outcome db = backend_.Exec("SELECT current_database()");
   vars_["database"] = db.Get(0);
   return Outcome::Tag("");
+}
+
+void Session::SetStartupVar(const std::string& name, const std::string& value) {
+  vars_[name] = value;
+  SyncBackendSession();
 }
 
 void Session::BeginImplicit(const Statement& first) {
@@ -205,6 +212,8 @@ Outcome Session::Dispatch(const Statement& stmt,
       } else if (block_ == Block::kWrite && want == Block::kRead) {
         return Outcome::Error("25000", "transaction in write-only mode");
       }
+      Outcome cluster = CheckActiveCluster(stmt, kind == Kind::kWrite);
+      if (!cluster.ok()) return cluster;
       return Forward(stmt, params, /*count=*/kind == Kind::kRead);
     }
     case Kind::kSwapRename:
@@ -224,6 +233,104 @@ Outcome Session::Dispatch(const Statement& stmt,
       return RunDdlAutocommit(stmt);
   }
   return Outcome::Error("XX000", "mzemu: unreachable");
+}
+
+// Text array literal {"a","b"} for a text[] parameter.
+static std::string TextArray(const std::vector<std::string>& values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    out += i ? ",\"" : "\"";
+    for (char ch : values[i]) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
+// Materialize computes a SELECT (and the read part of UPDATE/DELETE/INSERT ... SELECT) that
+// depends on a user relation on the session's active cluster (variable `cluster`); a query that
+// depends only on system objects (or nothing) is routed to mz_catalog_server
+// (src/adapter/src/catalog.rs resolve_target_cluster / auto_route_catalog_queries). An
+// INSERT ... VALUES of constants is written directly (sequence_insert: constant values go to
+// send_diffs without a peek), so its target table does not count. Failures:
+// unknown active cluster -> XX000 "unknown cluster 'x'" (a catalog error, AdapterError::code
+// maps it to INTERNAL_ERROR); no replicas -> 0A000 (AdapterError::NoClusterReplicasAvailable =>
+// FEATURE_NOT_SUPPORTED, src/adapter/src/error.rs); no USAGE on it -> 42501.
+Outcome Session::CheckActiveCluster(const Statement& stmt, bool write) {
+  const auto& t = stmt.tokens;
+  std::vector<std::string> unqualified, qualified;
+  size_t skip_until = 0;
+  if (write && !t.empty() && t[0].IsWord("insert")) {
+    // INSERT INTO [db.][schema.]table: the target is written, not read.
+    size_t i = 1;
+    if (i < t.size() && t[i].IsWord("into")) ++i;
+    while (i < t.size() && t[i].IsName()) {
+      ++i;
+      if (i < t.size() && t[i].IsOp(".")) {
+        ++i;
+      } else {
+        break;
+      }
+    }
+    skip_until = i;
+  }
+  for (size_t i = skip_until; i < t.size(); ++i) {
+    if (!t[i].IsName()) continue;
+    if (i > 0 && t[i - 1].IsOp(".")) continue;  // handled with its qualifier
+    // Relation positions only (so aliases and columns are not taken for relations).
+    if (i == 0 || !(t[i - 1].IsWord("from") || t[i - 1].IsWord("join") ||
+                    t[i - 1].IsWord("update") || t[i - 1].IsWord("into") ||
+                    t[i - 1].IsWord("using") || t[i - 1].IsWord("table") ||
+                    t[i - 1].IsOp(","))) {
+      continue;
+    }
+    std::vector<std::string> parts{t[i].text};
+    size_t j = i;
+    while (j + 2 < t.size() && t[j + 1].IsOp(".") && t[j + 2].IsName()) {
+      parts.push_back(t[j + 2].text);
+      j += 2;
+    }
+    if (j + 1 < t.size() && t[j + 1].IsOp("(")) continue;  // a function call
+    if (parts.size() == 1) {
+      unqualified.push_back(parts[0]);
+    } else {
+      qualified.push_back(parts[parts.size() - 2] + "." + parts.back());
+    }
+  }
+  if (unqualified.empty() && qualified.empty()) return Outcome::Tag("");
+  Outcome user = backend_.Exec(
+      "SELECT EXISTS (SELECT 1 FROM mzemu.objects o JOIN mz_catalog.mz_schemas s "
+      "ON s.id = o.schema_id WHERE o.id LIKE 'u%' AND o.type IN ('table', 'view', "
+      "'materialized-view', 'source') AND ((o.name = ANY ($1::text[]) AND s.name = ANY "
+      "($3::text[])) OR s.name || '.' || o.name = ANY ($2::text[])))",
+      {TextArray(unqualified), TextArray(qualified), TextArray(search_path_)});
+  if (!user.ok()) return user;
+  if (user.Get(0) != "t") return Outcome::Tag("");
+  std::string name = var("cluster");
+  Outcome c = backend_.Exec(
+      "SELECT (SELECT count(*) FROM mz_catalog.mz_cluster_replicas r WHERE r.cluster_id = c.id), "
+      "c.managed, mzemu.has_priv(c.privileges, c.owner_id, 'USAGE') "
+      "FROM mz_catalog.mz_clusters c WHERE c.name = $1",
+      {name});
+  if (!c.ok()) return c;
+  if (c.rows.empty()) return Outcome::Error("XX000", "unknown cluster '" + name + "'");
+  if (c.Get(0, 2) != "t") {
+    return Outcome::Error("42501", "permission denied for CLUSTER \"" + name + "\"",
+                          "The '" + role_ + "' role needs USAGE privileges on CLUSTER \"" +
+                              name + "\"");
+  }
+  if (c.Get(0, 0) == "0") {
+    Outcome out = Outcome::Error(
+        "0A000", "CLUSTER \"" + name + "\" has no replicas available to service request",
+        c.Get(0, 1) == "t"
+            ? "Use ALTER CLUSTER to adjust the replication factor of the cluster. "
+              "Example:`ALTER CLUSTER <cluster-name> SET (REPLICATION FACTOR 1)`"
+            : "Use CREATE CLUSTER REPLICA to attach cluster replicas to the cluster");
+    return out;
+  }
+  return Outcome::Tag("");
 }
 
 Outcome Session::Forward(const Statement& stmt,
@@ -410,6 +517,7 @@ Outcome Session::HandleSet(const Statement& stmt) {
       for (const auto& s : values) v += (v.empty() ? "" : ", ") + s;
       vars_[name] = v;
     }
+    if (name == "cluster") SyncBackendSession();
     return Outcome::Tag(reset ? "RESET" : "SET");
   }
   return backend_.Exec(stmt.text);

@@ -82,6 +82,8 @@ class Session {
     return it == vars_.end() ? "" : it->second;
   }
   const std::string& role() const { return role_; }
+  // A session variable set by the connection's startup `options` (e.g. --cluster=x).
+  void SetStartupVar(const std::string& name, const std::string& value);
   bool superuser_login() const { return superuser_login_; }
 
  private:
@@ -104,6 +106,9 @@ class Session {
   Outcome Dispatch(const Statement& stmt, const std::vector<std::optional<std::string>>& params);
   Outcome Forward(const Statement& stmt, const std::vector<std::optional<std::string>>& params,
                   bool count);
+  // Materialize runs reads of user relations on the active cluster: fails like it when that
+  // cluster does not exist, has no replicas or is not usable by the role.
+  Outcome CheckActiveCluster(const Statement& stmt, bool write);
   Outcome RunDdlAutocommit(const Statement& stmt);
   Outcome AddToDdlBlock(const Statement& stmt);
   Outcome CommitDdlBlock();

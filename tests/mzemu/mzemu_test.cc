@@ -313,7 +313,7 @@ TEST_F(MzemuTest, CreateClusterFormsReadBackLikeDbtReadsThem) {
                    ->Exec("CREATE CLUSTER bad (SIZE = 'x', AUTO SCALING STRATEGY = (ON "
                           "HYDRATION (HYDRATION SIZE = 'x')))")
                    .ok());
-  EXPECT_EQ(admin_->Exec("CREATE CLUSTER m (SIZE = 'x')").code, "42710");
+  EXPECT_EQ(admin_->Exec("CREATE CLUSTER m (SIZE = 'x')").code, "XX000");
   // ALTER CLUSTER SET/RESET.
   Run({"ALTER CLUSTER m SET (REPLICATION FACTOR = 1)",
        "ALTER CLUSTER auto RESET (AUTO SCALING STRATEGY)"});
@@ -906,3 +906,191 @@ TEST_F(MzemuTest, CatalogQueryCounterCountsForwardedReadsPerConnection) {
 }
 
 }  // namespace
+
+// --- fidelity points from the Materialize SQL audit (F1, F2, F4, F7, F10) ----------------------
+
+// F1: ids are allocated per kind (each rendered u<N>), so a schema, a cluster, a role and a table
+// share ids; comments, hydration and lag overrides are told apart by kind.
+TEST_F(MzemuTest, IdsArePerKindAndLookupsDiscriminateByKind) {
+  EXPECT_EQ(Scalar("SELECT id FROM mz_clusters WHERE name = 'quickstart'"), "u1");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_roles WHERE name = 'materialize'"), "u1");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_databases"), "u1");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_schemas WHERE name = 'public'"), "u3");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_cluster_replicas WHERE name = 'r1' AND id LIKE 'u%'"), "u1");
+  Run({"CREATE TABLE t1 (a int)", "CREATE CLUSTER c1 (SIZE = '1')",
+       "CREATE MATERIALIZED VIEW mv IN CLUSTER quickstart AS SELECT a FROM t1",
+       "CREATE SCHEMA s4", "CREATE ROLE r2"});
+  EXPECT_EQ(Scalar("SELECT id FROM mz_tables WHERE name = 't1'"), "u1");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_materialized_views WHERE name = 'mv'"), "u2");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_clusters WHERE name = 'c1'"), "u2");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_roles WHERE name = 'r2'"), "u2");
+  EXPECT_EQ(Scalar("SELECT id FROM mz_schemas WHERE name = 's4'"), "u4");
+  // Dependencies link items only.
+  EXPECT_EQ(Scalar("SELECT object_id || '->' || referenced_object_id FROM "
+                   "mz_internal.mz_object_dependencies"),
+            "u2->u1");
+
+  // Comments of different kinds on the same id coexist; each COMMENT/DROP touches its own.
+  Run({"COMMENT ON CLUSTER quickstart IS 'cluster'", "COMMENT ON TABLE t1 IS 'table'",
+       "COMMENT ON ROLE materialize IS 'role'", "COMMENT ON CLUSTER REPLICA quickstart.r1 IS 'rep'",
+       "COMMENT ON DATABASE " + db_ + " IS 'db'"});
+  auto comments = [&] {
+    return Scalar(
+        "SELECT string_agg(object_type || '=' || comment, ',' ORDER BY object_type) FROM "
+        "mz_internal.mz_comments WHERE id = 'u1' AND object_sub_id IS NULL");
+  };
+  EXPECT_EQ(comments(), "cluster=cluster,cluster-replica=rep,database=db,role=role,table=table");
+  Run({"COMMENT ON TABLE t1 IS 'table2'", "COMMENT ON ROLE materialize IS NULL"});
+  EXPECT_EQ(comments(), "cluster=cluster,cluster-replica=rep,database=db,table=table2");
+  Run({"DROP TABLE t1 CASCADE"});
+  EXPECT_EQ(comments(), "cluster=cluster,cluster-replica=rep,database=db");
+  Run({"COMMENT ON CLUSTER c1 IS 'c1'", "COMMENT ON ROLE r2 IS 'r2'", "DROP ROLE r2"});
+  EXPECT_EQ(Scalar("SELECT string_agg(object_type, ',') FROM mz_internal.mz_comments "
+                   "WHERE id = 'u2'"),
+            "cluster");
+  Run({"COMMENT ON SCHEMA s4 IS 's4'", "CREATE CLUSTER c3 (SIZE = '1')", "CREATE CLUSTER c4 (SIZE = '1')",
+       "COMMENT ON CLUSTER c4 IS 'c4'", "DROP SCHEMA s4"});
+  EXPECT_EQ(Scalar("SELECT string_agg(object_type, ',') FROM mz_internal.mz_comments "
+                   "WHERE id = 'u4'"),
+            "cluster");
+
+  // Hydration and lag overrides of cluster u2 do not touch item u2 (on another cluster).
+  Run({"CREATE TABLE t2 (a int)",
+       "CREATE MATERIALIZED VIEW mv2 IN CLUSTER quickstart AS SELECT a FROM t2"});
+  std::string mv2 = Scalar("SELECT id FROM mz_materialized_views WHERE name = 'mv2'");
+  std::string c_same = Scalar("SELECT name FROM mz_clusters WHERE id = '" + mv2 + "'");
+  ASSERT_FALSE(c_same.empty()) << mv2;
+  Run({"SELECT mzemu_set_hydrated('" + c_same + "', false)",
+       "SELECT mzemu_set_lag('" + c_same + "', '1 minute')"});
+  EXPECT_EQ(Scalar("SELECT bool_and(hydrated) FROM mz_internal.mz_hydration_statuses "
+                   "WHERE object_id = '" + mv2 + "'"),
+            "t");
+  EXPECT_EQ(Scalar("SELECT lag FROM mz_internal.mz_wallclock_global_lag WHERE object_id = '" +
+                   mv2 + "'"),
+            "00:00:00");
+  // An explicit kind prefix picks the item.
+  Run({"SELECT mzemu_set_hydrated('item:" + mv2 + "', false)"});
+  EXPECT_EQ(Scalar("SELECT bool_and(hydrated) FROM mz_internal.mz_hydration_statuses "
+                   "WHERE object_id = '" + mv2 + "'"),
+            "f");
+}
+
+// F2: "already exists" is a catalog error: SQLSTATE XX000 on Materialize, also on RENAME.
+TEST_F(MzemuTest, DuplicateNamesAreInternalErrors) {
+  Run({"CREATE SCHEMA x", "CREATE SCHEMA y", "CREATE CLUSTER cx (SIZE = '1')",
+       "CREATE CLUSTER cy (SIZE = '1')", "CREATE TABLE tx (a int)", "CREATE TABLE ty (a int)",
+       "CREATE ROLE rx"});
+  auto expect = [&](const std::string& sql, const std::string& message) {
+    Res r = admin_->Exec(sql);
+    EXPECT_EQ(r.code, "XX000") << sql;
+    EXPECT_EQ(r.message, message) << sql;
+  };
+  expect("CREATE SCHEMA x", "schema 'x' already exists");
+  expect("ALTER SCHEMA y RENAME TO x", "schema 'x' already exists");
+  expect("CREATE CLUSTER cx (SIZE = '1')", "cluster 'cx' already exists");
+  expect("ALTER CLUSTER cy RENAME TO cx", "cluster 'cx' already exists");
+  expect("CREATE TABLE tx (a int)", "catalog item 'tx' already exists");
+  expect("CREATE VIEW tx AS SELECT 1", "catalog item 'tx' already exists");
+  expect("ALTER TABLE ty RENAME TO tx", "catalog item 'tx' already exists");
+  expect("CREATE ROLE rx", "role 'rx' already exists");
+  Run({"CREATE SCHEMA IF NOT EXISTS x"});
+}
+
+// F7: ALTER DEFAULT PRIVILEGES needs membership in the target role; FOR ALL ROLES and a PUBLIC
+// target need a superuser.
+TEST_F(MzemuTest, AlterDefaultPrivilegesNeedsMembershipOrSuperuser) {
+  Run({"CREATE ROLE alice LOGIN", "CREATE ROLE bob", "CREATE ROLE team", "GRANT team TO alice",
+       "CREATE SCHEMA s"});
+  Conn alice(Dsn("alice"));
+  ASSERT_TRUE(alice.ok()) << alice.error();
+  const std::string tail = " IN SCHEMA s GRANT SELECT ON TABLES TO bob";
+  EXPECT_EQ(alice.Exec("ALTER DEFAULT PRIVILEGES FOR ROLE bob" + tail).code, "42501");
+  EXPECT_EQ(alice.Exec("ALTER DEFAULT PRIVILEGES FOR ALL ROLES" + tail).code, "42501");
+  EXPECT_EQ(alice.Exec("ALTER DEFAULT PRIVILEGES FOR ROLE PUBLIC" + tail).code, "42501");
+  Run(alice, {"ALTER DEFAULT PRIVILEGES FOR ROLE alice" + tail,
+              "ALTER DEFAULT PRIVILEGES FOR ROLE team" + tail,
+              "ALTER DEFAULT PRIVILEGES" + tail});
+  Run({"ALTER DEFAULT PRIVILEGES FOR ROLE PUBLIC" + tail,
+       "ALTER DEFAULT PRIVILEGES FOR ALL ROLES" + tail, "ALTER DEFAULT PRIVILEGES FOR ROLE bob" + tail});
+  EXPECT_EQ(Scalar("SELECT string_agg(object_owner, ',' ORDER BY object_owner) FROM "
+                   "mz_internal.mz_show_default_privileges"),
+            "PUBLIC,alice,bob,team");
+}
+
+// F4: reads of user relations (and UPDATE/DELETE) run on the active cluster; catalog-only
+// queries and INSERT ... VALUES do not need it.
+TEST_F(MzemuTest, UserRelationQueriesNeedAnActiveClusterWithReplicas) {
+  Run({"CREATE TABLE t (a int)", "CREATE VIEW v AS SELECT a FROM t",
+       "CREATE CLUSTER empty (SIZE = '1', REPLICATION FACTOR = 0)",
+       "CREATE CLUSTER bare REPLICAS ()"});
+  EXPECT_EQ(Scalar("SHOW cluster"), "quickstart");
+  EXPECT_EQ(Scalar("SELECT current_setting('cluster')"), "quickstart");
+  Run({"SET cluster = nope"});
+  EXPECT_EQ(Scalar("SHOW cluster"), "nope");
+  EXPECT_EQ(Scalar("SELECT current_setting('cluster')"), "nope");
+  Res r = admin_->Exec("SELECT * FROM t");
+  EXPECT_EQ(r.code, "XX000");
+  EXPECT_EQ(r.message, "unknown cluster 'nope'");
+  EXPECT_EQ(admin_->Exec("SELECT a FROM public.v").code, "XX000");
+  EXPECT_EQ(admin_->Exec("UPDATE t SET a = 2").code, "XX000");
+  EXPECT_EQ(admin_->Exec("DELETE FROM \"t\"").code, "XX000");
+  EXPECT_EQ(admin_->Exec("INSERT INTO t SELECT a FROM t").code, "XX000");
+  Run({"INSERT INTO t VALUES (1)", "INSERT INTO public.t (a) VALUES (2)",
+       "SELECT count(*) FROM mz_tables WHERE name = 't'", "SELECT 1",
+       "SELECT t.name FROM mz_catalog.mz_tables t",
+       "SELECT count(*) FROM mz_internal.mz_hydration_statuses"});
+  Run({"SET cluster = empty"});
+  r = admin_->Exec("SELECT * FROM t");
+  EXPECT_EQ(r.code, "0A000");
+  EXPECT_EQ(r.message, "CLUSTER \"empty\" has no replicas available to service request");
+  Run({"SET cluster = bare"});
+  EXPECT_EQ(admin_->Exec("SELECT * FROM t").code, "0A000");
+  Run({"RESET cluster"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM t"), "2");
+  // The connection option sets the active cluster too.
+  Conn other(Dsn() + " options='--cluster=empty'");
+  ASSERT_TRUE(other.ok()) << other.error();
+  EXPECT_EQ(other.Scalar("SHOW cluster"), "empty");
+  EXPECT_EQ(other.Exec("SELECT * FROM t").code, "0A000");
+  // A role without USAGE on the active cluster is refused.
+  Run({"CREATE ROLE carol LOGIN", "GRANT SELECT ON TABLE t TO carol",
+       "CREATE CLUSTER priv (SIZE = '1')"});
+  Conn carol(Dsn("carol") + " options='--cluster=priv'");
+  ASSERT_TRUE(carol.ok()) << carol.error();
+  EXPECT_EQ(carol.Exec("SELECT * FROM t").code, "42501");
+}
+
+// F10: every replica reports a system introspection index with an `s` id; a test can make it
+// not hydrated, so a readiness query counting system objects never becomes ready.
+TEST_F(MzemuTest, SystemIntrospectionIndexHydrationIsControllable) {
+  Run({"CREATE CLUSTER prod_dbt_deploy (SIZE = '1', REPLICATION FACTOR = 2)"});
+  const std::string sys =
+      "SELECT string_agg(DISTINCT h.object_id || ':' || h.hydrated, ',') FROM "
+      "mz_internal.mz_hydration_statuses h JOIN mz_cluster_replicas r ON r.id = h.replica_id "
+      "JOIN mz_clusters c ON c.id = r.cluster_id WHERE c.name = 'prod_dbt_deploy'";
+  std::string green = Scalar("SELECT id FROM mz_clusters WHERE name = 'prod_dbt_deploy'");
+  std::string idx = "s" + std::to_string(20000 + std::stoi(green.substr(1)));
+  EXPECT_EQ(Scalar(sys), idx + ":true");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_hydration_statuses h JOIN "
+                   "mz_cluster_replicas r ON r.id = h.replica_id JOIN mz_clusters c ON c.id = "
+                   "r.cluster_id WHERE c.name = 'prod_dbt_deploy'"),
+            "2");
+  EXPECT_EQ(Scalar("SELECT mzemu_set_system_hydrated('prod_dbt_deploy', false)"), idx);
+  EXPECT_EQ(Scalar(sys), idx + ":false");
+  // User-object overrides do not touch it, and other clusters keep theirs.
+  Run({"SELECT mzemu_set_hydrated('prod_dbt_deploy', true)"});
+  EXPECT_EQ(Scalar(sys), idx + ":false");
+  EXPECT_EQ(Scalar("SELECT bool_and(hydrated) FROM mz_internal.mz_hydration_statuses WHERE "
+                   "object_id LIKE 's%' AND object_id <> '" + idx + "'"),
+            "t");
+  // The dbt readiness query (which counts system objects) never reads green as ready.
+  Res r = admin_->Exec(kReadinessQuery);
+  ASSERT_TRUE(r.ok()) << r.message;
+  std::string out;
+  for (const auto& row : r.rows) out += row[0] + ":" + row[2] + ":" + row[4] + "/" + row[5] + ";";
+  EXPECT_NE(out.find("prod_dbt_deploy:hydrating:0/1;"), std::string::npos) << out;
+  Run({"SELECT mzemu_set_system_hydrated('prod_dbt_deploy', true)"});
+  EXPECT_EQ(Scalar(sys), idx + ":true");
+  Run({"DROP CLUSTER prod_dbt_deploy"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mzemu.hydration"), "0");
+}

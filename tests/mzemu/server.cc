@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "tests/mzemu/catalog_schema.h"
@@ -172,6 +173,29 @@ void Server::ServeClient(int fd) {
   shared_.Register(stats);
   Session session(shared_, *backend, stats);
   Outcome started = session.Start(user);
+  if (started.ok() && params.count("options")) {
+    // Materialize reads session variables from the startup `options`: `--cluster=x` or
+    // `-c cluster=x` (e.g. libpq options='--cluster=x').
+    std::istringstream words(params["options"]);
+    std::string word, pending;
+    while (words >> word) {
+      std::string setting;
+      if (word == "-c") {
+        words >> setting;
+      } else if (word.rfind("--", 0) == 0) {
+        setting = word.substr(2);
+      } else if (word.rfind("-c", 0) == 0) {
+        setting = word.substr(2);
+      }
+      size_t eq = setting.find('=');
+      if (eq == std::string::npos) continue;
+      std::string name = setting.substr(0, eq);
+      for (char& ch : name) ch = ch == '-' ? '_' : ch;
+      if (name == "cluster" || name == "database" || name == "cluster_replica") {
+        session.SetStartupVar(name, setting.substr(eq + 1));
+      }
+    }
+  }
 
   auto cleanup = [&] {
     shared_.Unregister(stats->pid);
