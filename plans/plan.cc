@@ -1,6 +1,37 @@
 #include "plans/plan.h"
 
+#include <algorithm>
+#include <utility>
+
+#include "compiler/support/check.h"
+
 namespace bgplan::plans {
+
+ObjectList::ObjectList(std::vector<ObjectRef> objects)
+    : storage_(std::make_shared<const std::vector<ObjectRef>>(std::move(objects))),
+      data_(storage_->data()),
+      size_(storage_->size()) {}
+
+ObjectList::ObjectList(std::initializer_list<ObjectRef> objects)
+    : ObjectList(std::vector<ObjectRef>(objects)) {}
+
+ObjectList ObjectList::Slice(size_t offset, size_t count) const {
+  BGPLAN_CHECK(offset <= size_ && count <= size_ - offset);
+  ObjectList out;
+  if (count > 0) {
+    out.storage_ = storage_;
+    out.data_ = data_ + offset;
+    out.size_ = count;
+  }
+  return out;
+}
+
+bool ObjectList::operator==(const ObjectList& other) const {
+  if (data_ == other.data_ && size_ == other.size_) {
+    return true;  // the same view (steps sharing one list)
+  }
+  return std::equal(begin(), end(), other.begin(), other.end());
+}
 
 std::string_view TargetName(Target target) {
   return target == Target::kMaterialize ? "materialize" : "postgres";

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,6 +113,41 @@ struct ObjectRef {
   bool operator==(const ObjectRef&) const = default;
 };
 
+// The objects a step acts on: an immutable view (offset, size) into a vector of ObjectRefs that
+// steps share. Most steps name the same objects as many others (a deployment's 30-odd steps name
+// all its objects, its schemas or one of them), so build-phases makes one vector per deployment
+// (schemas, then clusters) and every step of that deployment views it or a slice of it; copying a
+// Step or an ObjectList copies a pointer, never the objects. The objects are never modified in
+// place: a pass that changes a step's objects (dedupe, merge-swaps) gives it a new list.
+// Compares by the objects it holds, like the std::vector it replaces; reads like one.
+class ObjectList {
+ public:
+  ObjectList() = default;
+  // A list of its own holding `objects` (implicit, so that a fresh vector can be assigned).
+  ObjectList(std::vector<ObjectRef> objects);  // NOLINT(google-explicit-constructor)
+  ObjectList(std::initializer_list<ObjectRef> objects);
+
+  // The `count` objects from `offset` on, sharing this list's vector (aborts when out of range).
+  ObjectList Slice(size_t offset, size_t count) const;
+
+  const ObjectRef* begin() const { return data_; }
+  const ObjectRef* end() const { return data_ + size_; }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  const ObjectRef& operator[](size_t i) const { return data_[i]; }
+  const ObjectRef& front() const { return data_[0]; }
+  const ObjectRef& back() const { return data_[size_ - 1]; }
+  // A copy of the objects, to build a changed list from.
+  std::vector<ObjectRef> ToVector() const { return {begin(), end()}; }
+
+  bool operator==(const ObjectList& other) const;
+
+ private:
+  std::shared_ptr<const std::vector<ObjectRef>> storage_;
+  const ObjectRef* data_ = nullptr;  // into *storage_
+  size_t size_ = 0;
+};
+
 enum class StepKind {
   // Read-only precondition; `rule` names the live rule kind it enforces ("not-owner", ...).
   kCheck,
@@ -118,19 +155,20 @@ enum class StepKind {
   kCopySchemaPrivileges,  // schema grants and default privileges, blue -> green
   kCreateGreenCluster,
   kCopyClusterPrivileges,
-  kMarkGreen,    // marker comment naming the deployment run on each green object
-  kAwaitReady,   // poll readiness of the green side
-  kJournal,      // journal write (`note` says which)
-  kSwap,         // exchange the names of each blue/green pair in `objects`
-  kRepointSinks, // Materialize: ALTER SINK ... SET FROM; PostgreSQL: re-create dependent views
-  kTagSchemas,   // deployment comment on the (new) production schemas
-  kDropGreen,    // DROP ... CASCADE of the objects named by the green names
+  kMarkGreen,     // marker comment naming the deployment run on each green object
+  kAwaitReady,    // poll readiness of the green side
+  kJournal,       // journal write (`note` says which)
+  kSwap,          // exchange the names of each blue/green pair in `objects`
+  kRepointSinks,  // Materialize: ALTER SINK ... SET FROM; PostgreSQL: re-create dependent views
+  kTagSchemas,    // deployment comment on the (new) production schemas
+  kDropGreen,     // DROP ... CASCADE of the objects named by the green names
 };
 std::string_view StepKindName(StepKind kind);
 
 struct Step {
   StepKind kind = StepKind::kCheck;
-  std::vector<ObjectRef> objects;
+  // Shared with other steps; see ObjectList.
+  ObjectList objects;
   // kCheck: the rule kind ("blue-missing", "not-owner", ...). kJournal: what is recorded
   // ("intent", "swapped", "phase-done"). Empty otherwise.
   std::string rule;

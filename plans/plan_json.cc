@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "plans/verify.h"
 
@@ -249,6 +250,8 @@ static Step StepFromJson(const json& j, const std::string& p) {
   s.reverse = Bool(j, "reverse", p);
   s.origin = Range(j, "origin", p);
   const json& objects = Array(j, "objects", p);
+  std::vector<ObjectRef> refs;
+  refs.reserve(objects.size());
   for (size_t i = 0; i < objects.size(); ++i) {
     std::string q = Index(p, "objects", i);
     ObjectRef o;
@@ -264,8 +267,9 @@ static Step StepFromJson(const json& j, const std::string& p) {
     o.database = String(objects[i], "database", q);
     o.blue = String(objects[i], "blue", q);
     o.green = String(objects[i], "green", q);
-    s.objects.push_back(std::move(o));
+    refs.push_back(std::move(o));
   }
+  s.objects = std::move(refs);
   return s;
 }
 

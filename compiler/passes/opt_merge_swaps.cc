@@ -7,6 +7,7 @@
 // together (language.md section 4, semantics.md section 3 promote step 4). The merged step keeps
 // the first swap's origin. Linear in the number of steps.
 // Diagnostics: none.
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -16,7 +17,8 @@
 
 namespace bgplan::passes {
 
-static bool MergeInPhase(plans::Phase& phase) {
+// `previous`: the objects of the swap merged in the phase before (promote), shared when equal.
+static bool MergeInPhase(plans::Phase& phase, plans::ObjectList* previous) {
   // Already merged: a single swap alone in a kTransaction batch.
   size_t swap_count = 0;
   bool alone = false;
@@ -45,16 +47,23 @@ static bool MergeInPhase(plans::Phase& phase) {
   for (const auto& swap : swaps) {
     object_count += swap.objects.size();
   }
-  merged.objects.reserve(object_count);
-  // The taken swaps are discarded: each object is moved (once, in the pass for its kind).
+  std::vector<plans::ObjectRef> objects;
+  objects.reserve(object_count);
   for (auto object_kind : {plans::ObjectKind::kSchema, plans::ObjectKind::kCluster}) {
-    for (auto& swap : swaps) {
-      for (auto& object : swap.objects) {
+    for (const auto& swap : swaps) {
+      for (const auto& object : swap.objects) {
         if (object.kind == object_kind) {
-          merged.objects.push_back(std::move(object));
+          objects.push_back(object);
         }
       }
     }
+  }
+  // Rollback's merged swap names the same objects as promote's: share promote's list.
+  if (std::equal(previous->begin(), previous->end(), objects.begin(), objects.end())) {
+    merged.objects = *previous;
+  } else {
+    merged.objects = std::move(objects);
+    *previous = merged.objects;
   }
   // Split the batch that held the first swap around the merged swap.
   plans::Batch& host = phase.batches[first.batch];
@@ -81,9 +90,10 @@ class MergeSwapsPass : public Pass {
 
   Result<bool> Run(plans::Plan& plan, PassContext& /*ctx*/) override {
     bool changed = false;
+    plans::ObjectList previous;
     for (auto kind : {plans::PhaseKind::kPromote, plans::PhaseKind::kRollback}) {
       if (plans::Phase* phase = FindMutablePhase(plan, kind)) {
-        changed |= MergeInPhase(*phase);
+        changed |= MergeInPhase(*phase, &previous);
       }
     }
     return changed;

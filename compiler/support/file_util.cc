@@ -8,11 +8,12 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace bgplan {
 
 // Writes all of `contents` to `fd`; false on error (errno set).
-static bool WriteAll(int fd, const std::string& contents) {
+static bool WriteAll(int fd, std::string_view contents) {
   size_t done = 0;
   while (done < contents.size()) {
     ssize_t n = write(fd, contents.data() + done, contents.size() - done);
@@ -31,10 +32,38 @@ static std::string Failure(const std::string& path) {
   return "cannot write '" + path + "': " + std::strerror(errno);
 }
 
-std::string WriteFileAtomically(const std::string& path, const std::string& contents) {
+namespace {
+
+// Writes the pieces to `fd` until one fails; then keeps the error (errno) and ignores the rest.
+class ChunkWriter {
+ public:
+  explicit ChunkWriter(int fd) : fd_(fd) {}
+  void Write(std::string_view piece) {
+    if (ok_ && !WriteAll(fd_, piece)) {
+      ok_ = false;
+      error_ = errno;
+    }
+  }
+  // Runs `produce` with this writer; false (errno set) if a write failed.
+  bool Run(const std::function<void(const WriteChunk&)>& produce) {
+    produce([this](std::string_view piece) { Write(piece); });
+    errno = error_;
+    return ok_;
+  }
+
+ private:
+  int fd_;
+  bool ok_ = true;
+  int error_ = 0;
+};
+
+}  // namespace
+
+std::string StreamFileAtomically(const std::string& path,
+                                 const std::function<void(const WriteChunk&)>& produce) {
   if (path == "-") {
     std::fflush(stdout);
-    return WriteAll(STDOUT_FILENO, contents) ? "" : Failure("standard output");
+    return ChunkWriter(STDOUT_FILENO).Run(produce) ? "" : Failure("standard output");
   }
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -42,7 +71,7 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
     if (fd < 0) {
       return Failure(path);
     }
-    bool ok = WriteAll(fd, contents);
+    bool ok = ChunkWriter(fd).Run(produce);
     int saved = errno;
     close(fd);
     errno = saved;
@@ -53,7 +82,14 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
   if (fd < 0) {
     return Failure(path);
   }
-  bool ok = WriteAll(fd, contents) && fsync(fd) == 0;
+  bool ok = false;
+  try {
+    ok = ChunkWriter(fd).Run(produce) && fsync(fd) == 0;
+  } catch (...) {
+    close(fd);
+    unlink(tmp.c_str());
+    throw;
+  }
   int saved = errno;
   close(fd);
   if (!ok) {
@@ -68,6 +104,10 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
     return Failure(path);
   }
   return "";
+}
+
+std::string WriteFileAtomically(const std::string& path, const std::string& contents) {
+  return StreamFileAtomically(path, [&](const WriteChunk& write) { write(contents); });
 }
 
 }  // namespace bgplan

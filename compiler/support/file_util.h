@@ -1,7 +1,9 @@
 // Writing output files safely.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace bgplan {
 
@@ -12,5 +14,21 @@ namespace bgplan {
 // replace the device node itself. "-" writes to standard output.
 // Returns "" on success, else a message naming the path.
 std::string WriteFileAtomically(const std::string& path, const std::string& contents);
+
+// Receives the next piece of the text being written.
+using WriteChunk = std::function<void(std::string_view)>;
+
+// WriteFileAtomically for text produced in pieces, so that it need not be held whole in memory:
+// opens the destination as WriteFileAtomically would (temporary file for a regular file or new
+// path, in place for a device or FIFO, standard output for "-"), then calls `produce` once with a
+// WriteChunk to call for each piece, in order. Same guarantees for a regular file: the temporary
+// file is renamed over `path` only after `produce` returned and every piece was written and
+// synced, else it is removed and the old file stays. A device, a FIFO or standard output gets the
+// pieces as they come, as a pipe would. After a failed write the remaining pieces are ignored.
+// If `produce` throws, the temporary file is removed and the exception passes on; if the process
+// aborts meanwhile, `path` is untouched (a temporary file "<path>.bgplan-tmp-<pid>" may remain).
+// Returns "" on success, else a message naming the path.
+std::string StreamFileAtomically(const std::string& path,
+                                 const std::function<void(const WriteChunk&)>& produce);
 
 }  // namespace bgplan

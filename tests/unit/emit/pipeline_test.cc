@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "compiler/driver/compile.h"
 #include "compiler/emit/graph.h"
@@ -118,6 +119,28 @@ TEST(EmitPipelineTest, GraphOfACompiledPlan) {
   EXPECT_THAT(dot, HasSubstr("label=\"phase cleanup\""));
   EXPECT_THAT(dot, HasSubstr("label=\"transaction\""));
   EXPECT_EQ(dot, EmitGraph(plan));
+}
+
+TEST(EmitPipelineTest, StreamedSqlIsTheWholeTextInPieces) {
+  // Enough deployments for several 64 KiB pieces.
+  std::string text;
+  for (int i = 0; i < 60; ++i) {
+    text += "deployment d" + std::to_string(i) + " { schemas s" + std::to_string(i) + "a, s" +
+            std::to_string(i) + "b; clusters c" + std::to_string(i) + "; }\n";
+  }
+  const plans::Plan plan = CompileOrDie(text, plans::Target::kMaterialize);
+  for (const EmitOptions& options : {EmitOptions{}, EmitOptions{plans::PhaseKind::kPromote}}) {
+    const std::string whole = EmitSql(plan, options);
+    std::string streamed;
+    size_t pieces = 0;
+    EmitSql(plan, options, [&](std::string_view piece) {
+      EXPECT_FALSE(piece.empty());
+      streamed += piece;
+      ++pieces;
+    });
+    EXPECT_EQ(streamed, whole);
+    EXPECT_EQ(pieces, whole.size() / (64 * 1024) + 1);
+  }
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 // compare the phases' dump.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "tests/unit/passes/pass_test_util.h"
 
@@ -22,6 +25,33 @@ std::string Build(const std::string& text, bool origins = false,
   passes.push_back(MakeBuildPhasesPass());
   RunPasses(*lowered, std::move(passes), std::move(deployments));
   return PhasesOnly(lowered->plan, origins);
+}
+
+TEST(BuildPhasesTest, StepsShareOneObjectPerDeploymentObject) {
+  auto lowered = LowerText(
+      "deployment a { schemas s1, s2; clusters c; }\n"
+      "deployment b { schemas t; }\n");
+  ASSERT_FALSE(lowered->diags.has_errors()) << lowered->Rendered();
+  std::vector<std::unique_ptr<Pass>> passes;
+  passes.push_back(MakeSelectDeploymentsPass());
+  passes.push_back(MakeBuildPhasesPass());
+  RunPasses(*lowered, std::move(passes), {});
+  // Every step views its deployment's one list (plans::ObjectList): 4 objects in memory, however
+  // many steps name them.
+  std::set<const plans::ObjectRef*> addresses;
+  size_t named = 0;
+  for (const auto& phase : lowered->plan.phases) {
+    for (const auto& batch : phase.batches) {
+      for (const auto& step : batch.steps) {
+        for (const auto& object : step.objects) {
+          addresses.insert(&object);
+          ++named;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(addresses.size(), 4u);
+  EXPECT_GT(named, 50u);
 }
 
 TEST(BuildPhasesTest, MaterializeOneDeployment) {

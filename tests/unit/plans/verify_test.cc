@@ -2,12 +2,24 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "tests/unit/plans/plan_fixture.h"
 
 namespace bgplan::plans {
 namespace {
 
 using testing_fixture::RichPlan;
+
+// Steps share their object lists (ObjectList is immutable): `change` edits a copy of the step's
+// first object, which then replaces the step's list.
+template <typename Change>
+void ChangeFirstObject(Step& step, Change change) {
+  std::vector<ObjectRef> objects = step.objects.ToVector();
+  change(objects[0]);
+  step.objects = std::move(objects);
+}
 
 std::string Problem(const Plan& plan) {
   Status s = VerifyPlan(plan);
@@ -33,7 +45,8 @@ TEST(VerifyPlanTest, RejectsBrokenInvariants) {
   EXPECT_NE(Problem(plan).find("has no rule"), std::string::npos);
 
   plan = RichPlan();
-  plan.phases[2].batches[1].steps[0].objects[0].deployment = "nope";
+  ChangeFirstObject(plan.phases[2].batches[1].steps[0],
+                    [](ObjectRef& o) { o.deployment = "nope"; });
   EXPECT_NE(Problem(plan).find("unknown deployment 'nope'"), std::string::npos);
 
   plan = RichPlan();
@@ -55,11 +68,11 @@ TEST(VerifyPlanTest, RejectsBrokenInvariants) {
   EXPECT_NE(Problem(plan).find("does not belong in this phase"), std::string::npos);
 
   plan = RichPlan();
-  plan.phases[0].batches[0].steps[1].objects[0].green = "marts";
+  ChangeFirstObject(plan.phases[0].batches[0].steps[1], [](ObjectRef& o) { o.green = "marts"; });
   EXPECT_NE(Problem(plan).find("must be set and differ"), std::string::npos);
 
   plan = RichPlan();
-  plan.phases[0].batches[0].steps[1].objects.clear();
+  plan.phases[0].batches[0].steps[1].objects = {};
   EXPECT_NE(Problem(plan).find("acts on no object"), std::string::npos);
 
   plan = RichPlan();
@@ -67,11 +80,12 @@ TEST(VerifyPlanTest, RejectsBrokenInvariants) {
   EXPECT_NE(Problem(plan).find("is empty"), std::string::npos);
 
   plan = RichPlan();
-  plan.phases[0].batches[0].steps[2].objects[0].database = "db";
+  ChangeFirstObject(plan.phases[0].batches[0].steps[2], [](ObjectRef& o) { o.database = "db"; });
   EXPECT_NE(Problem(plan).find("a cluster has no database"), std::string::npos);
 
   plan = RichPlan();
-  plan.phases[0].batches[0].steps[1].objects[0].kind = ObjectKind::kCluster;
+  ChangeFirstObject(plan.phases[0].batches[0].steps[1],
+                    [](ObjectRef& o) { o.kind = ObjectKind::kCluster; });
   EXPECT_NE(Problem(plan).find("wrong object kind"), std::string::npos);
 }
 
