@@ -369,11 +369,10 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
             // Materialize: every phase resolved against the live catalog
             // and printed, as its --dry-run prints it (preflight included).
             BGPLAN_ASSIGN_OR_RETURN(PhaseList phases, SelectPhases(mz));
-            changes = true;
             std::vector<std::pair<std::string, std::string>> fps;
-            BGPLAN_ASSIGN_OR_RETURN(std::string fingerprint, mz.Fingerprint());
             for (plans::PhaseKind k : phases) {
-              BGPLAN_RETURN_IF_ERROR(mz.PlanPhase(k));
+              BGPLAN_ASSIGN_OR_RETURN(std::string fingerprint, mz.Fingerprint(k));
+              BGPLAN_RETURN_IF_ERROR(mz.PlanPhase(k, &changes));
               fps.push_back({std::string(plans::PhaseName(k)), fingerprint});
             }
             if (!o.out.empty()) {

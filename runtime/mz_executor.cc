@@ -212,6 +212,12 @@ struct World {
   std::string db;
   bool superuser = false;
   std::set<std::string> my_roles;  // ids of the current role and the roles it is a member of
+  std::set<std::string> my_role_names;  // their names (not filled for a superuser)
+  // The session's active cluster, on which the journal tables are read and written (catalog
+  // queries run on mz_catalog_server; user tables need a cluster with replicas).
+  std::string cluster;
+  bool cluster_exists = false;
+  int64_t cluster_replicas = 0;
   bool db_create = false, db_usage = false, createcluster = false;
   std::vector<DepState> deps;
   std::vector<SinkInfo> sinks;
@@ -231,6 +237,11 @@ bool Ours(const std::string& comment, const DepState& ds) {
 std::string DbOf(const World& w, const std::string& db) { return db.empty() ? w.db : db; }
 
 }  // namespace
+
+// The comment of schema `s` in mz_comments `c`. Ids are allocated per kind in Materialize (a
+// schema, a cluster and a table can all be u3), so the kind must be part of the match.
+constexpr std::string_view kSchemaComment =
+    "c.id = s.id AND c.object_type = 'schema' AND c.object_sub_id IS NULL";
 
 struct MzExecutor::Impl {
   MzExecutor& x;
@@ -292,8 +303,9 @@ struct MzExecutor::Impl {
   Result<std::optional<std::string>> LockComment(const std::string& d) {
     BGPLAN_ASSIGN_OR_RETURN(
         Rows rows,
-        s.Query("SELECT COALESCE((SELECT c.comment FROM mz_internal.mz_comments c WHERE c.id = "
-                "s.id LIMIT 1), '') FROM mz_schemas s JOIN mz_databases d ON s.database_id = "
+        s.Query("SELECT COALESCE((SELECT c.comment FROM mz_internal.mz_comments c WHERE " +
+                std::string(kSchemaComment) +
+                "), '') FROM mz_schemas s JOIN mz_databases d ON s.database_id = "
                 "d.id WHERE d.name = current_database() AND s.name = " +
                 Lit(MzLockSchemaName(d))));
     if (rows.empty()) {
@@ -322,8 +334,9 @@ struct MzExecutor::Impl {
   Result<Rows> PendingLocks(const std::string& d) {
     std::string prefix = MzLockSchemaName(d) + "__p";
     return s.Query(
-        "SELECT s.name, COALESCE((SELECT c.comment FROM mz_internal.mz_comments c WHERE c.id = "
-        "s.id LIMIT 1), '') FROM mz_schemas s JOIN mz_databases d ON s.database_id = d.id WHERE "
+        "SELECT s.name, COALESCE((SELECT c.comment FROM mz_internal.mz_comments c WHERE " +
+        std::string(kSchemaComment) +
+        "), '') FROM mz_schemas s JOIN mz_databases d ON s.database_id = d.id WHERE "
         "d.name = current_database() AND substr(s.name, 1, " +
         std::to_string(prefix.size()) + ") = " + Lit(prefix) + " ORDER BY s.name");
   }
@@ -385,8 +398,10 @@ struct MzExecutor::Impl {
       (void)s.Exec(emit::DropSchemaSql(Mz(), "", pending));
       BGPLAN_ASSIGN_OR_RETURN(std::optional<std::string> comment, LockComment(d));
       if (!comment.has_value()) {
-        if (attempt == 0 && st.sqlstate() == "42P06") {
-          continue;  // dropped meanwhile
+        // The lock went away between our rename and this read (Materialize reports "already
+        // exists" as XX000, so the SQLSTATE cannot tell): try once more.
+        if (attempt == 0) {
+          continue;
         }
         return st;
       }
@@ -567,7 +582,9 @@ struct MzExecutor::Impl {
     BGPLAN_ASSIGN_OR_RETURN(
         Rows rows,
         s.Query("SELECT s.id, s.owner_id, COALESCE((SELECT c.comment FROM mz_internal.mz_comments "
-                "c WHERE c.id = s.id LIMIT 1), ''), (SELECT count(*) FROM mz_objects o WHERE "
+                "c WHERE " +
+                std::string(kSchemaComment) +
+                "), ''), (SELECT count(*) FROM mz_objects o WHERE "
                 "o.schema_id = s.id AND o.id LIKE 'u%') FROM mz_schemas s JOIN mz_databases d ON "
                 "s.database_id = d.id WHERE d.name = " +
                 Lit(db) + " AND s.name = " + Lit(name)));
@@ -600,7 +617,8 @@ struct MzExecutor::Impl {
     BGPLAN_ASSIGN_OR_RETURN(
         Rows rows,
         s.Query("SELECT c.id, c.owner_id, COALESCE((SELECT m.comment FROM mz_internal.mz_comments "
-                "m WHERE m.id = c.id LIMIT 1), ''), c.managed::text, COALESCE(c.size, ''), "
+                "m WHERE m.id = c.id AND m.object_type = 'cluster' AND m.object_sub_id IS NULL), "
+                "''), c.managed::text, COALESCE(c.size, ''), "
                 "COALESCE(c.replication_factor::text, ''), COALESCE(cs.type, ''), "
                 "COALESCE(cs.refresh_hydration_time_estimate::text, ''), "
                 "(SELECT count(*) FROM mz_indexes i WHERE i.cluster_id = c.id AND i.id LIKE 'u%') "
@@ -660,7 +678,14 @@ struct MzExecutor::Impl {
     BGPLAN_ASSIGN_OR_RETURN(
         Rows me, s.Query("SELECT current_user, current_database(), mz_is_superuser()::text, "
                          "(SELECT id FROM mz_roles WHERE name = current_user), "
-                         "has_system_privilege('CREATECLUSTER')::text"));
+                         "has_system_privilege('CREATECLUSTER')::text, "
+                         "current_setting('cluster'), (SELECT count(*) FROM mz_clusters WHERE "
+                         "name = current_setting('cluster'))::text, (SELECT count(*) FROM "
+                         "mz_cluster_replicas r JOIN mz_clusters c ON c.id = r.cluster_id WHERE "
+                         "c.name = current_setting('cluster'))::text"));
+    w.cluster = me[0][5];
+    w.cluster_exists = me[0][6] != "0";
+    w.cluster_replicas = std::stoll(me[0][7]);
     w.user = me[0][0];
     w.db = me[0][1];
     w.superuser = me[0][2] == "true" || me[0][2] == "t";
@@ -677,6 +702,12 @@ struct MzExecutor::Impl {
       }
     }
     if (!w.superuser) {
+      BGPLAN_ASSIGN_OR_RETURN(Rows roles, s.Query("SELECT id, name FROM mz_roles"));
+      for (const Row& r : roles) {
+        if (w.my_roles.count(r[0])) {
+          w.my_role_names.insert(r[1]);
+        }
+      }
       BGPLAN_ASSIGN_OR_RETURN(Rows privs,
                               s.Query("SELECT privilege_type FROM "
                                       "mz_internal.mz_show_my_database_privileges WHERE name = "
@@ -687,6 +718,9 @@ struct MzExecutor::Impl {
       }
     }
     BGPLAN_ASSIGN_OR_RETURN(bool journal, JournalExists());
+    if (journal || !x.options_.dry_run) {
+      BGPLAN_RETURN_IF_ERROR(CheckSessionCluster(w));
+    }
     for (const auto& d : x.plan_.deployments) {
       if (!x.selected_.empty() &&
           std::find(x.selected_.begin(), x.selected_.end(), d.name) == x.selected_.end()) {
@@ -955,6 +989,39 @@ struct MzExecutor::Impl {
     }
   };
 
+  // The journal tables are read and updated on the session's active cluster (`cluster`
+  // session variable; catalog queries do not need one). It must exist, have a replica, and not be
+  // a green cluster of the plan (cleanup drops those before its last journal write).
+  Status CheckSessionCluster(const World& w) {
+    Violations v;
+    const std::string hint =
+        " (bgplan's journal tables are read on the session's cluster: pick one with replicas "
+        "that the deployments do not drop, e.g. add options=--cluster=<name> to the connection "
+        "string, or ALTER ROLE " +
+        emit::QuoteIdent(w.user) + " SET cluster TO <name>)";
+    for (const auto& d : x.plan_.deployments) {
+      std::string problem;
+      if (!w.cluster_exists) {
+        problem = "the session's cluster " + w.cluster + " does not exist";
+      } else if (w.cluster_replicas == 0) {
+        problem = "the session's cluster " + w.cluster + " has no replicas";
+      }
+      SourceRange at;
+      for (const auto& c : d.clusters) {
+        if (problem.empty() && c.green == w.cluster) {
+          problem = "the session's cluster " + w.cluster + " is the green cluster of deployment " +
+                    d.name + ", which cleanup drops";
+          at = c.origin;
+        }
+      }
+      if (!problem.empty()) {
+        v.Add(DiagKind::kJournalCluster, d, at, problem + hint);
+        break;  // one report: the session is the same for every deployment
+      }
+    }
+    return v.items.empty() ? Status::Ok() : Report(v, x.options_.command);
+  }
+
   Status Report(const Violations& v, const std::string& phase) {
     for (const auto& [kind, dep, at, msg] : v.items) {
       Diagnostic diag;
@@ -1071,6 +1138,26 @@ struct MzExecutor::Impl {
           v.Add(DiagKind::kMissingPrivilege, *ds.d, {},
                 "role " + w.user + " needs CREATECLUSTER (GRANT CREATECLUSTER ON SYSTEM TO " +
                     emit::QuoteIdent(w.user) + ")");
+        }
+        // Copying a default privilege needs membership in its role; FOR ALL ROLES needs a
+        // superuser (ALTER DEFAULT PRIVILEGES). Found here, not half-way through init.
+        for (const auto& ss : ds.schemas) {
+          std::set<std::string> needed;
+          for (const DefaultPriv& p : ss.blue_defaults) {
+            if (!ss.green_defaults.count(p) && !w.my_role_names.count(p.owner)) {
+              needed.insert(p.owner);
+            }
+          }
+          for (const std::string& owner : needed) {
+            v.Add(DiagKind::kMissingPrivilege, *ds.d, ss.pair.origin,
+                  owner == "PUBLIC"
+                      ? "copying the default privileges FOR ALL ROLES of schema " + ss.db + "." +
+                            ss.pair.blue + " needs a superuser"
+                      : "copying the default privileges of role " + owner + " in schema " +
+                            ss.db + "." + ss.pair.blue + " needs membership in " + owner +
+                            " (GRANT " + emit::QuoteIdent(owner) + " TO " +
+                            emit::QuoteIdent(w.user) + ")");
+          }
         }
       }
       CheckOwnership(w, ds, false, v);
@@ -1254,6 +1341,10 @@ struct MzExecutor::Impl {
 
   // ---- await ---------------------------------------------------------------------------------
 
+  // The reference's readiness query (dbt-materialize are_clusters_ready), with two fixes: only
+  // user objects count (system introspection indexes sometimes never hydrate; Materialize's own
+  // console filters them out), and a replica without objects counts 0/0, not "1 not hydrated"
+  // (COUNT(*) over the LEFT JOIN counted the NULL row), so a cluster with no dataflows is ready.
   std::string ReadinessSql(const std::vector<std::string>& clusters, int64_t lag_ms) {
     std::string in = InList(clusters);
     char lag[64];
@@ -1267,16 +1358,18 @@ struct MzExecutor::Impl {
            "ON r.id = pr.replica_id WHERE c.name IN (" +
            in +
            ") GROUP BY c.name, c.id), hydration_counts AS (SELECT c.name AS cluster_name, r.id "
-           "AS replica_id, COUNT(*) FILTER (WHERE mhs.hydrated) AS hydrated, COUNT(*) AS total "
-           "FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id = r.cluster_id LEFT JOIN "
-           "mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id WHERE c.name IN (" +
+           "AS replica_id, COUNT(mhs.object_id) FILTER (WHERE mhs.hydrated) AS hydrated, "
+           "COUNT(mhs.object_id) AS total FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id "
+           "= r.cluster_id LEFT JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = "
+           "r.id AND mhs.object_id LIKE 'u%' WHERE c.name IN (" +
            in +
            ") GROUP BY c.name, r.id), hydration_best AS (SELECT cluster_name, MAX(hydrated) AS "
            "hydrated, MAX(total) AS total FROM hydration_counts GROUP BY cluster_name), "
            "cluster_lag AS (SELECT c.name AS cluster_name, MAX(EXTRACT(EPOCH FROM wgl.lag)) AS "
            "max_lag_secs FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id = r.cluster_id "
-           "JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id JOIN "
-           "mz_internal.mz_wallclock_global_lag wgl ON wgl.object_id = mhs.object_id WHERE "
+           "JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id AND "
+           "mhs.object_id LIKE 'u%' JOIN mz_internal.mz_wallclock_global_lag wgl ON "
+           "wgl.object_id = mhs.object_id WHERE "
            "c.name IN (" +
            in + ") GROUP BY c.name), lag_threshold_secs AS (SELECT EXTRACT(EPOCH FROM INTERVAL '" +
            lag +
@@ -1834,38 +1927,6 @@ struct MzExecutor::Impl {
   }
 };
 
-namespace {
-
-constexpr std::string_view kPhasesPrefix = "mz-phases:";
-
-const std::vector<PhaseKind>& AllPhases() {
-  static const std::vector<PhaseKind> kAll = {PhaseKind::kInit, PhaseKind::kAwait,
-                                              PhaseKind::kPromote, PhaseKind::kRollback,
-                                              PhaseKind::kCleanup};
-  return kAll;
-}
-
-// The fingerprint of `phase` in `expected`: either one phase's fingerprint, or the composite
-// "mz-phases:init=<hex>;await=<hex>;..." of Fingerprint() ("" when it names no such phase).
-std::string ExpectedFor(const std::string& expected, PhaseKind phase) {
-  if (expected.rfind(kPhasesPrefix, 0) != 0) {
-    return expected;
-  }
-  std::string key = std::string(plans::PhaseName(phase)) + "=";
-  size_t at = expected.find(key, kPhasesPrefix.size());
-  while (at != std::string::npos && expected[at - 1] != ':' && expected[at - 1] != ';') {
-    at = expected.find(key, at + 1);
-  }
-  if (at == std::string::npos) {
-    return "";
-  }
-  at += key.size();
-  size_t end = expected.find(';', at);
-  return expected.substr(at, end == std::string::npos ? std::string::npos : end - at);
-}
-
-}  // namespace
-
 MzExecutor::MzExecutor(SqlSession& session, const plans::Plan& plan,
                        std::vector<std::string> selected, RunOptions options, EventSink& sink)
     : session_(session),
@@ -1936,7 +1997,7 @@ Status MzExecutor::RunPhase(PhaseKind phase) {
   if (options_.expected_fingerprint.has_value()) {
     // Only the facts this phase reads count: a promote plan stays valid when something only
     // cleanup reads changed.
-    std::string planned = ExpectedFor(*options_.expected_fingerprint, phase);
+    const std::string& planned = *options_.expected_fingerprint;
     BGPLAN_ASSIGN_OR_RETURN(std::string now, Fingerprint(phase));
     if (now != planned) {
       Diagnostic d;
@@ -1996,17 +2057,6 @@ Result<std::string> MzExecutor::Fingerprint(PhaseKind phase) {
   Impl impl(*this);
   BGPLAN_ASSIGN_OR_RETURN(World w, impl.ReadWorld());
   return impl.PhaseFingerprint(w, phase);
-}
-
-Result<std::string> MzExecutor::Fingerprint() {
-  Impl impl(*this);
-  BGPLAN_ASSIGN_OR_RETURN(World w, impl.ReadWorld());
-  std::string out(kPhasesPrefix);
-  for (PhaseKind k : AllPhases()) {
-    BGPLAN_ASSIGN_OR_RETURN(std::string fp, impl.PhaseFingerprint(w, k));
-    out += (k == PhaseKind::kInit ? "" : ";") + std::string(plans::PhaseName(k)) + "=" + fp;
-  }
-  return out;
 }
 
 Status MzExecutor::PlanPhase(PhaseKind phase, bool* has_changes) {

@@ -57,9 +57,6 @@ class MzExecutor {
   // phase run from the file refuses with stale-plan when it changed. The init fingerprint is
   // journaled with the run (runs.fingerprint).
   Result<std::string> Fingerprint(plans::PhaseKind phase);
-  // Every phase's fingerprint in one string, "mz-phases:init=<hex>;await=<hex>;...": RunPhase
-  // compares only its own phase's part, so this may stand for any phase in a plan file.
-  Result<std::string> Fingerprint();
 
  private:
   struct Impl;

@@ -154,7 +154,7 @@ TEST_F(MzPlanLock, PlanPhaseReportsChangesOnlyWhenThereIsSomethingToDo) {
 // The CLI: `plan --detailed-exitcode` is 2 with changes and 0 without. DISABLED until
 // runtime/commands.cc (not owned here) passes &changes to MzExecutor::PlanPhase instead of
 // setting changes = true on Materialize, and calls mz.Fingerprint(k) per phase.
-TEST_F(MzPlanLock, DISABLED_PlanDetailedExitcodeIsTwoWithChangesAndZeroWithout) {
+TEST_F(MzPlanLock, PlanDetailedExitcodeIsTwoWithChangesAndZeroWithout) {
   ProcResult r = Run(Cmd("plan", {"--phase", "init", "--detailed-exitcode"}));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   ASSERT_EQ(Run(Cmd("init")).exit_code, 0);

@@ -669,6 +669,24 @@ TEST_F(MzAwait, ReadinessNoticedWithinOnePollInterval) {
   EXPECT_GE(done - start, std::chrono::milliseconds(700));
 }
 
+// Replicas also report system introspection indexes, which sometimes never hydrate: readiness
+// counts only user objects, and a cluster without any (c3 here) is ready.
+TEST_F(MzAwait, SystemIndexesThatNeverHydrateDoNotBlockReadiness) {
+  MZ_EMULATOR_ONLY("hydration of system introspection indexes");
+  for (const char* c : {"c1_dbt_deploy", "c2_dbt_deploy", "c3_dbt_deploy"}) {
+    Exec({Control("mzemu_set_system_hydrated", C(c), "false")});
+  }
+  RecordingSink sink;
+  Status st = RunPhase(plan_, PhaseKind::kAwait, {}, &sink);
+  ASSERT_TRUE(st.ok()) << st.ToString() << last_diagnostics_;
+  std::string lines;
+  for (const auto& e : sink.events) {
+    lines += e.message + "\n";
+  }
+  EXPECT_NE(lines.find(C("c3_dbt_deploy") + ": ready (hydrated 0/0"), std::string::npos) << lines;
+  EXPECT_NE(lines.find(C("c1_dbt_deploy") + ": ready (hydrated 1/1"), std::string::npos) << lines;
+}
+
 TEST_F(MzAwait, StableForKeepsWaitingWhileReady) {
   plan_.deployments[0].await.stable_for_ms = 600;
   auto start = std::chrono::steady_clock::now();
@@ -711,6 +729,95 @@ TEST_F(MzAwait, ScheduledOffClusterSkippedAndNoClustersReadyAtOnce) {
   Exec({"CREATE SCHEMA only_schema"});
   auto no_clusters = MzPlan("n", {"only_schema"}, {});
   EXPECT_TRUE(RunPhase(no_clusters, PhaseKind::kAwait).ok());
+}
+
+// ---- findings of the audit against Materialize's source (see the commit message) ---------------
+
+// Materialize allocates ids per kind: a schema and a table can both be u6, and mz_comments holds
+// both comments under id u6. A comment lookup by id alone read the table's comment as the
+// schema's marker: here a table comment that looks like this deployment's marker made a foreign,
+// non-empty green schema look like ours.
+TEST_F(MzRuntime, CommentsAreMatchedByKindNotOnlyById) {
+  MZ_EMULATOR_ONLY("id allocation (a table made to share the green schema's id)");
+  CreateBlue();
+  Exec({"CREATE SCHEMA prod_dbt_deploy", "CREATE TABLE prod_dbt_deploy.x (a int)"});
+  const std::string green = SchemaId("prod_dbt_deploy");
+  std::string twin;
+  for (int i = 0; i < 100 && twin.empty(); ++i) {
+    std::string t = "twin" + std::to_string(i);
+    Exec({"CREATE TABLE prod." + t + " (a int)"});
+    if (Scalar("SELECT id FROM mz_tables WHERE name = '" + t + "'") == green) {
+      twin = t;
+    }
+  }
+  ASSERT_FALSE(twin.empty()) << "no table got the schema's id " << green;
+  Exec({"COMMENT ON TABLE prod." + twin + " IS 'bgplan deployment prod run prod-1'"});
+  EXPECT_EQ(RunPhase(Plan(), PhaseKind::kInit).code(), StatusCode::kPrecondition);
+  EXPECT_TRUE(Has(last_kinds_, "green-not-empty")) << last_diagnostics_;
+}
+
+// ALTER DEFAULT PRIVILEGES FOR ROLE r needs membership in r, FOR ALL ROLES a superuser: a role
+// that may do everything else learns it at preflight, before green exists (it used to fail
+// half-way through init with 42501).
+TEST_F(MzRuntime, DefaultPrivilegesItCannotCopyAreFoundBeforeAnyWrite) {
+  const std::string deployer = R("deployer"), other = R("other");
+  Exec({"CREATE ROLE " + deployer, "CREATE ROLE " + other,
+        "GRANT CREATECLUSTER ON SYSTEM TO " + deployer,
+        "GRANT CREATE, USAGE ON DATABASE \"" + db_ + "\" TO " + deployer,
+        "CREATE SCHEMA my_schema", "ALTER SCHEMA my_schema OWNER TO " + deployer,
+        "ALTER DEFAULT PRIVILEGES FOR ROLE " + other +
+            " IN SCHEMA my_schema GRANT SELECT ON TABLES TO " + other,
+        "ALTER DEFAULT PRIVILEGES FOR ALL ROLES IN SCHEMA my_schema GRANT SELECT ON TABLES TO " +
+            deployer});
+  MZ_REQUIRE_LOGIN(deployer);
+  auto plan = MzPlan("prod", {"my_schema"}, {});
+  Status st = RunPhase(plan, PhaseKind::kInit, {}, nullptr, deployer);
+  EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString();
+  EXPECT_NE(last_diagnostics_.find("default privileges of role " + other +
+                                   " in schema " + db_ + ".my_schema needs membership in " +
+                                   other),
+            std::string::npos)
+      << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("FOR ALL ROLES of schema " + db_ +
+                                   ".my_schema needs a superuser"),
+            std::string::npos)
+      << last_diagnostics_;
+  EXPECT_EQ(SchemaId("my_schema_dbt_deploy"), "");
+  // A member of `other` is only refused FOR ALL ROLES.
+  Exec({"GRANT " + other + " TO " + deployer});
+  EXPECT_EQ(RunPhase(plan, PhaseKind::kInit, {}, nullptr, deployer).code(),
+            StatusCode::kPrecondition);
+  EXPECT_EQ(last_diagnostics_.find("membership in " + other), std::string::npos)
+      << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("needs a superuser"), std::string::npos) << last_diagnostics_;
+}
+
+// The journal tables are read on the session's cluster: one without replicas, or a green cluster
+// that cleanup drops, is refused at once with what to do, before anything is written.
+TEST_F(MzRuntime, SessionClusterOfTheJournalIsCheckedBeforeAnyWrite) {
+  CreateBlue();
+  Exec({"CREATE CLUSTER " + C("idle") + " (" + SizeOpt() + ", REPLICATION FACTOR = 0)"});
+  auto session = Connect();
+  ASSERT_NE(session, nullptr);
+  ASSERT_TRUE(session->Exec("SET cluster = " + C("idle")).ok());
+  Status st = RunPhase(Plan(), PhaseKind::kInit, {}, nullptr, "", session.get());
+  EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString();
+  EXPECT_TRUE(Has(last_kinds_, "journal-cluster")) << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("the session's cluster " + C("idle") + " has no replicas"),
+            std::string::npos)
+      << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("options=--cluster="), std::string::npos) << last_diagnostics_;
+  EXPECT_EQ(SchemaId("prod_dbt_deploy"), "");
+  // A green cluster of the plan: usable until cleanup drops it, so refused too.
+  ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kInit).ok()) << last_diagnostics_;
+  ASSERT_TRUE(session->Exec("SET cluster = " + C("prod_dbt_deploy")).ok());
+  EXPECT_EQ(RunPhase(Plan(), PhaseKind::kPromote, {}, nullptr, "", session.get()).code(),
+            StatusCode::kPrecondition);
+  EXPECT_NE(last_diagnostics_.find("is the green cluster of deployment prod, which cleanup drops"),
+            std::string::npos)
+      << last_diagnostics_;
+  EXPECT_EQ(SchemaId("prod_dbt_deploy"), SchemaId("prod_dbt_deploy"));
+  EXPECT_NE(SchemaId("prod_dbt_deploy"), "");  // not swapped
 }
 
 // ---- the lanes' own plumbing ---------------------------------------------------------------
