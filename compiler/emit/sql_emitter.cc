@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "compiler/emit/quote.h"
@@ -193,8 +194,23 @@ class Emitter {
   // "blue schemas "a", "b" and clusters "c"" for `objects` on `side`; kBoth gives
   // "blue ... and green ...".
   // With `only` set, objects of the other kind are left out (as if not in `objects`).
-  std::string ObjectList(const plans::ObjectList& objects, Side side,
-                         std::optional<ObjectKind> only = std::nullopt) const {
+  // Memoized per list, side and `only` (see phrases_).
+  const std::string& ObjectList(const plans::ObjectList& objects, Side side,
+                                std::optional<ObjectKind> only = std::nullopt) {
+    Phrases& entry = phrases_[{objects.begin(), objects.size()}];
+    if (entry.list.begin() != objects.begin()) {
+      entry.list = objects;  // a new entry: keep the list's storage (and address) taken
+    }
+    const size_t key =
+        static_cast<size_t>(side) * 3 + (only.has_value() ? 1 + static_cast<size_t>(*only) : 0);
+    std::optional<std::string>& phrase = entry.phrases[key];
+    if (!phrase.has_value()) {
+      phrase = RenderObjectList(objects, side, only);
+    }
+    return *phrase;
+  }
+  std::string RenderObjectList(const plans::ObjectList& objects, Side side,
+                               std::optional<ObjectKind> only) const {
     auto list = [&](ObjectKind kind, Side s) {
       std::vector<std::string> names;
       if (only.has_value() && *only != kind) {
@@ -459,11 +475,11 @@ class Emitter {
   // ---- checks ----
 
   // ObjectList of the objects of `kind` only (no copy of the objects).
-  std::string Subset(const plans::ObjectList& objects, ObjectKind kind, Side side) const {
+  const std::string& Subset(const plans::ObjectList& objects, ObjectKind kind, Side side) {
     return ObjectList(objects, side, kind);
   }
 
-  std::string CheckText(const Step& step) const {
+  std::string CheckText(const Step& step) {
     const std::string& rule = step.rule;
     const auto& objects = step.objects;
     const bool mz = IsMaterialize();
@@ -887,6 +903,20 @@ class Emitter {
                      std::unordered_map<std::string_view, const plans::ClusterPair*>>
       cluster_pairs_;
   PhaseKind phase_ = PhaseKind::kInit;
+  // ObjectList's phrases, by list (address of its first object and size), side and `only`: a
+  // deployment's checks in every phase view the same shared lists (plans::ObjectList), so each
+  // phrase is built once per list instead of once per step. An entry holds its list, so the
+  // storage (and address) of a temporary list stays taken while the key exists.
+  struct Phrases {
+    plans::ObjectList list;
+    std::optional<std::string> phrases[9];
+  };
+  struct ListKeyHash {
+    size_t operator()(const std::pair<const ObjectRef*, size_t>& key) const {
+      return std::hash<const ObjectRef*>()(key.first) ^ key.second;
+    }
+  };
+  std::unordered_map<std::pair<const ObjectRef*, size_t>, Phrases, ListKeyHash> phrases_;
   const std::function<void(std::string_view)>* sink_;
   // The text not yet handed to the sink (all of it without a sink).
   std::string out_;
