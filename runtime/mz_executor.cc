@@ -272,19 +272,40 @@ struct MzExecutor::Impl {
     }
   }
 
-  void MaybeRefreshLock() {
+  // Refreshes the expiry of our locks when due, after checking they are still ours.
+  Status MaybeRefreshLock() {
     if (x.locks_.empty() || NowMs() - x.last_refresh_ms_ < LockRefreshMs()) {
-      return;
+      return Status::Ok();
     }
+    BGPLAN_RETURN_IF_ERROR(VerifyLocks("refreshing it"));
     for (const std::string& d : x.locks_) {
       (void)s.Exec(LockCommentSql(d));
     }
     x.last_refresh_ms_ = NowMs();
+    return Status::Ok();
+  }
+
+  // Our locks still carry our comment. Two runs taking over the same expired lock at once can
+  // both succeed (Materialize has no compare-and-swap DDL): the later one replaces the earlier
+  // one's lock. The earlier run finds out here, at the latest right before its swap, and stops.
+  Status VerifyLocks(const std::string& before) {
+    for (const std::string& d : x.locks_) {
+      BGPLAN_ASSIGN_OR_RETURN(std::optional<std::string> comment, LockComment(d));
+      if (!comment.has_value() || comment->rfind(LockHolderTag(), 0) != 0) {
+        return Status(StatusCode::kLocked,
+                      "lost the lock of deployment '" + d + "' before " + before + ": " +
+                          (comment.has_value() ? "now held by " + *comment
+                                               : std::string("the lock schema is gone")) +
+                          " (another run took over the lock after it had expired; raise the "
+                          "lock TTL if this run was merely slow)");
+      }
+    }
+    return Status::Ok();
   }
 
   // One statement, one round trip.
   Status Run(const std::string& dep, const std::string& phase, const std::string& sql) {
-    MaybeRefreshLock();
+    BGPLAN_RETURN_IF_ERROR(MaybeRefreshLock());
     Emit("statement", dep, "  " + sql, {{"sql", sql}, {"phase", phase}});
     return s.Exec(sql);
   }
@@ -292,10 +313,13 @@ struct MzExecutor::Impl {
   // ---- lock ----------------------------------------------------------------------------------
 
   // The lock comment of `d` on `schema` (default: the lock schema).
+  // The start of this run's lock comment: who holds it.
+  std::string LockHolderTag() {
+    return "bgplan lock holder=" + x.session_.User() + " host=" + Hostname() +
+           " pid=" + std::to_string(getpid()) + " ";
+  }
   std::string LockCommentSql(const std::string& d, const std::string& schema = "") {
-    std::string text = "bgplan lock holder=" + x.session_.User() + " host=" + Hostname() +
-                       " pid=" + std::to_string(getpid()) +
-                       " expires_ms=" + std::to_string(NowMs() + LockTtlMs());
+    std::string text = LockHolderTag() + "expires_ms=" + std::to_string(NowMs() + LockTtlMs());
     return emit::CommentOnSql(Mz(), ObjectKind::kSchema, "",
                               schema.empty() ? MzLockSchemaName(d) : schema, text);
   }
@@ -1422,7 +1446,7 @@ struct MzExecutor::Impl {
     std::map<std::string, std::string> last;
     std::set<std::string> warned;
     for (int64_t n = 1;; ++n) {
-      MaybeRefreshLock();
+      BGPLAN_RETURN_IF_ERROR(MaybeRefreshLock());
       BGPLAN_ASSIGN_OR_RETURN(Rows rows, s.Query(sql));
       int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - start)
@@ -1591,7 +1615,8 @@ struct MzExecutor::Impl {
     if (x.options_.dry_run) {
       return Status::Ok();
     }
-    MaybeRefreshLock();
+    BGPLAN_RETURN_IF_ERROR(VerifyLocks("the swap"));
+    BGPLAN_RETURN_IF_ERROR(MaybeRefreshLock());
     for (int64_t attempt = 0;; ++attempt) {
       if (attempt > retries) {
         return Status(StatusCode::kDatabaseError,
@@ -1961,10 +1986,19 @@ Status MzExecutor::Lock() {
 }
 
 void MzExecutor::Unlock() {
+  Impl impl(*this);
   for (const std::string& d : locks_) {
     // A cancel request sent on SIGINT may land on this statement instead of the one it was
     // meant for (cancellation is asynchronous): try again before leaving the lock behind.
     for (int attempt = 0; attempt < 3; ++attempt) {
+      // Never drop a lock another run took over (see VerifyLocks).
+      Result<std::optional<std::string>> comment = impl.LockComment(d);
+      if (!comment.ok()) {
+        continue;
+      }
+      if (!comment->has_value() || (*comment)->rfind(impl.LockHolderTag(), 0) != 0) {
+        break;
+      }
       if (session_.Exec(emit::DropSchemaSql(Mz(), "", MzLockSchemaName(d))).ok()) {
         break;
       }

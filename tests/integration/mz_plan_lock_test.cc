@@ -292,3 +292,44 @@ TEST_F(MzPlanLock, CommentlessLockIsStillReportedAsHeld) {
 
 }  // namespace
 }  // namespace bgplan::testing
+
+namespace bgplan::testing {
+namespace {
+
+// Two runs taking over the same expired lock at once can both succeed (Materialize has no
+// conditional DDL): the later replaces the earlier one's lock schema. The earlier run checks
+// that its lock is still its own before the swap, stops with exit 6 and swaps nothing, and does
+// not drop the other run's lock when it leaves.
+TEST_F(MzPlanLock, ARunThatLostItsLockStopsBeforeTheSwapAndLeavesTheOtherLock) {
+  Exec({"CREATE SCHEMA prod", "CREATE CLUSTER " + C("prod") + " (" + SizeOpt() + ")"});
+  auto plan = MzPlan("prod", {"prod"}, {C("prod")});
+  ASSERT_TRUE(RunPhase(plan, plans::PhaseKind::kInit).ok()) << last_diagnostics_;
+  const std::string blue = SchemaId("prod");
+  const std::string foreign =
+      "bgplan lock holder=other host=elsewhere pid=1 expires_ms=99999999999999";
+  auto inner = Connect();
+  ASSERT_NE(inner, nullptr);
+  CountingSession counting(*inner);
+  bool locked = false, taken_over = false;
+  counting.before_query = [&](std::string_view sql) {
+    if (locked && !taken_over) {  // the first statement after our lock was taken
+      taken_over = true;
+      Exec({"DROP SCHEMA bgplan_lock_prod", "CREATE SCHEMA bgplan_lock_prod",
+            "COMMENT ON SCHEMA bgplan_lock_prod IS '" + foreign + "'"});
+    }
+    locked |= sql.find("RENAME TO \"bgplan_lock_prod\"") != std::string_view::npos;
+  };
+  Status st = RunPhase(plan, plans::PhaseKind::kPromote, {}, nullptr, "", &counting);
+  ASSERT_TRUE(taken_over);
+  EXPECT_EQ(st.code(), StatusCode::kLocked) << st.ToString();
+  EXPECT_EQ(ExitCodeFor(st), 6);
+  EXPECT_NE(st.message().find("lost the lock of deployment 'prod' before the swap: now held by " +
+                              foreign),
+            std::string::npos)
+      << st.message();
+  EXPECT_EQ(SchemaId("prod"), blue);  // nothing swapped
+  EXPECT_EQ(Comment(SchemaId("bgplan_lock_prod")), foreign);  // the other run's lock stays
+}
+
+}  // namespace
+}  // namespace bgplan::testing
