@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -38,15 +39,11 @@ static size_t HashObject(const plans::ObjectRef& o) {
   return seed;
 }
 
-// Hashes part of what SameAction compares (equal actions hash equal; the set then compares in
-// full): the blue names tell apart the steps of one kind and rule, and objects that differ
-// elsewhere but share a blue name are rare.
-static size_t HashStep(const plans::Step& step) {
+// The objects' part of HashStep: their blue names' hashes, in order.
+static size_t HashObjects(const plans::ObjectList& objects) {
   std::hash<std::string> hash;
-  size_t seed = Mix(static_cast<size_t>(step.kind), hash(step.rule));
-  seed = Mix(seed, step.reverse ? 1 : 0);
-  seed = Mix(seed, step.objects.size());
-  for (const auto& o : step.objects) {
+  size_t seed = objects.size();
+  for (const auto& o : objects) {
     seed = Mix(seed, hash(o.blue));
   }
   return seed;
@@ -105,12 +102,33 @@ static bool EraseRepeats(std::vector<T>& items, KeyFn key) {
   return true;
 }
 
-// The part of HashStep that does not depend on the objects.
-static size_t StepSeed(const plans::Step& step) {
+// Hashes part of what SameAction compares (equal actions hash equal; the set then compares in
+// full): kind, rule, direction and HashObjects. The blue names tell apart the steps of one kind and
+// rule, and objects that differ elsewhere but share a blue name are rare.
+static size_t HashStep(const plans::Step& step, size_t objects_hash) {
   size_t seed = Mix(static_cast<size_t>(step.kind), std::hash<std::string>()(step.rule));
   seed = Mix(seed, step.reverse ? 1 : 0);
-  return Mix(seed, step.objects.size());
+  return Mix(seed, objects_hash);
 }
+
+namespace {
+
+// HashObjects of the shared lists (plans::ObjectList) already seen without a repeated object, by
+// list (first object's address and size): most lists are viewed by many steps. An entry holds its
+// list, so the address cannot be reused by another list while the entry exists.
+struct SeenList {
+  plans::ObjectList list;
+  size_t hash;
+};
+struct ListKeyHash {
+  size_t operator()(const std::pair<const plans::ObjectRef*, size_t>& key) const {
+    return std::hash<const plans::ObjectRef*>()(key.first) ^ key.second;
+  }
+};
+using SeenLists =
+    std::unordered_map<std::pair<const plans::ObjectRef*, size_t>, SeenList, ListKeyHash>;
+
+}  // namespace
 
 // The objects of `objects` whose `keep` is set, as a new list (the old one may be shared with
 // other steps, so it is never changed in place).
@@ -126,8 +144,14 @@ static plans::ObjectList Kept(const plans::ObjectList& objects, const bool* keep
 
 // Erases every object of `step` equal to an earlier one and appends the step's HashStep (after
 // the erasing) to `step_hashes`; returns whether anything was erased.
-static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_hashes) {
+static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_hashes,
+                                 SeenLists& seen_lists) {
   const plans::ObjectList& objects = step.objects;
+  const std::pair<const plans::ObjectRef*, size_t> key(objects.begin(), objects.size());
+  if (auto it = seen_lists.find(key); it != seen_lists.end()) {
+    step_hashes.push_back(HashStep(step, it->second.hash));
+    return false;
+  }
   constexpr size_t kShort = 16;
   if (objects.size() <= kShort) {
     // Short lists (almost every step): pairwise comparison beats building a hash set. The blue
@@ -158,11 +182,14 @@ static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_ha
       }
       step.objects = Kept(objects, keep);
     }
-    size_t seed = StepSeed(step);
+    size_t objects_hash = kept;
     for (size_t i = 0; i < kept; ++i) {
-      seed = Mix(seed, blue_hashes[i]);
+      objects_hash = Mix(objects_hash, blue_hashes[i]);
     }
-    step_hashes.push_back(seed);
+    if (!dropped) {
+      seen_lists.emplace(key, SeenList{objects, objects_hash});
+    }
+    step_hashes.push_back(HashStep(step, objects_hash));
     return dropped;
   }
   std::unordered_set<const plans::ObjectRef*, ObjectPtrHash, ObjectPtrEq> seen;
@@ -176,7 +203,11 @@ static bool EraseRepeatedObjects(plans::Step& step, std::vector<size_t>& step_ha
   if (dropped) {
     step.objects = Kept(objects, keep.get());
   }
-  step_hashes.push_back(HashStep(step));
+  const size_t objects_hash = HashObjects(step.objects);
+  if (!dropped) {
+    seen_lists.emplace(key, SeenList{objects, objects_hash});
+  }
+  step_hashes.push_back(HashStep(step, objects_hash));
   return dropped;
 }
 
@@ -250,11 +281,12 @@ class DedupePass : public Pass {
       changed |= EraseRepeats(d.sink_clusters,
                               [](const plans::SinkCluster& c) { return Views("", c.name); });
     }
+    SeenLists seen_lists;
     for (auto& phase : plan.phases) {
       std::vector<size_t> step_hashes;
       for (auto& batch : phase.batches) {
         for (auto& step : batch.steps) {
-          changed |= EraseRepeatedObjects(step, step_hashes);
+          changed |= EraseRepeatedObjects(step, step_hashes, seen_lists);
         }
       }
       changed |= EraseRepeatedSteps(phase, step_hashes);
