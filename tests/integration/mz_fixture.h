@@ -11,6 +11,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -69,6 +70,11 @@ class CountingSession : public runtime::SqlSession {
  private:
   runtime::SqlSession& inner_;
 };
+
+// True if `v` holds `s` (diagnostic kinds of a run, ...).
+inline bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 // ---- lanes ------------------------------------------------------------------------------------
 //

@@ -11,10 +11,6 @@ namespace {
 using plans::PhaseKind;
 using runtime::RunOptions;
 
-bool Has(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 // Blue: schema `app` with a materialized view on cluster C("app"); schema `other` outside the
 // deployment. No sinks, so every test runs on both lanes without Kafka.
 class MzPlanLock : public MzTest {

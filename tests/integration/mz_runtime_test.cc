@@ -16,10 +16,6 @@ namespace {
 using plans::PhaseKind;
 using runtime::RunOptions;
 
-bool Has(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
-}
-
 class MzRuntime : public MzTest {
  protected:
   // Blue: schemas prod and staging in the current database, cluster prod (managed, 25cc, rf 1).
