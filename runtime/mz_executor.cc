@@ -1020,8 +1020,9 @@ struct MzExecutor::Impl {
     Violations v;
     const std::string hint =
         " (bgplan's journal tables are read on the session's cluster: pick one with replicas "
-        "that the deployments do not drop, e.g. add options=--cluster=<name> to the connection "
-        "string, or ALTER ROLE " +
+        "that the deployments do not drop: PGOPTIONS='--cluster=<name>', options=--cluster=<name> "
+        "in a keyword/value connection string, options=--cluster%3D<name> in a URL, or ALTER "
+        "ROLE " +
         emit::QuoteIdent(w.user) + " SET cluster TO <name>)";
     for (const auto& d : x.plan_.deployments) {
       std::string problem;
