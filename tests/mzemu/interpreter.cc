@@ -230,9 +230,56 @@ Outcome Session::Dispatch(const Statement& stmt,
         return Outcome::Error("25001",
                               StatementName(stmt) + " cannot be run inside a transaction block");
       }
+      if (stmt.tokens.size() > 1 && stmt.tokens[1].IsWord("database") &&
+          (stmt.tokens[0].IsWord("create") || stmt.tokens[0].IsWord("drop"))) {
+        return HandleDatabaseDdl(stmt);
+      }
       return RunDdlAutocommit(stmt);
   }
   return Outcome::Error("XX000", "mzemu: unreachable");
+}
+
+Outcome Session::HandleDatabaseDdl(const Statement& stmt) {
+  if (shared_.databases == nullptr) {
+    return Outcome::Error("0A000", "mzemu: CREATE/DROP DATABASE is not available here");
+  }
+  const auto& t = stmt.tokens;
+  bool create = t[0].IsWord("create");
+  size_t i = 2;
+  bool if_flag = false;
+  if (create && i + 2 < t.size() && t[i].IsWord("if") && t[i + 1].IsWord("not") &&
+      t[i + 2].IsWord("exists")) {
+    if_flag = true, i += 3;
+  } else if (!create && i + 1 < t.size() && t[i].IsWord("if") && t[i + 1].IsWord("exists")) {
+    if_flag = true, i += 2;
+  }
+  if (i >= t.size() || !t[i].IsName()) {
+    return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
+  }
+  std::string name = t[i++].text;
+  bool restrict = false;
+  if (!create && i < t.size() && (t[i].IsWord("cascade") || t[i].IsWord("restrict"))) {
+    restrict = t[i++].IsWord("restrict");
+  }
+  if (i != t.size()) {
+    return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
+  }
+  Outcome super = backend_.Exec("SELECT mz_catalog.mz_is_superuser()");
+  if (!super.ok()) return super;
+  bool superuser = super.Get(0) == "t";
+  if (create) {
+    if (!superuser) {
+      Outcome priv = backend_.Exec("SELECT mz_catalog.has_system_privilege('CREATEDB')");
+      if (!priv.ok()) return priv;
+      if (priv.Get(0) != "t") {
+        return Outcome::Error("42501", "permission denied for SYSTEM",
+                              "The '" + role_ + "' role needs CREATEDB privileges on SYSTEM");
+      }
+    }
+    return shared_.databases->CreateDatabase(name, if_flag, role_);
+  }
+  return shared_.databases->DropDatabase(name, if_flag, restrict, role_, superuser,
+                                         var("database"));
 }
 
 // Text array literal {"a","b"} for a text[] parameter.

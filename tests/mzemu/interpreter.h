@@ -29,9 +29,24 @@ struct SessionStats {
   std::atomic<int64_t> catalog_queries{0};  // reads forwarded to the catalog (not mzemu_*)
 };
 
+// Databases beyond the backing one (CREATE/DROP DATABASE), implemented by the server: each is
+// its own backing PostgreSQL database with its own emulated catalog.
+class DatabaseOps {
+ public:
+  virtual ~DatabaseOps() = default;
+  // `role` is the emulated role running the statement, `superuser` whether it bypasses checks,
+  // `session_db` the database of the session running it.
+  virtual Outcome CreateDatabase(const std::string& name, bool if_not_exists,
+                                 const std::string& role) = 0;
+  virtual Outcome DropDatabase(const std::string& name, bool if_exists, bool restrict,
+                               const std::string& role, bool superuser,
+                               const std::string& session_db) = 0;
+};
+
 // State shared by every session of one server. Thread-safe.
 class Shared {
  public:
+  DatabaseOps* databases = nullptr;
   // Serializes catalog mutations (and DDL-block validation) across sessions.
   std::mutex& ddl_mutex() { return ddl_mu_; }
   void Register(std::shared_ptr<SessionStats> stats);
@@ -116,6 +131,8 @@ class Session {
   Outcome HandleSet(const Statement& stmt);
   Outcome HandleShow(const Statement& stmt);
   Outcome HandleControl(const Statement& stmt, bool* handled);
+  // CREATE DATABASE / DROP DATABASE (handled by Shared::databases).
+  Outcome HandleDatabaseDdl(const Statement& stmt);
   void SyncBackendSession();
 
   Shared& shared_;

@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
+
+#include <chrono>
 #include <cstdio>
 #include <random>
 #include <sstream>
@@ -42,6 +45,11 @@ bool Server::Start(std::string* error) {
   Backend admin;
   if (!admin.Connect(config_.postgres_url, error)) return false;
   if (config_.reset_catalog) {
+    // Databases made by CREATE DATABASE go with the catalog that records them.
+    Outcome made = admin.Exec("SELECT name FROM mzemu.databases");
+    for (size_t i = 0; made.ok() && i < made.rows.size(); ++i) {
+      admin.Exec("DROP DATABASE IF EXISTS " + QuoteIdent(made.Get(i)));
+    }
     // User schemas are real PostgreSQL schemas too; drop them with the catalog.
     admin.Exec(
         "DO $$ DECLARE r record; BEGIN "
@@ -63,6 +71,15 @@ bool Server::Start(std::string* error) {
     *error = "catalog format mismatch; restart with --reset";
     return false;
   }
+  base_db_ = admin.Exec("SELECT current_database()").Get(0);
+  Outcome table = admin.Exec(
+      "CREATE TABLE IF NOT EXISTS mzemu.databases (name text PRIMARY KEY, owner text NOT NULL)");
+  Outcome made = admin.Exec("SELECT name FROM mzemu.databases");
+  if (!table.ok() || !made.ok()) {
+    *error = "mzemu.databases: " + (table.ok() ? made : table).error->message;
+    return false;
+  }
+  for (size_t i = 0; i < made.rows.size(); ++i) databases_.insert(made.Get(i));
 
   listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
@@ -105,6 +122,139 @@ void Server::Run() {
       close(fd);
     }).detach();
   }
+}
+
+std::string Server::BackingUrl(const std::string& db) const {
+  if (db.empty() || db == base_db_) return config_.postgres_url;
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(config_.postgres_url.c_str(), &err);
+  if (opts == nullptr) {
+    PQfreemem(err);
+    return config_.postgres_url;
+  }
+  auto quote = [](const std::string& v) {
+    std::string q = "'";
+    for (char c : v) {
+      if (c == '\'' || c == '\\') q += '\\';
+      q += c;
+    }
+    return q + "'";
+  };
+  std::string out = "dbname=" + quote(db);
+  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr && *o->val != '\0' && std::string(o->keyword) != "dbname") {
+      out += " " + std::string(o->keyword) + "=" + quote(o->val);
+    }
+  }
+  PQconninfoFree(opts);
+  return out;
+}
+
+int Server::ClientsOn(const std::string& db) {
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  int n = 0;
+  for (const auto& [pid, c] : clients_) n += c.database == db ? 1 : 0;
+  return n;
+}
+
+Outcome Server::CreateDatabase(const std::string& name, bool if_not_exists,
+                               const std::string& role) {
+  std::lock_guard<std::mutex> ops(databases_mu_);
+  bool exists = name == base_db_ || name == "materialize";
+  {
+    std::lock_guard<std::mutex> lock(clients_mu_);
+    exists = exists || databases_.count(name) > 0;
+  }
+  Outcome already = Outcome::Error("XX000", "database '" + name + "' already exists");
+  if (exists) return if_not_exists ? Outcome::Tag("CREATE DATABASE") : already;
+  Backend admin;
+  std::string error;
+  if (!admin.Connect(BackingUrl(""), &error)) return Outcome::Error("08006", error);
+  Outcome created = admin.Exec("CREATE DATABASE " + QuoteIdent(name));
+  if (!created.ok()) {
+    // A PostgreSQL database of that name that this emulator did not make.
+    return created.error->code == "42P04" ? already : created;
+  }
+  auto db = std::make_unique<Backend>();
+  Outcome boot;
+  if (!db->Connect(BackingUrl(name), &error)) {
+    boot = Outcome::Error("08006", error);
+  } else {
+    boot = db->Exec("BEGIN;\n" + CatalogBootstrapSql(name, config_.superusers) + "COMMIT;");
+  }
+  db.reset();  // the emulator's own connection goes before the database is used or dropped
+  if (!boot.ok()) {
+    admin.Exec("DROP DATABASE IF EXISTS " + QuoteIdent(name));
+    return Outcome::Error("XX000", "mzemu: installing the catalog of database " + name +
+                                       " failed: " + boot.error->message);
+  }
+  Outcome recorded = admin.Exec("INSERT INTO mzemu.databases VALUES ($1, $2)", {name, role});
+  if (!recorded.ok()) return recorded;
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  databases_.insert(name);
+  return Outcome::Tag("CREATE DATABASE");
+}
+
+Outcome Server::DropDatabase(const std::string& name, bool if_exists, bool restrict,
+                             const std::string& role, bool superuser,
+                             const std::string& session_db) {
+  std::lock_guard<std::mutex> ops(databases_mu_);
+  if (name == base_db_ || name == "materialize") {
+    return Outcome::Error("0A000", "mzemu: the emulator's backing database cannot be dropped");
+  }
+  {
+    std::lock_guard<std::mutex> lock(clients_mu_);
+    if (databases_.count(name) == 0) {
+      return if_exists ? Outcome::Tag("DROP DATABASE")
+                       : Outcome::Error("3D000", "unknown database '" + name + "'");
+    }
+  }
+  Backend admin;
+  std::string error;
+  if (!admin.Connect(BackingUrl(""), &error)) return Outcome::Error("08006", error);
+  Outcome owner = admin.Exec("SELECT owner FROM mzemu.databases WHERE name = $1", {name});
+  if (!owner.ok()) return owner;
+  if (!superuser && owner.Get(0) != role) {
+    return Outcome::Error("42501", "must be owner of DATABASE " + name);
+  }
+  if (session_db == name) {
+    return Outcome::Error("55006", "cannot drop the currently open database");
+  }
+  if (restrict) {
+    Backend db;
+    if (!db.Connect(BackingUrl(name), &error)) return Outcome::Error("08006", error);
+    Outcome used = db.Exec(
+        "SELECT (SELECT count(*) FROM mz_catalog.mz_objects WHERE id LIKE 'u%') + "
+        "(SELECT count(*) FROM mz_catalog.mz_schemas WHERE id LIKE 'u%' AND name <> 'public')");
+    if (!used.ok()) return used;
+    if (used.Get(0) != "0") {
+      return Outcome::Error("2BP01", "database '" + name +
+                                         "' cannot be dropped with RESTRICT while it contains "
+                                         "schemas");
+    }
+  }
+  // Like PostgreSQL: wait up to 5 s for the database's clients to go, then refuse.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int clients = ClientsOn(name);
+  while (clients > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    clients = ClientsOn(name);
+  }
+  if (clients > 0) {
+    Outcome busy = Outcome::Error("55006", "database \"" + name +
+                                               "\" is being accessed by other users");
+    busy.error->detail = "There " + std::string(clients == 1 ? "is " : "are ") +
+                         std::to_string(clients) + " other session" +
+                         (clients == 1 ? "" : "s") + " using the database.";
+    return busy;
+  }
+  // PostgreSQL itself waits for the backing connections of clients that just left.
+  Outcome dropped = admin.Exec("DROP DATABASE IF EXISTS " + QuoteIdent(name));
+  if (!dropped.ok()) return dropped;
+  admin.Exec("DELETE FROM mzemu.databases WHERE name = $1", {name});
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  databases_.erase(name);
+  return Outcome::Tag("DROP DATABASE");
 }
 
 void Server::HandleCancel(int32_t pid, int32_t secret) {
@@ -154,9 +304,23 @@ void Server::ServeClient(int fd) {
   }
   std::string user = params.count("user") ? params["user"] : "materialize";
 
+  // The database: "materialize" (libpq's default for user materialize), none, or the backing
+  // database's name are the backing database; others must have been made by CREATE DATABASE.
+  std::string database = params.count("database") ? params["database"] : "";
+  if (database.empty() || database == "materialize") database = base_db_;
+  bool known = database == base_db_;
+  {
+    std::lock_guard<std::mutex> lock(clients_mu_);
+    known = known || databases_.count(database) > 0;
+  }
+  if (!known) {
+    WriteFull(fd, ErrorResponseMessage(
+                      SqlError{"3D000", "database \"" + database + "\" does not exist", "", ""}));
+    return;
+  }
   auto backend = std::make_shared<Backend>();
   std::string error;
-  if (!backend->Connect(config_.postgres_url, &error)) {
+  if (!backend->Connect(BackingUrl(database), &error)) {
     WriteFull(
         fd, ErrorResponseMessage(SqlError{"08006", "mzemu: backing PostgreSQL: " + error, "", ""}));
     return;
@@ -166,7 +330,7 @@ void Server::ServeClient(int fd) {
   {
     std::lock_guard<std::mutex> lock(clients_mu_);
     stats->pid = next_pid_++;
-    clients_[stats->pid] = ClientEntry{secret, backend};
+    clients_[stats->pid] = ClientEntry{secret, backend, database};
   }
   stats->user = user;
   stats->application_name = params.count("application_name") ? params["application_name"] : "";
