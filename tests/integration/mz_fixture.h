@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -83,6 +84,9 @@ inline bool Has(const std::vector<std::string>& v, const std::string& s) {
 //   database of the throwaway PostgreSQL;
 // - the real lane (BGPLAN_TEST_MZ_LANE=real, the `mz_real_lane_*` ctest entries): each test
 //   creates its own database on the Materialize at BGPLAN_TEST_MZ_URL and drops it afterwards.
+//   `mz_real_lane_on_emulator_*` (label "mzemu") runs this lane in CI against an mzemu
+//   (mz_lane_on_emulator.cc), which emulates CREATE/DROP DATABASE but gives each database its own
+//   catalog: the cleanup of prefixed clusters/roles through the base URL finds nothing there.
 // Clusters and roles are global in Materialize, so every cluster and role a test creates is named
 // C("x") / R("x"): a per-test random prefix, in both lanes, so a test never touches an object it
 // did not create and parallel tests never collide. Steps that need the emulator's fault controls
@@ -237,8 +241,10 @@ class MzTest : public ::testing::Test {
     if (admin_ != nullptr) {
       // A cluster or role created without the test's prefix could be a user's object on the real
       // lane: every test must name them with C() / R().
+      // Another test's prefixed objects are not this test's doing: on the real lane clusters and
+      // roles are global, and the two real-lane binaries may run at once against one server.
       for (const std::string& name : GlobalNames()) {
-        if (globals_before_.count(name) == 0 && name.find("|" + prefix_) == std::string::npos) {
+        if (globals_before_.count(name) == 0 && !IsTestPrefixed(name.substr(name.find('|') + 1))) {
           ADD_FAILURE() << "created without the test's prefix (use C()/R()): " << name;
         }
       }
@@ -250,6 +256,13 @@ class MzTest : public ::testing::Test {
     mz_.Stop();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+  }
+
+  // True if `name` starts with a test prefix (`bgt` + 8 hex digits + `_`, see SetUp).
+  static bool IsTestPrefixed(const std::string& name) {
+    if (name.size() < 12 || name.compare(0, 3, "bgt") != 0 || name[11] != '_') return false;
+    return std::all_of(name.begin() + 3, name.begin() + 11,
+                       [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
   }
 
   // "cluster|name" and "role|name" of every cluster and role on the server.
@@ -275,9 +288,12 @@ class MzTest : public ::testing::Test {
     runtime::SqlSession& s = **base;
     std::vector<std::string> drops = {"DROP DATABASE IF EXISTS \"" + db_ + "\" CASCADE"};
     for (const char* kind : {"clusters", "roles"}) {
-      auto rows = s.Query(std::string("SELECT name FROM mz_") + kind + " WHERE name LIKE '" +
-                          prefix_ + "%'");
+      // Filtered here, not with LIKE: the prefix's `_` is a LIKE wildcard.
+      auto rows = s.Query(std::string("SELECT name FROM mz_") + kind);
+      EXPECT_TRUE(rows.ok()) << "real lane cleanup: mz_" << kind << ": "
+                             << rows.status().ToString();
       for (const auto& row : rows.ok() ? *rows : runtime::Rows{}) {
+        if (row[0].rfind(prefix_, 0) != 0) continue;
         drops.push_back(std::string(kind[0] == 'c' ? "DROP CLUSTER IF EXISTS \"" : "DROP ROLE "
                                                                                   "IF EXISTS \"") +
                         row[0] + (kind[0] == 'c' ? "\" CASCADE" : "\""));
@@ -285,9 +301,8 @@ class MzTest : public ::testing::Test {
     }
     for (const std::string& d : drops) {
       Status st = s.Exec(d);
-      if (!st.ok()) {
-        std::printf("real lane cleanup: %s: %s\n", d.c_str(), st.ToString().c_str());
-      }
+      // A leak on a shared server must not go unnoticed.
+      EXPECT_TRUE(st.ok()) << "real lane cleanup: " << d << ": " << st.ToString();
     }
   }
 
