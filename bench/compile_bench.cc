@@ -33,6 +33,16 @@ const SourceFile& Source(int deployments) {
   return *slot;
 }
 
+// The plan of `deployments` deployments after the whole pass pipeline (the input of emit).
+plans::Plan CompiledPlan(int deployments) {
+  const SourceFile& source = Source(deployments);
+  DiagnosticEngine diags;
+  auto file = frontend::ParseFile(source, diags);
+  plans::Plan plan = lower::LowerToPlan(*file, source, {}, diags);
+  BGPLAN_CHECK(passes::RunPipeline(plan, {}, diags));
+  return plan;
+}
+
 void BM_Parse(benchmark::State& state) {
   const SourceFile& source = Source(static_cast<int>(state.range(0)));
   for (auto _ : state) {
@@ -118,11 +128,7 @@ void BM_Compile(benchmark::State& state) {
 }
 
 void BM_Emit(benchmark::State& state) {
-  const SourceFile& source = Source(static_cast<int>(state.range(0)));
-  DiagnosticEngine diags;
-  auto file = frontend::ParseFile(source, diags);
-  plans::Plan plan = lower::LowerToPlan(*file, source, {}, diags);
-  BGPLAN_CHECK(passes::RunPipeline(plan, {}, diags));
+  const plans::Plan plan = CompiledPlan(static_cast<int>(state.range(0)));
   size_t bytes = 0;
   for (auto _ : state) {
     std::string sql = emit::EmitSql(plan, {});
@@ -134,11 +140,7 @@ void BM_Emit(benchmark::State& state) {
 
 // EmitSql streamed in pieces (what `bgplan compile` runs), the pieces discarded.
 void BM_EmitStreamed(benchmark::State& state) {
-  const SourceFile& source = Source(static_cast<int>(state.range(0)));
-  DiagnosticEngine diags;
-  auto file = frontend::ParseFile(source, diags);
-  plans::Plan plan = lower::LowerToPlan(*file, source, {}, diags);
-  BGPLAN_CHECK(passes::RunPipeline(plan, {}, diags));
+  const plans::Plan plan = CompiledPlan(static_cast<int>(state.range(0)));
   size_t bytes = 0;
   for (auto _ : state) {
     bytes = 0;

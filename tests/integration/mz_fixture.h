@@ -32,6 +32,7 @@
 #include "tests/integration/bgplan_process.h"
 #include "tests/integration/runtime_fixture.h"
 #include "tests/mzemu/mzemu_process.h"
+#include "tests/support/conninfo_with.h"
 #include "tests/support/test_postgres.h"
 
 namespace bgplan::testing {
@@ -103,40 +104,14 @@ inline std::string EnvOr(const char* name, const std::string& fallback) {
   return v != nullptr && *v != '\0' ? std::string(v) : fallback;
 }
 
-// `conninfo` (URL or keyword/value) as a keyword/value string with `overrides` applied.
-inline std::string ConninfoWith(const std::string& conninfo,
-                                const std::vector<std::pair<std::string, std::string>>& overrides) {
-  char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
-  if (opts == nullptr) {
-    std::string message = err != nullptr ? err : "unparsable connection string";
-    PQfreemem(err);
-    ADD_FAILURE() << "BGPLAN_TEST_MZ_URL: " << message;
-    return conninfo;
+// Real lane: BGPLAN_TEST_MZ_URL as a keyword/value string with `overrides` applied.
+inline std::string RealLaneConninfo(
+    const std::string& conninfo, const std::vector<std::pair<std::string, std::string>>& overrides) {
+  std::string error;
+  std::string out = ConninfoWith(conninfo, overrides, &error);
+  if (!error.empty()) {
+    ADD_FAILURE() << "BGPLAN_TEST_MZ_URL: " << error;
   }
-  auto quote = [](const std::string& v) {
-    std::string q = "'";
-    for (char c : v) {
-      if (c == '\'' || c == '\\') q += '\\';
-      q += c;
-    }
-    return q + "'";
-  };
-  std::string out;
-  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
-    std::string value = o->val != nullptr ? o->val : "";
-    bool overridden = false;
-    for (const auto& [k, v] : overrides) {
-      if (k == o->keyword) {
-        value = v;
-        overridden = true;
-      }
-    }
-    if (!value.empty() || overridden) {
-      out += (out.empty() ? "" : " ") + std::string(o->keyword) + "=" + quote(value);
-    }
-  }
-  PQconninfoFree(opts);
   return out;
 }
 
@@ -322,7 +297,7 @@ class MzTest : public ::testing::Test {
       std::vector<std::pair<std::string, std::string>> o = {{"dbname", db_},
                                                             {"application_name", "bgplan"}};
       if (!user.empty()) o.push_back({"user", user});
-      return ConninfoWith(base_url_, o);
+      return RealLaneConninfo(base_url_, o);
     }
     return mz_.Dsn(user.empty() ? admin_user_ : user);
   }

@@ -1,5 +1,7 @@
 #include "tests/mzemu/server.h"
 
+#include "tests/support/conninfo_with.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -126,28 +128,7 @@ void Server::Run() {
 
 std::string Server::BackingUrl(const std::string& db) const {
   if (db.empty() || db == base_db_) return config_.postgres_url;
-  char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(config_.postgres_url.c_str(), &err);
-  if (opts == nullptr) {
-    PQfreemem(err);
-    return config_.postgres_url;
-  }
-  auto quote = [](const std::string& v) {
-    std::string q = "'";
-    for (char c : v) {
-      if (c == '\'' || c == '\\') q += '\\';
-      q += c;
-    }
-    return q + "'";
-  };
-  std::string out = "dbname=" + quote(db);
-  for (PQconninfoOption* o = opts; o->keyword != nullptr; ++o) {
-    if (o->val != nullptr && *o->val != '\0' && std::string(o->keyword) != "dbname") {
-      out += " " + std::string(o->keyword) + "=" + quote(o->val);
-    }
-  }
-  PQconninfoFree(opts);
-  return out;
+  return bgplan::testing::ConninfoWith(config_.postgres_url, {{"dbname", db}});
 }
 
 int Server::ClientsOn(const std::string& db) {
