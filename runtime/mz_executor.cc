@@ -196,6 +196,25 @@ struct DepState {
   MzState state = MzState::kAbsent;
 };
 
+// The schema names of one side of `ds` (blue or green), by database.
+using SchemasByDb = std::map<std::string, std::vector<std::string>>;
+SchemasByDb SchemasOf(const DepState& ds, bool green) {
+  SchemasByDb by_db;
+  for (const auto& ss : ds.schemas) {
+    by_db[ss.db].push_back(green ? ss.pair.green : ss.pair.blue);
+  }
+  return by_db;
+}
+
+// The cluster names of one side of `ds`.
+std::vector<std::string> ClustersOf(const DepState& ds, bool green) {
+  std::vector<std::string> names;
+  for (const auto& cs : ds.clusters) {
+    names.push_back(green ? cs.pair.green : cs.pair.blue);
+  }
+  return names;
+}
+
 struct SinkInfo {
   std::string id, db, schema, name, cluster;
   std::string up_db, up_schema, up_name;  // "" when it reads no relation
@@ -203,7 +222,7 @@ struct SinkInfo {
 
 struct ObjRef {
   std::string id, type, db, schema, name;
-  std::string cluster;  // set by OnBlueClusters
+  std::string cluster;  // set by OnClusters
   std::string Describe() const { return type + " " + db + "." + schema + "." + name; }
 };
 
@@ -312,12 +331,12 @@ struct MzExecutor::Impl {
 
   // ---- lock ----------------------------------------------------------------------------------
 
-  // The lock comment of `d` on `schema` (default: the lock schema).
   // The start of this run's lock comment: who holds it.
   std::string LockHolderTag() {
     return "bgplan lock holder=" + x.session_.User() + " host=" + Hostname() +
            " pid=" + std::to_string(getpid()) + " ";
   }
+  // The lock comment of `d` on `schema` (default: the lock schema).
   std::string LockCommentSql(const std::string& d, const std::string& schema = "") {
     std::string text = LockHolderTag() + "expires_ms=" + std::to_string(NowMs() + LockTtlMs());
     return emit::CommentOnSql(Mz(), ObjectKind::kSchema, "",
@@ -827,41 +846,18 @@ struct MzExecutor::Impl {
     return out;
   }
 
-  // Objects outside `schemas` living on `clusters` (DROP CLUSTER ... CASCADE removes them).
-  Result<std::vector<ObjRef>> OnClusters(const std::string& db,
-                                         const std::vector<std::string>& schemas,
+  // User objects living on `clusters` outside the schemas `inside`: DROP CLUSTER ... CASCADE
+  // removes them, and a swap of the clusters moves them along (so after promote they run on the
+  // cluster renamed to the green name, which cleanup drops). System objects (the introspection
+  // indexes every replica has, ids `s...`) are not the user's and never count.
+  Result<std::vector<ObjRef>> OnClusters(const SchemasByDb& inside,
                                          const std::vector<std::string>& clusters) {
-    BGPLAN_ASSIGN_OR_RETURN(
-        Rows rows,
-        s.Query("SELECT o.id, o.type, d.name, sc.name, o.name FROM mz_objects o JOIN mz_clusters "
-                "c ON o.cluster_id = c.id JOIN mz_schemas sc ON o.schema_id = sc.id JOIN "
-                "mz_databases d ON sc.database_id = d.id WHERE c.name IN (" +
-                InList(clusters) + ") AND NOT (d.name = " + Lit(db) + " AND sc.name IN (" +
-                InList(schemas) + ")) ORDER BY d.name, sc.name, o.name"));
-    std::vector<ObjRef> out;
-    for (const Row& r : rows) {
-      out.push_back({r[0], r[1], r[2], r[3], r[4], ""});
-    }
-    return out;
-  }
-
-  // Objects outside the deployment's blue schemas living on its blue clusters: after the swap
-  // they run on the cluster renamed to the green name, which cleanup drops with CASCADE.
-  Result<std::vector<ObjRef>> OnBlueClusters(const DepState& ds) {
-    std::vector<std::string> clusters;
-    for (const auto& cs : ds.clusters) {
-      clusters.push_back(cs.pair.blue);
-    }
     if (clusters.empty()) {
       return std::vector<ObjRef>();
     }
-    std::map<std::string, std::vector<std::string>> by_db;
-    for (const auto& ss : ds.schemas) {
-      by_db[ss.db].push_back(ss.pair.blue);
-    }
-    std::string inside = "false";
-    for (const auto& [db, schemas] : by_db) {
-      inside += " OR (d.name = " + Lit(db) + " AND sc.name IN (" + InList(schemas) + "))";
+    std::string in_schemas = "false";
+    for (const auto& [db, schemas] : inside) {
+      in_schemas += " OR (d.name = " + Lit(db) + " AND sc.name IN (" + InList(schemas) + "))";
     }
     BGPLAN_ASSIGN_OR_RETURN(
         Rows rows,
@@ -869,7 +865,7 @@ struct MzExecutor::Impl {
                 "mz_clusters c ON o.cluster_id = c.id JOIN mz_schemas sc ON o.schema_id = sc.id "
                 "JOIN mz_databases d ON sc.database_id = d.id WHERE o.id LIKE 'u%' AND c.name "
                 "IN (" +
-                InList(clusters) + ") AND NOT (" + inside +
+                InList(clusters) + ") AND NOT (" + in_schemas +
                 ") ORDER BY d.name, sc.name, o.name"));
     std::vector<ObjRef> out;
     for (const Row& r : rows) {
@@ -923,10 +919,8 @@ struct MzExecutor::Impl {
       if (cleanup && ds.run) {
         t += "promoted_at|" + ds.run->promoted_at_ms + "\n";
       }
-      std::map<std::string, std::vector<std::string>> blues, greens;
+      const SchemasByDb blues = SchemasOf(ds, false), greens = SchemasOf(ds, true);
       for (const auto& ss : ds.schemas) {
-        blues[ss.db].push_back(ss.pair.blue);
-        greens[ss.db].push_back(ss.pair.green);
         if (init || swap) {
           obj("schema " + ss.db + "." + ss.pair.blue, ss.blue, init || swap);
         }
@@ -982,7 +976,7 @@ struct MzExecutor::Impl {
           BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> deps, Dependents(db, schemas));
           refs("blue-dependent", deps);
         }
-        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnBlueClusters(ds));
+        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnClusters(blues, ClustersOf(ds, false)));
         refs("on-blue-cluster", on);
       }
       if (cleanup) {
@@ -990,15 +984,8 @@ struct MzExecutor::Impl {
           BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> deps, Dependents(db, schemas));
           refs("green-dependent", deps);
         }
-        std::vector<std::string> clusters;
-        for (const auto& cs : ds.clusters) {
-          clusters.push_back(cs.pair.green);
-        }
-        if (!clusters.empty()) {
-          std::string db = ds.schemas.empty() ? w.db : ds.schemas[0].db;
-          BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnClusters(db, greens[db], clusters));
-          refs("on-green-cluster", on);
-        }
+        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnClusters(greens, ClustersOf(ds, true)));
+        refs("on-green-cluster", on);
       }
     }
     return plans::Sha256Hex(t);
@@ -1732,11 +1719,8 @@ struct MzExecutor::Impl {
         }
       }
       if (!x.options_.allow_orphans) {
-        std::map<std::string, std::vector<std::string>> by_db;
-        for (const auto& ss : ds.schemas) {
-          by_db[ss.db].push_back(ss.pair.blue);
-        }
-        for (const auto& [db, schemas] : by_db) {
+        const SchemasByDb blues = SchemasOf(ds, false);
+        for (const auto& [db, schemas] : blues) {
           BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> deps, Dependents(db, schemas));
           std::vector<std::string> orphans;
           for (const ObjRef& o : deps) {
@@ -1758,7 +1742,7 @@ struct MzExecutor::Impl {
                       " (--allow-orphans swaps anyway)");
           }
         }
-        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnBlueClusters(ds));
+        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnClusters(blues, ClustersOf(ds, false)));
         if (!on.empty()) {
           std::vector<std::string> items;
           for (const ObjRef& o : on) {
@@ -1885,16 +1869,10 @@ struct MzExecutor::Impl {
       if (x.options_.force) {
         continue;
       }
-      std::map<std::string, std::vector<std::string>> by_db;
-      std::vector<std::string> clusters, all;
-      for (const auto& ss : ds.schemas) {
-        by_db[ss.db].push_back(ss.pair.green);
-      }
-      for (const auto& cs : ds.clusters) {
-        clusters.push_back(cs.pair.green);
-      }
+      const SchemasByDb greens = SchemasOf(ds, true);
+      std::vector<std::string> all;
       std::set<std::string> seen;
-      for (const auto& [db, schemas] : by_db) {
+      for (const auto& [db, schemas] : greens) {
         BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> deps, Dependents(db, schemas));
         for (const auto& o : deps) {
           if (seen.insert(o.id).second) {
@@ -1902,14 +1880,10 @@ struct MzExecutor::Impl {
           }
         }
       }
-      if (!clusters.empty()) {
-        std::string db = ds.schemas.empty() ? w.db : ds.schemas[0].db;
-        std::vector<std::string> schemas = by_db[db];
-        BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnClusters(db, schemas, clusters));
-        for (const auto& o : on) {
-          if (seen.insert(o.id).second) {
-            all.push_back(o.Describe() + " (on a dropped cluster)");
-          }
+      BGPLAN_ASSIGN_OR_RETURN(std::vector<ObjRef> on, OnClusters(greens, ClustersOf(ds, true)));
+      for (const auto& o : on) {
+        if (seen.insert(o.id).second) {
+          all.push_back(o.Describe() + " (on a dropped cluster)");
         }
       }
       if (!all.empty()) {
