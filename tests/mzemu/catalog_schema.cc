@@ -75,8 +75,20 @@ CREATE TABLE mzemu.objects (
   -- 'table' or 'view' when a real PostgreSQL relation schema.name backs the item
   pg_kind text);
 
+CREATE FUNCTION mzemu.system_index_id(cluster_id text) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT 's' || (CASE WHEN left(cluster_id, 1) = 'u' THEN 20000 ELSE 19000 END
+                    + substr(cluster_id, 2)::int) $$;
+-- Like Materialize, every user cluster also has system introspection indexes (ids `s...`, schema
+-- mz_introspection, owner mz_system) listed in mz_objects and mz_indexes: one per cluster here,
+-- the same object mz_hydration_statuses reports per replica.
+CREATE VIEW mzemu.introspection_indexes AS
+  SELECT mzemu.system_index_id(c.id) AS id, 0::oid AS oid, 's5'::text AS schema_id,
+         'mz_introspection_' || c.id || '_primary_idx' AS name, 'index'::text AS type,
+         's1'::text AS owner_id, c.id AS cluster_id, NULL::mz_catalog.mz_aclitem[] AS privileges
+  FROM mz_catalog.mz_clusters c WHERE c.id LIKE 'u%';
 CREATE VIEW mz_catalog.mz_objects AS
-  SELECT id, oid, schema_id, name, type, owner_id, cluster_id, privileges FROM mzemu.objects;
+  SELECT id, oid, schema_id, name, type, owner_id, cluster_id, privileges FROM mzemu.objects
+  UNION ALL SELECT * FROM mzemu.introspection_indexes;
 CREATE VIEW mz_catalog.mz_relations AS
   SELECT id, oid, schema_id, name, type, owner_id, cluster_id, privileges FROM mzemu.objects
   WHERE type IN ('table', 'source', 'view', 'materialized-view');
@@ -95,7 +107,9 @@ CREATE VIEW mz_catalog.mz_materialized_views AS
 CREATE VIEW mz_catalog.mz_indexes AS
   SELECT id, oid, name, on_id, cluster_id, owner_id, create_sql,
          create_sql AS redacted_create_sql
-  FROM mzemu.objects WHERE type = 'index';
+  FROM mzemu.objects WHERE type = 'index'
+  UNION ALL SELECT id, oid, name, NULL, cluster_id, owner_id, NULL, NULL
+  FROM mzemu.introspection_indexes;
 CREATE VIEW mz_catalog.mz_sources AS
   SELECT id, oid, schema_id, name, subtype AS type, connection_id, NULL::text AS size,
          envelope_type, key_format, value_format, cluster_id, owner_id, privileges, create_sql,
@@ -333,9 +347,6 @@ CREATE VIEW mz_internal.mz_show_my_default_privileges AS
   SELECT * FROM mz_internal.mz_show_default_privileges WHERE mzemu.my_grantee(grantee);
 
 -- Health: hydration and lag are driven by mzemu.hydration / mzemu.lag (see README).
-CREATE FUNCTION mzemu.system_index_id(cluster_id text) RETURNS text LANGUAGE sql IMMUTABLE AS
-  $$ SELECT 's' || (CASE WHEN left(cluster_id, 1) = 'u' THEN 20000 ELSE 19000 END
-                    + substr(cluster_id, 2)::int) $$;
 -- Every replica also reports one system introspection index (an `s` id per cluster: s20000+N
 -- for user cluster uN, s19000+N for system cluster sN), hydrated unless
 -- mzemu_set_system_hydrated(cluster, false), as a real replica does, so a cluster without user
