@@ -25,6 +25,47 @@ uint32_t ToOid(const std::string& s) {
 
 }  // namespace
 
+Status PreparePgSession(SqlSession& session, int64_t lock_timeout_ms) {
+  // Plain SET statements: the values are constants of bgplan's (the timeout a number), and SET
+  // needs no literal whose meaning depends on the setting being fixed here.
+  return session.Exec(
+      "SET standard_conforming_strings = on; SET search_path = ''; SET lock_timeout = " +
+      std::to_string(lock_timeout_ms < 1 ? 1 : lock_timeout_ms) +
+      "; SELECT set_config('jit', 'off', false) WHERE "
+      "current_setting('server_version_num')::int >= 110000; SELECT "
+      "set_config('client_connection_check_interval', '1000', false) WHERE "
+      "current_setting('server_version_num')::int >= 140000");
+}
+
+Result<std::vector<std::string>> LockHolders(SqlSession& session, const std::vector<uint32_t>& oids,
+                                             bool exclusive_only) {
+  std::vector<std::string> out;
+  if (oids.empty()) {
+    return out;
+  }
+  std::string list;
+  for (uint32_t oid : oids) {
+    list += (list.empty() ? "" : ",") + std::to_string(oid);
+  }
+  // pg_locks and pg_stat_activity take no relation locks; regclass output neither.
+  BGPLAN_ASSIGN_OR_RETURN(
+      Rows rows,
+      session.Query("SELECT DISTINCT l.pid::text, coalesce(a.usename, ''), "
+                    "coalesce(a.application_name, ''), l.mode, l.relation::regclass::text, "
+                    "coalesce(to_char(a.xact_start AT TIME ZONE 'UTC', "
+                    "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), '') FROM pg_locks l LEFT JOIN "
+                    "pg_stat_activity a ON a.pid = l.pid WHERE l.granted AND l.locktype = "
+                    "'relation' AND l.pid <> pg_backend_pid() AND l.relation IN (" +
+                    list + ")" +
+                    (exclusive_only ? " AND l.mode = 'AccessExclusiveLock'" : "") +
+                    " ORDER BY 1, 5, 4"));
+  for (const Row& r : rows) {
+    out.push_back("pid " + r[0] + " (user " + r[1] + ", application '" + r[2] + "', " + r[3] +
+                  " on " + r[4] + (r[5].empty() ? "" : ", transaction started " + r[5]) + ")");
+  }
+  return out;
+}
+
 Result<ServerInfo> ReadServerInfo(SqlSession& session) {
   BGPLAN_ASSIGN_OR_RETURN(
       Rows rows,
@@ -211,13 +252,71 @@ Result<std::vector<Dependent>> ReadDependents(SqlSession& session,
   return out;
 }
 
-Result<std::string> ReadViewDefinition(SqlSession& session, uint32_t oid) {
+Result<std::vector<uint32_t>> ViewRelations(SqlSession& session, uint32_t view_oid) {
+  std::string oid = std::to_string(view_oid);
   BGPLAN_ASSIGN_OR_RETURN(
-      Rows rows, session.Query("SELECT pg_get_viewdef(" + std::to_string(oid) + "::oid, false)"));
-  if (rows.empty() || rows[0][0].empty()) {
-    return Status::NotFound("view " + std::to_string(oid) + " vanished");
+      Rows rows, session.Query("SELECT DISTINCT d.refobjid::text FROM pg_rewrite w JOIN pg_depend "
+                               "d ON d.classid = 'pg_rewrite'::regclass AND d.objid = w.oid AND "
+                               "d.refclassid = 'pg_class'::regclass WHERE w.ev_class = " +
+                               oid + " ORDER BY 1"));
+  std::vector<uint32_t> out = {view_oid};
+  for (const Row& r : rows) {
+    if (ToOid(r[0]) != view_oid) {
+      out.push_back(ToOid(r[0]));
+    }
   }
-  return rows[0][0];
+  return out;
+}
+
+Result<ViewDefinition> ReadViewDefinition(SqlSession& session, uint32_t oid,
+                                          const std::string& shown_name) {
+  std::string id = std::to_string(oid);
+  Result<Rows> rows =
+      session.Query("SELECT pg_get_viewdef(" + id + "::oid, false), coalesce((SELECT "
+                    "string_agg(octet_length(o)::text || ':' || o, '' ORDER BY n) FROM pg_class c, "
+                    "unnest(c.reloptions) WITH ORDINALITY u(o, n) WHERE c.oid = " +
+                    id + "), '')");
+  if (!rows.ok()) {
+    Status st = rows.status();
+    if (st.sqlstate() != kSqlstateLockTimeout) {
+      return st;
+    }
+    // Say what the read waited for: the sessions holding ACCESS EXCLUSIVE locks on the view or
+    // on a relation it reads (found after the timeout; they may have let go meanwhile).
+    std::string holders;
+    Result<std::vector<uint32_t>> relations = ViewRelations(session, oid);
+    if (relations.ok()) {
+      Result<std::vector<std::string>> who = LockHolders(session, *relations, true);
+      if (who.ok()) {
+        for (const std::string& h : *who) {
+          holders += (holders.empty() ? "" : "; ") + h;
+        }
+      }
+    }
+    return Status(st.code(),
+                  "reading the definition of view " + shown_name +
+                      " waited lock_timeout for a lock on it or on a relation it reads" +
+                      (holders.empty() ? std::string(" (the holder has let go since)")
+                                       : ", held by " + holders),
+                  st.sqlstate());
+  }
+  if (rows->empty() || (*rows)[0][0].empty()) {
+    return Status::NotFound("view " + shown_name + " vanished");
+  }
+  ViewDefinition out;
+  out.definition = (*rows)[0][0];
+  // "<length>:<option>" per option: no option text can be split wrongly.
+  const std::string& packed = (*rows)[0][1];
+  for (size_t at = 0; at < packed.size();) {
+    size_t colon = packed.find(':', at);
+    if (colon == std::string::npos) {
+      break;
+    }
+    size_t len = std::stoul(packed.substr(at, colon - at));
+    out.options.push_back(packed.substr(colon + 1, len));
+    at = colon + 1 + len;
+  }
+  return out;
 }
 
 Result<std::vector<std::string>> ReadObjectNames(SqlSession& session, const std::string& schema) {

@@ -68,6 +68,9 @@ struct SinkView {
   uint32_t oid = 0;
   // pg_get_viewdef() output, read with an empty search_path (every name qualified).
   std::string definition;
+  // pg_class.reloptions in catalog order ("security_invoker=true", "check_option=local", ...),
+  // replayed by the re-creation.
+  std::vector<std::string> options;
   // Relations it references inside the deployment's blue schemas, as schema.name.
   std::vector<std::string> references;
   auto operator<=>(const SinkView&) const = default;
@@ -82,6 +85,22 @@ struct ServerInfo {
   std::string version;
 };
 
+// Makes every later statement of `session` mean what bgplan wrote and wait at most
+// `lock_timeout_ms` for any lock, whatever the server, database, role or connection options set:
+// standard_conforming_strings on (a backslash in a plain literal is a character, never an
+// escape), an empty search_path (every name bgplan reads or writes is qualified), lock_timeout
+// for every statement, catalog reads included (SQLSTATE 55P03 when a lock is held longer), jit
+// off, and client_connection_check_interval 1 s (PostgreSQL 14+: a backend waiting for a lock
+// notices within a second that bgplan died and frees the deployment lock). Idempotent.
+Status PreparePgSession(SqlSession& session, int64_t lock_timeout_ms);
+
+// Who holds locks on the relations `oids` that a statement of this session waits for, as
+// "pid 123 (user u, application 'psql', AccessExclusiveLock on "rep"."s" since ...)" items; only
+// locks of other sessions, and with `exclusive_only` only ACCESS EXCLUSIVE ones (the only mode
+// that blocks a read). Empty when none is held any more. Never waits.
+Result<std::vector<std::string>> LockHolders(SqlSession& session, const std::vector<uint32_t>& oids,
+                                             bool exclusive_only);
+
 // Reads who we are and what the server is.
 Result<ServerInfo> ReadServerInfo(SqlSession& session);
 
@@ -94,10 +113,20 @@ Result<std::vector<Dependent>> ReadDependents(SqlSession& session,
                                               const std::vector<std::string>& schemas,
                                               const std::vector<std::string>& exclude);
 
-// pg_get_viewdef() of view `oid`, exactly as the server prints it. With the session's
-// search_path empty (ReadFacts sets it) every name is schema-qualified, so the definition binds
-// by name when it is replayed after a swap.
-Result<std::string> ReadViewDefinition(SqlSession& session, uint32_t oid);
+// pg_get_viewdef() of view `oid`, exactly as the server prints it, and its reloptions. With the
+// session's search_path empty (PreparePgSession) every name is schema-qualified, so the
+// definition binds by name when it is replayed after a swap. pg_get_viewdef locks the view and
+// the relations it reads (ACCESS SHARE): behind another session's ACCESS EXCLUSIVE lock it waits
+// at most lock_timeout, then fails with 55P03 naming the view and who holds the lock.
+struct ViewDefinition {
+  std::string definition;
+  std::vector<std::string> options;
+};
+Result<ViewDefinition> ReadViewDefinition(SqlSession& session, uint32_t oid,
+                                          const std::string& shown_name);
+
+// The relations a view reads (pg_depend of its rewrite rule), and the view itself.
+Result<std::vector<uint32_t>> ViewRelations(SqlSession& session, uint32_t view_oid);
 
 // Names of relations, functions and types in `schema`, sorted and distinct.
 Result<std::vector<std::string>> ReadObjectNames(SqlSession& session, const std::string& schema);

@@ -65,6 +65,18 @@ std::string List(const std::vector<std::string>& items) {
   return s;
 }
 
+// The shortest lock_timeout of the selected deployments (all when `selected` is empty): every
+// statement of a run waits at most that long for a lock.
+int64_t LockTimeoutMs(const plans::Plan& plan, const std::vector<std::string>& selected) {
+  int64_t ms = -1;
+  for (const auto& d : plan.deployments) {
+    if (selected.empty() || Contains(selected, d.name)) {
+      ms = ms < 0 ? d.promote.lock_timeout_ms : std::min(ms, d.promote.lock_timeout_ms);
+    }
+  }
+  return ms < 0 ? plans::PromoteSettings{}.lock_timeout_ms : ms;
+}
+
 const plans::Deployment* FindDeployment(const plans::Plan& plan, const std::string& name) {
   for (const auto& d : plan.deployments) {
     if (d.name == name) {
@@ -79,16 +91,9 @@ const plans::Deployment* FindDeployment(const plans::Plan& plan, const std::stri
 Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
                         const std::vector<std::string>& selected, const RunOptions& options) {
   Facts facts;
-  // Every name pg_get_viewdef prints must be qualified (see ReadViewDefinition).
-  // client_connection_check_interval (PostgreSQL 14+): a backend waiting for a lock notices
-  // within a second that bgplan died (kill -9) and rolls back, freeing the deployment lock.
-  // jit = off: the dependents query's estimated cost crosses jit_above_cost, and compiling it
-  // costs ~120 ms for a query that runs in ~1 ms.
-  BGPLAN_RETURN_IF_ERROR(
-      session.Exec("SET search_path = ''; SELECT set_config('jit', 'off', false) WHERE "
-                   "current_setting('server_version_num')::int >= 110000; SELECT "
-                   "set_config('client_connection_check_interval', '1000', false) WHERE "
-                   "current_setting('server_version_num')::int >= 140000"));
+  // Every name pg_get_viewdef prints must be qualified (see ReadViewDefinition), every literal
+  // must mean what bgplan wrote, and no read may wait longer than the plan's lock_timeout.
+  BGPLAN_RETURN_IF_ERROR(PreparePgSession(session, LockTimeoutMs(plan, selected)));
   BGPLAN_ASSIGN_OR_RETURN(facts.server, ReadServerInfo(session));
   if (facts.server.is_materialize) {
     if (plan.target == plans::Target::kMaterialize) {
@@ -179,7 +184,11 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
         view.name = dep.name;
         view.oid = dep.oid;
         view.references = dep.references;
-        BGPLAN_ASSIGN_OR_RETURN(view.definition, ReadViewDefinition(session, dep.oid));
+        BGPLAN_ASSIGN_OR_RETURN(
+            ViewDefinition def,
+            ReadViewDefinition(session, dep.oid, emit::QuoteRelation({"", dep.schema, dep.name})));
+        view.definition = std::move(def.definition);
+        view.options = std::move(def.options);
         df.sink_views.push_back(std::move(view));
       } else {
         df.orphans.push_back(std::move(dep));
@@ -217,6 +226,9 @@ std::string FactsFingerprint(const Facts& facts, PhaseKind phase) {
     }
     for (const SinkView& v : df.sink_views) {
       f << "sink " << v.schema << "." << v.name << " " << v.oid << " " << v.definition << "\n";
+      for (const std::string& o : v.options) {
+        f << " option " << o.size() << ":" << o << "\n";
+      }
     }
     for (const Dependent& d : df.orphans) {
       f << "orphan " << d.description << "\n";
@@ -363,8 +375,19 @@ void SwapStatements(const Facts& facts, const std::vector<const DeploymentFacts*
   if (!views.empty()) {
     std::string cond;
     for (const auto& [oid, v] : views) {
-      cond += std::string(cond.empty() ? "" : " OR ") + "pg_get_viewdef(" + std::to_string(oid) +
-              "::oid, false) IS DISTINCT FROM " + QuoteLiteral(v->definition);
+      // The definition and the options read before the transaction are still the view's.
+      std::string options = "NULL::text[]";
+      if (!v->options.empty()) {
+        options.clear();
+        for (const std::string& o : v->options) {
+          options += (options.empty() ? "ARRAY[" : ", ") + QuoteLiteral(o);
+        }
+        options += "]::text[]";
+      }
+      cond += std::string(cond.empty() ? "" : " OR ") + "(pg_get_viewdef(" + std::to_string(oid) +
+              "::oid, false), (SELECT reloptions FROM pg_catalog.pg_class WHERE oid = " +
+              std::to_string(oid) + ")) IS DISTINCT FROM (" + QuoteLiteral(v->definition) + ", " +
+              options + ")";
     }
     // A dollar-quote tag that occurs nowhere in the body, so no definition can end it early.
     std::string tag = "$bgplan$";
@@ -402,7 +425,9 @@ void RepointStatements(const std::vector<const DeploymentFacts*>& acting, Resolv
     }
   }
   for (const auto& [oid, v] : views) {
-    r.statements.push_back(emit::CreateOrReplaceViewSql({"", v->schema, v->name}, v->definition));
+    r.statements.push_back(
+        emit::CreateOrReplaceViewSql({"", v->schema, v->name}, v->definition, v->options));
+    r.sink_view_oids.push_back(oid);
     ++r.sinks_repointed;
   }
 }
@@ -836,6 +861,30 @@ Status Executor::ReportViolations(const ResolvedPhase& resolved) {
                                                "); nothing was changed");
 }
 
+// After a lock timeout of the phase's transaction: who holds a lock it needs. Re-creating a
+// sinks view takes an ACCESS EXCLUSIVE lock on it (blocked by any lock), reading its definition
+// an ACCESS SHARE lock on every relation it reads (blocked by ACCESS EXCLUSIVE).
+std::string Executor::WhoBlocks(const ResolvedPhase& resolved) {
+  std::vector<std::string> holders;
+  for (uint32_t view : resolved.sink_view_oids) {
+    Result<std::vector<std::string>> on_view = LockHolders(session_, {view}, false);
+    Result<std::vector<uint32_t>> relations = ViewRelations(session_, view);
+    if (on_view.ok()) {
+      holders.insert(holders.end(), on_view->begin(), on_view->end());
+    }
+    if (relations.ok()) {
+      relations->erase(relations->begin());  // the view itself, done above
+      Result<std::vector<std::string>> on_read = LockHolders(session_, *relations, true);
+      if (on_read.ok()) {
+        holders.insert(holders.end(), on_read->begin(), on_read->end());
+      }
+    }
+  }
+  std::sort(holders.begin(), holders.end());
+  holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+  return holders.empty() ? std::string() : " (waiting for locks held by " + List(holders) + ")";
+}
+
 Status Executor::Execute(ResolvedPhase& resolved) {
   std::string phase(plans::PhaseName(resolved.phase));
   BGPLAN_RETURN_IF_ERROR(EnsureJournal());
@@ -859,6 +908,9 @@ Status Executor::Execute(ResolvedPhase& resolved) {
             1000.0;
   if (!st.ok()) {
     (void)session_.Exec("ROLLBACK");
+    if (st.sqlstate() == kSqlstateLockTimeout) {
+      st = Status(st.code(), st.message() + WhoBlocks(resolved), st.sqlstate());
+    }
     if (Interrupted()) {
       return Status(StatusCode::kInterrupted,
                     phase +
@@ -899,15 +951,51 @@ Status Executor::RunPhase(PhaseKind phase) {
       backoff = d->promote.retry_backoff_ms;
     }
   }
-  bool retryable_phase = phase == PhaseKind::kPromote || phase == PhaseKind::kRollback;
-  Status last;
+  // A lock timeout (55P03), a serialization failure (40001) or a deadlock (40P01), while
+  // reading the catalog or in the phase's transaction, changed nothing: wait retry_backoff and
+  // try again, at most max_retries times. Every phase is one transaction, so each may retry.
+  auto retry = [&](const Status& st, int64_t attempt, const std::string& acting) -> bool {
+    if (!IsRetryable(st) || attempt >= max_retries) {
+      return false;
+    }
+    sink_.Emit({"retry",
+                acting,
+                name + ": " + st.ToString() + "; nothing changed, retrying in " +
+                    std::to_string(backoff) + " ms (" + std::to_string(attempt + 1) + "/" +
+                    std::to_string(max_retries) + ")",
+                {{"phase", name},
+                 {"sqlstate", st.sqlstate()},
+                 {"attempt", std::to_string(attempt + 1)}}});
+    return true;
+  };
+  auto gave_up = [&](const Status& st, int64_t attempt) {
+    return Status(st.code(),
+                  name + " gave up after " + std::to_string(attempt + 1) +
+                      " attempt(s): " + st.message() +
+                      (st.sqlstate() == kSqlstateLockTimeout
+                           ? " (another session holds a lock the phase needs; nothing was "
+                             "changed)"
+                           : " (nothing was changed)"),
+                  st.sqlstate());
+  };
+  bool fingerprint_checked = false;
   for (int64_t attempt = 0;; ++attempt) {
-    BGPLAN_ASSIGN_OR_RETURN(Facts facts, ReadFacts(session_, plan_, selected_, options_));
+    Result<Facts> read = ReadFacts(session_, plan_, selected_, options_);
+    if (!read.ok()) {
+      if (retry(read.status(), attempt, List(selected_))) {
+        if (!InterruptibleSleep(backoff)) {
+          return Status(StatusCode::kInterrupted, name + " interrupted while waiting to retry");
+        }
+        continue;
+      }
+      return IsRetryable(read.status()) ? gave_up(read.status(), attempt) : read.status();
+    }
+    const Facts& facts = *read;
     ResolvedPhase resolved = Resolve(plan_, facts, phase, options_);
     if (!resolved.violations.empty()) {
       return ReportViolations(resolved);
     }
-    if (attempt == 0 && options_.expected_fingerprint.has_value() &&
+    if (!fingerprint_checked && options_.expected_fingerprint.has_value() &&
         *options_.expected_fingerprint != resolved.fingerprint) {
       Diagnostic d;
       d.kind = DiagKind::kStalePlan;
@@ -918,6 +1006,7 @@ Status Executor::RunPhase(PhaseKind phase) {
       sink_.Diagnose(d, List(selected_));
       return Status(StatusCode::kPrecondition, name + ": stale-plan: the plan file is stale");
     }
+    fingerprint_checked = true;
     for (const std::string& n : resolved.notes) {
       Note("", n);
     }
@@ -953,29 +1042,14 @@ Status Executor::RunPhase(PhaseKind phase) {
     if (st.code() == StatusCode::kInterrupted) {
       return st;
     }
-    if (retryable_phase && IsRetryable(st) && attempt < max_retries) {
-      sink_.Emit({"retry",
-                  List(resolved.acting),
-                  name + ": " + st.ToString() + "; rolled back, retrying in " +
-                      std::to_string(backoff) + " ms (" + std::to_string(attempt + 1) + "/" +
-                      std::to_string(max_retries) + ")",
-                  {{"phase", name},
-                   {"sqlstate", st.sqlstate()},
-                   {"attempt", std::to_string(attempt + 1)}}});
+    if (retry(st, attempt, List(resolved.acting))) {
       if (!InterruptibleSleep(backoff)) {
         return Status(StatusCode::kInterrupted, name + " interrupted while waiting to retry");
       }
       continue;
     }
     if (IsRetryable(st)) {
-      return Status(st.code(),
-                    name + " gave up after " + std::to_string(attempt + 1) +
-                        " attempt(s): " + st.message() +
-                        (st.sqlstate() == kSqlstateLockTimeout
-                             ? " (another session holds a lock the swap needs; nothing was "
-                               "swapped)"
-                             : " (nothing was swapped)"),
-                    st.sqlstate());
+      return gave_up(st, attempt);
     }
     return Status(st.code(), name + " failed, nothing was changed: " + st.message(), st.sqlstate());
   }

@@ -97,6 +97,8 @@ struct ResolvedPhase {
   int default_privileges_copied = 0;
   int sinks_repointed = 0;
   int dependents = 0;
+  // The sinks views the transaction re-creates (for naming who holds a lock it waits for).
+  std::vector<uint32_t> sink_view_oids;
   // New run ids created by init, per deployment (parallel to acting for init).
   std::vector<std::string> new_runs;
   // The full transaction text sent in one round trip ("BEGIN;\n...COMMIT;\n").
@@ -165,6 +167,7 @@ class Executor {
  private:
   Status ReportViolations(const ResolvedPhase& resolved);
   Status Execute(ResolvedPhase& resolved);
+  std::string WhoBlocks(const ResolvedPhase& resolved);
   Status RunAwait();
   Status EnsureJournal();
   void Note(const std::string& deployment, const std::string& message);

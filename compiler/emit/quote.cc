@@ -31,6 +31,23 @@ std::string QuoteQualified(std::string_view database, std::string_view name) {
   return QuoteIdent(database) + "." + QuoteIdent(name);
 }
 
-std::string QuoteLiteral(std::string_view text) { return QuoteWith(text, '\''); }
+std::string QuoteLiteral(std::string_view text) {
+  if (text.find('\\') == std::string_view::npos) {
+    return QuoteWith(text, '\'');
+  }
+  // An escape string constant, read the same whatever standard_conforming_strings says: in a
+  // plain '...' a backslash is an escape character when the setting is off, so 'x\'' would end
+  // the literal early and let the rest of the text run as SQL.
+  std::string out = "E'";
+  out.reserve(text.size() + 8);
+  for (char c : text) {
+    if (c == '\'' || c == '\\') {
+      out += c;
+    }
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
 
 }  // namespace bgplan::emit

@@ -816,9 +816,10 @@ class Emitter {
       Comment("resolved at apply time: the views in sinks " +
               std::string(sinks.size() == 1 ? "schema " : "schemas ") + JoinQuoted(sinks) +
               " that depend on the " + Subset(step.objects, ObjectKind::kSchema, Side::kBlue) +
-              " (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the "
-              "empty search_path, so every name is schema-qualified) are read before this "
-              "transaction;");
+              " (pg_depend, pg_rewrite), their definitions (pg_get_viewdef(oid), under the "
+              "empty search_path, so every name is schema-qualified) and options "
+              "(pg_class.reloptions) are read before this transaction, each read waiting at "
+              "most lock_timeout;");
       More(
           "here, before renaming, they are read again: if one changed, SQLSTATE 40001 is "
           "raised and the transaction retried");
@@ -874,8 +875,11 @@ class Emitter {
     }
     Comment(
         "resolved at apply time: re-create each captured view with its captured definition, "
-        "which now binds to the objects under the blue names:");
-    More("CREATE OR REPLACE VIEW \"<sinks schema>\".\"<view>\" AS <definition>;");
+        "which now binds to the objects under the blue names, and its options (security_invoker, "
+        "security_barrier, check_option; owner, grants and comment stay with the view):");
+    More(
+        "CREATE OR REPLACE VIEW \"<sinks schema>\".\"<view>\" [WITH (<option> = '<value>', ...)] "
+        "AS <definition>;");
     More(
         "(if the new objects change a view's columns this fails and the whole transaction rolls "
         "back)");

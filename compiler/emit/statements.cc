@@ -242,7 +242,8 @@ std::string AlterSinkSetFromSql(const RelationName& sink, const RelationName& up
   return "ALTER SINK " + QuoteRelation(sink) + " SET FROM " + QuoteRelation(upstream) + ";";
 }
 
-std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view definition) {
+std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view definition,
+                                   const std::vector<std::string>& options) {
   auto trim = [](std::string_view text) {
     while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\t' ||
                              text.back() == '\r')) {
@@ -258,7 +259,22 @@ std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view de
   while (!definition.empty() && (definition.front() == ' ' || definition.front() == '\n')) {
     definition.remove_prefix(1);
   }
-  return "CREATE OR REPLACE VIEW " + QuoteRelation(view) + " AS " + std::string(definition) + ";";
+  std::string with;
+  for (const std::string& option : options) {
+    // reloptions entries are "name=value"; the name is a bare word for every view option
+    // PostgreSQL has (check_option, security_barrier, security_invoker), quoted otherwise.
+    size_t eq = option.find('=');
+    std::string name = option.substr(0, eq);
+    bool bare = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
+                                     std::string::npos;
+    with += (with.empty() ? " WITH (" : ", ") + (bare ? name : QuoteIdent(name)) + " = " +
+            QuoteLiteral(eq == std::string::npos ? "true" : option.substr(eq + 1));
+  }
+  if (!with.empty()) {
+    with += ")";
+  }
+  return "CREATE OR REPLACE VIEW " + QuoteRelation(view) + with + " AS " +
+         std::string(definition) + ";";
 }
 
 // True for the bytes CommentSafe rewrites.

@@ -155,9 +155,14 @@ std::string QuoteRelation(const RelationName& relation);
 // Materialize: ALTER SINK "db"."s"."sink" SET FROM "db"."marts"."upstream";
 std::string AlterSinkSetFromSql(const RelationName& sink, const RelationName& upstream);
 
-// PostgreSQL: CREATE OR REPLACE VIEW "s"."v" AS <definition>;  `definition` is the text of
-// pg_get_viewdef(); trailing whitespace and one trailing ';' are removed first.
-std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view definition);
+// PostgreSQL: CREATE OR REPLACE VIEW "s"."v" [WITH (name = 'value', ...)] AS <definition>;
+// `definition` is the text of pg_get_viewdef(); trailing whitespace and one trailing ';' are
+// removed first. `options` are the view's reloptions ("security_invoker=true",
+// "check_option=cascaded", ...), in their catalog order: CREATE OR REPLACE VIEW replaces a view's
+// options with the ones it names, so leaving one out would reset it (a security_invoker view
+// would run with its owner's rights). Owner, grants and comment stay with the view.
+std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view definition,
+                                   const std::vector<std::string>& options = {});
 
 // ---- Text helpers ----------------------------------------------------------------------------
 

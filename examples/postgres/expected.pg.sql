@@ -50,7 +50,7 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL search_path = '';
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "warehouse", in the same transaction
--- resolved at apply time: the views in sinks schema "reporting" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+-- resolved at apply time: the views in sinks schema "reporting" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite), their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) and options (pg_class.reloptions) are read before this transaction, each read waiting at most lock_timeout;
 --   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "marts" and "marts_dbt_deploy" through "marts_bgplan_swap"
 ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
@@ -65,8 +65,8 @@ ALTER SCHEMA "staging_bgplan_swap" RENAME TO "staging_dbt_deploy";
 --   (" | Commit SHA: <sha>" left out when unknown), <run-id> = the journal id of the run:
 --   COMMENT ON SCHEMA "marts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
 --   COMMENT ON SCHEMA "staging" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
--- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
---   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names, and its options (security_invoker, security_barrier, check_option; owner, grants and comment stay with the view):
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" [WITH (<option> = '<value>', ...)] AS <definition>;
 --   (if the new objects change a view's columns this fails and the whole transaction rolls back)
 COMMIT;
 
@@ -79,7 +79,7 @@ COMMIT;
 BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL search_path = '';
--- resolved at apply time: the views in sinks schema "reporting" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+-- resolved at apply time: the views in sinks schema "reporting" that depend on the blue schemas "marts", "staging" (pg_depend, pg_rewrite), their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) and options (pg_class.reloptions) are read before this transaction, each read waiting at most lock_timeout;
 --   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "marts" and "marts_dbt_deploy" through "marts_bgplan_swap"
 ALTER SCHEMA "marts" RENAME TO "marts_bgplan_swap";
@@ -89,8 +89,8 @@ ALTER SCHEMA "marts_bgplan_swap" RENAME TO "marts_dbt_deploy";
 ALTER SCHEMA "staging" RENAME TO "staging_bgplan_swap";
 ALTER SCHEMA "staging_dbt_deploy" RENAME TO "staging";
 ALTER SCHEMA "staging_bgplan_swap" RENAME TO "staging_dbt_deploy";
--- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
---   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names, and its options (security_invoker, security_barrier, check_option; owner, grants and comment stay with the view):
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" [WITH (<option> = '<value>', ...)] AS <definition>;
 --   (if the new objects change a view's columns this fails and the whole transaction rolls back)
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "warehouse", in the same transaction
 COMMIT;

@@ -70,7 +70,7 @@ BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL search_path = '';
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "odd one", in the same transaction
--- resolved at apply time: the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+-- resolved at apply time: the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite), their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) and options (pg_class.reloptions) are read before this transaction, each read waiting at most lock_timeout;
 --   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "we""ird; DROP TABLE x" and "we""ird; DROP TABLE x_g'""" through "we""ird; DROP TABLE x_bgplan_swap"
 ALTER SCHEMA "we""ird; DROP TABLE x" RENAME TO "we""ird; DROP TABLE x_bgplan_swap";
@@ -95,8 +95,8 @@ ALTER SCHEMA "select_bgplan_swap" RENAME TO "select_g'""";
 --   COMMENT ON SCHEMA "it's" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
 --   COMMENT ON SCHEMA "Märts" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
 --   COMMENT ON SCHEMA "select" IS 'Deployment by <user> on <time> | Commit SHA: <sha> | bgplan <run-id>';
--- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
---   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names, and its options (security_invoker, security_barrier, check_option; owner, grants and comment stay with the view):
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" [WITH (<option> = '<value>', ...)] AS <definition>;
 --   (if the new objects change a view's columns this fails and the whole transaction rolls back)
 COMMIT;
 
@@ -109,7 +109,7 @@ COMMIT;
 BEGIN;
 SET LOCAL lock_timeout = '5s';
 SET LOCAL search_path = '';
--- resolved at apply time: the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) and their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) are read before this transaction;
+-- resolved at apply time: the views in sinks schema "sink's" that depend on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite), their definitions (pg_get_viewdef(oid), under the empty search_path, so every name is schema-qualified) and options (pg_class.reloptions) are read before this transaction, each read waiting at most lock_timeout;
 --   here, before renaming, they are read again: if one changed, SQLSTATE 40001 is raised and the transaction retried
 -- exchange "we""ird; DROP TABLE x" and "we""ird; DROP TABLE x_g'""" through "we""ird; DROP TABLE x_bgplan_swap"
 ALTER SCHEMA "we""ird; DROP TABLE x" RENAME TO "we""ird; DROP TABLE x_bgplan_swap";
@@ -127,8 +127,8 @@ ALTER SCHEMA "Märts_bgplan_swap" RENAME TO "Märts_g'""";
 ALTER SCHEMA "select" RENAME TO "select_bgplan_swap";
 ALTER SCHEMA "select_g'""" RENAME TO "select";
 ALTER SCHEMA "select_bgplan_swap" RENAME TO "select_g'""";
--- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names:
---   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" AS <definition>;
+-- resolved at apply time: re-create each captured view with its captured definition, which now binds to the objects under the blue names, and its options (security_invoker, security_barrier, check_option; owner, grants and comment stay with the view):
+--   CREATE OR REPLACE VIEW "<sinks schema>"."<view>" [WITH (<option> = '<value>', ...)] AS <definition>;
 --   (if the new objects change a view's columns this fails and the whole transaction rolls back)
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one", in the same transaction
 COMMIT;

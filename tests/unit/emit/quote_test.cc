@@ -34,5 +34,14 @@ TEST(QuoteLiteralTest, DoublesSingleQuotes) {
   EXPECT_EQ("''''''", QuoteLiteral("''"));
 }
 
+// A backslash makes the literal an escape string constant, so that it means the same bytes
+// whatever standard_conforming_strings is (off: '\'' would end the literal early).
+TEST(QuoteLiteralTest, BackslashesGiveAnEscapeStringThatNoSettingCanEndEarly) {
+  EXPECT_EQ("E'a\\\\b'", QuoteLiteral("a\\b"));
+  EXPECT_EQ("E'x\\\\''; DROP TABLE t; --'", QuoteLiteral("x\\'; DROP TABLE t; --"));
+  EXPECT_EQ("E'\\\\'", QuoteLiteral("\\"));
+  EXPECT_EQ("'no backslash'", QuoteLiteral("no backslash"));
+}
+
 }  // namespace
 }  // namespace bgplan::emit

@@ -193,9 +193,10 @@ TEST(EmitSqlTest, PostgresPhases) {
                         "SET LOCAL lock_timeout = '1500ms';\n"
                         "SET LOCAL search_path = '';\n"
                         "-- resolved at apply time: the views in sinks schema \"sinks\" that "
-                        "depend on the blue schema \"marts\" (pg_depend, pg_rewrite) and their "
+                        "depend on the blue schema \"marts\" (pg_depend, pg_rewrite), their "
                         "definitions (pg_get_viewdef(oid), under the empty search_path, so every "
-                        "name is schema-qualified) are read before this transaction;\n"
+                        "name is schema-qualified) and options (pg_class.reloptions) are read "
+                        "before this transaction, each read waiting at most lock_timeout;\n"
                         "--   here, before renaming, they are read again: if one changed, SQLSTATE "
                         "40001 is raised and the transaction retried\n"
                         "-- exchange \"marts\" and \"marts_dbt_deploy\" through "
@@ -204,8 +205,8 @@ TEST(EmitSqlTest, PostgresPhases) {
                         "ALTER SCHEMA \"marts_dbt_deploy\" RENAME TO \"marts\";\n"
                         "ALTER SCHEMA \"marts_bgplan_swap\" RENAME TO \"marts_dbt_deploy\";\n"
                         "-- resolved at apply time: re-create each captured view"));
-  EXPECT_THAT(promote, HasSubstr("CREATE OR REPLACE VIEW \"<sinks schema>\".\"<view>\" AS "
-                                 "<definition>;"));
+  EXPECT_THAT(promote, HasSubstr("CREATE OR REPLACE VIEW \"<sinks schema>\".\"<view>\" [WITH "
+                                 "(<option> = '<value>', ...)] AS <definition>;"));
   EXPECT_THAT(promote, HasSubstr("On SQLSTATE 40001, 40P01 or 55P03 only"));
   const std::string await = Emit(plan, plans::PhaseKind::kAwait);
   EXPECT_THAT(await, HasSubstr("pg_matviews.ispopulated"));

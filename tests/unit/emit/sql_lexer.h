@@ -1,4 +1,4 @@
-// A minimal SQL lexer for the emitter's tests: separates what SQL text says outside comments
+// A minimal SQL lexer for the emitter's tests (plain and E'...' literals): separates what SQL text says outside comments
 // (code words) from the decoded contents of quoted identifiers and string literals, so a test can
 // assert that a name never appears anywhere but inside a correctly quoted identifier.
 #pragma once
@@ -41,11 +41,21 @@ inline Lexed Lex(const std::string& sql) {
       continue;
     }
     if (c == '"' || c == '\'') {
+      // E'...' (an escape string constant): a backslash escapes the next character.
+      const bool escape = c == '\'' && (word == "E" || word == "e");
+      if (escape) {
+        word.clear();
+      }
       flush();
       std::string text;
       ++i;
       bool closed = false;
       while (i < sql.size()) {
+        if (escape && sql[i] == '\\' && i + 1 < sql.size()) {
+          text += sql[i + 1];
+          i += 2;
+          continue;
+        }
         if (sql[i] == c) {
           if (i + 1 < sql.size() && sql[i + 1] == c) {
             text += c;

@@ -193,6 +193,12 @@ TEST_F(StatementsTest, SinksAndViews) {
   EXPECT_EQ("\"s\".\"v\"", QuoteRelation({"", "s", "v"}));
   EXPECT_EQ("CREATE OR REPLACE VIEW \"sinks\".\"v\" AS SELECT a\n   FROM marts.t;",
             CreateOrReplaceViewSql({"", "sinks", "v"}, " SELECT a\n   FROM marts.t;\n"));
+  // The view's options are replayed (CREATE OR REPLACE VIEW resets the ones it does not name).
+  EXPECT_EQ(
+      "CREATE OR REPLACE VIEW \"sinks\".\"v\" WITH (security_invoker = 'true', check_option = "
+      "'cascaded', \"Odd\"\"name\" = 'x') AS SELECT a;",
+      CreateOrReplaceViewSql({"", "sinks", "v"}, "SELECT a;",
+                             {"security_invoker=true", "check_option=cascaded", "Odd\"name=x"}));
 }
 
 TEST_F(StatementsTest, CommentSafe) {

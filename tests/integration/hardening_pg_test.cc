@@ -1,0 +1,253 @@
+// Holes an attack on bgplan found (issue 8), each pinned on a real PostgreSQL: SQL injection
+// when standard_conforming_strings is off, sinks views losing their options on promote, and
+// catalog reads that waited for a lock without bound.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "runtime/executor.h"
+#include "tests/integration/cli_fixture.h"
+
+namespace bgplan::testing {
+namespace {
+
+using plans::PhaseKind;
+using runtime::Executor;
+using runtime::RunOptions;
+
+long MsSince(std::chrono::steady_clock::time_point start) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
+}
+
+// ---- standard_conforming_strings = off -----------------------------------------------------
+
+class Injection : public RuntimeCli {
+ protected:
+  // A schema name that ends a plain '...' literal early when backslashes are escapes.
+  static constexpr const char* kHostile = "x\\'; DROP TABLE public.canary; --";
+
+  void WriteHostilePlan() {
+    file_ = dir_ + "/hostile.bgplan";
+    std::ofstream(file_) << "target postgres;\n"
+                            "deployment shop {\n"
+                            "    schemas \"x\\'; DROP TABLE public.canary; --\";\n"
+                            "    promote { max_retries 0; lock_timeout 2s; }\n}\n";
+  }
+  bool CanaryAlive() { return Scalar("SELECT to_regclass('public.canary') IS NOT NULL") == "t"; }
+};
+
+TEST_F(Injection, CheckAcceptsTheNameThatOnceInjected) {
+  WriteHostilePlan();
+  ProcResult check = Run({"check", file_});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+}
+
+// The database's default makes backslashes escapes; `plan` (read-only) and a whole cycle on a
+// schema carrying the hostile name leave the canary alone and record the exact name.
+TEST_F(Injection, DatabaseSettingOffCannotTurnANameIntoSql) {
+  WriteHostilePlan();
+  Exec("CREATE TABLE public.canary (x int)");
+  Exec("ALTER DATABASE " + db_ + " SET standard_conforming_strings = off");
+  ASSERT_EQ(Scalar("SHOW standard_conforming_strings"), "off");
+
+  ProcResult plan = Run(Cmd("plan", {"--phase", "all"}));
+  EXPECT_EQ(plan.exit_code, 3) << plan.err;  // blue-missing: the schema does not exist yet
+  EXPECT_NE(plan.err.find("[blue-missing]"), std::string::npos) << plan.err;
+  EXPECT_TRUE(CanaryAlive());
+
+  Exec(std::string("SET standard_conforming_strings = on; CREATE SCHEMA \"") + kHostile +
+       "\"; CREATE TABLE \"" + kHostile + "\".t (id int)");
+  for (const char* phase : {"init", "promote", "rollback", "promote"}) {
+    ProcResult r = Run(Cmd(phase));
+    EXPECT_EQ(r.exit_code, 0) << phase << "\n" << r.err;
+    EXPECT_TRUE(CanaryAlive()) << "after " << phase;
+  }
+  ProcResult cleanup = Run(Cmd("cleanup"));
+  EXPECT_EQ(cleanup.exit_code, 0) << cleanup.err;
+  EXPECT_TRUE(CanaryAlive());
+  // The journal holds the name byte for byte.
+  EXPECT_EQ(Scalar("SET standard_conforming_strings = on; SELECT objects->0->>'blue' FROM "
+                   "bgplan.runs"),
+            kHostile);
+}
+
+TEST_F(Injection, UrlOptionOffCannotTurnANameIntoSql) {
+  WriteHostilePlan();
+  Exec("CREATE TABLE public.canary (x int)");
+  std::string url = url_ + "?options=-c%20standard_conforming_strings%3Doff";
+  for (const char* command : {"plan", "init", "status"}) {
+    ProcResult r = Run({command, file_, "--url", url});
+    // plan and init: blue-missing (the schema does not exist); status only reports.
+    EXPECT_EQ(r.exit_code, std::string(command) == "status" ? 0 : 3) << command << "\n" << r.err;
+    EXPECT_TRUE(CanaryAlive()) << "after " << command;
+  }
+}
+
+// A backslash in a string constant of a sinks view: read back and compared inside the swap
+// transaction, the definition must match itself (it once failed every promote with a false
+// "dependent view changed" under standard_conforming_strings = off).
+TEST_F(Injection, BackslashInASinksViewPromotes) {
+  Exec("CREATE OR REPLACE VIEW sinks.v AS SELECT id, v, E'a\\\\b'::text AS s FROM marts.t");
+  Exec("ALTER DATABASE " + db_ + " SET standard_conforming_strings = off");
+  ProcResult apply = Run(Cmd("apply", {"--deploy-cmd", DeployCmd()}));
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  EXPECT_EQ(Scalar("SELECT v || '|' || octet_length(s) FROM sinks.v"), "green|3");
+}
+
+// ---- sinks views keep their options, owner, grants and comment ----------------------------
+
+class ViewOptions : public PgTest {
+ protected:
+  Status Run(const plans::Plan& plan, PhaseKind phase, RecordingSink* sink = nullptr) {
+    RecordingSink local;
+    auto session = Connect();
+    Executor ex(*session, plan, {}, RunOptions{}, sink != nullptr ? *sink : local);
+    BGPLAN_RETURN_IF_ERROR(ex.Lock());
+    return ex.RunPhase(phase);
+  }
+  // Everything a view carries besides its query, per view of schema sinks.
+  std::string ViewMeta() {
+    std::string s;
+    for (const auto& row : pg_->Query(
+             db_,
+             "SELECT c.relname, coalesce(c.reloptions::text, '-'), pg_get_userbyid(c.relowner), "
+             "coalesce(c.relacl::text, '-'), coalesce(obj_description(c.oid, 'pg_class'), '-') "
+             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
+             "'sinks' ORDER BY 1")) {
+      for (const auto& c : row) s += c + "|";
+      s += "\n";
+    }
+    return s;
+  }
+};
+
+TEST_F(ViewOptions, PromoteAndRollbackKeepEveryOptionOwnerGrantAndComment) {
+  Exec(
+      "DO $$ BEGIN CREATE ROLE view_owner; EXCEPTION WHEN duplicate_object THEN NULL; END $$; "
+      "DO $$ BEGIN CREATE ROLE reader; EXCEPTION WHEN duplicate_object THEN NULL; END $$; "
+      "CREATE SCHEMA marts; CREATE TABLE marts.t (id int, v text); "
+      "INSERT INTO marts.t VALUES (1, 'blue'); "
+      "CREATE SCHEMA sinks; GRANT USAGE ON SCHEMA sinks, marts TO reader, view_owner; "
+      "GRANT SELECT ON marts.t TO view_owner; "
+      "CREATE VIEW sinks.v_invoker WITH (security_invoker = true) AS SELECT id, v FROM marts.t; "
+      "CREATE VIEW sinks.v_barrier WITH (security_barrier) AS SELECT id, v FROM marts.t; "
+      "CREATE VIEW sinks.v_local AS SELECT id, v FROM marts.t WHERE id > 0 WITH LOCAL CHECK "
+      "OPTION; "
+      "CREATE VIEW sinks.v_cascaded AS SELECT id, v FROM marts.t WHERE id > 0 WITH CASCADED "
+      "CHECK OPTION; "
+      "ALTER VIEW sinks.v_invoker OWNER TO view_owner; "
+      "ALTER VIEW sinks.v_barrier OWNER TO view_owner; "
+      "GRANT SELECT ON sinks.v_invoker, sinks.v_barrier TO reader; "
+      "COMMENT ON VIEW sinks.v_local IS 'local check, with a '' quote and a \\ backslash';");
+  const std::string before = ViewMeta();
+  ASSERT_NE(before.find("security_invoker=true"), std::string::npos) << before;
+  ASSERT_NE(before.find("check_option=local"), std::string::npos) << before;
+  ASSERT_NE(before.find("check_option=cascaded"), std::string::npos) << before;
+  ASSERT_NE(before.find("security_barrier=true"), std::string::npos) << before;
+
+  plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
+  ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
+  Exec(
+      "CREATE TABLE marts_dbt_deploy.t (id int, v text); "
+      "INSERT INTO marts_dbt_deploy.t VALUES (1, 'green'); "
+      "GRANT SELECT ON marts_dbt_deploy.t TO view_owner;");
+  Status promoted = Run(plan, PhaseKind::kPromote);
+  ASSERT_TRUE(promoted.ok()) << promoted.ToString();
+  EXPECT_EQ(ViewMeta(), before);
+  EXPECT_EQ(Scalar("SELECT v FROM sinks.v_invoker"), "green");
+  // security_invoker still holds: the reader has no right on the table the view reads, so the
+  // view refuses it (with the owner's rights it would answer).
+  std::string error;
+  pg_->Query(db_, "SET ROLE reader; SELECT * FROM sinks.v_invoker", &error);
+  EXPECT_NE(error.find("permission denied for table t"), std::string::npos) << error;
+  EXPECT_EQ(Scalar("SET ROLE reader; SELECT v FROM sinks.v_barrier"), "green");
+  // The check options still refuse rows outside the view.
+  EXPECT_NE(pg_->Exec(db_, "INSERT INTO sinks.v_local VALUES (0, 'x')")
+                .find("violates check option"),
+            std::string::npos);
+  EXPECT_NE(pg_->Exec(db_, "INSERT INTO sinks.v_cascaded VALUES (0, 'x')")
+                .find("violates check option"),
+            std::string::npos);
+
+  ASSERT_TRUE(Run(plan, PhaseKind::kRollback).ok());
+  EXPECT_EQ(ViewMeta(), before);
+  EXPECT_EQ(Scalar("SELECT v FROM sinks.v_invoker"), "blue");
+}
+
+// ---- every statement is bounded by lock_timeout --------------------------------------------
+
+class LockBound : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    Exec(
+        "CREATE SCHEMA marts; CREATE TABLE marts.t (id int, v text); "
+        "INSERT INTO marts.t VALUES (1, 'blue'); CREATE SCHEMA sinks; "
+        "CREATE VIEW sinks.v AS SELECT id, v FROM marts.t;");
+    plan_ = PgPlan("shop", {"marts"}, {"sinks"});
+    plan_.deployments[0].promote.lock_timeout_ms = 1000;
+    plan_.deployments[0].promote.max_retries = 2;
+    plan_.deployments[0].promote.retry_backoff_ms = 50;
+    auto session = Connect();
+    RecordingSink sink;
+    Executor init(*session, plan_, {}, RunOptions{}, sink);
+    ASSERT_TRUE(init.Lock().ok());
+    ASSERT_TRUE(init.RunPhase(PhaseKind::kInit).ok());
+    Exec("CREATE TABLE marts_dbt_deploy.t (id int, v text)");
+  }
+
+  // Promote while another session holds an ACCESS EXCLUSIVE lock on `relation` (until the
+  // promote is over): promote must give up after its 3 attempts of 1 s, name the holder, and keep nothing.
+  void PromoteBehindLockOn(const std::string& relation) {
+    auto holder = Connect();
+    ASSERT_TRUE(holder->Exec("BEGIN; LOCK TABLE " + relation + " IN ACCESS EXCLUSIVE MODE").ok());
+    const std::string holder_pid = std::to_string(holder->BackendPid());
+    const std::string blue = Oid("marts");
+    RecordingSink sink;
+    auto start = std::chrono::steady_clock::now();
+    Status st;
+    {
+      auto session = Connect();
+      Executor ex(*session, plan_, {}, RunOptions{}, sink);
+      ASSERT_TRUE(ex.Lock().ok());
+      st = ex.RunPhase(PhaseKind::kPromote);
+      ex.Unlock();
+    }
+    long elapsed = MsSince(start);
+    (void)holder->Exec("ROLLBACK");
+    holder->Close();
+    // 3 attempts of at most 1 s each and 2 backoffs of 50 ms, plus slack for a loaded machine;
+    // unbounded, it waited as long as the lock was held (20 s).
+    EXPECT_LT(elapsed, 3 * 1000 + 2 * 50 + 3000) << st.ToString();
+    EXPECT_GE(elapsed, 3 * 1000 - 100);
+    EXPECT_EQ(st.sqlstate(), "55P03") << st.ToString();
+    EXPECT_NE(st.message().find("gave up after 3 attempt(s)"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("pid " + holder_pid), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("AccessExclusiveLock on " + relation), std::string::npos)
+        << st.message();
+    int retries = 0;
+    for (const auto& e : sink.events) {
+      retries += e.type == "retry";
+      if (e.type == "retry") {
+        EXPECT_NE(e.message.find("pid " + holder_pid), std::string::npos) << e.message;
+      }
+    }
+    EXPECT_EQ(retries, 2);
+    EXPECT_EQ(Oid("marts"), blue);
+    // The deployment lock is free again.
+    EXPECT_EQ(Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0");
+  }
+
+  plans::Plan plan_;
+};
+
+TEST_F(LockBound, ALockOnTheSinksViewBoundsPromote) { PromoteBehindLockOn("sinks.v"); }
+
+TEST_F(LockBound, ALockOnABlueTableTheViewReadsBoundsPromote) { PromoteBehindLockOn("marts.t"); }
+
+}  // namespace
+}  // namespace bgplan::testing
