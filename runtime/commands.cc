@@ -43,6 +43,8 @@ struct LiveOptions {
   std::string phase;
   std::string out;
   bool detailed_exitcode = false;
+  // The connection as shown (password redacted), set once connected; a plan file records it.
+  std::string shown_url;
   // apply
   std::string deploy_cmd;
   std::string through = "promote";
@@ -159,8 +161,11 @@ std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exi
              "",
              sink.options().verbose > 0 ? "connecting to " + shown : "",
              {{"url", shown}}});
-  Result<std::unique_ptr<SqlSession>> session =
-      ConnectPqxx(ConninfoForLibpq(*target), target->password);
+  // The password for scrubbing error messages: the profile's, else the one libpq reads from
+  // the connection string itself.
+  Result<std::unique_ptr<SqlSession>> session = ConnectPqxx(
+      ConninfoForLibpq(*target),
+      target->password.empty() ? PasswordInConninfo(target->conninfo) : target->password);
   if (!session.ok()) {
     *exit_code = ExitFor(session.status(), sink);
     return std::nullopt;
@@ -195,6 +200,7 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
     return code;
   }
   o.run.command = command;
+  o.shown_url = conn->target.conninfo.empty() ? "" : RedactConninfo(conn->target.conninfo);
   o.run.password = !conn->target.password.empty() ? conn->target.password
                                                   : PasswordInConninfo(conn->target.conninfo);
   std::vector<std::string> selected = o.deployments;
@@ -297,7 +303,7 @@ Status WritePlanFile(const LiveOptions& o, const LoadedPlan& loaded,
   PlanFile file;
   file.plan = loaded.plan;
   file.deployments = o.deployments;
-  file.url = RedactConninfo(o.conn.url);
+  file.url = o.shown_url;
   for (const auto& [k, v] : fps) {
     file.fingerprints[k] = v;
   }

@@ -6,6 +6,12 @@
 #include <regex>
 #include <string>
 
+#include <libpq-fe.h>
+
+#include <optional>
+#include <utility>
+#include <vector>
+
 #include "compiler/config/config.h"
 
 namespace bgplan::runtime {
@@ -37,63 +43,133 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
-static std::string PercentDecode(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size() &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 1])) != 0 &&
-        std::isxdigit(static_cast<unsigned char>(text[i + 2])) != 0) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
+namespace {
+
+// The options of `conninfo` as libpq reads them (keyword, value; only those the string sets), in
+// libpq's order; nullopt when libpq refuses the string. Parsing with libpq itself means bgplan
+// and libpq never disagree on what the password is (a raw space in a URL password, quotes and
+// backslashes in keyword/value form, percent-encoding).
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseConninfo(
+    std::string_view conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(std::string(conninfo).c_str(), &error);
+  if (options == nullptr) {
+    PQfreemem(error);
+    return std::nullopt;
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr) {
+      out.emplace_back(o->keyword, o->val);
     }
   }
+  PQconninfoFree(options);
   return out;
 }
 
-std::string PasswordInConninfo(std::string_view conninfo) {
-  std::string s(conninfo);
-  std::smatch m;
-  static const std::regex kUserinfo(R"((?:postgres|postgresql)://[^:/@\s]*:([^@/\s]*)@)");
-  if (std::regex_search(s, m, kUserinfo)) {
-    return PercentDecode(m[1].str());
+// Options whose value is a secret.
+bool IsSecret(const std::string& keyword) {
+  return keyword == "password" || keyword == "sslpassword";
+}
+
+std::string QuoteConninfoValue(const std::string& v) {
+  if (!v.empty() && v.find_first_of(" \t\n\r\f\v'\\") == std::string::npos) {
+    return v;
   }
-  static const std::regex kUrlParam(R"([?&]password=([^&\s]*))");
-  if (IsUrl(s) && std::regex_search(s, m, kUrlParam)) {
-    return PercentDecode(m[1].str());
-  }
-  static const std::regex kQuoted(R"(\bpassword\s*=\s*'((?:[^'\\]|\\.)*)')");
-  if (std::regex_search(s, m, kQuoted)) {
-    std::string out;
-    std::string v = m[1].str();
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (v[i] == '\\' && i + 1 < v.size()) {
-        ++i;
-      }
-      out += v[i];
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') {
+      out += '\\';
     }
-    return out;
+    out += c;
   }
-  static const std::regex kWord(R"(\bpassword\s*=\s*([^\s']+))");
-  if (std::regex_search(s, m, kWord)) {
-    return m[1].str();
+  return out + "'";
+}
+
+}  // namespace
+
+std::string PasswordInConninfo(std::string_view conninfo) {
+  auto options = ParseConninfo(conninfo);
+  if (!options) {
+    return "";
+  }
+  for (const auto& [k, v] : *options) {
+    if (k == "password") {
+      return v;
+    }
   }
   return "";
 }
 
 std::string RedactConninfo(std::string_view conninfo) {
-  std::string s(conninfo);
-  // URL userinfo: scheme://user:secret@host
+  if (conninfo.empty()) {
+    return "";
+  }
+  auto options = ParseConninfo(conninfo);
+  if (!options) {
+    return "(a connection string libpq cannot parse; not shown)";
+  }
+  if (!IsUrl(conninfo)) {
+    std::string out;
+    for (const auto& [k, v] : *options) {
+      out += (out.empty() ? "" : " ") + k + "=" + (IsSecret(k) ? "***" : QuoteConninfoValue(v));
+    }
+    return out;
+  }
+  // A URL again, rebuilt from the parsed options: scheme://user[:***]@host[:port]/dbname?rest.
+  std::string user, host, port, dbname;
+  bool has_password = false;
+  std::string query;
+  for (const auto& [k, v] : *options) {
+    if (k == "user") {
+      user = v;
+    } else if (k == "password") {
+      has_password = true;
+    } else if (k == "host") {
+      host = v;
+    } else if (k == "port") {
+      port = v;
+    } else if (k == "dbname") {
+      dbname = v;
+    } else {
+      query += (query.empty() ? "?" : "&") + k + "=" + (IsSecret(k) ? "***" : PercentEncode(v));
+    }
+  }
+  // One plain host (and port) goes in the authority; a socket directory or a host list in the
+  // query, where no character of it needs the authority's syntax.
+  bool plain = host.find_first_of("/,") == std::string::npos && port.find(',') == std::string::npos;
+  std::string authority;
+  if (!user.empty()) {
+    authority = PercentEncode(user) + (has_password ? ":***" : "") + "@";
+  } else if (has_password) {
+    query += (query.empty() ? "?" : "&") + std::string("password=***");
+  }
+  if (plain) {
+    authority += host.find(':') != std::string::npos ? "[" + host + "]" : PercentEncode(host);
+    if (!port.empty()) {
+      authority += ":" + PercentEncode(port);
+    }
+  } else {
+    query += (query.empty() ? "?" : "&") + std::string("host=") + PercentEncode(host);
+    if (!port.empty()) {
+      query += "&port=" + PercentEncode(port);
+    }
+  }
+  std::string scheme = conninfo.rfind("postgres://", 0) == 0 ? "postgres://" : "postgresql://";
+  return scheme + authority + (dbname.empty() ? "" : "/" + PercentEncode(dbname)) + query;
+}
+
+// Free text (an error message) with anything that looks like a password inside a connection
+// string replaced by ***. A pattern is all one can do for text that is not a connection string;
+// the known password itself is replaced by ScrubSecrets whatever its spelling.
+static std::string ScrubConninfoPatterns(std::string s) {
   static const std::regex kUserinfo(R"(((?:postgres|postgresql)://[^:/@\s]*):([^@/\s]*)@)");
   s = std::regex_replace(s, kUserinfo, "$1:***@");
-  // URL parameter password=... (up to & or whitespace).
-  static const std::regex kUrlParam(R"(([?&]password=)[^&\s]*)");
+  static const std::regex kUrlParam(R"(([?&](?:ssl)?password=)[^&\s]*)");
   s = std::regex_replace(s, kUrlParam, "$1***");
-  // keyword/value: password = 'quoted' or password=word
-  static const std::regex kKeywordQuoted(R"((\bpassword\s*=\s*)'(?:[^'\\]|\\.)*')");
+  static const std::regex kKeywordQuoted(R"((\b(?:ssl)?password\s*=\s*)'(?:[^'\\]|\\.)*')");
   s = std::regex_replace(s, kKeywordQuoted, "$1***");
-  static const std::regex kKeyword(R"((\bpassword\s*=\s*)(?!\*\*\*)[^\s'&]+)");
+  static const std::regex kKeyword(R"((\b(?:ssl)?password\s*=\s*)(?!\*\*\*)[^\s'&]+)");
   s = std::regex_replace(s, kKeyword, "$1***");
   return s;
 }
@@ -109,7 +185,7 @@ std::string ScrubSecrets(std::string_view text, std::string_view password) {
       }
     }
   }
-  return RedactConninfo(s);
+  return ScrubConninfoPatterns(s);
 }
 
 Result<ConnTarget> ResolveConnection(const ConnOptions& options, DiagnosticEngine& diags) {

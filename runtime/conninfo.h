@@ -38,12 +38,15 @@ Result<ConnTarget> ResolveConnection(const ConnOptions& options, DiagnosticEngin
 // password (URL query parameters or keyword/value pairs, as the string's form requires).
 std::string ConninfoForLibpq(const ConnTarget& target);
 
-// The password written inside `conninfo` (URL user:password@ or password=...), decoded; "" if
-// none. Used to hand the password to a deploy command as PGPASSWORD.
+// The password written inside `conninfo` (URL user:password@ or password=...), as libpq reads
+// it (PQconninfoParse); "" if none or if libpq cannot parse the string. Used to hand the
+// password to a deploy command as PGPASSWORD and to scrub it from error messages.
 std::string PasswordInConninfo(std::string_view conninfo);
 
-// `conninfo` with any password replaced by ***: user:pw@ in URLs, password=... in URL
-// parameters and keyword/value strings.
+// `conninfo` for display, rebuilt from what libpq parses out of it (never a pattern over the
+// text, so no spelling of a password escapes): a URL stays a URL
+// (scheme://user:***@host:port/db?k=v), keyword/value stays keyword/value in libpq's order, and
+// password and sslpassword show as ***. A string libpq refuses is not shown at all.
 std::string RedactConninfo(std::string_view conninfo);
 
 // `text` with every occurrence of `password` (when not empty) and every conninfo-looking

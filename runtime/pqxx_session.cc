@@ -49,11 +49,11 @@ class PqxxSession : public SqlSession {
       }
       return rows;
     } catch (const pqxx::broken_connection& e) {
-      return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
+      return Lost(e.what());
     } catch (const pqxx::sql_error& e) {
       std::string state = e.sqlstate();
       if (state.empty() && !conn_->is_open()) {
-        return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
+        return Lost(e.what());
       }
       return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), state);
     } catch (const pqxx::serialization_failure& e) {
@@ -67,10 +67,12 @@ class PqxxSession : public SqlSession {
     } catch (const pqxx::transaction_rollback& e) {
       return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40000");
     } catch (const pqxx::in_doubt_error& e) {
-      return Status(StatusCode::kConnectionError, Scrub(e.what()), "08006");
+      return Lost(e.what());
     } catch (const pqxx::failure& e) {
-      return Status(conn_->is_open() ? StatusCode::kDatabaseError : StatusCode::kConnectionError,
-                    Scrub(e.what()));
+      if (!conn_->is_open()) {
+        return Lost(e.what());
+      }
+      return Status(StatusCode::kDatabaseError, Scrub(e.what()));
     } catch (const std::exception& e) {
       return Status(StatusCode::kInternal, Scrub(e.what()));
     } catch (...) {
@@ -117,6 +119,20 @@ class PqxxSession : public SqlSession {
     return text;
   }
   std::string Scrub(const std::string& text) const { return ScrubSecrets(text, password_); }
+  // The server closed the connection (pg_terminate_backend, a restart, the network): say so.
+  // libpqxx reports it in its own words at the next statement ("Could not obtain client
+  // encoding: not connected"), which names the symptom, not the cause; libpq's own text (the
+  // server's FATAL message, "server closed the connection unexpectedly") is kept.
+  Status Lost(const std::string& detail) const {
+    std::string text = FirstLine(detail);
+    bool useful = !text.empty() && text.find("client encoding") == std::string::npos &&
+                  text.find("not connected") == std::string::npos;
+    return Status(StatusCode::kConnectionError,
+                  "lost the connection to the server (the session was terminated, the server "
+                  "restarted or the network failed)" +
+                      (useful ? ": " + Scrub(text) : std::string()),
+                  "08006");
+  }
 
   std::unique_ptr<pqxx::connection> conn_;
   std::string password_;

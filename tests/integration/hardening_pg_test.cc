@@ -98,6 +98,51 @@ TEST_F(Injection, BackslashInASinksViewPromotes) {
   EXPECT_EQ(Scalar("SELECT v || '|' || octet_length(s) FROM sinks.v"), "green|3");
 }
 
+// ---- passwords: redacted from the parsed connection -----------------------------------------
+
+// A raw space in a URL password (libpq accepts it) once escaped the pattern that redacted URLs:
+// -v, --format json and the plan file printed it.
+TEST_F(RuntimeCli, APasswordWithARawSpaceIsNeverPrinted) {
+  const std::string secret = "ab cd";
+  std::string url = "postgresql://postgres:" + secret + "@127.0.0.1:" +
+                    std::to_string(pg_->port()) + "/" + db_;
+  std::string plan_file = dir_ + "/plan.json";
+  std::vector<ProcResult> results;
+  results.push_back(Run({"-v", "plan", file_, "--url", url, "-o", plan_file}));
+  results.push_back(Run({"--format", "json", "-v", "plan", file_, "--url", url}));
+  results.push_back(Run({"-v", "status", file_}, {"BGPLAN_URL=" + url}));
+  results.push_back(Run({"--format", "json", "-v", "init", file_, "--url",
+                         "postgresql://postgres:" + secret + "@127.0.0.1:1/" + db_}));
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ProcResult& r = results[i];
+    EXPECT_EQ(r.exit_code, i == 3 ? 7 : 0) << i << "\n" << r.err;
+    EXPECT_EQ(r.out.find(secret), std::string::npos) << i << "\n" << r.out;
+    EXPECT_EQ(r.err.find(secret), std::string::npos) << i << "\n" << r.err;
+    EXPECT_EQ(r.out.find("ab%20cd"), std::string::npos) << i << "\n" << r.out;
+  }
+  // The connection is still shown, without the secret.
+  EXPECT_NE(results[0].err.find("postgres:***@127.0.0.1"), std::string::npos) << results[0].err;
+  EXPECT_NE(results[1].out.find("postgres:***@127.0.0.1"), std::string::npos) << results[1].out;
+  std::string file = Slurp(plan_file);
+  EXPECT_EQ(file.find(secret), std::string::npos) << file;
+  EXPECT_NE(file.find("postgres:***@127.0.0.1"), std::string::npos) << file;
+}
+
+// ---- a terminated session says so -----------------------------------------------------------
+
+TEST_F(RuntimeCli, ATerminatedSessionSaysTheConnectionWasLost) {
+  auto session = Connect();
+  ASSERT_TRUE(session->Exec("SELECT 1").ok());
+  Exec("SELECT pg_terminate_backend(" + std::to_string(session->BackendPid()) + ")");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Status st = session->Exec("SELECT 1");
+    EXPECT_EQ(st.code(), StatusCode::kConnectionError) << st.ToString();
+    EXPECT_NE(st.message().find("lost the connection to the server"), std::string::npos)
+        << st.message();
+    EXPECT_EQ(st.message().find("client encoding"), std::string::npos) << st.message();
+  }
+}
+
 // ---- sinks views keep their options, owner, grants and comment ----------------------------
 
 class ViewOptions : public PgTest {

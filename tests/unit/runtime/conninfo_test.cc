@@ -15,11 +15,39 @@ TEST(Conninfo, RedactsPasswords) {
   EXPECT_EQ(RedactConninfo("postgresql://me:s3cret@db:5432/prod?sslmode=require"),
             "postgresql://me:***@db:5432/prod?sslmode=require");
   EXPECT_EQ(RedactConninfo("postgres://me@db/prod?password=s3cret&sslmode=require"),
-            "postgres://me@db/prod?password=***&sslmode=require");
-  EXPECT_EQ(RedactConninfo("host=db password=s3cret user=me"), "host=db password=*** user=me");
+            "postgres://me:***@db/prod?sslmode=require");
+  // keyword/value comes back in libpq's order.
+  EXPECT_EQ(RedactConninfo("host=db password=s3cret user=me"), "user=me password=*** host=db");
   EXPECT_EQ(RedactConninfo("host=db password = 'a b\\' c' user=me"),
-            "host=db password = *** user=me");
+            "user=me password=*** host=db");
   EXPECT_EQ(RedactConninfo("postgresql://me@db/prod"), "postgresql://me@db/prod");
+  EXPECT_EQ(RedactConninfo("host=db sslpassword=keypw"), "host=db sslpassword=***");
+}
+
+// What libpq reads as the password is what is hidden, however it is spelled: a raw space in a
+// URL password (which a pattern over the text stopped at), percent-encoding, a password given
+// twice, a socket directory or an IPv6 host.
+TEST(Conninfo, RedactsFromTheParsedConnectionNotFromPatterns) {
+  for (const char* url : {"postgresql://u:ab cd@host/db", "postgresql://u:ab%20cd@host/db",
+                          "postgresql://u:x@host/db?password=ab%20cd",
+                          "postgresql://u@host/db?password=ab cd"}) {
+    SCOPED_TRACE(url);
+    std::string shown = RedactConninfo(url);
+    EXPECT_EQ(shown.find("ab"), std::string::npos) << shown;
+    EXPECT_EQ(shown.find("cd"), std::string::npos) << shown;
+    EXPECT_NE(shown.find("u:***@host"), std::string::npos) << shown;
+  }
+  EXPECT_EQ(PasswordInConninfo("postgresql://u:ab cd@host/db"), "ab cd");
+  EXPECT_EQ(RedactConninfo("postgresql://u:pw@%2Fvar%2Frun%2Fpostgresql/db"),
+            "postgresql://u:***@/db?host=%2Fvar%2Frun%2Fpostgresql");
+  EXPECT_EQ(RedactConninfo("postgresql://u:pw@[::1]:5433/db"), "postgresql://u:***@[::1]:5433/db");
+  EXPECT_EQ(RedactConninfo("postgresql://u:pw@h1:1,h2:2/db"),
+            "postgresql://u:***@/db?host=h1%2Ch2&port=1%2C2");
+  EXPECT_EQ(RedactConninfo("host='a b' password='x y' dbname=d"),
+            "password=*** dbname=d host='a b'");
+  // A string libpq refuses is never echoed.
+  EXPECT_EQ(RedactConninfo("host=db password='unterminated"),
+            "(a connection string libpq cannot parse; not shown)");
 }
 
 TEST(Conninfo, FindsThePasswordInside) {
