@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "plans/json_internal.h"
 #include "plans/verify.h"
 
 namespace bgplan::plans {
@@ -273,7 +274,7 @@ static Step StepFromJson(const json& j, const std::string& p) {
   return s;
 }
 
-static Plan PlanFromJsonValue(const json& j) {
+static Plan ReadPlan(const json& j) {
   Plan plan;
   if (Int(j, "format", "$") != kPlanJsonFormat) {
     throw FormatError{"$.format: unsupported plan format " + std::to_string(Int(j, "format", "$")) +
@@ -324,7 +325,7 @@ static Plan PlanFromJsonValue(const json& j) {
   return plan;
 }
 
-std::string PlanToJson(const Plan& plan) {
+json PlanToJsonValue(const Plan& plan) {
   json j;
   j["format"] = kPlanJsonFormat;
   j["target"] = TargetName(plan.target);
@@ -349,15 +350,18 @@ std::string PlanToJson(const Plan& plan) {
     }
     j["phases"].push_back(std::move(pj));
   }
-  // nlohmann's default object type is a std::map: keys come out sorted, so output is stable.
-  // Invalid UTF-8 in a name is replaced rather than thrown (names come from validated input).
-  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return j;
 }
 
-Result<Plan> PlanFromJson(std::string_view text) {
+std::string PlanToJson(const Plan& plan) {
+  // nlohmann's default object type is a std::map: keys come out sorted, so output is stable.
+  // Invalid UTF-8 in a name is replaced rather than thrown (names come from validated input).
+  return PlanToJsonValue(plan).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Result<Plan> PlanFromJsonValue(const json& value) {
   try {
-    json j = json::parse(text.begin(), text.end());
-    Plan plan = PlanFromJsonValue(j);
+    Plan plan = ReadPlan(value);
     // A plan file is input: refuse one whose structure no compiler could have produced.
     if (Status verified = VerifyPlan(plan); !verified.ok()) {
       return Status::InvalidArgument("invalid plan file: " + verified.message());
@@ -365,10 +369,16 @@ Result<Plan> PlanFromJson(std::string_view text) {
     return plan;
   } catch (const FormatError& e) {
     return Status::InvalidArgument("invalid plan file: " + e.message);
-  } catch (const json::exception& e) {
-    return Status::InvalidArgument(std::string("invalid plan file: ") + e.what());
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("invalid plan file: ") + e.what());
+  }
+}
+
+Result<Plan> PlanFromJson(std::string_view text) {
+  try {
+    return PlanFromJsonValue(ParseBoundedJson(text));
+  } catch (const JsonInputError& e) {
+    return Status::InvalidArgument("invalid plan file: " + e.message);
   }
 }
 

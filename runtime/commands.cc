@@ -23,7 +23,8 @@
 #include "runtime/local_postgres.h"
 #include "runtime/lock.h"
 #include "runtime/mz_executor.h"
-#include "runtime/plan_file.h"
+#include "plans/plan_file.h"
+#include "plans/plan_json.h"
 #include "runtime/session.h"
 
 #ifdef BGPLAN_HAVE_DRIVER
@@ -62,66 +63,135 @@ OutputOptions ToOutput(const GlobalOptions& g) {
 // A plan loaded from a .bgplan file or a plan file.
 struct LoadedPlan {
   plans::Plan plan;
-  std::optional<PlanFile> file;
-  // The .bgplan text, for diagnostics with source lines (null for plan files).
+  std::optional<plans::PlanFile> file;
+  // The .bgplan text, for diagnostics with source lines (a plan file's carried source).
   std::shared_ptr<SourceFile> source;
+  // How the plan was compiled (recorded in a plan file written from it): --target ("" = the
+  // file's own), --deployment.
+  std::string target_override;
+  std::vector<std::string> deployments;
 };
+
+#ifdef BGPLAN_HAVE_DRIVER
+// Compiles `name`/`text` (a .bgplan file or the source a plan file carries) and prints its
+// diagnostics. nullopt (and *exit_code) when it has errors.
+std::optional<driver::CompileOutput> CompileSource(const std::string& name, std::string text,
+                                                   const driver::CompileOptions& options,
+                                                   EventSink& sink, int* exit_code) {
+  driver::CompileOutput out = driver::CompileText(name, std::move(text), options);
+  for (const Diagnostic& d : out.diagnostics) {
+    if (sink.options().json) {
+      sink.Diagnose(d, "");
+    }
+  }
+  if (!sink.options().json && !out.diagnostics.empty()) {
+    std::fputs(driver::RenderDiagnostics(out).c_str(), stderr);
+  }
+  for (const std::string& d : out.unknown_deployments) {
+    sink.Error("--deployment " + d + ": no such deployment in " + name);
+  }
+  if (!out.unknown_deployments.empty()) {
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  if (!out.ok() || !out.plan.has_value()) {
+    *exit_code = out.internal_error.ok() ? kExitInputErrors : kExitInternal;
+    return std::nullopt;
+  }
+  return out;
+}
+#endif
+
+// Loads a plan file: its checksum, then the .bgplan it carries compiled again with the options
+// it records, which must give exactly the plan it holds (so a plan file passes every static rule
+// a .bgplan does, and one edited by hand is refused).
+std::optional<LoadedPlan> LoadPlanFile(const LiveOptions& o, EventSink& sink, int* exit_code) {
+  LoadedPlan loaded;
+  Result<plans::PlanFile> file = plans::ReadPlanFile(o.file);
+  if (!file.ok()) {
+    sink.Error(o.file + ": " + file.status().message());
+    *exit_code = kExitInputErrors;
+    return std::nullopt;
+  }
+  if (!o.target.empty() && o.target != plans::TargetName(file->plan.target)) {
+    sink.Error("--target " + o.target + ": " + o.file + " was planned for target " +
+               std::string(plans::TargetName(file->plan.target)) +
+               "; make a plan file for the other target with `bgplan plan --target " + o.target +
+               " -o`");
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+#ifdef BGPLAN_HAVE_DRIVER
+  driver::CompileOptions options;
+  options.deployments = file->deployments;
+  options.disabled_passes = file->disabled_passes;
+  if (!file->target_override.empty()) {
+    options.target = file->target_override == "postgres" ? plans::Target::kPostgres
+                                                          : plans::Target::kMaterialize;
+  }
+  std::optional<driver::CompileOutput> out =
+      CompileSource(file->source_name, file->source_text, options, sink, exit_code);
+  if (!out) {
+    sink.Error(o.file + ": the .bgplan it carries (" + file->source_name +
+               ") does not compile with this bgplan; make the plan file again");
+    return std::nullopt;
+  }
+  if (plans::PlanToJson(*out->plan) != plans::PlanToJson(file->plan)) {
+    sink.Error(o.file + ": its plan differs from the plan its .bgplan (" + file->source_name +
+               ") compiles to (edited by hand?); make it again with `bgplan plan -o`");
+    *exit_code = kExitInputErrors;
+    return std::nullopt;
+  }
+  loaded.source = std::shared_ptr<SourceFile>(std::move(out->source));
+#endif
+  loaded.plan = file->plan;
+  loaded.target_override = file->target_override;
+  loaded.deployments = file->deployments;
+  loaded.file = std::move(file).value();
+  return loaded;
+}
 
 // Loads `path`. Compile diagnostics are printed; returns the exit code on failure.
 std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* exit_code) {
-  LoadedPlan loaded;
-  if (IsPlanFilePath(o.file)) {
-    Result<PlanFile> file = ReadPlanFile(o.file);
-    if (!file.ok()) {
-      sink.Error(file.status().message());
-      *exit_code = kExitInputErrors;
+  std::optional<LoadedPlan> loaded;
+  if (plans::IsPlanFilePath(o.file)) {
+    loaded = LoadPlanFile(o, sink, exit_code);
+    if (!loaded) {
       return std::nullopt;
     }
-    loaded.plan = file->plan;
-    loaded.file = std::move(file).value();
   } else {
 #ifdef BGPLAN_HAVE_DRIVER
+    std::string text;
+    if (std::string error = ReadFileBounded(o.file, kMaxSourceBytes, &text); !error.empty()) {
+      sink.Error(error);
+      *exit_code = kExitInputErrors;
+      return std::nullopt;
+    }
     driver::CompileOptions options;
     options.deployments = o.deployments;
-    Result<driver::CompileOutput> out = driver::CompileFile(o.file, options);
-    if (!out.ok()) {
-      sink.Error(out.status().message());
-      *exit_code = kExitInputErrors;
+    std::optional<driver::CompileOutput> out =
+        CompileSource(o.file == "-" ? "<stdin>" : o.file, std::move(text), options, sink,
+                      exit_code);
+    if (!out) {
       return std::nullopt;
     }
-    for (const Diagnostic& d : out->diagnostics) {
-      if (sink.options().json) {
-        sink.Diagnose(d, "");
-      }
+    loaded.emplace();
+    loaded->plan = std::move(*out->plan);
+    loaded->source = std::shared_ptr<SourceFile>(std::move(out->source));
+    loaded->deployments = o.deployments;
+    if (!o.target.empty()) {
+      loaded->plan.target =
+          o.target == "postgres" ? plans::Target::kPostgres : plans::Target::kMaterialize;
+      loaded->target_override = o.target;
     }
-    if (!sink.options().json && !out->diagnostics.empty()) {
-      std::fputs(driver::RenderDiagnostics(*out).c_str(), stderr);
-    }
-    for (const std::string& name : out->unknown_deployments) {
-      sink.Error("--deployment " + name + ": no such deployment in " + o.file);
-    }
-    if (!out->unknown_deployments.empty()) {
-      *exit_code = kExitUsage;
-      return std::nullopt;
-    }
-    if (!out->ok() || !out->plan.has_value()) {
-      *exit_code = kExitInputErrors;
-      return std::nullopt;
-    }
-    loaded.plan = std::move(*out->plan);
-    loaded.source = std::shared_ptr<SourceFile>(std::move(out->source));
 #else
     sink.Error("this build has no .bgplan compiler; pass a plan file (bgplan plan -o PLAN.json)");
     *exit_code = kExitInternal;
     return std::nullopt;
 #endif
   }
-  if (!o.target.empty()) {
-    loaded.plan.target =
-        o.target == "postgres" ? plans::Target::kPostgres : plans::Target::kMaterialize;
-  }
   for (const std::string& name : o.deployments) {
-    if (loaded.plan.FindDeployment(name) == nullptr) {
+    if (loaded->plan.FindDeployment(name) == nullptr) {
       sink.Error("--deployment " + name + ": no such deployment in " + o.file);
       *exit_code = kExitUsage;
       return std::nullopt;
@@ -194,6 +264,37 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
     return code;
   }
   sink.set_source(loaded->source.get());
+  if (loaded->file.has_value()) {
+    // A plan file runs only the phases it was planned for: each needs the fingerprint of the
+    // catalog it was resolved against. apply runs several phases against a catalog that each of
+    // them changes, so no single fingerprint can vouch for it.
+    std::string planned;
+    for (const auto& [name, fp] : loaded->file->fingerprints) {
+      planned += (planned.empty() ? "" : ", ") + name;
+    }
+    std::string problem;
+    if (command == "apply") {
+      problem = "apply runs init, await and promote against a catalog each of them changes, so "
+                "no plan file can vouch for it: run `bgplan apply` on the .bgplan, or each phase "
+                "command on a plan file made for it";
+    } else if (phase.has_value() &&
+               !loaded->file->fingerprints.count(std::string(plans::PhaseName(*phase)))) {
+      problem = "this plan file was made for " +
+                (planned.empty() ? std::string("no phase") : "phase(s) " + planned) +
+                " and has no fingerprint for " + std::string(plans::PhaseName(*phase)) +
+                "; make one with `bgplan plan --phase " + std::string(plans::PhaseName(*phase)) +
+                " -o " + o.file + "`";
+    }
+    if (!problem.empty()) {
+      Diagnostic d;
+      d.kind = DiagKind::kPlanFilePhase;
+      d.file = o.file;
+      d.message = problem;
+      sink.Diagnose(d, "");
+      sink.Result(command, kExitInputErrors);
+      return kExitInputErrors;
+    }
+  }
   std::optional<Connected> conn = Connect(o, sink, &code);
   if (!conn) {
     sink.Result(command, code);
@@ -208,10 +309,8 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
     selected = loaded->file->deployments;
   }
   if (loaded->file.has_value() && phase.has_value()) {
-    auto it = loaded->file->fingerprints.find(std::string(plans::PhaseName(*phase)));
-    if (it != loaded->file->fingerprints.end()) {
-      o.run.expected_fingerprint = it->second;
-    }
+    o.run.expected_fingerprint =
+        loaded->file->fingerprints.at(std::string(plans::PhaseName(*phase)));
   }
   Executor executor(*conn->session, loaded->plan, selected, o.run, sink);
   Status st;
@@ -300,9 +399,14 @@ const PhaseList& AllPhases() {
 Status WritePlanFile(const LiveOptions& o, const LoadedPlan& loaded,
                      const std::vector<std::pair<std::string, std::string>>& fps,
                      const std::vector<std::pair<std::string, std::string>>& sql) {
-  PlanFile file;
+  plans::PlanFile file;
   file.plan = loaded.plan;
-  file.deployments = o.deployments;
+  if (loaded.source != nullptr) {
+    file.source_name = loaded.source->display_name();
+    file.source_text = loaded.source->text();
+  }
+  file.target_override = loaded.target_override;
+  file.deployments = loaded.deployments;
   file.url = o.shown_url;
   for (const auto& [k, v] : fps) {
     file.fingerprints[k] = v;
@@ -310,7 +414,7 @@ Status WritePlanFile(const LiveOptions& o, const LoadedPlan& loaded,
   for (const auto& [k, v] : sql) {
     file.sql[k] = v;
   }
-  if (std::string err = WriteFileAtomically(o.out, PlanFileToJson(file)); !err.empty()) {
+  if (std::string err = WriteFileAtomically(o.out, plans::PlanFileToJson(file)); !err.empty()) {
     return Status::IoError(err);
   }
   return Status::Ok();

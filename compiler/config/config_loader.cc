@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compiler/config/config.h"
+#include "compiler/support/file_util.h"
 
 namespace bgplan::config {
 namespace {
@@ -133,13 +134,11 @@ Config ParseConfig(const std::string& display_name, const std::string& text,
 }
 
 Result<Config> LoadConfig(const std::string& path, DiagnosticEngine& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status::IoError("cannot read " + path);
+  std::string text;
+  if (std::string error = ReadFileBounded(path, kMaxSourceBytes, &text); !error.empty()) {
+    return Status::IoError(error);
   }
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return ParseConfig(path, buffer.str(), diags);
+  return ParseConfig(path, text, diags);
 }
 
 }  // namespace bgplan::config

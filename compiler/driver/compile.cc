@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "compiler/frontend/parse.h"
+#include "compiler/support/file_util.h"
 #include "compiler/lower/lower.h"
 #include "compiler/passes/pipeline.h"
 
@@ -54,23 +55,9 @@ CompileOutput CompileText(std::string display_name, std::string text,
 }
 
 Result<CompileOutput> CompileFile(const std::string& path, const CompileOptions& options) {
-  std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return Status::IoError("cannot read '" + path + "': " + std::strerror(errno));
-  }
   std::string text;
-  char buffer[1 << 16];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
-    text.append(buffer, n);
-  }
-  bool failed = std::ferror(file) != 0;
-  int saved_errno = errno;
-  if (file != stdin) {
-    std::fclose(file);
-  }
-  if (failed) {
-    return Status::IoError("cannot read '" + path + "': " + std::strerror(saved_errno));
+  if (std::string error = ReadFileBounded(path, kMaxSourceBytes, &text); !error.empty()) {
+    return Status::IoError(error);
   }
   return CompileText(path == "-" ? "<stdin>" : path, std::move(text), options);
 }

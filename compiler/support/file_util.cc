@@ -28,6 +28,38 @@ static bool WriteAll(int fd, std::string_view contents) {
   return true;
 }
 
+std::string ReadFileBounded(const std::string& path, size_t limit, std::string* text) {
+  std::FILE* file = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    return "cannot read '" + path + "': " + std::strerror(errno);
+  }
+  text->clear();
+  char buffer[1 << 16];
+  size_t n;
+  bool too_large = false;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), file)) > 0) {
+    if (text->size() + n > limit) {
+      too_large = true;
+      break;
+    }
+    text->append(buffer, n);
+  }
+  bool failed = !too_large && std::ferror(file) != 0;
+  int saved_errno = errno;
+  if (file != stdin) {
+    std::fclose(file);
+  }
+  if (too_large) {
+    text->clear();
+    return "'" + path + "' is larger than " + std::to_string(limit >> 20) +
+           " MiB, the most bgplan reads of one input file";
+  }
+  if (failed) {
+    return "cannot read '" + path + "': " + std::strerror(saved_errno);
+  }
+  return "";
+}
+
 static std::string Failure(const std::string& path) {
   return "cannot write '" + path + "': " + std::strerror(errno);
 }

@@ -1,11 +1,22 @@
-// Writing output files safely.
+// Reading input files with a bound, writing output files safely.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
 
 namespace bgplan {
+
+// The most bgplan reads of one input file: a .bgplan file or bgplan.toml (16 MiB: a plan of
+// 100,000 schemas is under 3 MiB), a plan file (256 MiB).
+inline constexpr size_t kMaxSourceBytes = size_t{16} << 20;
+inline constexpr size_t kMaxPlanFileBytes = size_t{256} << 20;
+
+// Reads `path` ("-" for standard input) into *text, at most `limit` bytes: a longer input (or an
+// endless one, such as /dev/zero) is refused after reading limit + 1 bytes. Returns "" on success,
+// else a message naming the path ("'x' is larger than 16 MiB ...", "cannot read 'x': ...").
+std::string ReadFileBounded(const std::string& path, size_t limit, std::string* text);
 
 // Writes `contents` to `path`. A regular file (or a new path) is replaced atomically: the text goes
 // to a temporary file in the same folder, which is then renamed over `path`, so readers never see

@@ -7,6 +7,11 @@
 #include <chrono>
 #include <thread>
 
+#include <unistd.h>
+
+#include <functional>
+
+#include "plans/plan_file.h"
 #include "runtime/executor.h"
 #include "tests/integration/cli_fixture.h"
 
@@ -126,6 +131,117 @@ TEST_F(RuntimeCli, APasswordWithARawSpaceIsNeverPrinted) {
   std::string file = Slurp(plan_file);
   EXPECT_EQ(file.find(secret), std::string::npos) << file;
   EXPECT_NE(file.find("postgres:***@127.0.0.1"), std::string::npos) << file;
+}
+
+// ---- plan files: every phase they run is fingerprinted, their content is checked ------------
+
+class PlanFiles : public RuntimeCli {
+ protected:
+  std::string PlanFile(const std::string& name = "plan.json") { return dir_ + "/" + name; }
+  // Rewrites `path` through the plan-file API, so its checksum is right for the edited content
+  // (what someone who knows the format could do).
+  void Edit(const std::string& path, const std::function<void(plans::PlanFile&)>& edit) {
+    Result<plans::PlanFile> file = plans::ReadPlanFile(path);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    edit(*file);
+    std::ofstream(path, std::ios::trunc) << plans::PlanFileToJson(*file);
+  }
+  // Promote from `path` is refused with exit 1 and `what` in its output; nothing was swapped.
+  void PromoteRefused(const std::string& path, const std::string& what) {
+    std::string blue = Oid("marts");
+    ProcResult r = Run({"promote", path, "--url", url_});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
+    EXPECT_EQ(Oid("marts"), blue);
+  }
+  // Production initialized and green deployed, ready to promote.
+  void ReadyToPromote() {
+    ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+    Exec("CREATE TABLE marts_dbt_deploy.t (id int PRIMARY KEY, v text)");
+  }
+};
+
+// `plan -o` without --phase plans the phase apply would run next (init here): the file carries
+// only that phase, and promote refuses it instead of running unchecked.
+TEST_F(PlanFiles, APhaseTheFileWasNotPlannedForIsRefused) {
+  ASSERT_EQ(Run(Cmd("plan", {"-o", PlanFile()})).exit_code, 0);
+  ReadyToPromote();
+  PromoteRefused(PlanFile(), "[plan-file-phase]");
+  PromoteRefused(PlanFile(), "made for phase(s) init and has no fingerprint for promote");
+  // apply cannot run from a plan file at all.
+  ProcResult apply = Run({"apply", PlanFile(), "--url", url_});
+  EXPECT_EQ(apply.exit_code, 1) << apply.err;
+  EXPECT_NE(apply.err.find("[plan-file-phase]"), std::string::npos) << apply.err;
+  // A file planned for promote runs it.
+  ASSERT_EQ(Run(Cmd("plan", {"--phase", "promote", "-o", PlanFile("promote.json")})).exit_code, 0);
+  ProcResult promote = Run({"promote", PlanFile("promote.json"), "--url", url_});
+  EXPECT_EQ(promote.exit_code, 0) << promote.err;
+}
+
+TEST_F(PlanFiles, DeletingThePhasesIsRefused) {
+  ReadyToPromote();
+  ASSERT_EQ(Run(Cmd("plan", {"--phase", "promote", "-o", PlanFile()})).exit_code, 0);
+  // By hand: the checksum no longer matches.
+  std::string text = Slurp(PlanFile());
+  size_t at = text.find("\"phases\": [");
+  size_t end = text.find("\n  ],", at);
+  ASSERT_NE(end, std::string::npos);
+  std::ofstream(PlanFile("hand.json")) << text.substr(0, at) << "\"phases\": []"
+                                       << text.substr(end + 4);
+  PromoteRefused(PlanFile("hand.json"), "checksum does not match its content");
+  // With the checksum made right: no fingerprint for promote.
+  Edit(PlanFile(), [](plans::PlanFile& f) { f.fingerprints.clear(); });
+  PromoteRefused(PlanFile(), "[plan-file-phase]");
+}
+
+// The plan inside the file passes the same static rules as a .bgplan: a wait-forever
+// lock_timeout, negative retries or a green name that is not blue + suffix never run.
+TEST_F(PlanFiles, AnEditedPlanIsRefusedEvenWithARightChecksum) {
+  ReadyToPromote();
+  ASSERT_EQ(Run(Cmd("plan", {"--phase", "promote", "-o", PlanFile()})).exit_code, 0);
+  const std::string original = Slurp(PlanFile());
+  const std::vector<std::function<void(plans::PlanFile&)>> edits = {
+      [](plans::PlanFile& f) { f.plan.deployments[0].promote.lock_timeout_ms = 0; },
+      [](plans::PlanFile& f) { f.plan.deployments[0].promote.max_retries = -1; },
+      [](plans::PlanFile& f) { f.plan.deployments[0].promote.retry_backoff_ms = -5; },
+      [](plans::PlanFile& f) { f.plan.deployments[0].schemas[0].green = "sinks"; },
+  };
+  for (size_t i = 0; i < edits.size(); ++i) {
+    SCOPED_TRACE(i);
+    std::ofstream(PlanFile(), std::ios::trunc) << original;
+    Edit(PlanFile(), edits[i]);
+    PromoteRefused(PlanFile(), "differs from the plan its .bgplan");
+  }
+  // Edit the carried source too, consistently: the static rules refuse it.
+  std::ofstream(PlanFile(), std::ios::trunc) << original;
+  Edit(PlanFile(), [](plans::PlanFile& f) {
+    size_t at = f.source_text.find("lock_timeout 20s");
+    ASSERT_NE(at, std::string::npos);
+    f.source_text.replace(at, 16, "lock_timeout 0s");
+    f.plan.deployments[0].promote.lock_timeout_ms = 0;
+  });
+  PromoteRefused(PlanFile(), "[invalid-setting-value]");
+}
+
+TEST_F(PlanFiles, HostileJsonIsRefusedWithoutACrash) {
+  // 80,000 levels of nesting once overflowed the stack of the JSON serializer (SIGSEGV).
+  std::string deep = "{\"format\": \"bgplan-plan-file/2\", \"plan\": " +
+                     std::string(80000, '[') + std::string(80000, ']') + "}";
+  std::ofstream(PlanFile("deep.json")) << deep;
+  for (const char* command : {"promote", "status", "plan"}) {
+    ProcResult r = Run({command, PlanFile("deep.json"), "--url", url_});
+    EXPECT_EQ(r.signal, 0) << command;
+    EXPECT_EQ(r.exit_code, 1) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("nested deeper than 32 levels"), std::string::npos) << r.err;
+  }
+  // An endless or huge file is read up to the bound, not until memory runs out.
+  std::string huge = PlanFile("huge.json");
+  ASSERT_EQ(truncate(huge.c_str(), 0), -1);  // does not exist yet
+  std::ofstream(huge).close();
+  ASSERT_EQ(truncate(huge.c_str(), (off_t{257} << 20)), 0);
+  ProcResult r = Run({"promote", huge, "--url", url_});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("larger than 256 MiB"), std::string::npos) << r.err;
 }
 
 // ---- a terminated session says so -----------------------------------------------------------
