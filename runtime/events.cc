@@ -1,8 +1,12 @@
 #include "runtime/events.h"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
+
+#include "compiler/support/terminal_text.h"
 
 namespace bgplan::runtime {
 
@@ -52,7 +56,25 @@ void EventSink::Emit(const Event& event) {
   if (event.message.empty()) {
     return;
   }
-  std::fprintf(err_, "%s\n", event.message.c_str());
+  if (event.type == "statement") {
+    // SQL, which may span lines: each line printed escaped, continuation lines indented, so no
+    // line of it can pass for one of bgplan's own.
+    std::string text;
+    size_t start = 0;
+    for (;;) {
+      size_t end = event.message.find('\n', start);
+      text += (start == 0 ? "" : "\n    ") +
+              EscapeControls(std::string_view(event.message).substr(
+                  start, end == std::string::npos ? std::string::npos : end - start));
+      if (end == std::string::npos) {
+        break;
+      }
+      start = end + 1;
+    }
+    std::fprintf(err_, "%s\n", text.c_str());
+  } else {
+    std::fprintf(err_, "%s\n", EscapeControls(event.message).c_str());
+  }
   std::fflush(err_);
 }
 
@@ -62,7 +84,10 @@ void EventSink::Product(const std::string& type, const std::string& deployment,
     WriteJson(type, deployment, {{"text", text}});
     return;
   }
-  std::fputs(text.c_str(), out_);
+  // On a terminal, nothing in a name or comment may act on it; in a pipe or file the product
+  // stays byte for byte what bgplan would run (a quoted identifier may hold any character).
+  std::fputs(isatty(fileno(out_)) != 0 ? EscapeControlsButLines(text).c_str() : text.c_str(),
+             out_);
   if (!text.empty() && text.back() != '\n') {
     std::fputc('\n', out_);
   }
@@ -100,7 +125,7 @@ void EventSink::Error(const std::string& message, const std::string& sqlstate) {
     WriteJson("error", "", fields);
     return;
   }
-  std::fprintf(err_, "bgplan: error: %s\n", message.c_str());
+  std::fprintf(err_, "bgplan: error: %s\n", EscapeControls(message).c_str());
   std::fflush(err_);
 }
 

@@ -15,6 +15,7 @@
 #include "compiler/emit/dialect.h"
 #include "compiler/emit/quote.h"
 #include "compiler/emit/statements.h"
+#include "compiler/support/terminal_text.h"
 #include "plans/fingerprint.h"
 #include "runtime/fault.h"
 #include "runtime/host_info.h"
@@ -1476,7 +1477,8 @@ struct MzExecutor::Impl {
         }
         summary += (summary.empty() ? "" : "; ") + line;
         if (live) {
-          live_text += "\x1b[2K  " + line + " [" + std::to_string(elapsed / 1000) + " s]\n";
+          live_text += "\x1b[2K  " + EscapeControls(line) + " [" +
+                       std::to_string(elapsed / 1000) + " s]\n";
         } else if (!x.sink_.options().json && last[c] != state) {
           Emit("await", names, "  " + line + " [" + std::to_string(elapsed / 1000) + " s]");
         }

@@ -9,6 +9,7 @@
 #include "compiler/cli/offline_commands.h"
 #include "compiler/cli/output.h"
 #include "compiler/support/exit_codes.h"
+#include "compiler/support/terminal_text.h"
 #include "runtime/commands.h"
 
 #ifndef BGPLAN_VERSION
@@ -75,7 +76,7 @@ static int Run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "bgplan: error: " << e.what() << "\n"
+    std::cerr << "bgplan: error: " << EscapeControls(e.what()) << "\n"
               << "Run 'bgplan --help' for usage.\n";
     return kExitUsage;
   }
@@ -88,7 +89,7 @@ int main(int argc, char** argv) {
   try {
     return bgplan::cli::Run(argc, argv);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "bgplan: internal error: %s\n", e.what());
+    std::fprintf(stderr, "bgplan: internal error: %s\n", bgplan::EscapeControls(e.what()).c_str());
     return bgplan::kExitInternal;
   } catch (...) {
     std::fprintf(stderr, "bgplan: internal error: unknown exception\n");

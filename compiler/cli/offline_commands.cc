@@ -18,6 +18,7 @@
 #include "compiler/ast/ast_printer.h"
 #include "compiler/driver/compile.h"
 #include "compiler/emit/graph.h"
+#include "compiler/support/terminal_text.h"
 #include "compiler/emit/sql_emitter.h"
 #include "compiler/support/exit_codes.h"
 #include "plans/plan_dump.h"
@@ -233,7 +234,8 @@ void RegisterFmt(CLI::App& app, const OutputOptions& output, int* exit_code) {
       bool changed = formatted != parsed.source->text();
       if (*check_only) {
         if (changed) {
-          std::cerr << path << ": not formatted (run: bgplan fmt --write " << path << ")\n";
+          std::cerr << EscapeControls(path) << ": not formatted (run: bgplan fmt --write "
+                    << EscapeControls(path) << ")\n";
           code = kExitInputErrors;
         }
       } else if (*write) {
@@ -242,7 +244,7 @@ void RegisterFmt(CLI::App& app, const OutputOptions& output, int* exit_code) {
             PrintError(output, err);
             code = kExitInputErrors;
           } else if (!output.quiet) {
-            std::cerr << "bgplan: formatted " << path << '\n';
+            std::cerr << "bgplan: formatted " << EscapeControls(path) << '\n';
           }
         } else if (path == "-") {
           std::cout << formatted;

@@ -9,6 +9,8 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "compiler/support/terminal_text.h"
+
 namespace bgplan::cli {
 
 bool UseColor(bool no_color_flag) {
@@ -156,7 +158,7 @@ void PrintError(const OutputOptions& options, const std::string& message) {
                   {"kind", "usage"},
                   {"message", message}});
   }
-  std::cerr << "bgplan: error: " << message << '\n';
+  std::cerr << "bgplan: error: " << EscapeControls(message) << '\n';
 }
 
 }  // namespace bgplan::cli

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "compiler/support/terminal_text.h"
+
 namespace bgplan {
 
 namespace {
@@ -67,10 +69,14 @@ void DiagnosticEngine::Report(Diagnostic diagnostic) {
     }
     if (error_count_ >= max_errors_) {
       saturated_ = true;
+      // Located at the first error not shown, so it reads like every other diagnostic.
       Diagnostic cap;
       cap.kind = DiagKind::kTooManyErrors;
       cap.severity = Severity::kError;
-      cap.message = "too many errors emitted, stopping now";
+      cap.file = diagnostic.file;
+      cap.range = diagnostic.range;
+      cap.message = "too many errors (more than " + std::to_string(max_errors_) +
+                    "); this one and the rest are not shown";
       diagnostics_.push_back(std::move(cap));
       return;
     }
@@ -109,7 +115,7 @@ void DiagnosticEngine::Clear() {
 static std::string LocationPrefix(const std::string& file, const SourceRange& range) {
   std::string out;
   if (!file.empty()) {
-    out += file;
+    out += EscapeControls(file);
     out += ':';
     if (range.valid()) {
       out += std::to_string(range.begin.line) + ':' + std::to_string(range.begin.column) + ':';
@@ -119,6 +125,27 @@ static std::string LocationPrefix(const std::string& file, const SourceRange& ra
     out = "bgplan: ";
   }
   return out;
+}
+
+// True if `line` starts with "<no spaces>:<digits>:<digits>:", the way a diagnostic does.
+static bool LooksLikeLocation(std::string_view line) {
+  size_t colon = line.find(':');
+  if (colon == 0 || colon == std::string_view::npos ||
+      line.substr(0, colon).find_first_of(" \t") != std::string_view::npos) {
+    return false;
+  }
+  size_t at = colon + 1;
+  for (int part = 0; part < 2; ++part) {
+    size_t digits = at;
+    while (digits < line.size() && line[digits] >= '0' && line[digits] <= '9') {
+      ++digits;
+    }
+    if (digits == at || digits >= line.size() || line[digits] != ':') {
+      return false;
+    }
+    at = digits + 1;
+  }
+  return true;
 }
 
 // Longest source line printed whole; longer lines are shown as a window around the caret.
@@ -145,9 +172,17 @@ static void AppendSnippet(std::string& out, const SourceFile* source, const Sour
   size_t from = ByteOffsetOfColumn(full, first);
   size_t to = ByteOffsetOfColumn(full, last + 1);
   std::string prefix = first > 1 ? "..." : "";
-  std::string line = prefix + std::string(full.substr(from, to - from)) +
+  // Control characters become one-column pictures, so the caret still lines up and nothing in
+  // the line acts on the terminal (tabs print as one space).
+  std::string line = prefix + ControlPictures(full.substr(from, to - from)) +
                      (last < line_columns ? "..." : "");
-  std::replace(line.begin(), line.end(), '\t', ' ');
+  // A source line that starts like a diagnostic ("x:1:2: ..." — the rest of a quoted name that
+  // spans lines, or any line of a file that is not a .bgplan) is indented, so that no line of
+  // the input can pass for one of bgplan's own.
+  if (LooksLikeLocation(line)) {
+    line = "  " + line;
+    prefix = "  " + prefix;
+  }
   out += line;
   out += '\n';
   int caret_column = begin - first + 1 + static_cast<int>(prefix.size());
@@ -165,7 +200,7 @@ std::string DiagnosticPrinter::Render(const Diagnostic& d) const {
   std::string out = LocationPrefix(d.file, d.range);
   out += SeverityName(d.severity);
   out += ": ";
-  out += d.message;
+  out += EscapeControls(d.message);
   out += " [";
   out += DiagKindName(d.kind);
   out += "]\n";
@@ -173,7 +208,7 @@ std::string DiagnosticPrinter::Render(const Diagnostic& d) const {
   for (const auto& note : d.notes) {
     out += LocationPrefix(d.file, note.range);
     out += "note: ";
-    out += note.message;
+    out += EscapeControls(note.message);
     out += '\n';
     AppendSnippet(out, source, note.range);
   }

@@ -288,9 +288,43 @@ TEST(Cli, ErrorsAreCappedAtFifty) {
   std::regex error_line(R"(many\.bgplan:\d+:\d+: error: )");
   auto count = std::distance(std::sregex_iterator(r.err.begin(), r.err.end(), error_line),
                              std::sregex_iterator());
-  EXPECT_EQ(count, 50);
-  EXPECT_NE(r.err.find("too many errors emitted, stopping now [too-many-errors]"),
-            std::string::npos);
+  // 50 errors, then too-many-errors, located like the rest at the first error not shown.
+  EXPECT_EQ(count, 51);
+  EXPECT_TRUE(std::regex_search(
+      r.err, std::regex(R"(many\.bgplan:\d+:\d+: error: too many errors \(more than 50\); this )"
+                        R"(one and the rest are not shown \[too-many-errors\])")))
+      << r.err;
+}
+
+// Names are printed for people escaped: no escape sequence or bell reaches the terminal, and a
+// newline in a name cannot start a line that looks like a diagnostic of bgplan's.
+TEST(Cli, ControlCharactersInNamesAreEscapedInDiagnostics) {
+  TempDir dir;
+  const std::string evil = "e\x1b[2J\x07\nfake.bgplan:1:1: error: forged\xc2\x9b";
+  std::string path = dir.Write("evil.bgplan", "target postgres;\ndeployment d {\n  schemas \"" +
+                                                   evil + "\", \"" + evil + "\";\n}\n");
+  auto r = Bgplan({"check", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // duplicate-object is a warning
+  EXPECT_NE(r.err.find("[duplicate-object]"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'e\\x1b[2J\\x07\\nfake.bgplan:1:1: error: forged\\u009b'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x07'), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("\xc2\x9b"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::regex_search(r.err, std::regex("(^|\n)fake\\.bgplan:"))) << r.err;
+  // Source lines show control pictures, one column each; a line of the file that starts like a
+  // diagnostic (the rest of the name, after its newline) is indented.
+  EXPECT_NE(r.err.find("\"e\xe2\x90\x9b[2J\xe2\x90\x87\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("\n  fake.bgplan:1:1: error: forged\xef\xbf\xbd\", \"e"), std::string::npos)
+      << r.err;
+}
+
+// An endless input is read up to the bound, then refused.
+TEST(Cli, AnEndlessInputIsRefusedAtTheBound) {
+  auto r = Bgplan({"check", "/dev/zero"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("'/dev/zero' is larger than 16 MiB"), std::string::npos) << r.err;
 }
 
 }  // namespace

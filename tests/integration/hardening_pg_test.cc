@@ -244,6 +244,25 @@ TEST_F(PlanFiles, HostileJsonIsRefusedWithoutACrash) {
   EXPECT_NE(r.err.find("larger than 256 MiB"), std::string::npos) << r.err;
 }
 
+// ---- what the database says is escaped too ---------------------------------------------------
+
+// A comment read from the catalog reaches a diagnostic (green-not-ours quotes green's comment):
+// no escape sequence, bell or forged line gets through.
+TEST_F(RuntimeCli, CommentsFromTheDatabaseAreEscaped) {
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  Exec("COMMENT ON SCHEMA marts_dbt_deploy IS E'x\\x1b[2J\\x07\\nfake.bgplan:1:1: error: forged'");
+  for (const std::vector<std::string>& args :
+       {Cmd("promote"), Cmd("promote", {"-v"}), Cmd("plan", {"--phase", "promote"})}) {
+    ProcResult r = Run(args);
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("[green-not-ours]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("x\\x1b[2J\\x07\\nfake.bgplan:1:1"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\x07'), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("\nfake.bgplan"), std::string::npos) << r.err;
+  }
+}
+
 // ---- a terminated session says so -----------------------------------------------------------
 
 TEST_F(RuntimeCli, ATerminatedSessionSaysTheConnectionWasLost) {

@@ -6,6 +6,7 @@
 
 #include "compiler/support/exit_codes.h"
 #include "compiler/support/status.h"
+#include "compiler/support/terminal_text.h"
 
 namespace bgplan {
 namespace {
@@ -104,6 +105,43 @@ TEST(DiagnosticEngine, CapsErrorsAtFiftyAndSaysSo) {
   auto sorted = engine.Sorted();
   ASSERT_EQ(sorted.size(), 51u);
   EXPECT_EQ(sorted.back().kind, DiagKind::kTooManyErrors);
+  // Located at the first error it stands for, like every other diagnostic.
+  EXPECT_EQ(sorted.back().file, "a");
+  EXPECT_EQ(sorted.back().range.begin.line, 51);
+}
+
+TEST(TerminalText, EscapesEveryControlCharacter) {
+  EXPECT_EQ(EscapeControls("plain 'ü' \\ text"), "plain 'ü' \\ text");
+  EXPECT_EQ(EscapeControls("a\x1b[2Jb\x07" "c\nd\re\tf\x7f" "g\xc2\x9b" "h\xc2\xa0" "i"),
+            "a\\x1b[2Jb\\x07c\\nd\\re\\tf\\x7fg\\u009bh\xc2\xa0i");
+  EXPECT_EQ(EscapeControlsButLines("SELECT 1;\n\tx\x1b"), "SELECT 1;\n\tx\\x1b");
+  EXPECT_EQ(ControlPictures("a\x1b\x07\t" "b\x7f\xc2\x9b"),
+            "a\xe2\x90\x9b\xe2\x90\x87 " "b\xe2\x90\xa1\xef\xbf\xbd");
+}
+
+// A name holding control characters: the message shows them escaped, the source line as
+// one-column pictures (so the caret still lines up), and nothing reaches the terminal raw.
+TEST(DiagnosticPrinter, ControlCharactersNeverReachTheTerminal) {
+  SourceFile file("c.bgplan", "schemas \"a\x1b\x07\" x;\n");
+  std::string out = RenderOne(file, Error("c.bgplan", Range(1, 15, 16), "near 'a\x1b\x07'"));
+  EXPECT_EQ(out,
+            "c.bgplan:1:15: error: near 'a\\x1b\\x07' [syntax-error]\n"
+            "schemas \"a\xe2\x90\x9b\xe2\x90\x87\" x;\n"
+            "              ^\n");
+}
+
+// A source line that starts like a diagnostic is indented, caret included.
+TEST(DiagnosticPrinter, ASourceLineThatLooksLikeADiagnosticIsIndented) {
+  SourceFile file("f.bgplan", "x.bgplan:1:1: error: forged\n");
+  EXPECT_EQ(RenderOne(file, Error("f.bgplan", Range(1, 1, 2), "syntax")),
+            "f.bgplan:1:1: error: syntax [syntax-error]\n"
+            "  x.bgplan:1:1: error: forged\n"
+            "  ^\n");
+  SourceFile ok("g.bgplan", "deployment d: x\n");
+  EXPECT_EQ(RenderOne(ok, Error("g.bgplan", Range(1, 1, 2), "syntax")),
+            "g.bgplan:1:1: error: syntax [syntax-error]\n"
+            "deployment d: x\n"
+            "^\n");
 }
 
 TEST(DiagnosticEngine, WarningsDoNotCountAsErrors) {
