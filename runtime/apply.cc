@@ -9,6 +9,7 @@
 #include <map>
 
 #include "compiler/emit/quote.h"
+#include "plans/deploy_env.h"
 #include "runtime/conninfo.h"
 #include "runtime/executor.h"
 #include "runtime/fault.h"
@@ -27,42 +28,20 @@ std::string Join(const std::vector<std::string>& items, const std::string& sep) 
   return s;
 }
 
-std::string EnvName(const std::string& blue) {
-  std::string out = "BGPLAN_GREEN_";
-  for (unsigned char c : blue) {
-    out += std::isalnum(c) != 0 ? static_cast<char>(std::toupper(c)) : '_';
-  }
-  return out;
-}
-
 }  // namespace
 
 Status Executor::RunDeployCmd(const std::string& cmd) {
-  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::pair<std::string, std::string>> env =
+      plans::DeployEnvironment(plan_, selected_);
   std::vector<std::string> greens;
-  std::vector<std::string> names;
   for (const auto& d : plan_.deployments) {
-    if (std::find(selected_.begin(), selected_.end(), d.name) == selected_.end()) {
-      continue;
-    }
-    names.push_back(d.name);
-    for (const auto& p : d.schemas) {
-      greens.push_back(p.green);
-      env.push_back({EnvName(p.blue), p.green});
-    }
-    for (const auto& c : d.clusters) {
-      env.push_back({EnvName(c.blue), c.green});
+    if (std::find(selected_.begin(), selected_.end(), d.name) != selected_.end()) {
+      for (const auto& p : d.schemas) {
+        greens.push_back(p.green);
+      }
     }
   }
-  std::vector<std::string> clusters;
-  for (const auto& d : plan_.deployments) {
-    for (const auto& c : d.clusters) {
-      clusters.push_back(c.green);
-    }
-  }
-  env.push_back({"BGPLAN_DEPLOYMENT", Join(names, ",")});
-  env.push_back({"BGPLAN_GREEN_SCHEMAS", Join(greens, ",")});
-  env.push_back({"BGPLAN_GREEN_CLUSTERS", Join(clusters, ",")});
+  const std::string names = Join(selected_, ",");
   // psql and dbt read the PG* variables; BGPLAN_URL never carries the password.
   std::string host = session_.Host();
   std::string url = "postgresql://" + PercentEncodeUser(session_.User()) + "@" +
@@ -80,7 +59,7 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
     env.push_back({"PGPASSWORD", options_.password});
   }
   sink_.Emit({"deploy-cmd",
-              Join(names, ","),
+              names,
               "deploy: running `" + cmd + "` to put the new code into " + Join(greens, ", "),
               {{"command", cmd}, {"state", "started"}}});
   std::fflush(nullptr);
@@ -124,7 +103,7 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
                       "; stopped before await, nothing was promoted");
   }
   sink_.Emit({"deploy-cmd",
-              Join(names, ","),
+              names,
               "deploy: the command succeeded",
               {{"command", cmd}, {"state", "done"}}});
   return Status::Ok();

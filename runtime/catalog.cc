@@ -319,6 +319,21 @@ Result<ViewDefinition> ReadViewDefinition(SqlSession& session, uint32_t oid,
   return out;
 }
 
+Result<std::vector<std::string>> ExistingSchemas(SqlSession& session,
+                                                 const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  if (names.empty()) {
+    return out;
+  }
+  BGPLAN_ASSIGN_OR_RETURN(Rows rows,
+                          session.Query("SELECT nspname FROM pg_namespace WHERE nspname = ANY(" +
+                                        TextArray(names) + ") ORDER BY 1"));
+  for (const Row& r : rows) {
+    out.push_back(r[0]);
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> ReadObjectNames(SqlSession& session, const std::string& schema) {
   std::string lit = QuoteLiteral(schema);
   BGPLAN_ASSIGN_OR_RETURN(

@@ -128,6 +128,10 @@ Result<ViewDefinition> ReadViewDefinition(SqlSession& session, uint32_t oid,
 // The relations a view reads (pg_depend of its rewrite rule), and the view itself.
 Result<std::vector<uint32_t>> ViewRelations(SqlSession& session, uint32_t view_oid);
 
+// Those of `names` that name a schema of the database.
+Result<std::vector<std::string>> ExistingSchemas(SqlSession& session,
+                                                 const std::vector<std::string>& names);
+
 // Names of relations, functions and types in `schema`, sorted and distinct.
 Result<std::vector<std::string>> ReadObjectNames(SqlSession& session, const std::string& schema);
 

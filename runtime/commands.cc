@@ -23,6 +23,7 @@
 #include "runtime/local_postgres.h"
 #include "runtime/lock.h"
 #include "runtime/mz_executor.h"
+#include "plans/deploy_env.h"
 #include "plans/plan_file.h"
 #include "plans/plan_json.h"
 #include "runtime/session.h"
@@ -314,6 +315,24 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
   }
   Executor executor(*conn->session, loaded->plan, selected, o.run, sink);
   Status st;
+  // Before the lock (on Materialize a lock is a schema): nothing of a deployment may be one of
+  // bgplan's own schemas.
+  if (std::vector<Violation> reserved = ReservedSchemaViolations(
+          loaded->plan, selected, o.run.journal_schema, conn->session->Database());
+      !reserved.empty() && command != "unlock") {
+    for (const Violation& v : reserved) {
+      Diagnostic d;
+      d.kind = v.kind;
+      d.file = loaded->plan.source_file;
+      d.range = v.origin;
+      d.message = v.message;
+      sink.Diagnose(d, v.deployment);
+    }
+    st = Status(StatusCode::kPrecondition,
+                command + ": " + std::to_string(reserved.size()) +
+                    " live precondition(s) failed (first: reserved-schema-name); nothing was "
+                    "changed");
+  }
   // A Materialize plan on a Materialize server runs on the Materialize executor (semantics.md
   // section 3); every other combination goes through the PostgreSQL executor, whose resolution
   // reports target-mismatch when the server is not the plan's target.
@@ -394,6 +413,33 @@ const PhaseList& AllPhases() {
                                  plans::PhaseKind::kPromote, plans::PhaseKind::kRollback,
                                  plans::PhaseKind::kCleanup};
   return kAll;
+}
+
+// With --deploy-cmd, a name its environment cannot carry unambiguously (plans/deploy_env.h) is
+// an error, found before anything runs: the deploy command could write into the wrong schema.
+// (`bgplan check` reports the same as a warning.)
+Status CheckDeployEnvironment(const LiveOptions& o, const LoadedPlan& loaded,
+                              const std::vector<std::string>& selected, EventSink& sink) {
+  if (o.deploy_cmd.empty()) {
+    return Status::Ok();
+  }
+  std::vector<plans::DeployEnvProblem> problems =
+      plans::DeployEnvProblems(loaded.plan, selected);
+  for (const plans::DeployEnvProblem& p : problems) {
+    Diagnostic d;
+    d.kind = DiagKind::kDeployEnvAmbiguous;
+    d.severity = Severity::kError;
+    d.file = loaded.plan.source_file;
+    d.range = p.origin;
+    d.message = p.message;
+    sink.Diagnose(d, p.deployment);
+  }
+  if (problems.empty()) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(
+      "apply: the deploy command's environment cannot name every object of the plan "
+      "unambiguously (deploy-env-ambiguous); nothing was changed");
 }
 
 Status WritePlanFile(const LiveOptions& o, const LoadedPlan& loaded,
@@ -578,10 +624,12 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->callback([&global, exit_code, &o] {
       *exit_code = WithExecutor(
           "apply", o, global, true, std::nullopt,
-          [&](Executor& ex, const LoadedPlan&) {
+          [&](Executor& ex, const LoadedPlan& loaded) {
+            BGPLAN_RETURN_IF_ERROR(CheckDeployEnvironment(o, loaded, ex.selected(), ex.sink()));
             return ex.Apply(o.deploy_cmd, o.through == "cleanup");
           },
-          [&](MzExecutor& mz, Executor& ex, const LoadedPlan&) {
+          [&](MzExecutor& mz, Executor& ex, const LoadedPlan& loaded) {
+            BGPLAN_RETURN_IF_ERROR(CheckDeployEnvironment(o, loaded, ex.selected(), ex.sink()));
             return mz.Apply(o.deploy_cmd, o.through == "cleanup", &ex);
           });
     });

@@ -15,6 +15,7 @@
 #include "compiler/emit/quote.h"
 #include "compiler/emit/statements.h"
 #include "plans/fingerprint.h"
+#include "plans/names.h"
 #include "runtime/fault.h"
 #include "runtime/host_info.h"
 #include "runtime/interrupt.h"
@@ -88,6 +89,46 @@ const plans::Deployment* FindDeployment(const plans::Plan& plan, const std::stri
 
 }  // namespace
 
+std::vector<Violation> ReservedSchemaViolations(const plans::Plan& plan,
+                                                const std::vector<std::string>& selected,
+                                                const std::string& journal_schema,
+                                                const std::string& database) {
+  std::vector<Violation> out;
+  const bool mz = plan.target == plans::Target::kMaterialize;
+  for (const auto& d : plan.deployments) {
+    if (!selected.empty() && !Contains(selected, d.name)) {
+      continue;
+    }
+    auto check = [&](const char* what, const std::string& db, const std::string& name,
+                     SourceRange origin) {
+      std::string problem;
+      const bool here = db.empty() || db == database || !mz;
+      if (here && name == journal_schema) {
+        problem = "is bgplan's journal schema (--journal-schema " + journal_schema + ")";
+      } else if (mz && name.rfind("bgplan_lock_", 0) == 0) {
+        problem = "has the prefix of bgplan's lock schemas (bgplan_lock_<deployment>)";
+      }
+      if (!problem.empty()) {
+        Violation v;
+        v.kind = DiagKind::kReservedSchemaName;
+        v.deployment = d.name;
+        v.origin = origin.valid() ? origin : d.origin;
+        v.message = std::string(what) + " '" + name + "' of deployment '" + d.name + "' " +
+                    problem + "; a deployment must not swap or drop bgplan's own schemas";
+        out.push_back(std::move(v));
+      }
+    };
+    for (const auto& p : d.schemas) {
+      check("schema", p.database, p.blue, p.origin);
+      check("green schema", p.database, p.green, p.origin);
+    }
+    for (const auto& s : d.sink_schemas) {
+      check("sinks schema", s.database, s.name, s.origin);
+    }
+  }
+  return out;
+}
+
 Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
                         const std::vector<std::string>& selected, const RunOptions& options) {
   Facts facts;
@@ -120,7 +161,7 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
     }
     DeploymentFacts df;
     df.deployment = &d;
-    std::vector<std::string> blues, greens;
+    std::vector<std::string> blues, greens, swap_names;
     for (const auto& p : d.schemas) {
       PairFacts pf;
       pf.pair = p;
@@ -136,6 +177,12 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
       }
       df.green_object_names.push_back(std::move(names));
       df.pairs.push_back(std::move(pf));
+      swap_names.push_back(plans::SwapTempName(p.blue, plans::MaxIdentifierBytes(plan.target)));
+    }
+    BGPLAN_ASSIGN_OR_RETURN(std::vector<std::string> taken, ExistingSchemas(session, swap_names));
+    for (PairFacts& pf : df.pairs) {
+      pf.swap_name_taken =
+          Contains(taken, plans::SwapTempName(pf.pair.blue, plans::MaxIdentifierBytes(plan.target)));
     }
     if (facts.journal_exists) {
       BGPLAN_ASSIGN_OR_RETURN(df.run, journal.ActiveRun(session, d.name));
@@ -223,6 +270,7 @@ std::string FactsFingerprint(const Facts& facts, PhaseKind phase) {
     for (const PairFacts& p : df.pairs) {
       schema("blue", p.blue);
       schema("green", p.green);
+      f << "swap-name-taken " << p.swap_name_taken << "\n";
     }
     for (const SinkView& v : df.sink_views) {
       f << "sink " << v.schema << "." << v.name << " " << v.oid << " " << v.definition << "\n";
@@ -274,6 +322,23 @@ void AddViolation(ResolvedPhase& r, DiagKind kind, const plans::Deployment& d, S
   v.origin = origin.valid() ? origin : d.origin;
   v.message = std::move(message);
   r.violations.push_back(std::move(v));
+}
+
+std::string SwapName(const PairFacts& p) {
+  return plans::SwapTempName(p.pair.blue, plans::MaxIdentifierBytes(plans::Target::kPostgres));
+}
+
+// swap-name-taken: the swap parks each blue schema under a temporary name for an instant; a
+// schema that already has that name is not ours to move or drop, so the swap refuses.
+void SwapNameTaken(const DeploymentFacts& df, ResolvedPhase& r) {
+  for (const PairFacts& p : df.pairs) {
+    if (p.swap_name_taken) {
+      AddViolation(r, DiagKind::kSwapNameTaken, *df.deployment, p.pair.origin,
+                   "schema '" + SwapName(p) + "' exists, and the swap parks '" + p.pair.blue +
+                       "' under that name while it exchanges the names; rename or drop it "
+                       "(bgplan never touches a schema it did not create)");
+    }
+  }
 }
 
 emit::Grantee GranteeOf(const std::string& g) {
@@ -529,6 +594,13 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
         if (r.violations.size() != before) {
           continue;
         }
+        for (const PairFacts& p : df.pairs) {
+          if (p.swap_name_taken) {
+            r.notes.push_back("warning: schema '" + SwapName(p) +
+                              "' exists; promote will refuse (swap-name-taken) until it is "
+                              "renamed or dropped");
+          }
+        }
         acting.push_back(&df);
         r.acting.push_back(d.name);
         std::string run_id = NewRunId(d.name);
@@ -571,6 +643,7 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
           continue;
         }
         size_t before = r.violations.size();
+        SwapNameTaken(df, r);
         for (size_t i = 0; i < df.pairs.size(); ++i) {
           const PairFacts& p = df.pairs[i];
           if (!p.blue.exists) {
@@ -645,6 +718,7 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
           continue;
         }
         size_t before = r.violations.size();
+        SwapNameTaken(df, r);
         for (const PairFacts& p : df.pairs) {
           own(p.blue, p.pair.origin);
           own(p.green, p.pair.origin);

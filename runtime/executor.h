@@ -46,6 +46,8 @@ struct PairFacts {
   plans::SchemaPair pair;
   SchemaInfo blue;
   SchemaInfo green;
+  // A schema exists under the temporary name the swap parks blue under (plans::SwapTempName).
+  bool swap_name_taken = false;
 };
 
 struct DeploymentFacts {
@@ -105,6 +107,14 @@ struct ResolvedPhase {
   std::string TransactionText() const;
 };
 
+// reserved-schema-name, from the plan and the options alone: a blue, green or sinks schema of
+// the selected deployments (all when `selected` is empty) in the connection's database
+// `database` that is bgplan's journal schema, or on Materialize a lock schema (bgplan_lock_*).
+std::vector<Violation> ReservedSchemaViolations(const plans::Plan& plan,
+                                                const std::vector<std::string>& selected,
+                                                const std::string& journal_schema,
+                                                const std::string& database);
+
 // Reads everything the phases need about the deployments of `plan` selected by `selected`
 // (empty = all). Read-only.
 Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
@@ -155,14 +165,16 @@ class Executor {
   // initialized or rolled back, else cleanup.
   Result<plans::PhaseKind> NextPhase();
 
-  // Runs `cmd` through /bin/sh -c with BGPLAN_DEPLOYMENT, BGPLAN_GREEN_SCHEMAS,
-  // BGPLAN_GREEN_CLUSTERS, BGPLAN_GREEN_<BLUE NAME>, BGPLAN_URL (no password) and the PG*
-  // variables (PGPASSWORD when a password is known) in its environment. A non-zero exit status
+  // Runs `cmd` through /bin/sh -c with the variables of plans/deploy_env.h (BGPLAN_DEPLOYMENT,
+  // BGPLAN_GREEN_SCHEMAS, BGPLAN_GREEN_CLUSTERS, BGPLAN_GREEN_<BLUE NAME>, BGPLAN_GREEN_JSON),
+  // BGPLAN_URL (no password) and the PG* variables (PGPASSWORD when a password is known) in its
+  // environment. A non-zero exit status
   // is kDatabaseError naming it; SIGINT/SIGTERM stop the command (kInterrupted).
   Status RunDeployCmd(const std::string& cmd);
 
   // Deployment names this executor acts on.
   const std::vector<std::string>& selected() const { return selected_; }
+  EventSink& sink() { return sink_; }
 
  private:
   Status ReportViolations(const ResolvedPhase& resolved);

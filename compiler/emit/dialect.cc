@@ -1,6 +1,7 @@
 #include "compiler/emit/dialect.h"
 
 #include "compiler/emit/quote.h"
+#include "plans/names.h"
 
 namespace bgplan::emit {
 
@@ -14,7 +15,9 @@ class MaterializeDialect final : public Dialect {
  public:
   plans::Target target() const override { return plans::Target::kMaterialize; }
   std::string_view name() const override { return "materialize"; }
-  size_t max_identifier_bytes() const override { return 255; }
+  size_t max_identifier_bytes() const override {
+    return plans::MaxIdentifierBytes(plans::Target::kMaterialize);
+  }
   bool supports_clusters() const override { return true; }
   bool transactional_ddl() const override { return false; }
   std::string SchemaRef(std::string_view database, std::string_view schema) const override {
@@ -32,7 +35,9 @@ class PostgresDialect final : public Dialect {
  public:
   plans::Target target() const override { return plans::Target::kPostgres; }
   std::string_view name() const override { return "postgres"; }
-  size_t max_identifier_bytes() const override { return 63; }
+  size_t max_identifier_bytes() const override {
+    return plans::MaxIdentifierBytes(plans::Target::kPostgres);
+  }
   bool supports_clusters() const override { return false; }
   bool transactional_ddl() const override { return true; }
   std::string SchemaRef(std::string_view /*database*/, std::string_view schema) const override {

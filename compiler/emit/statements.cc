@@ -5,6 +5,7 @@
 
 #include "compiler/emit/quote.h"
 #include "compiler/support/check.h"
+#include "plans/names.h"
 
 namespace bgplan::emit {
 
@@ -83,31 +84,8 @@ std::string SwapClusterSql(std::string_view blue, std::string_view green) {
   return "ALTER CLUSTER " + QuoteIdent(blue) + " SWAP WITH " + QuoteIdent(green) + ";";
 }
 
-static uint32_t Fnv1a32(std::string_view text) {
-  uint32_t hash = 2166136261u;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 16777619u;
-  }
-  return hash;
-}
-
 std::string SwapTempName(std::string_view blue, const Dialect& dialect) {
-  constexpr std::string_view kSuffix = "_bgplan_swap";
-  const size_t limit = dialect.max_identifier_bytes();
-  if (blue.size() + kSuffix.size() <= limit) {
-    return std::string(blue) + std::string(kSuffix);
-  }
-  char hash[16];
-  std::snprintf(hash, sizeof(hash), "_%08x", static_cast<unsigned>(Fnv1a32(blue)));
-  const std::string tail = std::string(hash) + std::string(kSuffix);
-  size_t keep = limit - tail.size();
-  // Never cut a multi-byte UTF-8 sequence: back up over continuation bytes (10xxxxxx).
-  while (keep > 0 && keep < blue.size() &&
-         (static_cast<unsigned char>(blue[keep]) & 0xC0) == 0x80) {
-    --keep;
-  }
-  return std::string(blue.substr(0, keep)) + tail;
+  return plans::SwapTempName(blue, dialect.max_identifier_bytes());
 }
 
 std::vector<std::string> SwapSql(const Dialect& dialect, const plans::ObjectRef& object) {

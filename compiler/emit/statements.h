@@ -75,14 +75,7 @@ std::string SwapSchemaSql(const Dialect& dialect, std::string_view database, std
 // Materialize: ALTER CLUSTER "blue" SWAP WITH "green";
 std::string SwapClusterSql(std::string_view blue, std::string_view green);
 
-// The temporary name PostgreSQL's three-rename swap parks blue under. Rule:
-//   blue + "_bgplan_swap" if that fits in dialect.max_identifier_bytes();
-//   otherwise the longest prefix of `blue` that ends on a UTF-8 code point boundary and leaves
-//   room for "_" + 8 lowercase hex digits of the 32-bit FNV-1a hash of the whole `blue` +
-//   "_bgplan_swap", followed by exactly that.
-// Deterministic, never longer than the limit, and distinct for blue names that share a long
-// prefix. Names are exchanged one pair at a time inside one transaction, so one temporary name
-// is in use at any moment.
+// plans::SwapTempName for `dialect`'s identifier limit (plans/names.h has the rule).
 std::string SwapTempName(std::string_view blue, const Dialect& dialect);
 
 // The statements that exchange the names of `object`'s blue and green, in order.

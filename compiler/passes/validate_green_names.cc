@@ -8,7 +8,10 @@
 //    connection's); clusters are global. A repeated object (duplicate-object,
 //    object-in-two-deployments) is not also reported here;
 //  - name-too-long: a green name longer than the target's identifier limit: 63 bytes on
-//    PostgreSQL (NAMEDATALEN - 1), 255 bytes on Materialize (its identifier limit).
+//    PostgreSQL (NAMEDATALEN - 1), 255 bytes on Materialize (its identifier limit);
+//  - swap-name-collision (PostgreSQL): the temporary name a schema is parked under during the
+//    swap (plans::SwapTempName) is a blue, green or sink schema name of the plan in the same
+//    database.
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,6 +23,7 @@
 
 #include "compiler/passes/pass.h"
 #include "compiler/passes/passes.h"
+#include "plans/names.h"
 
 namespace bgplan::passes {
 
@@ -65,7 +69,7 @@ class ValidateGreenNamesPass : public Pass {
 
   Result<bool> Run(plans::Plan& plan, PassContext& ctx) override {
     bool postgres = plan.target == plans::Target::kPostgres;
-    size_t limit = postgres ? 63 : 255;
+    size_t limit = plans::MaxIdentifierBytes(plan.target);
     std::string limit_text = postgres ? "PostgreSQL identifiers are at most 63 bytes"
                                       : "Materialize identifiers are at most 255 bytes";
 
@@ -135,6 +139,41 @@ class ValidateGreenNamesPass : public Pass {
                 "' is also the green name of " + other.what + " '" + other.Shown() +
                 "' in deployment '" + std::string(other.deployment) + "'",
             {{other.origin, std::string(other.what) + " '" + other.Shown() + "' is listed here"}});
+      }
+    }
+    if (postgres) {
+      // The three-rename swap parks blue under a temporary name: it must not be a name the plan
+      // uses in the same database (e.g. `suffix '_bgplan_swap'` makes it green's own name).
+      std::unordered_set<Key, KeyHash> reported;
+      for (const auto& o : objects) {
+        if (o.blue.space != Space::kSchema || !reported.insert(o.blue).second) {
+          continue;
+        }
+        const std::string tmp = plans::SwapTempName(o.blue.name, limit);
+        const Key key{Space::kSchema, o.blue.database, tmp};
+        const Entry* other = nullptr;
+        std::string role;
+        if (auto it = blues.find(key); it != blues.end()) {
+          other = &it->second;
+          role = "the name of ";
+        } else if (auto g = greens.find(key); g != greens.end()) {
+          other = &g->second->entry;
+          role = "the green name of ";
+        }
+        if (other != nullptr && other->origin == o.entry.origin) {
+          ctx.Report(plan, DiagKind::kSwapNameCollision, o.entry.origin,
+                     "promote parks " + std::string(o.entry.what) + " '" + o.entry.Shown() +
+                         "' under the temporary name '" + tmp +
+                         "' while it swaps, which is its own green name (choose another suffix)");
+        } else if (other != nullptr) {
+          ctx.Report(plan, DiagKind::kSwapNameCollision, o.entry.origin,
+                     "promote parks " + std::string(o.entry.what) + " '" + o.entry.Shown() +
+                         "' under the temporary name '" + tmp + "' while it swaps, which is also " +
+                         role + other->what + " '" + other->Shown() + "' in deployment '" +
+                         std::string(other->deployment) + "'",
+                     {{other->origin, std::string(other->what) + " '" + other->Shown() +
+                                          "' is listed here"}});
+        }
       }
     }
     return false;

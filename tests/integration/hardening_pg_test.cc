@@ -9,7 +9,9 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <functional>
+#include <nlohmann/json.hpp>
 
 #include "plans/plan_file.h"
 #include "runtime/executor.h"
@@ -242,6 +244,104 @@ TEST_F(PlanFiles, HostileJsonIsRefusedWithoutACrash) {
   ProcResult r = Run({"promote", huge, "--url", url_});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("larger than 256 MiB"), std::string::npos) << r.err;
+}
+
+// ---- names the swap needs, and bgplan's own schemas ------------------------------------------
+
+// A schema under the swap's temporary name (blue + "_bgplan_swap") made promote fail late with
+// a raw error; it is now a live rule, warned about by init and plan.
+TEST_F(RuntimeCli, ASchemaUnderTheSwapNameIsALiveRule) {
+  Exec("CREATE SCHEMA marts_bgplan_swap; CREATE TABLE marts_bgplan_swap.keep (x int); "
+       "INSERT INTO marts_bgplan_swap.keep VALUES (42);");
+  const std::string taken = Oid("marts_bgplan_swap");
+  ProcResult init = Run(Cmd("init"));
+  EXPECT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.err.find("warning: schema 'marts_bgplan_swap' exists; promote will refuse "
+                          "(swap-name-taken)"),
+            std::string::npos)
+      << init.err;
+  Exec("CREATE TABLE marts_dbt_deploy.t (id int PRIMARY KEY, v text)");
+  const std::string blue = Oid("marts");
+  for (const char* command : {"plan", "promote"}) {
+    ProcResult r = Run(Cmd(command, {"--phase", "promote"}));
+    if (std::string(command) == "promote") {
+      r = Run(Cmd("promote"));
+    }
+    EXPECT_EQ(r.exit_code, 3) << command << "\n" << r.err;
+    EXPECT_NE(r.err.find("[swap-name-taken]"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(Oid("marts"), blue);
+  EXPECT_EQ(Oid("marts_bgplan_swap"), taken);
+  EXPECT_EQ(Scalar("SELECT x FROM marts_bgplan_swap.keep"), "42");
+  Exec("DROP SCHEMA marts_bgplan_swap CASCADE");
+  EXPECT_EQ(Run(Cmd("promote")).exit_code, 0);
+}
+
+// `schemas bgplan;` passed check and failed late: the journal schema (whatever --journal-schema
+// names) is bgplan's own, refused before anything is written.
+TEST_F(RuntimeCli, TheJournalSchemaIsNotADeploymentSchema) {
+  Exec("CREATE SCHEMA bgplan; CREATE SCHEMA ops;");
+  for (const auto& [schemas, journal] : std::vector<std::pair<std::string, std::string>>{
+           {"bgplan", "bgplan"}, {"ops", "ops"}, {"marts", "sinks"}}) {
+    SCOPED_TRACE(schemas + " / " + journal);
+    file_ = dir_ + "/reserved.bgplan";
+    std::ofstream(file_, std::ios::trunc)
+        << "target postgres;\ndeployment shop {\n    schemas " << schemas
+        << ";\n    sinks { schemas \"sinks\"; }\n}\n";
+    ProcResult r = Run(Cmd("init", {"--journal-schema", journal}));
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("[reserved-schema-name]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is bgplan's journal schema (--journal-schema " + journal + ")"),
+              std::string::npos)
+        << r.err;
+    EXPECT_EQ(Oid(schemas + "_dbt_deploy"), "");
+  }
+}
+
+// ---- the deploy command's environment is never ambiguous ------------------------------------
+
+// "a-b" and a_b were both $BGPLAN_GREEN_A_B (the last one won): a deploy script could write new
+// code into the other schema. check warns; apply --deploy-cmd refuses before anything runs.
+TEST_F(RuntimeCli, AmbiguousDeployEnvironmentIsRefusedBeforeAnyWrite) {
+  Exec("CREATE SCHEMA \"a-b\"; CREATE SCHEMA a_b;");
+  file_ = dir_ + "/env.bgplan";
+  std::ofstream(file_) << "target postgres;\ndeployment shop {\n    schemas \"a-b\", a_b;\n}\n";
+  ProcResult check = Run({"check", file_});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.err.find("warning:"), std::string::npos) << check.err;
+  EXPECT_NE(check.err.find("$BGPLAN_GREEN_A_B (with green names"), std::string::npos)
+      << check.err;
+  const std::string ran = dir_ + "/ran";
+  ProcResult apply = Run(Cmd("apply", {"--deploy-cmd", "touch " + ran}));
+  EXPECT_EQ(apply.exit_code, 1) << apply.err;
+  EXPECT_NE(apply.err.find("error:"), std::string::npos) << apply.err;
+  EXPECT_NE(apply.err.find("[deploy-env-ambiguous]"), std::string::npos) << apply.err;
+  EXPECT_FALSE(std::filesystem::exists(ran));
+  EXPECT_EQ(Oid("a-b_dbt_deploy"), "");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'bgplan'"), "0");
+  // Without a deploy command the plan is fine.
+  ProcResult init = Run(Cmd("init"));
+  EXPECT_EQ(init.exit_code, 0) << init.err;
+}
+
+// $BGPLAN_GREEN_JSON names every object exactly, whatever its name holds.
+TEST_F(RuntimeCli, DeployEnvironmentCarriesEveryNameExactlyAsJson) {
+  Exec("CREATE SCHEMA \"Märts x\"; CREATE SCHEMA \"we'ird\";");
+  file_ = dir_ + "/json.bgplan";
+  std::ofstream(file_) << "target postgres;\ndeployment shop {\n    schemas \"Märts x\", "
+                          "\"we'ird\";\n}\n";
+  const std::string out = dir_ + "/green.json";
+  ProcResult apply = Run(Cmd(
+      "apply", {"--deploy-cmd", "printf %s \"$BGPLAN_GREEN_JSON\" > " + out +
+                                    " && test \"$BGPLAN_GREEN_M__RTS_X\" = 'Märts x_dbt_deploy'"}));
+  ASSERT_EQ(apply.exit_code, 0) << apply.err;
+  nlohmann::json green = nlohmann::json::parse(Slurp(out));
+  EXPECT_EQ(green["deployments"], nlohmann::json::array({"shop"}));
+  ASSERT_EQ(green["schemas"].size(), 2u);
+  EXPECT_EQ(green["schemas"][0]["blue"], "Märts x");
+  EXPECT_EQ(green["schemas"][0]["green"], "Märts x_dbt_deploy");
+  EXPECT_EQ(green["schemas"][1]["green"], "we'ird_dbt_deploy");
+  EXPECT_EQ(green["clusters"], nlohmann::json::array());
 }
 
 // ---- what the database says is escaped too ---------------------------------------------------

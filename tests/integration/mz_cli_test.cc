@@ -351,6 +351,22 @@ TEST_F(MzCli, TargetMismatchIsExit3) {
   EXPECT_NE(r.err.find("target-mismatch"), std::string::npos) << r.err;
 }
 
+// A deployment may not name bgplan's own schemas: the journal schema or a lock schema
+// (bgplan_lock_<deployment>). Refused before the lock is taken: nothing is created.
+TEST_F(MzCli, ReservedSchemaNamesAreRefusedBeforeAnything) {
+  Exec({"CREATE SCHEMA bgplan_lock_x", "CREATE SCHEMA ops"});
+  for (const std::string schemas : {"bgplan_lock_x", "ops"}) {
+    SCOPED_TRACE(schemas);
+    std::string file = WriteFile("reserved.bgplan", "target materialize;\ndeployment shop {\n"
+                                                    "    schemas " + schemas + ";\n}\n");
+    ProcResult r = Run({"init", file, "--url", Url(), "--journal-schema", "ops"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("[reserved-schema-name]"), std::string::npos) << r.err;
+    EXPECT_EQ(SchemaId("bgplan_lock_shop"), "");
+    EXPECT_EQ(SchemaId(schemas + "_dbt_deploy"), "");
+  }
+}
+
 // Crash (SIGKILL at the fault point) and resume (the same command again) at every fault point of
 // the Materialize path:
 //   init:after-lock, init:after-schemas, init:before-journal,

@@ -32,7 +32,7 @@ TEST(PipelineTest, PassNamesInOrder) {
   EXPECT_EQ(PassNames(),
             (std::vector<std::string>{"validate-deployments", "validate-objects", "validate-sinks",
                                       "validate-clusters", "validate-green-names",
-                                      "select-deployments", "build-phases", "dedupe", "order-drops",
+                                      "validate-deploy-env", "select-deployments", "build-phases", "dedupe", "order-drops",
                                       "hoist-checks", "merge-swaps", "batch"}));
 }
 
@@ -462,8 +462,8 @@ TEST(PipelineTest, StopsAfterValidationErrors) {
   options.timings = &timings;
   EXPECT_FALSE(RunPipelineForTest(*lowered, options));
   // Every validation pass ran (all errors at once), nothing after them.
-  ASSERT_EQ(timings.size(), 5u);
-  EXPECT_EQ(timings.back().name, "validate-green-names");
+  ASSERT_EQ(timings.size(), 6u);
+  EXPECT_EQ(timings.back().name, "validate-deploy-env");
   EXPECT_TRUE(lowered->plan.phases.empty());
   EXPECT_EQ(lowered->diags.error_count(), 2);
 }
@@ -489,7 +489,7 @@ TEST(PipelineTest, DisabledPassesAndTimings) {
   options.disabled_passes = {"batch", "merge-swaps"};
   options.timings = &timings;
   ASSERT_TRUE(RunPipelineForTest(*lowered, options));
-  EXPECT_EQ(timings.size(), 10u);
+  EXPECT_EQ(timings.size(), 11u);
   for (const auto& t : timings) {
     EXPECT_NE(t.name, "batch");
     EXPECT_NE(t.name, "merge-swaps");
