@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   int reps = argc > 1 ? std::atoi(argv[1]) : 10;
   std::string src = BGPLAN_SOURCE_DIR;
   std::string demo = src + "/examples/demo";
-  std::string bgplan = std::string(BGPLAN_BINARY_DIR) + "/compiler/cli/bgplan";
+  std::string bgplan = std::string(BGPLAN_BINARY_DIR) + "/cli/bgplan";
   runtime::LocalPostgres pg;
   Must(pg.Start(), "start");
   std::string psql = "'" + pg.bindir() + "/psql' -X -q -v ON_ERROR_STOP=1";

@@ -18,7 +18,7 @@
 #include "compiler/frontend/parse.h"
 #include "compiler/lower/lower.h"
 #include "compiler/passes/pipeline.h"
-#include "compiler/support/check.h"
+#include "support/check.h"
 
 namespace bgplan::bench {
 namespace {

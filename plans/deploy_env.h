@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/support/source.h"
+#include "support/source.h"
 #include "plans/plan.h"
 
 namespace bgplan::plans {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "compiler/support/check.h"
+#include "support/check.h"
 
 namespace bgplan::plans {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 #include "plans/plan.h"
 
 namespace bgplan::plans {

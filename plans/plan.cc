@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "compiler/support/check.h"
+#include "support/check.h"
 
 namespace bgplan::plans {
 

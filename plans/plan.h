@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/support/source.h"
+#include "support/source.h"
 
 namespace bgplan::plans {
 

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "compiler/support/file_util.h"
+#include "support/file_util.h"
 #include "plans/fingerprint.h"
 #include "plans/json_internal.h"
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 #include "plans/plan.h"
 
 namespace bgplan::plans {

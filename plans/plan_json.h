@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 #include "plans/plan.h"
 
 namespace bgplan::plans {

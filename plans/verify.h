@@ -3,7 +3,7 @@
 // by the runtime on a plan file it loaded.
 #pragma once
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 #include "plans/plan.h"
 
 namespace bgplan::plans {

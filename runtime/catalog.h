@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 #include "plans/plan.h"
 #include "runtime/session.h"
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/status.h"
+#include "support/diagnostic.h"
+#include "support/status.h"
 
 namespace bgplan::runtime {
 

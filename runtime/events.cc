@@ -6,7 +6,7 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
-#include "compiler/support/terminal_text.h"
+#include "support/terminal_text.h"
 
 namespace bgplan::runtime {
 

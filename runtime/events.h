@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/diagnostic.h"
+#include "support/diagnostic.h"
 
 namespace bgplan::runtime {
 

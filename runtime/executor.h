@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/status.h"
+#include "support/diagnostic.h"
+#include "support/status.h"
 #include "plans/plan.h"
 #include "runtime/catalog.h"
 #include "runtime/events.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 
 namespace bgplan::runtime {
 

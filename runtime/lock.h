@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 #include "runtime/session.h"
 
 namespace bgplan::runtime {

@@ -15,7 +15,7 @@
 #include "compiler/emit/dialect.h"
 #include "compiler/emit/quote.h"
 #include "compiler/emit/statements.h"
-#include "compiler/support/terminal_text.h"
+#include "support/terminal_text.h"
 #include "plans/fingerprint.h"
 #include "runtime/fault.h"
 #include "runtime/host_info.h"

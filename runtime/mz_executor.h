@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 #include "plans/plan.h"
 #include "runtime/events.h"
 #include "runtime/executor.h"

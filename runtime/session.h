@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 
 namespace bgplan::runtime {
 

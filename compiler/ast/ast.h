@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/support/source.h"
+#include "support/source.h"
 
 namespace bgplan::ast {
 

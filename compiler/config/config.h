@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/status.h"
+#include "support/diagnostic.h"
+#include "support/status.h"
 
 namespace bgplan::config {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "compiler/config/config.h"
-#include "compiler/support/file_util.h"
+#include "support/file_util.h"
 
 namespace bgplan::config {
 namespace {

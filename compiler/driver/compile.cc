@@ -6,7 +6,7 @@
 #include <iterator>
 
 #include "compiler/frontend/parse.h"
-#include "compiler/support/file_util.h"
+#include "support/file_util.h"
 #include "compiler/lower/lower.h"
 #include "compiler/passes/pipeline.h"
 

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "compiler/ast/ast.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/source.h"
-#include "compiler/support/status.h"
+#include "support/diagnostic.h"
+#include "support/source.h"
+#include "support/status.h"
 #include "plans/plan.h"
 
 namespace bgplan::driver {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "compiler/emit/quote.h"
-#include "compiler/support/check.h"
+#include "support/check.h"
 
 namespace bgplan::emit {
 

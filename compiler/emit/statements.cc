@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "compiler/emit/quote.h"
-#include "compiler/support/check.h"
+#include "support/check.h"
 #include "plans/names.h"
 
 namespace bgplan::emit {

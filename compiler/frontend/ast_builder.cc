@@ -9,7 +9,7 @@
 #include "BgPlanParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/frontend/lexemes.h"
-#include "compiler/support/check.h"
+#include "support/check.h"
 
 namespace bgplan::frontend {
 

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "compiler/ast/ast.h"
-#include "compiler/support/source.h"
+#include "support/source.h"
 
 namespace antlr4 {
 class BufferedTokenStream;

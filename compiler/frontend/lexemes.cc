@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "compiler/support/check.h"
+#include "support/check.h"
 
 namespace bgplan::frontend {
 

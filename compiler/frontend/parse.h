@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "compiler/ast/ast.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/source.h"
+#include "support/diagnostic.h"
+#include "support/source.h"
 
 namespace bgplan::frontend {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/source.h"
+#include "support/diagnostic.h"
+#include "support/source.h"
 
 namespace bgplan::frontend {
 

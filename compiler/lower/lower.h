@@ -9,8 +9,8 @@
 #include <string_view>
 
 #include "compiler/ast/ast.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/source.h"
+#include "support/diagnostic.h"
+#include "support/source.h"
 #include "plans/plan.h"
 
 namespace bgplan::lower {

@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/status.h"
+#include "support/diagnostic.h"
+#include "support/status.h"
 #include "plans/plan.h"
 
 namespace bgplan::passes {

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "compiler/passes/pass.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/status.h"
+#include "support/diagnostic.h"
+#include "support/status.h"
 #include "plans/plan.h"
 
 namespace bgplan::passes {

@@ -18,7 +18,7 @@
 namespace bgplan::testing {
 
 // The bgplan executable of this build.
-inline std::string Bgplan() { return std::string(BGPLAN_BINARY_DIR) + "/compiler/cli/bgplan"; }
+inline std::string Bgplan() { return std::string(BGPLAN_BINARY_DIR) + "/cli/bgplan"; }
 
 // The whole content of `path` ("" when it cannot be read).
 inline std::string Slurp(const std::string& path) {

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <csignal>
 
-#include "compiler/support/exit_codes.h"
+#include "support/exit_codes.h"
 #include "tests/integration/mz_fixture.h"
 
 namespace bgplan::testing {
@@ -148,7 +148,7 @@ TEST_F(MzPlanLock, PlanPhaseReportsChangesOnlyWhenThereIsSomethingToDo) {
 }
 
 // The CLI: `plan --detailed-exitcode` is 2 with changes and 0 without. DISABLED until
-// runtime/commands.cc (not owned here) passes &changes to MzExecutor::PlanPhase instead of
+// cli/live_commands.cc (not owned here) passes &changes to MzExecutor::PlanPhase instead of
 // setting changes = true on Materialize, and calls mz.Fingerprint(k) per phase.
 TEST_F(MzPlanLock, PlanDetailedExitcodeIsTwoWithChangesAndZeroWithout) {
   ProcResult r = Run(Cmd("plan", {"--phase", "init", "--detailed-exitcode"}));

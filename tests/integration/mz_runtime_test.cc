@@ -7,7 +7,7 @@
 #include <map>
 #include <thread>
 
-#include "compiler/support/exit_codes.h"
+#include "support/exit_codes.h"
 #include "tests/integration/mz_fixture.h"
 
 namespace bgplan::testing {

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "compiler/frontend/utf8.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/source.h"
+#include "support/diagnostic.h"
+#include "support/source.h"
 
 namespace bgplan::frontend {
 namespace {

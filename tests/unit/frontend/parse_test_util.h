@@ -9,8 +9,8 @@
 
 #include "compiler/ast/ast.h"
 #include "compiler/frontend/parse.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/source.h"
+#include "support/diagnostic.h"
+#include "support/source.h"
 
 namespace bgplan::testing {
 

@@ -7,8 +7,8 @@
 
 #include "compiler/frontend/parse.h"
 #include "compiler/lower/lower.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/source.h"
+#include "support/diagnostic.h"
+#include "support/source.h"
 #include "plans/plan.h"
 
 namespace bgplan::testing_util {

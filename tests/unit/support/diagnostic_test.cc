@@ -1,12 +1,12 @@
-#include "compiler/support/diagnostic.h"
+#include "support/diagnostic.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "compiler/support/exit_codes.h"
-#include "compiler/support/status.h"
-#include "compiler/support/terminal_text.h"
+#include "support/exit_codes.h"
+#include "support/status.h"
+#include "support/terminal_text.h"
 
 namespace bgplan {
 namespace {

@@ -1,4 +1,4 @@
-#include "compiler/support/file_util.h"
+#include "support/file_util.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

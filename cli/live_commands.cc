@@ -2,7 +2,7 @@
 // apply, unlock and demo (cli.md). Each command loads a plan (a .bgplan file through the compile
 // driver, or a plan file), connects, takes the deployment lock, runs the executor and maps the
 // outcome to the exit codes of cli.md.
-#include "runtime/commands.h"
+#include "cli/live_commands.h"
 
 #include <unistd.h>
 
@@ -14,8 +14,8 @@
 #include <optional>
 #include <sstream>
 
-#include "compiler/support/exit_codes.h"
-#include "compiler/support/file_util.h"
+#include "support/exit_codes.h"
+#include "support/file_util.h"
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
 #include "runtime/executor.h"
@@ -28,9 +28,7 @@
 #include "plans/plan_json.h"
 #include "runtime/session.h"
 
-#ifdef BGPLAN_HAVE_DRIVER
 #include "compiler/driver/compile.h"
-#endif
 
 namespace bgplan::runtime {
 namespace {
@@ -73,7 +71,6 @@ struct LoadedPlan {
   std::vector<std::string> deployments;
 };
 
-#ifdef BGPLAN_HAVE_DRIVER
 // Compiles `name`/`text` (a .bgplan file or the source a plan file carries) and prints its
 // diagnostics. nullopt (and *exit_code) when it has errors.
 std::optional<driver::CompileOutput> CompileSource(const std::string& name, std::string text,
@@ -101,7 +98,6 @@ std::optional<driver::CompileOutput> CompileSource(const std::string& name, std:
   }
   return out;
 }
-#endif
 
 // Loads a plan file: its checksum, then the .bgplan it carries compiled again with the options
 // it records, which must give exactly the plan it holds (so a plan file passes every static rule
@@ -122,7 +118,6 @@ std::optional<LoadedPlan> LoadPlanFile(const LiveOptions& o, EventSink& sink, in
     *exit_code = kExitUsage;
     return std::nullopt;
   }
-#ifdef BGPLAN_HAVE_DRIVER
   driver::CompileOptions options;
   options.deployments = file->deployments;
   options.disabled_passes = file->disabled_passes;
@@ -144,7 +139,6 @@ std::optional<LoadedPlan> LoadPlanFile(const LiveOptions& o, EventSink& sink, in
     return std::nullopt;
   }
   loaded.source = std::shared_ptr<SourceFile>(std::move(out->source));
-#endif
   loaded.plan = file->plan;
   loaded.target_override = file->target_override;
   loaded.deployments = file->deployments;
@@ -161,7 +155,6 @@ std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* e
       return std::nullopt;
     }
   } else {
-#ifdef BGPLAN_HAVE_DRIVER
     std::string text;
     if (std::string error = ReadFileBounded(o.file, kMaxSourceBytes, &text); !error.empty()) {
       sink.Error(error);
@@ -185,11 +178,6 @@ std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* e
           o.target == "postgres" ? plans::Target::kPostgres : plans::Target::kMaterialize;
       loaded->target_override = o.target;
     }
-#else
-    sink.Error("this build has no .bgplan compiler; pass a plan file (bgplan plan -o PLAN.json)");
-    *exit_code = kExitInternal;
-    return std::nullopt;
-#endif
   }
   for (const std::string& name : o.deployments) {
     if (loaded->plan.FindDeployment(name) == nullptr) {

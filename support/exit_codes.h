@@ -1,7 +1,7 @@
 // The exit codes of cli.md, normative: scripts and CI pipelines depend on them.
 #pragma once
 
-#include "compiler/support/status.h"
+#include "support/status.h"
 
 namespace bgplan {
 

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "compiler/support/exit_codes.h"
-#include "runtime/commands.h"
+#include "support/exit_codes.h"
+#include "cli/live_commands.h"
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
 #include "runtime/executor.h"
@@ -18,9 +18,7 @@
 #include "runtime/local_postgres.h"
 #include "runtime/session.h"
 
-#ifdef BGPLAN_HAVE_DRIVER
 #include "compiler/driver/compile.h"
-#endif
 
 namespace bgplan::runtime {
 namespace {
@@ -164,7 +162,6 @@ int Demo::Run() {
   }
   ShowUsersView();
 
-#ifdef BGPLAN_HAVE_DRIVER
   Result<driver::CompileOutput> compiled = driver::CompileFile(dir + "/demo.bgplan", {});
   if (!compiled.ok()) {
     return Fail(compiled.status());
@@ -174,10 +171,6 @@ int Demo::Run() {
     return kExitInputErrors;
   }
   plans::Plan plan = *compiled->plan;
-#else
-  sink_.Error("this build has no .bgplan compiler");
-  return kExitInternal;
-#endif
   RunOptions options;
   options.command = "demo";
   Executor ex(*session_, plan, {}, options, sink_);

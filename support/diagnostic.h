@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/support/source.h"
+#include "support/source.h"
 
 namespace bgplan {
 
@@ -16,7 +16,7 @@ enum class Severity { kError, kWarning, kNote };
 enum class DiagKind {
 #define BGPLAN_STATIC_DIAG(Name, kebab, severity) k##Name,
 #define BGPLAN_LIVE_DIAG(Name, kebab) k##Name,
-#include "compiler/support/diagnostic_kinds.def"
+#include "support/diagnostic_kinds.def"
 };
 
 // Stable kebab-case name of `kind` ("syntax-error").

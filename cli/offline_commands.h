@@ -1,7 +1,7 @@
 // The offline commands of the bgplan CLI (no database): check, fmt, compile, graph.
 #pragma once
 
-#include "compiler/cli/output.h"
+#include "cli/output.h"
 
 namespace CLI {
 class App;

@@ -1,9 +1,9 @@
-#include "compiler/support/diagnostic.h"
+#include "support/diagnostic.h"
 
 #include <algorithm>
 #include <tuple>
 
-#include "compiler/support/terminal_text.h"
+#include "support/terminal_text.h"
 
 namespace bgplan {
 
@@ -17,7 +17,7 @@ struct KindInfo {
 const KindInfo kKindInfo[] = {
 #define BGPLAN_STATIC_DIAG(Name, kebab, severity) {kebab, Severity::severity, true},
 #define BGPLAN_LIVE_DIAG(Name, kebab) {kebab, Severity::kError, false},
-#include "compiler/support/diagnostic_kinds.def"
+#include "support/diagnostic_kinds.def"
 };
 }  // namespace
 

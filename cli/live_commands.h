@@ -1,6 +1,6 @@
 // The live commands of the bgplan CLI (everything that talks to a database):
 // plan, init, await, promote, rollback, cleanup, status, apply, unlock, demo.
-// The offline commands (check, fmt, compile, graph) live in compiler/cli.
+// The offline commands (check, fmt, compile, graph) are in cli/offline_commands.h.
 #pragma once
 
 #include <string>

@@ -1,4 +1,4 @@
-#include "compiler/support/source.h"
+#include "support/source.h"
 
 namespace bgplan {
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <variant>
 
-#include "compiler/support/check.h"
+#include "support/check.h"
 
 namespace bgplan {
 

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "compiler/driver/compile.h"
-#include "compiler/support/diagnostic.h"
-#include "compiler/support/file_util.h"
+#include "support/diagnostic.h"
+#include "support/file_util.h"
 
 namespace bgplan::cli {
 

@@ -1,4 +1,4 @@
-#include "compiler/cli/offline_commands.h"
+#include "cli/offline_commands.h"
 
 #include <CLI/CLI.hpp>
 #include <malloc.h>
@@ -18,9 +18,9 @@
 #include "compiler/ast/ast_printer.h"
 #include "compiler/driver/compile.h"
 #include "compiler/emit/graph.h"
-#include "compiler/support/terminal_text.h"
+#include "support/terminal_text.h"
 #include "compiler/emit/sql_emitter.h"
-#include "compiler/support/exit_codes.h"
+#include "support/exit_codes.h"
 #include "plans/plan_dump.h"
 #include "plans/plan_json.h"
 

@@ -6,11 +6,11 @@
 #include <exception>
 #include <iostream>
 
-#include "compiler/cli/offline_commands.h"
-#include "compiler/cli/output.h"
-#include "compiler/support/exit_codes.h"
-#include "compiler/support/terminal_text.h"
-#include "runtime/commands.h"
+#include "cli/offline_commands.h"
+#include "cli/output.h"
+#include "support/exit_codes.h"
+#include "support/terminal_text.h"
+#include "cli/live_commands.h"
 
 #ifndef BGPLAN_VERSION
 #define BGPLAN_VERSION "0.0.0"

@@ -1,4 +1,4 @@
-#include "compiler/cli/output.h"
+#include "cli/output.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "compiler/support/terminal_text.h"
+#include "support/terminal_text.h"
 
 namespace bgplan::cli {
 

@@ -1,4 +1,4 @@
-#include "compiler/support/terminal_text.h"
+#include "support/terminal_text.h"
 
 #include <cstdio>
 
