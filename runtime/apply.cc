@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 #include "plans/deploy_env.h"
 #include "runtime/conninfo.h"
 #include "runtime/executor.h"

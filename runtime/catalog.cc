@@ -4,12 +4,12 @@
 #include <map>
 #include <string>
 
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 
 namespace bgplan::runtime {
 namespace {
 
-using emit::QuoteLiteral;
+using sql::QuoteLiteral;
 
 std::string TextArray(const std::vector<std::string>& names) {
   std::string s = "ARRAY[";

@@ -11,9 +11,9 @@
 #include <set>
 #include <sstream>
 
-#include "compiler/emit/dialect.h"
-#include "compiler/emit/quote.h"
-#include "compiler/emit/statements.h"
+#include "sql/dialect.h"
+#include "sql/quote.h"
+#include "sql/statements.h"
 #include "plans/fingerprint.h"
 #include "plans/names.h"
 #include "runtime/fault.h"
@@ -23,8 +23,8 @@
 
 namespace bgplan::runtime {
 
-using emit::QuoteIdent;
-using emit::QuoteLiteral;
+using sql::QuoteIdent;
+using sql::QuoteLiteral;
 using plans::PhaseKind;
 
 std::string_view DeployStateName(DeployState state) {
@@ -233,7 +233,7 @@ Result<Facts> ReadFacts(SqlSession& session, const plans::Plan& plan,
         view.references = dep.references;
         BGPLAN_ASSIGN_OR_RETURN(
             ViewDefinition def,
-            ReadViewDefinition(session, dep.oid, emit::QuoteRelation({"", dep.schema, dep.name})));
+            ReadViewDefinition(session, dep.oid, sql::QuoteRelation({"", dep.schema, dep.name})));
         view.definition = std::move(def.definition);
         view.options = std::move(def.options);
         df.sink_views.push_back(std::move(view));
@@ -290,9 +290,9 @@ std::string FactsFingerprint(const Facts& facts, PhaseKind phase) {
 
 namespace {
 
-const emit::Dialect& Pg() {
-  static const std::unique_ptr<emit::Dialect> kDialect =
-      emit::MakeDialect(plans::Target::kPostgres);
+const sql::Dialect& Pg() {
+  static const std::unique_ptr<sql::Dialect> kDialect =
+      sql::MakeDialect(plans::Target::kPostgres);
   return *kDialect;
 }
 
@@ -300,7 +300,7 @@ const emit::Dialect& Pg() {
 // the deployment tag written by promote (which moves with the schema when it is swapped back).
 bool HasMarker(const std::string& comment, const std::string& deployment,
                const std::string& run_id) {
-  if (comment == emit::MarkerText(deployment, run_id)) {
+  if (comment == sql::MarkerText(deployment, run_id)) {
     return true;
   }
   std::string tail = " | bgplan " + run_id;
@@ -310,7 +310,7 @@ bool HasMarker(const std::string& comment, const std::string& deployment,
 
 // True if `comment` is any marker or tag bgplan wrote for `deployment`.
 bool HasAnyMarkerOf(const std::string& comment, const std::string& deployment) {
-  return comment.rfind(emit::MarkerText(deployment, ""), 0) == 0 ||
+  return comment.rfind(sql::MarkerText(deployment, ""), 0) == 0 ||
          comment.find(" | bgplan " + deployment + "-") != std::string::npos;
 }
 
@@ -341,8 +341,8 @@ void SwapNameTaken(const DeploymentFacts& df, ResolvedPhase& r) {
   }
 }
 
-emit::Grantee GranteeOf(const std::string& g) {
-  emit::Grantee out;
+sql::Grantee GranteeOf(const std::string& g) {
+  sql::Grantee out;
   out.is_public = g.empty();
   out.role = g;
   return out;
@@ -362,32 +362,32 @@ void CopyGrants(const SchemaInfo& blue, const SchemaInfo& green, const std::stri
                 ResolvedPhase& r) {
   const auto kSchema = plans::ObjectKind::kSchema;
   for (const AclEntry& a : green.acl) {
-    if (a.grantee == me || !emit::IsSqlKeyword(a.privilege)) {
+    if (a.grantee == me || !sql::IsSqlKeyword(a.privilege)) {
       continue;
     }
     if (std::find(blue.acl.begin(), blue.acl.end(), a) == blue.acl.end()) {
       r.statements.push_back(
-          emit::RevokeSql(Pg(), kSchema, "", green.name, a.privilege, GranteeOf(a.grantee)));
+          sql::RevokeSql(Pg(), kSchema, "", green.name, a.privilege, GranteeOf(a.grantee)));
     }
   }
   for (const AclEntry& a : blue.acl) {
-    if (a.grantee == me || !emit::IsSqlKeyword(a.privilege)) {
+    if (a.grantee == me || !sql::IsSqlKeyword(a.privilege)) {
       continue;
     }
     if (std::find(green.acl.begin(), green.acl.end(), a) == green.acl.end()) {
       r.statements.push_back(WithGrantOption(
-          emit::GrantSql(Pg(), kSchema, "", green.name, a.privilege, GranteeOf(a.grantee)),
+          sql::GrantSql(Pg(), kSchema, "", green.name, a.privilege, GranteeOf(a.grantee)),
           a.grantable));
       ++r.grants_copied;
     }
   }
   for (const DefaultAclEntry& a : green.default_acl) {
-    if (!emit::IsSqlKeyword(a.entry.privilege) || !emit::IsSqlKeyword(a.object_type)) {
+    if (!sql::IsSqlKeyword(a.entry.privilege) || !sql::IsSqlKeyword(a.object_type)) {
       continue;
     }
     if (std::find(blue.default_acl.begin(), blue.default_acl.end(), a) == blue.default_acl.end()) {
       std::string grant =
-          emit::AlterDefaultPrivilegesSql(Pg(), a.role, "", green.name, a.entry.privilege,
+          sql::AlterDefaultPrivilegesSql(Pg(), a.role, "", green.name, a.entry.privilege,
                                           a.object_type, GranteeOf(a.entry.grantee));
       // The builder renders GRANT ... TO; the revoke is the same statement reversed.
       size_t g = grant.find(" GRANT ");
@@ -397,13 +397,13 @@ void CopyGrants(const SchemaInfo& blue, const SchemaInfo& green, const std::stri
     }
   }
   for (const DefaultAclEntry& a : blue.default_acl) {
-    if (!emit::IsSqlKeyword(a.entry.privilege) || !emit::IsSqlKeyword(a.object_type)) {
+    if (!sql::IsSqlKeyword(a.entry.privilege) || !sql::IsSqlKeyword(a.object_type)) {
       continue;
     }
     if (std::find(green.default_acl.begin(), green.default_acl.end(), a) ==
         green.default_acl.end()) {
       r.statements.push_back(WithGrantOption(
-          emit::AlterDefaultPrivilegesSql(Pg(), a.role, "", green.name, a.entry.privilege,
+          sql::AlterDefaultPrivilegesSql(Pg(), a.role, "", green.name, a.entry.privilege,
                                           a.object_type, GranteeOf(a.entry.grantee)),
           a.entry.grantable));
       ++r.default_privileges_copied;
@@ -429,7 +429,7 @@ void SwapStatements(const Facts& facts, const std::vector<const DeploymentFacts*
     int64_t t = df->deployment->promote.lock_timeout_ms;
     lock_timeout = lock_timeout < 0 ? t : std::min(lock_timeout, t);
   }
-  r.statements.push_back(emit::SetLockTimeoutSql(lock_timeout));
+  r.statements.push_back(sql::SetLockTimeoutSql(lock_timeout));
   r.statements.push_back("SET LOCAL search_path = '';");
   std::map<uint32_t, const SinkView*> views;
   for (const DeploymentFacts* df : acting) {
@@ -472,7 +472,7 @@ void SwapStatements(const Facts& facts, const std::vector<const DeploymentFacts*
       ref.deployment = df->deployment->name;
       ref.blue = p.pair.blue;
       ref.green = p.pair.green;
-      for (std::string& statement : emit::SwapSql(Pg(), ref)) {
+      for (std::string& statement : sql::SwapSql(Pg(), ref)) {
         r.statements.push_back(std::move(statement));
       }
     }
@@ -491,7 +491,7 @@ void RepointStatements(const std::vector<const DeploymentFacts*>& acting, Resolv
   }
   for (const auto& [oid, v] : views) {
     r.statements.push_back(
-        emit::CreateOrReplaceViewSql({"", v->schema, v->name}, v->definition, v->options));
+        sql::CreateOrReplaceViewSql({"", v->schema, v->name}, v->definition, v->options));
     r.sink_view_oids.push_back(oid);
     ++r.sinks_repointed;
   }
@@ -607,13 +607,13 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
         r.new_runs.push_back(run_id);
         for (const PairFacts& p : df.pairs) {
           if (!p.green.exists) {
-            r.statements.push_back(emit::CreateSchemaSql(Pg(), "", p.pair.green));
+            r.statements.push_back(sql::CreateSchemaSql(Pg(), "", p.pair.green));
             ++r.schemas_created;
           }
           CopyGrants(p.blue, p.green, me, r);
-          r.statements.push_back(emit::CommentOnSql(Pg(), plans::ObjectKind::kSchema, "",
+          r.statements.push_back(sql::CommentOnSql(Pg(), plans::ObjectKind::kSchema, "",
                                                     p.pair.green,
-                                                    emit::MarkerText(d.name, run_id)));
+                                                    sql::MarkerText(d.name, run_id)));
         }
         if (df.stale_run_id.has_value()) {
           r.statements.push_back(journal.UpdatePhaseSql(*df.stale_run_id, "abandoned", "finished"));
@@ -816,10 +816,10 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
           }
           r.statements.push_back(journal.InsertRunSql(run));
         }
-        std::string tag = emit::TagText(me, UtcSeconds(), git, run_id);
+        std::string tag = sql::TagText(me, UtcSeconds(), git, run_id);
         for (const PairFacts& p : df->pairs) {
           r.statements.push_back(
-              emit::CommentOnSql(Pg(), plans::ObjectKind::kSchema, "", p.pair.blue, tag));
+              sql::CommentOnSql(Pg(), plans::ObjectKind::kSchema, "", p.pair.blue, tag));
         }
         r.statements.push_back(journal.UpdatePhaseSql(run_id, "promoted"));
         r.statements.push_back(journal.EventSql(
@@ -843,7 +843,7 @@ ResolvedPhase Resolve(const plans::Plan& plan, const Facts& facts, PhaseKind pha
     case PhaseKind::kCleanup: {
       for (const DeploymentFacts* df : acting) {
         for (const PairFacts& p : df->pairs) {
-          r.statements.push_back(emit::DropSchemaSql(Pg(), "", p.pair.green));
+          r.statements.push_back(sql::DropSchemaSql(Pg(), "", p.pair.green));
         }
         r.statements.push_back(journal.UpdatePhaseSql(df->run->id, "finished", "finished"));
         r.statements.push_back(journal.EventSql(

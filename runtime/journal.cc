@@ -5,12 +5,12 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 
 namespace bgplan::runtime {
 
-using emit::QuoteIdent;
-using emit::QuoteLiteral;
+using sql::QuoteIdent;
+using sql::QuoteLiteral;
 
 std::string Journal::Table(const char* name) const { return QuoteIdent(schema_) + "." + name; }
 

@@ -12,9 +12,9 @@
 #include <map>
 #include <set>
 
-#include "compiler/emit/dialect.h"
-#include "compiler/emit/quote.h"
-#include "compiler/emit/statements.h"
+#include "sql/dialect.h"
+#include "sql/quote.h"
+#include "sql/statements.h"
 #include "support/terminal_text.h"
 #include "plans/fingerprint.h"
 #include "runtime/fault.h"
@@ -74,11 +74,11 @@ int64_t NowMs() {
       .count();
 }
 
-std::string Lit(std::string_view s) { return emit::QuoteLiteral(s); }
+std::string Lit(std::string_view s) { return sql::QuoteLiteral(s); }
 
-const emit::Dialect& Mz() {
-  static const std::unique_ptr<emit::Dialect> kDialect =
-      emit::MakeDialect(plans::Target::kMaterialize);
+const sql::Dialect& Mz() {
+  static const std::unique_ptr<sql::Dialect> kDialect =
+      sql::MakeDialect(plans::Target::kMaterialize);
   return *kDialect;
 }
 
@@ -112,7 +112,7 @@ std::string InList(const std::vector<std::string>& names) {
 
 std::string MarkerPrefix(const std::string& deployment) {
   // MarkerText(d, id) is "bgplan deployment <d> run <id>".
-  std::string full = emit::MarkerText(deployment, "X");
+  std::string full = sql::MarkerText(deployment, "X");
   return full.substr(0, full.size() - 1);
 }
 
@@ -163,7 +163,7 @@ struct ClusterInfo : ObjInfo {
   std::string hydration_time_estimate;
   std::string as_size;
   std::string as_linger_secs;
-  std::vector<emit::ReplicaSpec> replicas;
+  std::vector<sql::ReplicaSpec> replicas;
   std::vector<std::string> unsized;
 };
 
@@ -269,7 +269,7 @@ struct MzExecutor::Impl {
   explicit Impl(MzExecutor& e) : x(e), s(e.session_) {}
 
   std::string J(const char* table) const {
-    return emit::QuoteIdent(x.options_.journal_schema) + "." + emit::QuoteIdent(table);
+    return sql::QuoteIdent(x.options_.journal_schema) + "." + sql::QuoteIdent(table);
   }
 
   void Emit(const std::string& type, const std::string& dep, const std::string& msg,
@@ -340,7 +340,7 @@ struct MzExecutor::Impl {
   // The lock comment of `d` on `schema` (default: the lock schema).
   std::string LockCommentSql(const std::string& d, const std::string& schema = "") {
     std::string text = LockHolderTag() + "expires_ms=" + std::to_string(NowMs() + LockTtlMs());
-    return emit::CommentOnSql(Mz(), ObjectKind::kSchema, "",
+    return sql::CommentOnSql(Mz(), ObjectKind::kSchema, "",
                               schema.empty() ? MzLockSchemaName(d) : schema, text);
   }
 
@@ -403,7 +403,7 @@ struct MzExecutor::Impl {
         continue;
       }
       Emit("lock", d, "dropping the pending lock schema " + r[0] + " of a crashed run");
-      Status st = s.Exec(emit::DropSchemaSql(Mz(), "", r[0]));
+      Status st = s.Exec(sql::DropSchemaSql(Mz(), "", r[0]));
       if (!st.ok() && st.sqlstate() != "3F000") {
         return st;
       }
@@ -421,7 +421,7 @@ struct MzExecutor::Impl {
     for (int attempt = 0; attempt < 2; ++attempt) {
       std::string pending =
           lock + "__p" + std::to_string(NowMs()) + "_" + std::to_string(getpid());
-      Status st = s.Exec(emit::CreateSchemaSql(Mz(), "", pending));
+      Status st = s.Exec(sql::CreateSchemaSql(Mz(), "", pending));
       if (st.sqlstate() == "42501") {
         return Status(StatusCode::kPrecondition, "cannot take the lock of deployment '" + d +
                                                      "': creating schema " + pending +
@@ -432,14 +432,14 @@ struct MzExecutor::Impl {
       st = s.Exec(LockCommentSql(d, pending));
       if (st.ok()) {
         FaultPoint(x.options_.command, "lock-pending");
-        st = s.Exec("ALTER SCHEMA " + emit::QuoteIdent(pending) + " RENAME TO " +
-                    emit::QuoteIdent(lock));
+        st = s.Exec("ALTER SCHEMA " + sql::QuoteIdent(pending) + " RENAME TO " +
+                    sql::QuoteIdent(lock));
       }
       if (st.ok()) {
         Emit("lock", d, "locked deployment '" + d + "' (schema " + lock + ")");
         return Status::Ok();
       }
-      (void)s.Exec(emit::DropSchemaSql(Mz(), "", pending));
+      (void)s.Exec(sql::DropSchemaSql(Mz(), "", pending));
       BGPLAN_ASSIGN_OR_RETURN(std::optional<std::string> comment, LockComment(d));
       if (!comment.has_value()) {
         // The lock went away between our rename and this read (Materialize reports "already
@@ -451,7 +451,7 @@ struct MzExecutor::Impl {
       }
       if (attempt == 0 && !comment->empty() && Stale(*comment)) {
         Emit("lock", d, "taking over the stale lock of deployment '" + d + "' (" + *comment + ")");
-        BGPLAN_RETURN_IF_ERROR(s.Exec(emit::DropSchemaSql(Mz(), "", lock)));
+        BGPLAN_RETURN_IF_ERROR(s.Exec(sql::DropSchemaSql(Mz(), "", lock)));
         continue;
       }
       return Status(StatusCode::kLocked,
@@ -481,7 +481,7 @@ struct MzExecutor::Impl {
       return Status::Ok();
     }
     BGPLAN_RETURN_IF_ERROR(
-        s.Exec("CREATE SCHEMA IF NOT EXISTS " + emit::QuoteIdent(x.options_.journal_schema)));
+        s.Exec("CREATE SCHEMA IF NOT EXISTS " + sql::QuoteIdent(x.options_.journal_schema)));
     BGPLAN_ASSIGN_OR_RETURN(
         Rows have, s.Query("SELECT t.name FROM mz_tables t JOIN mz_schemas s ON t.schema_id = "
                            "s.id JOIN mz_databases d ON s.database_id = d.id WHERE d.name = "
@@ -613,7 +613,7 @@ struct MzExecutor::Impl {
       if (name == "none" || name == "mz_system" || name == "mz_support" || name == w.user) {
         continue;
       }
-      if (!emit::IsSqlKeyword(r[2])) {
+      if (!sql::IsSqlKeyword(r[2])) {
         continue;
       }
       out->insert({name, r[2]});
@@ -708,7 +708,7 @@ struct MzExecutor::Impl {
         c->unsized.push_back(rep[0]);
         continue;
       }
-      emit::ReplicaSpec spec{rep[0], rep[1], std::nullopt};
+      sql::ReplicaSpec spec{rep[0], rep[1], std::nullopt};
       if (!rep[2].empty()) {
         spec.availability_zone = rep[2];
       }
@@ -1011,7 +1011,7 @@ struct MzExecutor::Impl {
         "that the deployments do not drop: PGOPTIONS='--cluster=<name>', options=--cluster=<name> "
         "in a keyword/value connection string, options=--cluster%3D<name> in a URL, or ALTER "
         "ROLE " +
-        emit::QuoteIdent(w.user) + " SET cluster TO <name>)";
+        sql::QuoteIdent(w.user) + " SET cluster TO <name>)";
     for (const auto& d : x.plan_.deployments) {
       std::string problem;
       if (!w.cluster_exists) {
@@ -1144,13 +1144,13 @@ struct MzExecutor::Impl {
         if (!w.db_create || !w.db_usage) {
           v.Add(DiagKind::kMissingPrivilege, *ds.d, {},
                 "role " + w.user + " needs CREATE and USAGE on database " + w.db +
-                    " (GRANT USAGE, CREATE ON DATABASE " + emit::QuoteIdent(w.db) + " TO " +
-                    emit::QuoteIdent(w.user) + ")");
+                    " (GRANT USAGE, CREATE ON DATABASE " + sql::QuoteIdent(w.db) + " TO " +
+                    sql::QuoteIdent(w.user) + ")");
         }
         if (!w.createcluster && !ds.clusters.empty()) {
           v.Add(DiagKind::kMissingPrivilege, *ds.d, {},
                 "role " + w.user + " needs CREATECLUSTER (GRANT CREATECLUSTER ON SYSTEM TO " +
-                    emit::QuoteIdent(w.user) + ")");
+                    sql::QuoteIdent(w.user) + ")");
         }
         // Copying a default privilege needs membership in its role; FOR ALL ROLES needs a
         // superuser (ALTER DEFAULT PRIVILEGES). Found here, not half-way through init.
@@ -1168,8 +1168,8 @@ struct MzExecutor::Impl {
                             ss.pair.blue + " needs a superuser"
                       : "copying the default privileges of role " + owner + " in schema " +
                             ss.db + "." + ss.pair.blue + " needs membership in " + owner +
-                            " (GRANT " + emit::QuoteIdent(owner) + " TO " +
-                            emit::QuoteIdent(w.user) + ")");
+                            " (GRANT " + sql::QuoteIdent(owner) + " TO " +
+                            sql::QuoteIdent(w.user) + ")");
           }
         }
       }
@@ -1223,13 +1223,13 @@ struct MzExecutor::Impl {
     for (const Grant& g : green_g) {
       if (!blue_g.count(g)) {
         out->push_back(
-            emit::RevokeSql(Mz(), kind, db, green, g.privilege, {g.grantee, g.grantee.empty()}));
+            sql::RevokeSql(Mz(), kind, db, green, g.privilege, {g.grantee, g.grantee.empty()}));
       }
     }
     for (const Grant& g : blue_g) {
       if (!green_g.count(g)) {
         out->push_back(
-            emit::GrantSql(Mz(), kind, db, green, g.privilege, {g.grantee, g.grantee.empty()}));
+            sql::GrantSql(Mz(), kind, db, green, g.privilege, {g.grantee, g.grantee.empty()}));
       }
     }
   }
@@ -1237,7 +1237,7 @@ struct MzExecutor::Impl {
   Status InitOne(const World& w, DepState& ds, const std::string& init_fingerprint) {
     const std::string& name = ds.d->name;
     std::string run_id = ds.run ? ds.run->id : NewRunId(name);
-    std::string marker = emit::MarkerText(name, run_id);
+    std::string marker = sql::MarkerText(name, run_id);
     if (!x.options_.dry_run && !ds.run) {
       BGPLAN_RETURN_IF_ERROR(InsertRun(run_id, name, w.user, init_fingerprint));
     }
@@ -1246,18 +1246,18 @@ struct MzExecutor::Impl {
     for (const SchemaState& ss : ds.schemas) {
       std::vector<std::string> sql;
       if (!ss.green.exists) {
-        sql.push_back(emit::CreateSchemaSql(Mz(), ss.pair.database, ss.pair.green));
+        sql.push_back(sql::CreateSchemaSql(Mz(), ss.pair.database, ss.pair.green));
       }
       for (const DefaultPriv& p : ss.blue_defaults) {
-        if (ss.green_defaults.count(p) || !emit::IsSqlKeyword(p.privilege) ||
-            !emit::IsSqlKeyword(p.object_type)) {
+        if (ss.green_defaults.count(p) || !sql::IsSqlKeyword(p.privilege) ||
+            !sql::IsSqlKeyword(p.object_type)) {
           continue;
         }
         std::optional<std::string> role;
         if (p.owner != "PUBLIC") {
           role = p.owner;
         }
-        sql.push_back(emit::AlterDefaultPrivilegesSql(Mz(), role, ss.pair.database, ss.pair.green,
+        sql.push_back(sql::AlterDefaultPrivilegesSql(Mz(), role, ss.pair.database, ss.pair.green,
                                                       p.privilege, p.object_type + "S",
                                                       {p.grantee, p.grantee == "PUBLIC"}));
       }
@@ -1265,7 +1265,7 @@ struct MzExecutor::Impl {
                 ss.green.grants, &sql);
       if (ss.green.comment != marker) {
         sql.push_back(
-            emit::CommentOnSql(Mz(), ObjectKind::kSchema, ss.pair.database, ss.pair.green, marker));
+            sql::CommentOnSql(Mz(), ObjectKind::kSchema, ss.pair.database, ss.pair.green, marker));
       }
       for (const std::string& q : sql) {
         BGPLAN_RETURN_IF_ERROR(Do(name, q));
@@ -1278,7 +1278,7 @@ struct MzExecutor::Impl {
       std::vector<std::string> sql;
       if (!cs.green.exists) {
         if (cs.blue.managed) {
-          emit::ManagedClusterOptions o;
+          sql::ManagedClusterOptions o;
           o.size = cs.pair.size.value_or(cs.blue.size);
           o.on_refresh = cs.blue.schedule == "on-refresh";
           if (cs.pair.replication_factor) {
@@ -1290,22 +1290,22 @@ struct MzExecutor::Impl {
             o.hydration_time_estimate = cs.blue.hydration_time_estimate;
           }
           if (!cs.blue.as_size.empty() && !o.on_refresh && cs.blue.as_size != o.size) {
-            emit::AutoScalingStrategy as;
+            sql::AutoScalingStrategy as;
             as.hydration_size = cs.blue.as_size;
             if (!cs.blue.as_linger_secs.empty()) {
               as.linger_duration = cs.blue.as_linger_secs + "s";
             }
             o.auto_scaling = as;
           }
-          sql.push_back(emit::CreateClusterSql(cs.pair.green, o));
+          sql.push_back(sql::CreateClusterSql(cs.pair.green, o));
         } else {
-          sql.push_back(emit::CreateUnmanagedClusterSql(cs.pair.green, cs.blue.replicas));
+          sql.push_back(sql::CreateUnmanagedClusterSql(cs.pair.green, cs.blue.replicas));
         }
       }
       std::set<Grant> blue_g = cs.blue.grants;
       GrantDiff(ObjectKind::kCluster, "", cs.pair.green, blue_g, cs.green.grants, &sql);
       if (cs.green.comment != marker) {
-        sql.push_back(emit::CommentOnSql(Mz(), ObjectKind::kCluster, "", cs.pair.green, marker));
+        sql.push_back(sql::CommentOnSql(Mz(), ObjectKind::kCluster, "", cs.pair.green, marker));
       }
       for (const std::string& q : sql) {
         BGPLAN_RETURN_IF_ERROR(Do(name, q));
@@ -1517,7 +1517,7 @@ struct MzExecutor::Impl {
       }
       if (elapsed >= timeout) {
         return Status(StatusCode::kTimeout,
-                      "await: timed out after " + emit::FormatDuration(timeout) + ": " + summary);
+                      "await: timed out after " + sql::FormatDuration(timeout) + ": " + summary);
       }
       if (!InterruptibleSleep(
               static_cast<long>(std::min(poll, std::max<int64_t>(timeout - elapsed, 1))))) {
@@ -1552,9 +1552,9 @@ struct MzExecutor::Impl {
         if (k.up_db != ss.db || k.up_schema != (pre_swap ? ss.pair.blue : ss.pair.green)) {
           continue;
         }
-        emit::RelationName sink{k.db, k.schema, k.name};
-        emit::RelationName up{ss.db, ss.pair.blue, k.up_name};
-        out.push_back({k.db + "." + k.schema + "." + k.name, emit::AlterSinkSetFromSql(sink, up)});
+        sql::RelationName sink{k.db, k.schema, k.name};
+        sql::RelationName up{ss.db, ss.pair.blue, k.up_name};
+        out.push_back({k.db + "." + k.schema + "." + k.name, sql::AlterSinkSetFromSql(sink, up)});
       }
     }
     return out;
@@ -1592,12 +1592,12 @@ struct MzExecutor::Impl {
     }
     for (const DepState* ds : deps) {
       for (const auto& ss : ds->schemas) {
-        block += "\n" + emit::SwapSchemaSql(Mz(), ss.pair.database, ss.pair.blue, ss.pair.green);
+        block += "\n" + sql::SwapSchemaSql(Mz(), ss.pair.database, ss.pair.blue, ss.pair.green);
       }
     }
     for (const DepState* ds : deps) {
       for (const auto& cs : ds->clusters) {
-        block += "\n" + emit::SwapClusterSql(cs.pair.blue, cs.pair.green);
+        block += "\n" + sql::SwapClusterSql(cs.pair.blue, cs.pair.green);
       }
     }
     block += "\nCOMMIT;";
@@ -1783,9 +1783,9 @@ struct MzExecutor::Impl {
                         cs.green.id);
         }
         Show(ds->d->name, phase,
-             "-- journal " + emit::CommentSafe(x.options_.journal_schema) + ": " + phase +
-                 " intent of run " + emit::CommentSafe(ds->run->id) +
-                 " with the pre-swap ids: " + emit::CommentSafe(Join(ids)));
+             "-- journal " + sql::CommentSafe(x.options_.journal_schema) + ": " + phase +
+                 " intent of run " + sql::CommentSafe(ds->run->id) +
+                 " with the pre-swap ids: " + sql::CommentSafe(Join(ids)));
       }
     } else {
       BGPLAN_RETURN_IF_ERROR(EnsureJournal());
@@ -1813,7 +1813,7 @@ struct MzExecutor::Impl {
       }
       if (!rollback) {
         std::string tag =
-            emit::TagText(w.user, UtcSeconds(),
+            sql::TagText(w.user, UtcSeconds(),
                           x.options_.git_commit.empty() ? GitCommit() : x.options_.git_commit,
                           ds->run ? ds->run->id : "");
         for (const auto& ss : ds->schemas) {
@@ -1823,7 +1823,7 @@ struct MzExecutor::Impl {
             continue;  // tagged before a crash
           }
           std::string sql =
-              emit::CommentOnSql(Mz(), ObjectKind::kSchema, ss.pair.database, ss.pair.blue, tag);
+              sql::CommentOnSql(Mz(), ObjectKind::kSchema, ss.pair.database, ss.pair.blue, tag);
           if (x.options_.dry_run) {
             Show(ds->d->name, phase, sql);
           } else {
@@ -1866,7 +1866,7 @@ struct MzExecutor::Impl {
           NowMs() - std::stoll(ds.run->promoted_at_ms) < ds.d->cleanup.keep_blue_ms) {
         v.Add(DiagKind::kKeepBlueNotElapsed, *ds.d, {},
               "deployment '" + ds.d->name + "' was promoted less than keep_blue (" +
-                  emit::FormatDuration(ds.d->cleanup.keep_blue_ms) + ") ago (--force drops now)");
+                  sql::FormatDuration(ds.d->cleanup.keep_blue_ms) + ") ago (--force drops now)");
       }
       if (x.options_.force) {
         continue;
@@ -1901,11 +1901,11 @@ struct MzExecutor::Impl {
       std::vector<std::string> sql;
       std::vector<bool> exists;  // DROP ... IF EXISTS of an absent object changes nothing
       for (const auto& ss : ds.schemas) {
-        sql.push_back(emit::DropSchemaSql(Mz(), ss.pair.database, ss.pair.green));
+        sql.push_back(sql::DropSchemaSql(Mz(), ss.pair.database, ss.pair.green));
         exists.push_back(ss.green.exists);
       }
       for (const auto& cs : ds.clusters) {
-        sql.push_back(emit::DropClusterSql(cs.pair.green));
+        sql.push_back(sql::DropClusterSql(cs.pair.green));
         exists.push_back(cs.green.exists);
       }
       for (size_t i = 0; i < sql.size(); ++i) {
@@ -1976,7 +1976,7 @@ void MzExecutor::Unlock() {
       if (!comment->has_value() || (*comment)->rfind(impl.LockHolderTag(), 0) != 0) {
         break;
       }
-      if (session_.Exec(emit::DropSchemaSql(Mz(), "", MzLockSchemaName(d))).ok()) {
+      if (session_.Exec(sql::DropSchemaSql(Mz(), "", MzLockSchemaName(d))).ok()) {
         break;
       }
     }
@@ -1996,7 +1996,7 @@ Status MzExecutor::BreakLock(bool force) {
       return Status(StatusCode::kLocked, "deployment '" + d + "' is locked by a live run: " +
                                              *comment + " (--force removes the lock anyway)");
     }
-    BGPLAN_RETURN_IF_ERROR(session_.Exec(emit::DropSchemaSql(Mz(), "", MzLockSchemaName(d))));
+    BGPLAN_RETURN_IF_ERROR(session_.Exec(sql::DropSchemaSql(Mz(), "", MzLockSchemaName(d))));
     impl.Emit("lock", d, "removed the lock of deployment '" + d + "' (" + *comment + ")");
   }
   return Status::Ok();

@@ -9,10 +9,13 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 #include "support/check.h"
 
 namespace bgplan::emit {
+
+// The SQL layer's quoting and statement builders (sql/), used unqualified throughout.
+using namespace ::bgplan::sql;  // NOLINT(google-build-using-namespace)
 
 using plans::Batch;
 using plans::Deployment;

@@ -1,6 +1,6 @@
 // The offline SQL emitter behind `bgplan compile`: renders a checked plans::Plan (after
 // compiler/passes) as SQL text for review, phase by phase. Statements the plan fixes appear as
-// exact SQL, built with the shared builders of compiler/emit/statements.h (the runtime issues the
+// exact SQL, built with the shared builders of sql/statements.h (the runtime issues the
 // same text). Statements that depend on the live catalog appear as
 //   -- resolved at apply time: <what is read (catalog relation, columns)> <what is done with it>
 // followed by "--   " lines giving the statement shape with <placeholders>.
@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "compiler/emit/dialect.h"
-#include "compiler/emit/statements.h"
+#include "sql/dialect.h"
+#include "sql/statements.h"
 #include "plans/plan.h"
 
 namespace bgplan::emit {

@@ -14,6 +14,8 @@
 #include "tests/unit/emit/sql_lexer.h"
 
 namespace bgplan::emit {
+
+using namespace ::bgplan::sql;  // NOLINT(google-build-using-namespace)
 namespace {
 
 using ::testing::HasSubstr;

@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "compiler/driver/compile.h"
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 #include "compiler/emit/sql_emitter.h"
 #include "tests/support/test_postgres.h"
 
 namespace bgplan::emit {
+
+using namespace ::bgplan::sql;  // NOLINT(google-build-using-namespace)
 namespace {
 
 namespace fs = std::filesystem;

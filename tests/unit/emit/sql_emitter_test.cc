@@ -13,6 +13,8 @@
 #include "tests/unit/emit/sql_lexer.h"
 
 namespace bgplan::emit {
+
+using namespace ::bgplan::sql;  // NOLINT(google-build-using-namespace)
 namespace {
 
 using testing::ExpectOnlyQuotedNames;

@@ -1,8 +1,8 @@
-#include "compiler/emit/dialect.h"
+#include "sql/dialect.h"
 
 #include <gtest/gtest.h>
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 namespace {
 
 using plans::StepKind;
@@ -55,4 +55,4 @@ TEST(DialectTest, QuotingIsTheSharedQuoting) {
 }
 
 }  // namespace
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

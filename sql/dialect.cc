@@ -1,13 +1,13 @@
-#include "compiler/emit/dialect.h"
+#include "sql/dialect.h"
 
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 #include "plans/names.h"
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 
-std::string Dialect::QuoteIdent(std::string_view name) const { return emit::QuoteIdent(name); }
+std::string Dialect::QuoteIdent(std::string_view name) const { return sql::QuoteIdent(name); }
 
-std::string Dialect::QuoteLiteral(std::string_view text) const { return emit::QuoteLiteral(text); }
+std::string Dialect::QuoteLiteral(std::string_view text) const { return sql::QuoteLiteral(text); }
 
 namespace {
 
@@ -41,7 +41,7 @@ class PostgresDialect final : public Dialect {
   bool supports_clusters() const override { return false; }
   bool transactional_ddl() const override { return true; }
   std::string SchemaRef(std::string_view /*database*/, std::string_view schema) const override {
-    return emit::QuoteIdent(schema);
+    return sql::QuoteIdent(schema);
   }
   bool AllowedInTransaction(plans::StepKind kind) const override {
     return kind != plans::StepKind::kAwaitReady;
@@ -60,4 +60,4 @@ std::unique_ptr<Dialect> MakeDialect(plans::Target target) {
   return std::make_unique<MaterializeDialect>();
 }
 
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

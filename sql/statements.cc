@@ -1,13 +1,13 @@
-#include "compiler/emit/statements.h"
+#include "sql/statements.h"
 
 #include <algorithm>
 #include <cstdio>
 
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 #include "support/check.h"
 #include "plans/names.h"
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 
 std::string CreateSchemaSql(const Dialect& dialect, std::string_view database,
                             std::string_view name) {
@@ -315,4 +315,4 @@ std::string FormatDuration(int64_t ms) {
   return out;
 }
 
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

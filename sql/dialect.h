@@ -13,7 +13,7 @@
 
 #include "plans/plan.h"
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 
 class Dialect {
  public:
@@ -58,4 +58,4 @@ class Dialect {
 // The dialect for `target`. Never null.
 std::unique_ptr<Dialect> MakeDialect(plans::Target target);
 
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

@@ -13,10 +13,10 @@
 #include <string_view>
 #include <vector>
 
-#include "compiler/emit/dialect.h"
+#include "sql/dialect.h"
 #include "plans/plan.h"
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 
 // ---- Schemas and clusters --------------------------------------------------------------------
 
@@ -166,4 +166,4 @@ std::string CommentSafe(std::string_view text);
 // 5400000 -> "1h30m", 90061001 -> "1d1h1m1s1ms". Negative values render as "-" + |ms|.
 std::string FormatDuration(int64_t ms);
 
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

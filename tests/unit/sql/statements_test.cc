@@ -1,10 +1,10 @@
-#include "compiler/emit/statements.h"
+#include "sql/statements.h"
 
 #include <gtest/gtest.h>
 
 #include <memory>
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 namespace {
 
 using plans::ObjectKind;
@@ -219,4 +219,4 @@ TEST_F(StatementsTest, FormatDuration) {
 }
 
 }  // namespace
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

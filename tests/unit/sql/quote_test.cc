@@ -1,8 +1,8 @@
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 
 #include <gtest/gtest.h>
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 namespace {
 
 TEST(QuoteIdentTest, WrapsInDoubleQuotes) { EXPECT_EQ("\"marts\"", QuoteIdent("marts")); }
@@ -44,4 +44,4 @@ TEST(QuoteLiteralTest, BackslashesGiveAnEscapeStringThatNoSettingCanEndEarly) {
 }
 
 }  // namespace
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

@@ -1,6 +1,6 @@
-#include "compiler/emit/quote.h"
+#include "sql/quote.h"
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 
 static std::string QuoteWith(std::string_view text, char quote) {
   std::string out;
@@ -50,4 +50,4 @@ std::string QuoteLiteral(std::string_view text) {
   return out;
 }
 
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace bgplan::emit {
+namespace bgplan::sql {
 
 // "name" with every " doubled. NUL bytes are impossible here (the frontend rejects them).
 std::string QuoteIdent(std::string_view name);
@@ -17,4 +17,4 @@ std::string QuoteQualified(std::string_view database, std::string_view name);
 // and Materialize both accept E'...').
 std::string QuoteLiteral(std::string_view text);
 
-}  // namespace bgplan::emit
+}  // namespace bgplan::sql
