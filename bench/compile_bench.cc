@@ -14,7 +14,7 @@
 
 #include "bench/gen_plan.h"
 #include "compiler/driver/compile.h"
-#include "compiler/emit/sql_emitter.h"
+#include "resolve/render.h"
 #include "compiler/frontend/parse.h"
 #include "compiler/lower/lower.h"
 #include "compiler/passes/pipeline.h"
@@ -122,7 +122,7 @@ void BM_Compile(benchmark::State& state) {
     driver::CompileOutput out = driver::CompileText("bench.bgplan", source.text(), {});
     BGPLAN_CHECK(out.ok() && out.plan.has_value());
     size_t bytes = 0;
-    emit::EmitSql(*out.plan, {}, [&](std::string_view piece) { bytes += piece.size(); });
+    resolve::RenderCompile(*out.plan, std::nullopt, [&](std::string_view piece) { bytes += piece.size(); });
     benchmark::DoNotOptimize(bytes);
   }
 }
@@ -131,7 +131,7 @@ void BM_Emit(benchmark::State& state) {
   const plans::Plan plan = CompiledPlan(static_cast<int>(state.range(0)));
   size_t bytes = 0;
   for (auto _ : state) {
-    std::string sql = emit::EmitSql(plan, {});
+    std::string sql = resolve::RenderCompile(plan, std::nullopt);
     bytes = sql.size();
     benchmark::DoNotOptimize(sql);
   }
@@ -144,7 +144,7 @@ void BM_EmitStreamed(benchmark::State& state) {
   size_t bytes = 0;
   for (auto _ : state) {
     bytes = 0;
-    emit::EmitSql(plan, {}, [&](std::string_view piece) { bytes += piece.size(); });
+    resolve::RenderCompile(plan, std::nullopt, [&](std::string_view piece) { bytes += piece.size(); });
     benchmark::DoNotOptimize(bytes);
   }
   state.counters["sql_bytes"] = static_cast<double>(bytes);

@@ -19,7 +19,7 @@
 #include "compiler/driver/compile.h"
 #include "compiler/emit/graph.h"
 #include "support/terminal_text.h"
-#include "compiler/emit/sql_emitter.h"
+#include "resolve/render.h"
 #include "support/exit_codes.h"
 #include "plans/plan_dump.h"
 #include "plans/plan_json.h"
@@ -304,15 +304,15 @@ void RegisterCompile(CLI::App& app, const OutputOptions& output, int* exit_code)
       }
       err = WriteFileAtomically(opts->out, text);
     } else {
-      emit::EmitOptions emit_options;
+      std::optional<plans::PhaseKind> only;
       if (opts->phase != "all") {
         plans::PhaseKind phase;
         plans::ParsePhaseName(opts->phase, &phase);
-        emit_options.phase = phase;
+        only = phase;
       }
       // Streamed: the SQL of a large plan (23 MB for 10,000 schemas) is never held whole.
       err = StreamFileAtomically(opts->out, [&](const WriteChunk& write) {
-        emit::EmitSql(*compiled->plan, emit_options, write);
+        resolve::RenderCompile(*compiled->plan, only, write);
       });
     }
     KeepUntilExit(compiled);

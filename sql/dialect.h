@@ -1,5 +1,5 @@
 // The SQL dialects bgplan emits: Materialize and PostgreSQL. A Dialect answers the questions the
-// emitter (compiler/emit/sql_emitter.h) and the runtime share: how names are quoted and qualified,
+// renderer (resolve/render.h) and the runtime share: how names are quoted and qualified,
 // how long an identifier may be, which statements may run inside a transaction block and how a
 // transaction batch is framed, which SQLSTATEs make a swap transaction retryable.
 // Implementations are stateless and immutable, so one instance may be shared between threads.

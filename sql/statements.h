@@ -1,5 +1,5 @@
 // Builders for every SQL statement bgplan issues, shared by the offline emitter (`bgplan compile`,
-// compiler/emit/sql_emitter.h) and the runtime (resolve/execute), so that what a reviewer reads
+// resolve/render.h) and the runtime (resolve/resolver.h), so that what a reviewer reads
 // and what apply runs are the same bytes. Each builder returns one complete statement ending in
 // ';' with no trailing newline. Every name goes through Dialect::QuoteIdent and every string
 // through Dialect::QuoteLiteral; callers never splice text into SQL themselves.

@@ -14,7 +14,7 @@
 #include "compiler/ast/ast_printer.h"
 #include "compiler/driver/compile.h"
 #include "compiler/emit/graph.h"
-#include "compiler/emit/sql_emitter.h"
+#include "resolve/render.h"
 #include "plans/plan_dump.h"
 #include "plans/plan_file.h"
 
@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
     if (out.plan.has_value()) {
-      std::string sql = bgplan::emit::EmitSql(*out.plan, {});
+      std::string sql = bgplan::resolve::RenderCompile(*out.plan, std::nullopt);
       std::string dot = bgplan::emit::EmitGraph(*out.plan);
       std::string dump = bgplan::plans::DumpPlan(*out.plan);
       // The plan's JSON travels inside a plan file (with the source it came from): one round

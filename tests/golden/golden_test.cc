@@ -21,7 +21,7 @@
 
 #include "compiler/ast/ast_printer.h"
 #include "compiler/driver/compile.h"
-#include "compiler/emit/sql_emitter.h"
+#include "resolve/render.h"
 #include "plans/plan_dump.h"
 
 namespace bgplan {
@@ -124,7 +124,7 @@ class GoldenCase : public testing::Test {
       any = true;
       driver::CompileOutput out = Compile(display_, input_, target);
       ASSERT_TRUE(out.plan.has_value()) << driver::RenderDiagnostics(out);
-      CompareOrUpdate(path, emit::EmitSql(*out.plan, {}), hint);
+      CompareOrUpdate(path, resolve::RenderCompile(*out.plan, std::nullopt), hint);
     }
     EXPECT_TRUE(any) << display_ << " has no expectation file (.stderr, .mz.sql, .pg.sql, "
                      << ".plan or .fmt), so it would test nothing";

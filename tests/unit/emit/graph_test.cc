@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "tests/unit/emit/plan_fixtures.h"
+#include "tests/unit/resolve/plan_fixtures.h"
 
 namespace bgplan::emit {
 namespace {
@@ -19,8 +19,8 @@ TEST(DotEscapeTest, EscapesQuotesBackslashesAndNewlines) {
 }
 
 TEST(EmitGraphTest, PhasesStepsObjects) {
-  plans::Deployment d = testing::MakeDeployment("analytics", {"marts"}, {"compute"});
-  const plans::Plan plan = testing::MakePlan(plans::Target::kMaterialize, {d});
+  plans::Deployment d = resolve::testing::MakeDeployment("analytics", {"marts"}, {"compute"});
+  const plans::Plan plan = resolve::testing::MakePlan(plans::Target::kMaterialize, {d});
   const std::string dot = EmitGraph(plan);
   EXPECT_EQ(0u, dot.find("digraph bgplan {\n"));
   EXPECT_EQ("}\n", dot.substr(dot.size() - 2));
@@ -35,8 +35,8 @@ TEST(EmitGraphTest, PhasesStepsObjects) {
 }
 
 TEST(EmitGraphTest, OddNamesStayInsideStrings) {
-  plans::Deployment d = testing::MakeDeployment("x\"y", {"a\"b\\c\nd"}, {});
-  const std::string dot = EmitGraph(testing::MakePlan(plans::Target::kPostgres, {d}));
+  plans::Deployment d = resolve::testing::MakeDeployment("x\"y", {"a\"b\\c\nd"}, {});
+  const std::string dot = EmitGraph(resolve::testing::MakePlan(plans::Target::kPostgres, {d}));
   EXPECT_THAT(dot, HasSubstr("schema a\\\"b\\\\c\\nd\\ngreen a\\\"b\\\\c\\nd_dbt_deploy\\n"
                              "deployment x\\\"y"));
   // Every line is balanced: an even number of unescaped quotes.

@@ -14,10 +14,10 @@
 
 #include "compiler/driver/compile.h"
 #include "sql/quote.h"
-#include "compiler/emit/sql_emitter.h"
+#include "resolve/render.h"
 #include "tests/support/test_postgres.h"
 
-namespace bgplan::emit {
+namespace bgplan::resolve {
 
 using namespace ::bgplan::sql;  // NOLINT(google-build-using-namespace)
 namespace {
@@ -99,7 +99,7 @@ TEST_F(PostgresSqlTest, EmittedPhasesRunAndSwap) {
     }
 
     auto run = [&](plans::PhaseKind phase) {
-      const std::string sql = EmitSql(plan, {phase});
+      const std::string sql = RenderCompile(plan, phase);
       EXPECT_EQ("", pg_->Exec(db, sql)) << plans::PhaseName(phase) << ":\n" << sql;
     };
     run(plans::PhaseKind::kInit);
@@ -128,4 +128,4 @@ TEST_F(PostgresSqlTest, EmittedPhasesRunAndSwap) {
 }
 
 }  // namespace
-}  // namespace bgplan::emit
+}  // namespace bgplan::resolve

@@ -11,7 +11,7 @@
 
 #include "plans/plan.h"
 
-namespace bgplan::emit::testing {
+namespace bgplan::resolve::testing {
 
 // A deployment with green names = blue + suffix.
 inline plans::Deployment MakeDeployment(std::string name, std::vector<std::string> schemas,
@@ -171,4 +171,4 @@ inline plans::Plan MakePlan(plans::Target target, std::vector<plans::Deployment>
   return plan;
 }
 
-}  // namespace bgplan::emit::testing
+}  // namespace bgplan::resolve::testing

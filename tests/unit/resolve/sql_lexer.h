@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace bgplan::emit::testing {
+namespace bgplan::resolve::testing {
 
 // What SQL text contains outside comments: code words, and the decoded contents of quoted
 // identifiers and string literals. `ok` is false if a quote is left open.
@@ -109,4 +109,4 @@ inline void ExpectOnlyQuotedNames(const std::string& sql, const std::set<std::st
   }
 }
 
-}  // namespace bgplan::emit::testing
+}  // namespace bgplan::resolve::testing

@@ -10,10 +10,10 @@
 
 #include "compiler/driver/compile.h"
 #include "compiler/emit/graph.h"
-#include "compiler/emit/sql_emitter.h"
-#include "tests/unit/emit/sql_lexer.h"
+#include "resolve/render.h"
+#include "tests/unit/resolve/sql_lexer.h"
 
-namespace bgplan::emit {
+namespace bgplan::resolve {
 
 using namespace ::bgplan::sql;  // NOLINT(google-build-using-namespace)
 namespace {
@@ -60,7 +60,7 @@ TEST(EmitPipelineTest, OddNamesFromTheSourceStayQuoted) {
       "}\n";
   for (plans::Target target : {plans::Target::kMaterialize, plans::Target::kPostgres}) {
     const plans::Plan plan = CompileOrDie(text, target);
-    const std::string sql = EmitSql(plan, {});
+    const std::string sql = RenderCompile(plan, std::nullopt);
     testing::ExpectOnlyQuotedNames(sql, AllNames(plan));
     EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA \"x\"\"; DROP TABLE t; --_g'\"\"\";\n"));
     EXPECT_THAT(sql, HasSubstr("CREATE SCHEMA \"multi\nline_g'\"\"\";\n"));
@@ -76,7 +76,7 @@ TEST(EmitPipelineTest, MaterializeHasOneTransactionPerSwapPhase) {
       "deployment b { schemas s2; clusters c2; cluster c2 { size '25cc'; replication_factor 1; } "
       "}\n",
       plans::Target::kMaterialize);
-  const std::string promote = EmitSql(plan, {plans::PhaseKind::kPromote});
+  const std::string promote = RenderCompile(plan, plans::PhaseKind::kPromote);
   EXPECT_EQ(1u, Count(promote, "BEGIN;"));
   EXPECT_THAT(promote, HasSubstr("BEGIN;\n"
                                  "ALTER SCHEMA \"s1\" SWAP WITH \"s1_dbt_deploy\";\n"
@@ -84,15 +84,15 @@ TEST(EmitPipelineTest, MaterializeHasOneTransactionPerSwapPhase) {
                                  "ALTER CLUSTER \"c1\" SWAP WITH \"c1_dbt_deploy\";\n"
                                  "ALTER CLUSTER \"c2\" SWAP WITH \"c2_dbt_deploy\";\n"
                                  "COMMIT;\n"));
-  EXPECT_EQ(1u, Count(EmitSql(plan, {plans::PhaseKind::kRollback}), "BEGIN;"));
+  EXPECT_EQ(1u, Count(RenderCompile(plan, plans::PhaseKind::kRollback), "BEGIN;"));
   for (plans::PhaseKind k :
        {plans::PhaseKind::kInit, plans::PhaseKind::kAwait, plans::PhaseKind::kCleanup}) {
-    EXPECT_EQ(0u, Count(EmitSql(plan, {k}), "BEGIN;")) << plans::PhaseName(k);
+    EXPECT_EQ(0u, Count(RenderCompile(plan, k), "BEGIN;")) << plans::PhaseName(k);
   }
-  const std::string init = EmitSql(plan, {plans::PhaseKind::kInit});
+  const std::string init = RenderCompile(plan, plans::PhaseKind::kInit);
   EXPECT_THAT(init, HasSubstr("CREATE CLUSTER \"c2_dbt_deploy\" (SIZE = '25cc', REPLICATION "
                               "FACTOR = 1);\n"));
-  EXPECT_EQ(1u, Count(EmitSql(plan, {plans::PhaseKind::kAwait}), "poll readiness"));
+  EXPECT_EQ(1u, Count(RenderCompile(plan, plans::PhaseKind::kAwait), "poll readiness"));
 }
 
 TEST(EmitPipelineTest, PostgresHasOneTransactionPerWritingPhase) {
@@ -103,12 +103,12 @@ TEST(EmitPipelineTest, PostgresHasOneTransactionPerWritingPhase) {
       plans::Target::kPostgres);
   for (plans::PhaseKind k : {plans::PhaseKind::kInit, plans::PhaseKind::kPromote,
                              plans::PhaseKind::kRollback, plans::PhaseKind::kCleanup}) {
-    const std::string sql = EmitSql(plan, {k});
+    const std::string sql = RenderCompile(plan, k);
     EXPECT_EQ(1u, Count(sql, "BEGIN;")) << plans::PhaseName(k) << "\n" << sql;
     EXPECT_EQ(1u, Count(sql, "COMMIT;")) << plans::PhaseName(k);
   }
-  EXPECT_EQ(0u, Count(EmitSql(plan, {plans::PhaseKind::kAwait}), "BEGIN;"));
-  const std::string promote = EmitSql(plan, {plans::PhaseKind::kPromote});
+  EXPECT_EQ(0u, Count(RenderCompile(plan, plans::PhaseKind::kAwait), "BEGIN;"));
+  const std::string promote = RenderCompile(plan, plans::PhaseKind::kPromote);
   EXPECT_THAT(promote,
               HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '2s';\nSET LOCAL search_path = '';\n"));
   EXPECT_THAT(promote, HasSubstr("the views in sinks schema \"out\" that depend on"));
@@ -117,10 +117,10 @@ TEST(EmitPipelineTest, PostgresHasOneTransactionPerWritingPhase) {
 TEST(EmitPipelineTest, GraphOfACompiledPlan) {
   const plans::Plan plan =
       CompileOrDie("deployment a { schemas s1; clusters c1; }\n", plans::Target::kMaterialize);
-  const std::string dot = EmitGraph(plan);
+  const std::string dot = emit::EmitGraph(plan);
   EXPECT_THAT(dot, HasSubstr("label=\"phase cleanup\""));
   EXPECT_THAT(dot, HasSubstr("label=\"transaction\""));
-  EXPECT_EQ(dot, EmitGraph(plan));
+  EXPECT_EQ(dot, emit::EmitGraph(plan));
 }
 
 TEST(EmitPipelineTest, StreamedSqlIsTheWholeTextInPieces) {
@@ -131,11 +131,12 @@ TEST(EmitPipelineTest, StreamedSqlIsTheWholeTextInPieces) {
             std::to_string(i) + "b; clusters c" + std::to_string(i) + "; }\n";
   }
   const plans::Plan plan = CompileOrDie(text, plans::Target::kMaterialize);
-  for (const EmitOptions& options : {EmitOptions{}, EmitOptions{plans::PhaseKind::kPromote}}) {
-    const std::string whole = EmitSql(plan, options);
+  for (const std::optional<plans::PhaseKind> options :
+       {std::optional<plans::PhaseKind>(), std::optional<plans::PhaseKind>(plans::PhaseKind::kPromote)}) {
+    const std::string whole = RenderCompile(plan, options);
     std::string streamed;
     size_t pieces = 0;
-    EmitSql(plan, options, [&](std::string_view piece) {
+    RenderCompile(plan, options, [&](std::string_view piece) {
       EXPECT_FALSE(piece.empty());
       streamed += piece;
       ++pieces;
@@ -146,4 +147,4 @@ TEST(EmitPipelineTest, StreamedSqlIsTheWholeTextInPieces) {
 }
 
 }  // namespace
-}  // namespace bgplan::emit
+}  // namespace bgplan::resolve

@@ -1,4 +1,4 @@
-#include "compiler/emit/sql_emitter.h"
+#include "resolve/render.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,10 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "tests/unit/emit/plan_fixtures.h"
-#include "tests/unit/emit/sql_lexer.h"
+#include "resolve/text.h"
+#include "tests/unit/resolve/plan_fixtures.h"
+#include "tests/unit/resolve/sql_lexer.h"
 
-namespace bgplan::emit {
+namespace bgplan::resolve {
 
 using namespace ::bgplan::sql;  // NOLINT(google-build-using-namespace)
 namespace {
@@ -24,7 +25,7 @@ using testing::MakePlan;
 using ::testing::Not;
 
 std::string Emit(const plans::Plan& plan, std::optional<plans::PhaseKind> phase = std::nullopt) {
-  return EmitSql(plan, EmitOptions{phase});
+  return RenderCompile(plan, phase);
 }
 
 plans::Plan AnalyticsPlan() {
@@ -37,7 +38,7 @@ plans::Plan AnalyticsPlan() {
   return MakePlan(plans::Target::kMaterialize, {d});
 }
 
-TEST(EmitSqlTest, MaterializePromoteSwapIsOneTransaction) {
+TEST(RenderCompileTest, MaterializePromoteSwapIsOneTransaction) {
   const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kPromote);
   EXPECT_THAT(sql, HasSubstr("\nBEGIN;\n"
                              "ALTER SCHEMA \"marts\" SWAP WITH \"marts_dbt_deploy\";\n"
@@ -57,7 +58,7 @@ TEST(EmitSqlTest, MaterializePromoteSwapIsOneTransaction) {
   EXPECT_EQ(1u, sql.find("bgplan compile") == std::string::npos ? 0u : 1u);
 }
 
-TEST(EmitSqlTest, MaterializeInit) {
+TEST(RenderCompileTest, MaterializeInit) {
   const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kInit);
   EXPECT_THAT(sql, HasSubstr("\nCREATE SCHEMA \"marts_dbt_deploy\";\n"));
   EXPECT_THAT(sql, HasSubstr("\nCREATE CLUSTER \"compute_dbt_deploy\" (SIZE = '200cc', "
@@ -77,7 +78,7 @@ TEST(EmitSqlTest, MaterializeInit) {
   EXPECT_THAT(sql, Not(HasSubstr("BEGIN;")));
 }
 
-TEST(EmitSqlTest, PartialClusterOverrideNamesWhatIsFixed) {
+TEST(RenderCompileTest, PartialClusterOverrideNamesWhatIsFixed) {
   plans::Plan plan = AnalyticsPlan();
   plan.deployments[0].clusters[1].size = "50cc";
   std::string sql = Emit(plan, plans::PhaseKind::kInit);
@@ -91,7 +92,7 @@ TEST(EmitSqlTest, PartialClusterOverrideNamesWhatIsFixed) {
   EXPECT_THAT(sql, HasSubstr("fixed by the plan: REPLICATION FACTOR = 0 (SIZE read from blue);"));
 }
 
-TEST(EmitSqlTest, MaterializeAwaitNamesSettings) {
+TEST(RenderCompileTest, MaterializeAwaitNamesSettings) {
   const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kAwait);
   EXPECT_THAT(sql, HasSubstr("one query per poll over all green clusters"));
   EXPECT_THAT(sql, HasSubstr("--   deployment \"analytics\": clusters \"compute_dbt_deploy\", "
@@ -99,7 +100,7 @@ TEST(EmitSqlTest, MaterializeAwaitNamesSettings) {
                              "timeout 2h, stable_for 0s\n"));
 }
 
-TEST(EmitSqlTest, ConsecutiveAwaitStepsAreOnePoll) {
+TEST(RenderCompileTest, ConsecutiveAwaitStepsAreOnePoll) {
   plans::Deployment a = MakeDeployment("a", {"s"}, {"ca"});
   plans::Deployment b = MakeDeployment("b", {"t"}, {});
   b.await.poll_interval_ms = 500;
@@ -117,7 +118,7 @@ TEST(EmitSqlTest, ConsecutiveAwaitStepsAreOnePoll) {
                              "poll_interval 500ms"));
 }
 
-TEST(EmitSqlTest, MaterializeRollbackAndCleanup) {
+TEST(RenderCompileTest, MaterializeRollbackAndCleanup) {
   const std::string rollback = Emit(AnalyticsPlan(), plans::PhaseKind::kRollback);
   EXPECT_THAT(rollback, HasSubstr("-- swap back in one atomic round trip"));
   EXPECT_THAT(rollback, HasSubstr("BEGIN;\nALTER SCHEMA \"marts\" SWAP WITH "
@@ -130,7 +131,7 @@ TEST(EmitSqlTest, MaterializeRollbackAndCleanup) {
                                  "DROP CLUSTER IF EXISTS \"serving_dbt_deploy\" CASCADE;\n"));
 }
 
-TEST(EmitSqlTest, DatabaseQualifiedSchemas) {
+TEST(RenderCompileTest, DatabaseQualifiedSchemas) {
   const plans::Plan plan =
       MakePlan(plans::Target::kMaterialize, {MakeDeployment("d", {"marts"}, {}, "analytics")});
   const std::string sql = Emit(plan);
@@ -143,7 +144,7 @@ TEST(EmitSqlTest, DatabaseQualifiedSchemas) {
   EXPECT_THAT(sql, HasSubstr("SET FROM \"analytics\".\"marts\".\"<upstream>\";"));
 }
 
-TEST(EmitSqlTest, MultipleDeploymentsShareOneSwapTransaction) {
+TEST(RenderCompileTest, MultipleDeploymentsShareOneSwapTransaction) {
   plans::Deployment a = MakeDeployment("a", {"a1"}, {"ca"});
   plans::Deployment b = MakeDeployment("b", {"b1"}, {"cb"});
   a.promote.max_retries = 1;
@@ -162,7 +163,7 @@ TEST(EmitSqlTest, MultipleDeploymentsShareOneSwapTransaction) {
   EXPECT_THAT(sql, HasSubstr("sleep retry_backoff 2s500ms, retry, at most max_retries 7"));
 }
 
-TEST(EmitSqlTest, CombinedPromoteSettingsLargestRetriesSmallestLockTimeout) {
+TEST(RenderCompileTest, CombinedPromoteSettingsLargestRetriesSmallestLockTimeout) {
   plans::Deployment a = MakeDeployment("a", {"a1"}, {});
   plans::Deployment b = MakeDeployment("b", {"b1"}, {});
   a.promote.lock_timeout_ms = 2000;
@@ -171,7 +172,7 @@ TEST(EmitSqlTest, CombinedPromoteSettingsLargestRetriesSmallestLockTimeout) {
   const plans::Plan plan = MakePlan(plans::Target::kPostgres, {a, b});
   const plans::Step& swap = plan.FindPhase(plans::PhaseKind::kPromote)->batches[1].steps[0];
   ASSERT_EQ(plans::StepKind::kSwap, swap.kind);
-  const plans::PromoteSettings s = CombinedPromoteSettings(plan, swap);
+  const plans::PromoteSettings s = CombinePromote(DeploymentIndex(plan).Of(swap));
   EXPECT_EQ(2000, s.lock_timeout_ms);
   EXPECT_TRUE(s.wait);
   EXPECT_EQ(9, s.max_retries);
@@ -179,7 +180,7 @@ TEST(EmitSqlTest, CombinedPromoteSettingsLargestRetriesSmallestLockTimeout) {
               HasSubstr("BEGIN;\nSET LOCAL lock_timeout = '2s';\nSET LOCAL search_path = '';\n"));
 }
 
-TEST(EmitSqlTest, PostgresPhases) {
+TEST(RenderCompileTest, PostgresPhases) {
   plans::Deployment d = MakeDeployment("app", {"marts"}, {});
   d.sink_schemas.push_back({"", "sinks", {}});
   d.promote.lock_timeout_ms = 1500;
@@ -217,7 +218,7 @@ TEST(EmitSqlTest, PostgresPhases) {
   EXPECT_THAT(Emit(plan), Not(HasSubstr("CLUSTER")));
 }
 
-TEST(EmitSqlTest, PostgresNamesTheDatabaseInsteadOfQualifying) {
+TEST(RenderCompileTest, PostgresNamesTheDatabaseInsteadOfQualifying) {
   const plans::Plan plan =
       MakePlan(plans::Target::kPostgres, {MakeDeployment("app", {"marts"}, {}, "shop")});
   const std::string sql = Emit(plan, plans::PhaseKind::kInit);
@@ -226,7 +227,7 @@ TEST(EmitSqlTest, PostgresNamesTheDatabaseInsteadOfQualifying) {
   EXPECT_THAT(sql, HasSubstr("\nCREATE SCHEMA \"marts_dbt_deploy\";\n"));
 }
 
-TEST(EmitSqlTest, OddNamesAreAlwaysQuotedAndNeverEndAComment) {
+TEST(RenderCompileTest, OddNamesAreAlwaysQuotedAndNeverEndAComment) {
   const std::vector<std::string> odd = {"we\"ird; DROP TABLE x", "it's", "a b", "Märts_ü", "select",
                                         "x\nDROP SCHEMA y;--",   "semi;"};
   for (plans::Target target : {plans::Target::kMaterialize, plans::Target::kPostgres}) {
@@ -259,7 +260,7 @@ TEST(EmitSqlTest, OddNamesAreAlwaysQuotedAndNeverEndAComment) {
 
 // Random names over the bytes that matter to SQL and comment lexing: whatever a name holds, the
 // output outside quotes and comments is only the emitter's own keywords.
-TEST(EmitSqlTest, RandomNamesNeverEscapeTheirQuotes) {
+TEST(RenderCompileTest, RandomNamesNeverEscapeTheirQuotes) {
   std::mt19937 rng(20261124);
   const std::string alphabet = "ab_\"'\n\r;-/*\\ .$\t\x7f\xc3\xa4(),=";
   auto random_name = [&] {
@@ -304,7 +305,7 @@ TEST(EmitSqlTest, RandomNamesNeverEscapeTheirQuotes) {
   }
 }
 
-TEST(EmitSqlTest, DeterministicWithOneTrailingNewline) {
+TEST(RenderCompileTest, DeterministicWithOneTrailingNewline) {
   const plans::Plan plan = AnalyticsPlan();
   const std::string a = Emit(plan);
   const std::string b = Emit(plan);
@@ -324,7 +325,7 @@ TEST(EmitSqlTest, DeterministicWithOneTrailingNewline) {
   }
 }
 
-TEST(EmitSqlTest, EveryStatementEndsWithSemicolon) {
+TEST(RenderCompileTest, EveryStatementEndsWithSemicolon) {
   for (const std::string& sql :
        {Emit(AnalyticsPlan()),
         Emit(MakePlan(plans::Target::kPostgres, {MakeDeployment("a", {"m"}, {})}))}) {
@@ -340,24 +341,24 @@ TEST(EmitSqlTest, EveryStatementEndsWithSemicolon) {
   }
 }
 
-TEST(EmitSqlTest, MissingPhase) {
+TEST(RenderCompileTest, MissingPhase) {
   plans::Plan plan = AnalyticsPlan();
   plan.phases.clear();
   const std::string sql = Emit(plan, plans::PhaseKind::kPromote);
   EXPECT_THAT(sql, HasSubstr("\n-- phase promote: not in this plan\n"));
 }
 
-TEST(EmitSqlTest, EmptyPhaseSaysSo) {
+TEST(RenderCompileTest, EmptyPhaseSaysSo) {
   plans::Plan plan = AnalyticsPlan();
   plan.phases[1].batches.clear();
   EXPECT_THAT(Emit(plan, plans::PhaseKind::kAwait), HasSubstr("-- nothing to do in this phase\n"));
 }
 
-TEST(EmitSqlDeathTest, MaterializeRejectsNonSwapStepsInATransaction) {
+TEST(RenderCompileDeathTest, MaterializeRejectsNonSwapStepsInATransaction) {
   plans::Plan plan = AnalyticsPlan();
   plan.phases[0].batches[1].mode = plans::Batch::Mode::kTransaction;
   EXPECT_DEATH(Emit(plan), "internal error");
 }
 
 }  // namespace
-}  // namespace bgplan::emit
+}  // namespace bgplan::resolve

@@ -1,0 +1,69 @@
+// The resolver: one step of a phase, against a catalog snapshot, into the actions that carry it
+// out (resolve/resolved.h). One function per step kind, dialect differences behind
+// resolve/dialect_steps.h. Against a live snapshot the actions are exact statements, journal
+// writes and waits, and the phase's checks become violations; against the offline snapshot
+// (`compile`) statements the plan fixes are exact and the rest say how apply will decide them.
+// What `compile` prints, what `plan` and `--dry-run` print and what the phase commands run all
+// come from here.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "plans/plan.h"
+#include "resolve/resolved.h"
+#include "resolve/snapshot.h"
+
+namespace bgplan::resolve {
+
+struct ResolveOptions {
+  // The overrides, each of one rule (see resolve/rules.cc).
+  bool ignore_existing = false;  // green-not-empty
+  bool force = false;            // green-not-ours, not-promoted, keep-blue-not-elapsed,
+                                 // cleanup-drops-dependents
+  bool allow_orphans = false;    // orphaned-dependents
+  std::string journal_schema = "bgplan";
+  // Recorded in the journal and the deployment tag ("" = unknown).
+  std::string git_commit;
+  std::string host;
+  // The time written in deployment tags ("2026-12-06 12:00:00 UTC").
+  std::string now;
+  // The plan fingerprint recorded with a new run.
+  std::string fingerprint;
+  // The id of a new run of `deployment` (default: NewRunId).
+  std::function<std::string(const std::string& deployment)> new_run_id;
+};
+
+// A fresh run id: <deployment>-<UTC yyyymmddThhmmss>-<8 hex>.
+std::string NewRunId(const std::string& deployment);
+
+class Resolver {
+ public:
+  Resolver(const plans::Plan& plan, plans::PhaseKind phase, const Snapshot& snapshot,
+           ResolveOptions options);
+  ~Resolver();
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
+
+  // Resolves `step` (a step of this phase, steps in plan order) into `out`.
+  void Step(const plans::Step& step, ActionSink& out);
+  // Violations, notes, acting deployments, rules and summary of the steps resolved so far.
+  ResolvedPhase Result() const;
+
+  // Every batch of `phase` resolved, with Result()'s fields.
+  static ResolvedPhase ResolvePhase(const plans::Plan& plan, const plans::Phase& phase,
+                                    const Snapshot& snapshot, const ResolveOptions& options);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// The statements that open a transaction batch after BEGIN: on PostgreSQL, a batch holding a
+// swap sets lock_timeout (the smallest of the swap's deployments) and an empty search_path for
+// the transaction. The renderer prints them and the executor sends them.
+std::vector<std::string> TransactionPrologue(const plans::Plan& plan, const plans::Batch& batch);
+
+}  // namespace bgplan::resolve
