@@ -19,9 +19,8 @@
 
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
-#include "runtime/executor.h"
 #include "runtime/fake_session.h"
-#include "runtime/journal.h"
+#include "runtime/journal/journal.h"
 #include "runtime/local_postgres.h"
 
 namespace bgplan::bench {
@@ -91,8 +90,9 @@ int main(int argc, char** argv) {
   std::string schema = Slurp(demo + "/schema.sql");
   // The journal DDL bgplan runs on first use, as text.
   runtime::FakeSession fake;
-  Must(runtime::Journal("bgplan").Ensure(fake), "journal text");
-  std::string journal_ddl = fake.sent()[0];
+  fake.On("to_regclass(", {{"false"}});
+  Must(runtime::MakePostgresJournal("bgplan")->Ensure(fake), "journal text");
+  std::string journal_ddl = fake.sent()[1];
   std::string tmp = "/tmp/bgplan-apply-bench-" + std::to_string(getpid());
   auto admin = Connect(pg.Url("postgres"));
   // The demo plan as bgplan compiles it: read back from a plan file.

@@ -20,7 +20,8 @@
 
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
-#include "runtime/executor.h"
+#include "compiler/passes/pipeline.h"
+#include "runtime/execute/executor.h"
 #include "runtime/local_postgres.h"
 #include "runtime/session.h"
 
@@ -107,6 +108,14 @@ int main(int argc, char** argv) {
       }
     }
     plan.deployments.push_back(d);
+    {
+      // Phases built by the compiler's passes, as `bgplan` does.
+      DiagnosticEngine diags;
+      if (!passes::RunPipeline(plan, {}, diags)) {
+        std::fprintf(stderr, "the plan does not compile\n");
+        return 1;
+      }
+    }
     bench::Must(s->Exec(setup), "setup");
     bench::QuietSink sink;
     runtime::Executor ex(*s, plan, {}, {}, sink);
@@ -125,13 +134,21 @@ int main(int argc, char** argv) {
       ours.push_back(bench::WindowMs(*s));
       bench::Must(ex.RunPhase(plans::PhaseKind::kRollback), "rollback");
       // psql: the same promote text, resolved against the same catalog, from a file.
-      runtime::RunOptions options;
-      auto facts = runtime::ReadFacts(*s, plan, {}, options);
-      bench::Must(facts.ok() ? Status::Ok() : facts.status(), "facts");
-      runtime::ResolvedPhase resolved =
-          runtime::Resolve(plan, *facts, plans::PhaseKind::kPromote, options);
-      statements = resolved.statements.size();
-      std::ofstream(file) << resolved.TransactionText();
+      auto resolved = ex.Resolve(plans::PhaseKind::kPromote);
+      bench::Must(resolved.ok() ? Status::Ok() : resolved.status(), "resolve");
+      std::string text = "BEGIN;\n";
+      statements = 0;
+      for (const auto& batch : resolved->batches) {
+        if (batch.mode == plans::Batch::Mode::kTransaction && batch.HasWrites()) {
+          auto sql = ex.TransactionStatements(batch);
+          bench::Must(sql.ok() ? Status::Ok() : sql.status(), "statements");
+          for (const std::string& line : *sql) {
+            text += line + "\n";
+          }
+          statements += sql->size();
+        }
+      }
+      std::ofstream(file) << text << "COMMIT;\n";
       std::string cmd = "'" + pg.bindir() + "/psql' -X -q -v ON_ERROR_STOP=1 -d '" + url + "' -f " +
                         file + " >/dev/null";
       if (std::system(cmd.c_str()) != 0) {

@@ -13,7 +13,7 @@
 #include "cli/live_commands.h"
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
-#include "runtime/executor.h"
+#include "runtime/execute/executor.h"
 #include "runtime/interrupt.h"
 #include "runtime/local_postgres.h"
 #include "runtime/session.h"
@@ -87,7 +87,17 @@ class Demo {
   int Run();
 
  private:
-  void Say(const std::string& text) { sink_.Emit({"demo", "shop", text, {}}); }
+  // One event per line: an event's message is one line (events escape control characters).
+  void Say(const std::string& text) {
+    size_t from = 0;
+    for (size_t nl = text.find('\n'); ; nl = text.find('\n', from)) {
+      sink_.Emit({"demo", "shop", text.substr(from, nl - from), {}});
+      if (nl == std::string::npos) {
+        break;
+      }
+      from = nl + 1;
+    }
+  }
   void Step(int n, const std::string& title, const std::string& why) {
     Say("\n== " + std::to_string(n) + ". " + title + "\n   " + why);
   }

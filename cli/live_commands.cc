@@ -18,15 +18,14 @@
 #include "support/file_util.h"
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
-#include "runtime/executor.h"
+#include "runtime/execute/executor.h"
 #include "runtime/interrupt.h"
 #include "runtime/local_postgres.h"
-#include "runtime/lock.h"
-#include "runtime/mz_executor.h"
 #include "plans/deploy_env.h"
 #include "plans/plan_file.h"
 #include "plans/plan_json.h"
 #include "runtime/session.h"
+#include "resolve/resolver.h"
 
 #include "compiler/driver/compile.h"
 
@@ -238,12 +237,9 @@ std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exi
 }
 
 // Runs `body` with a connected executor holding the locks when `lock` is set.
-using MzBody = std::function<Status(MzExecutor&, Executor&, const LoadedPlan&)>;
-
 int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions& g, bool lock,
                  std::optional<plans::PhaseKind> phase,
-                 const std::function<Status(Executor&, const LoadedPlan&)>& body,
-                 const MzBody& mz_body = nullptr) {
+                 const std::function<Status(Executor&, const LoadedPlan&)>& body) {
   InstallInterruptHandler();
   EventSink sink(ToOutput(g));
   int code = kExitOk;
@@ -305,10 +301,10 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
   Status st;
   // Before the lock (on Materialize a lock is a schema): nothing of a deployment may be one of
   // bgplan's own schemas.
-  if (std::vector<Violation> reserved = ReservedSchemaViolations(
+  if (std::vector<resolve::Violation> reserved = resolve::ReservedSchemaViolations(
           loaded->plan, selected, o.run.journal_schema, conn->session->Database());
       !reserved.empty() && command != "unlock") {
-    for (const Violation& v : reserved) {
+    for (const resolve::Violation& v : reserved) {
       Diagnostic d;
       d.kind = v.kind;
       d.file = loaded->plan.source_file;
@@ -321,39 +317,11 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
                     " live precondition(s) failed (first: reserved-schema-name); nothing was "
                     "changed");
   }
-  // A Materialize plan on a Materialize server runs on the Materialize executor (semantics.md
-  // section 3); every other combination goes through the PostgreSQL executor, whose resolution
-  // reports target-mismatch when the server is not the plan's target.
-  bool on_materialize = false;
-  if (loaded->plan.target == plans::Target::kMaterialize) {
-    Result<bool> is_mz = IsMaterialize(*conn->session);
-    if (!is_mz.ok()) {
-      st = is_mz.status();
-    } else {
-      on_materialize = *is_mz;
-    }
+  if (st.ok() && lock) {
+    st = executor.Lock();
   }
-  std::optional<MzExecutor> mz;
-  if (st.ok() && on_materialize) {
-    mz.emplace(*conn->session, loaded->plan, selected, o.run, sink);
-    if (!mz_body) {
-      st = Status(StatusCode::kInternal,
-                  command +
-                      " is not implemented for Materialize yet; use `bgplan compile` for "
-                      "the SQL");
-    } else if (lock) {
-      st = mz->Lock();
-    }
-    if (st.ok()) {
-      st = mz_body(*mz, executor, *loaded);
-    }
-  } else if (st.ok()) {
-    if (lock) {
-      st = executor.Lock();
-    }
-    if (st.ok()) {
-      st = body(executor, *loaded);
-    }
+  if (st.ok()) {
+    st = body(executor, *loaded);
   }
   if (Interrupted() && st.code() != StatusCode::kInterrupted) {
     // A statement cancelled by the signal thread fails with 57014; whatever failed, the cause
@@ -362,11 +330,7 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
                 command + " interrupted" + (st.ok() ? "" : " (" + st.message() + ")"));
   }
   code = ExitFor(st, sink);
-  if (mz) {
-    mz->Unlock();
-  } else {
-    executor.Unlock();
-  }
+  executor.Unlock();
   SetInterruptCallback(nullptr);
   conn->session->Close();
   sink.Result(command, code);
@@ -482,6 +446,12 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->add_option("-o", o.out, "write a plan file (JSON) carrying the catalog fingerprint");
     cmd->add_flag("--detailed-exitcode", o.detailed_exitcode,
                   "exit 2 when there are changes to apply, 0 when there are none");
+    // The overrides of the phase commands, so that a plan shows what the command given the same
+    // flag would do (each names the rule it overrides; none skips an identity check).
+    cmd->add_flag("--ignore-existing", o.run.ignore_existing, "plan init as with --ignore-existing");
+    cmd->add_flag("--force", o.run.force, "plan promote and cleanup as with --force");
+    cmd->add_flag("--allow-orphans", o.run.allow_orphans,
+                  "plan promote and rollback as with --allow-orphans");
     cmd->footer(Example("bgplan plan deploy.bgplan --url postgresql://me@db/prod -o plan.json"));
     cmd->callback([&global, exit_code, &o] {
       bool changes = false;
@@ -508,21 +478,6 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
               st = WritePlanFile(o, loaded, fps, sql);
             }
             return st;
-          },
-          [&](MzExecutor& mz, Executor&, const LoadedPlan& loaded) -> Status {
-            // Materialize: every phase resolved against the live catalog
-            // and printed, as its --dry-run prints it (preflight included).
-            BGPLAN_ASSIGN_OR_RETURN(PhaseList phases, SelectPhases(mz));
-            std::vector<std::pair<std::string, std::string>> fps;
-            for (plans::PhaseKind k : phases) {
-              BGPLAN_ASSIGN_OR_RETURN(std::string fingerprint, mz.Fingerprint(k));
-              BGPLAN_RETURN_IF_ERROR(mz.PlanPhase(k, &changes));
-              fps.push_back({std::string(plans::PhaseName(k)), fingerprint});
-            }
-            if (!o.out.empty()) {
-              return WritePlanFile(o, loaded, fps, {});
-            }
-            return Status::Ok();
           });
       if (*exit_code == kExitOk && o.detailed_exitcode && changes) {
         *exit_code = kExitChanges;
@@ -585,8 +540,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->callback([&global, exit_code, &o, phase, name] {
       *exit_code = WithExecutor(
           name, o, global, true, phase,
-          [&](Executor& ex, const LoadedPlan&) { return ex.RunPhase(phase); },
-          [&](MzExecutor& mz, Executor&, const LoadedPlan&) { return mz.RunPhase(phase); });
+          [&](Executor& ex, const LoadedPlan&) { return ex.RunPhase(phase); });
     });
   }
 
@@ -615,10 +569,6 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
           [&](Executor& ex, const LoadedPlan& loaded) {
             BGPLAN_RETURN_IF_ERROR(CheckDeployEnvironment(o, loaded, ex.selected(), ex.sink()));
             return ex.Apply(o.deploy_cmd, o.through == "cleanup");
-          },
-          [&](MzExecutor& mz, Executor& ex, const LoadedPlan& loaded) {
-            BGPLAN_RETURN_IF_ERROR(CheckDeployEnvironment(o, loaded, ex.selected(), ex.sink()));
-            return mz.Apply(o.deploy_cmd, o.through == "cleanup", &ex);
           });
     });
   }
@@ -634,8 +584,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->callback([&global, exit_code, &o] {
       *exit_code = WithExecutor(
           "status", o, global, false, std::nullopt,
-          [&](Executor& ex, const LoadedPlan&) { return ex.PrintStatus(); },
-          [&](MzExecutor& mz, Executor&, const LoadedPlan&) { return mz.PrintStatus(); });
+          [&](Executor& ex, const LoadedPlan&) { return ex.PrintStatus(); });
     });
   }
 
@@ -651,8 +600,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     cmd->callback([&global, exit_code, &o] {
       *exit_code = WithExecutor(
           "unlock", o, global, false, std::nullopt,
-          [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.run.force); },
-          [&](MzExecutor& mz, Executor&, const LoadedPlan&) { return mz.BreakLock(o.run.force); });
+          [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.run.force); });
     });
   }
 

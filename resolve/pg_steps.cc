@@ -210,9 +210,12 @@ class PostgresSteps : public DialectSteps {
       return;
     }
     for (const auto& [oid, v] : Views(r, step)) {
-      r.Sql(out, nullptr,
-            sql::CreateOrReplaceViewSql({"", v->object.schema, v->object.name}, v->definition,
-                                        v->options));
+      Action a;
+      a.kind = Action::Kind::kSql;
+      a.sql = sql::CreateOrReplaceViewSql({"", v->object.schema, v->object.name}, v->definition,
+                                          v->options);
+      a.view_oid = oid;
+      out.Add(std::move(a));
       ++r.result.summary.sinks_repointed;
     }
   }

@@ -23,8 +23,13 @@ namespace {
 
 class Renderer : public ActionSink {
  public:
-  Renderer(const plans::Plan& plan, const std::function<void(std::string_view)>* sink)
-      : plan_(plan), dialect_(sql::MakeDialect(plan.target)), index_(plan), sink_(sink) {}
+  Renderer(const plans::Plan& plan, const std::function<void(std::string_view)>* sink,
+           const LiveText* live = nullptr)
+      : plan_(plan),
+        dialect_(sql::MakeDialect(plan.target)),
+        index_(plan),
+        sink_(sink),
+        live_(live) {}
 
   std::string Compile(std::optional<PhaseKind> only) {
     Comment("bgplan compile, target " + std::string(dialect_->name()) +
@@ -161,6 +166,11 @@ class Renderer : public ActionSink {
         return;
       case Action::Kind::kJournal:
         Comment(Sql(a.journal.Describe()));
+        if (live_ != nullptr && live_->journal_sql) {
+          for (const std::string& statement : live_->journal_sql(a.journal)) {
+            Line(statement);
+          }
+        }
         return;
       case Action::Kind::kAwait: {
         std::vector<std::string> names;
@@ -170,6 +180,11 @@ class Renderer : public ActionSink {
         Comment("await: wait until the green side of " +
                 std::string(names.size() == 1 ? "deployment " : "deployments ") +
                 JoinQuoted(names) + " is ready");
+        if (live_ != nullptr && live_->await_query) {
+          if (const std::string query = live_->await_query(a.deployments); !query.empty()) {
+            More("polling: " + Sql(query));
+          }
+        }
         return;
       }
     }
@@ -307,6 +322,7 @@ class Renderer : public ActionSink {
   std::unique_ptr<sql::Dialect> dialect_;
   const DeploymentIndex index_;
   const std::function<void(std::string_view)>* sink_;
+  const LiveText* live_;
   std::string out_;
 };
 
@@ -321,8 +337,9 @@ void RenderCompile(const plans::Plan& plan, std::optional<PhaseKind> phase,
   Renderer(plan, &sink).Compile(phase);
 }
 
-std::string RenderResolved(const plans::Plan& plan, const ResolvedPhase& resolved) {
-  return Renderer(plan, nullptr).Resolved(resolved);
+std::string RenderResolved(const plans::Plan& plan, const ResolvedPhase& resolved,
+                           const LiveText& live) {
+  return Renderer(plan, nullptr, &live).Resolved(resolved);
 }
 
 }  // namespace bgplan::resolve

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "plans/plan.h"
 #include "resolve/resolved.h"
@@ -27,8 +28,19 @@ std::string RenderCompile(const plans::Plan& plan, std::optional<plans::PhaseKin
 void RenderCompile(const plans::Plan& plan, std::optional<plans::PhaseKind> phase,
                    const std::function<void(std::string_view)>& sink);
 
+// What only the runtime knows of a live phase: the statements of a journal write (the journal of
+// the plan's dialect) and the query a wait polls with (its readiness probe).
+struct LiveText {
+  std::function<std::vector<std::string>(const JournalOp&)> journal_sql;
+  std::function<std::string(const std::vector<std::string>& deployments)> await_query;
+};
+
 // `bgplan plan` and `--dry-run`: `resolved` (a phase of `plan` against the live catalog), with
-// its notes, checks passed, statements, journal writes and waits.
-std::string RenderResolved(const plans::Plan& plan, const ResolvedPhase& resolved);
+// its notes, checks passed, statements, journal writes and waits. A journal write is a comment
+// saying what it records followed by its statements, a wait a comment followed by the query it
+// polls with (as comment lines: it repeats), when `live` gives them: the text is then exactly
+// what the phase sends.
+std::string RenderResolved(const plans::Plan& plan, const ResolvedPhase& resolved,
+                           const LiveText& live = {});
 
 }  // namespace bgplan::resolve

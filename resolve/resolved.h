@@ -66,6 +66,8 @@ struct Action {
   std::string deployment;
   // kAwait: the deployments whose green side is waited for.
   std::vector<std::string> deployments;
+  // PostgreSQL: the view a statement re-creates (0 otherwise), to name who holds its locks.
+  uint32_t view_oid = 0;
 };
 
 // Receives a step's actions as they are resolved (the renderer writes them out at once, the
@@ -118,6 +120,9 @@ struct ResolvedPhase {
 
   // True if any batch writes.
   bool HasWrites() const;
+  // True if a statement changes the deployment's objects (journal writes alone do not): what
+  // `plan --detailed-exitcode` reports as changes.
+  bool HasChanges() const;
 };
 
 }  // namespace bgplan::resolve

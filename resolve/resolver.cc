@@ -109,6 +109,16 @@ Resolver::Impl::Impl(const plans::Plan& p, PhaseKind k, const Snapshot& s, Resol
       d.run_id = f.run ? f.run->id : "";
       deps_notes[f.deployment->name] = why;
     }
+    if (k == PhaseKind::kInit && d.disposition == Disposition::kAct) {
+      for (const PairFacts& pair : f.schemas) {
+        if (pair.swap_name_taken) {
+          result.notes.push_back("warning: schema " +
+                                 Quoted(sql::SwapTempName(pair.pair->blue, *dialect)) +
+                                 " exists; promote will refuse (swap-name-taken) until it is "
+                                 "renamed or dropped");
+        }
+      }
+    }
     if (d.disposition != Disposition::kDone) {
       if (f.run) {
         d.run_id = f.run->id;
@@ -169,7 +179,11 @@ std::string Resolver::Impl::Shown(const SchemaFacts& s) const {
 
 void Resolver::Impl::Sql(ActionSink& out, Dep* d, std::string text, bool changes) {
   if (d != nullptr && changes) {
-    StartRunIfNeeded(out, *d);
+    // Statement by statement, the run row goes in before the first write (a crash leaves a run
+    // to resume); in one transaction it goes in with the phase's other journal writes.
+    if (!transactional()) {
+      StartRunIfNeeded(out, *d);
+    }
     d->wrote = true;
   }
   Action a;

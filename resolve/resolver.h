@@ -61,6 +61,19 @@ class Resolver {
   std::unique_ptr<Impl> impl_;
 };
 
+// Rules about the connection rather than the plan's objects, checked before any phase runs:
+// journal-cluster (Materialize: the session's cluster must be able to read the journal and
+// survive cleanup).
+std::vector<Violation> SessionViolations(const plans::Plan& plan, const Snapshot& snapshot);
+
+// reserved-schema-name: no schema of a selected deployment (empty = all) may be bgplan's journal
+// schema or, on Materialize, carry the prefix of its lock schemas. Needs no catalog: checked
+// before the lock is taken (on Materialize a lock is a schema). `database` is the connection's.
+std::vector<Violation> ReservedSchemaViolations(const plans::Plan& plan,
+                                                const std::vector<std::string>& selected,
+                                                const std::string& journal_schema,
+                                                const std::string& database);
+
 // The statements that open a transaction batch after BEGIN: on PostgreSQL, a batch holding a
 // swap sets lock_timeout (the smallest of the swap's deployments) and an empty search_path for
 // the transaction. The renderer prints them and the executor sends them.

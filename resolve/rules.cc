@@ -53,7 +53,8 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
                                                        : Side::kBoth;
     return std::string("unless ") + (mz ? "mz_is_superuser()" : "the role is a superuser") +
            ", the current role owns, directly or through role membership, the " +
-           p.List(objects, side);
+           p.List(objects, side) +
+           (r.phase == PhaseKind::kInit ? ", and green where it exists" : "");
   }
   if (rule == "missing-privilege") {
     return mz ? "unless mz_is_superuser(), the current role has CREATE and USAGE on the "
@@ -108,8 +109,17 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
            p.List(objects, Side::kBoth);
   }
   if (rule == "not-promoted") {
-    return "promote ran: the blue names carry green's recorded ids (journal) for the " +
+    return "promote ran (a rollback after it counts): the blue names carry green's recorded "
+           "ids (journal), or rollback restored them, for the " +
            p.List(objects, Side::kBlue) + " (unless --force)";
+  }
+  if (rule == "swap-name-taken") {
+    std::vector<std::string> names;
+    for (const plans::ObjectRef& o : objects) {
+      names.push_back(Name(sql::SwapTempName(o.blue, *r.dialect)));
+    }
+    return "no schema exists under the temporary name the swap parks each blue schema under: " +
+           Join(names);
   }
   return "verified against the live catalog for the " + p.List(objects, Side::kBoth);
 }
@@ -189,6 +199,19 @@ void BlueContainsSinks(Resolver::Impl& r, Dep& d) {
       r.Violation(DiagKind::kBlueContainsSinks, Of(d), c.pair->origin,
                   "blue cluster " + Quoted(c.blue.name) + " contains sinks: " + Join(in) +
                       "; sinks must live in a schema and cluster outside the deployment");
+    }
+  }
+}
+
+void SwapNameTaken(Resolver::Impl& r, Dep& d) {
+  for (const PairFacts& p : d.facts->schemas) {
+    if (p.swap_name_taken) {
+      const std::string parked = sql::SwapTempName(p.pair->blue, *r.dialect);
+      r.Violation(DiagKind::kSwapNameTaken, Of(d), p.pair->origin,
+                  "schema " + Quoted(parked) + " exists, and the swap parks " +
+                      Quoted(p.pair->blue) +
+                      " under that name while it exchanges the names; rename or drop it "
+                      "(bgplan never touches a schema it did not create)");
     }
   }
 }
@@ -439,13 +462,13 @@ void NothingToRollBack(Resolver::Impl& r, Dep& d) {
 
 void NotPromoted(Resolver::Impl& r, Dep& d) {
   const DeploymentFacts& f = *d.facts;
-  if (r.options.force || f.state == DeployState::kPromoted || !f.run) {
+  // A rolled-back deployment's green holds the code the rollback took out: cleanup drops it.
+  if (r.options.force || f.state != DeployState::kInitialized || !f.run) {
     return;
   }
   r.Violation(DiagKind::kNotPromoted, Of(d), {},
-              "deployment " + Quoted(Of(d).name) + " (run " + f.run->id + ", " +
-                  std::string(DeployStateName(f.state)) +
-                  ") is not promoted; cleanup would drop the green side holding the new code "
+              "deployment " + Quoted(Of(d).name) + " (run " + f.run->id +
+                  ") was never promoted; cleanup would drop the green side holding the new code "
                   "(use --force to abandon it)");
 }
 
@@ -470,6 +493,7 @@ constexpr Rule kRules[] = {
     {"keep-blue-not-elapsed", KeepBlueNotElapsed},
     {"nothing-to-roll-back", NothingToRollBack},
     {"not-promoted", NotPromoted},
+    {"swap-name-taken", SwapNameTaken},
 };
 
 }  // namespace
@@ -503,6 +527,81 @@ void ResolveCheck(Resolver::Impl& r, const Step& step, ActionSink& out) {
       rule->evaluate(r, *d);
     }
   }
+}
+
+std::vector<Violation> SessionViolations(const plans::Plan& plan, const Snapshot& snapshot) {
+  std::vector<Violation> out;
+  const ServerFacts& s = snapshot.server;
+  if (!s.is_materialize) {
+    return out;
+  }
+  // journal-cluster: the journal tables are read and written on the session's cluster (catalog
+  // queries need none). It must exist, have a replica, and not be a green cluster of the plan
+  // (cleanup drops those before its last journal write).
+  const std::string hint =
+      " (bgplan's journal tables are read on the session's cluster: pick one with replicas "
+      "that the deployments do not drop: PGOPTIONS='--cluster=<name>', options=--cluster=<name> "
+      "in a keyword/value connection string, options=--cluster%3D<name> in a URL, or ALTER "
+      "ROLE " +
+      sql::QuoteIdent(s.user) + " SET cluster TO <name>)";
+  for (const plans::Deployment& d : plan.deployments) {
+    std::string problem;
+    SourceRange at;
+    if (!s.session_cluster_exists) {
+      problem = "the session's cluster " + s.session_cluster + " does not exist";
+    } else if (s.session_cluster_replicas == 0) {
+      problem = "the session's cluster " + s.session_cluster + " has no replicas";
+    }
+    for (const plans::ClusterPair& c : d.clusters) {
+      if (problem.empty() && c.green == s.session_cluster) {
+        problem = "the session's cluster " + s.session_cluster +
+                  " is the green cluster of deployment " + d.name + ", which cleanup drops";
+        at = c.origin;
+      }
+    }
+    if (!problem.empty()) {
+      out.push_back({DiagKind::kJournalCluster, d.name, at.valid() ? at : d.origin, problem + hint});
+      break;  // one report: the session is the same for every deployment
+    }
+  }
+  return out;
+}
+
+std::vector<Violation> ReservedSchemaViolations(const plans::Plan& plan,
+                                                const std::vector<std::string>& selected,
+                                                const std::string& journal_schema,
+                                                const std::string& database) {
+  std::vector<Violation> out;
+  const bool mz = plan.target == plans::Target::kMaterialize;
+  for (const auto& d : plan.deployments) {
+    if (!selected.empty() &&
+        std::find(selected.begin(), selected.end(), d.name) == selected.end()) {
+      continue;
+    }
+    auto check = [&](const char* what, const std::string& db, const std::string& name,
+                     SourceRange origin) {
+      std::string problem;
+      const bool here = db.empty() || db == database || !mz;
+      if (here && name == journal_schema) {
+        problem = "is bgplan's journal schema (--journal-schema " + journal_schema + ")";
+      } else if (mz && name.rfind("bgplan_lock_", 0) == 0) {
+        problem = "has the prefix of bgplan's lock schemas (bgplan_lock_<deployment>)";
+      }
+      if (!problem.empty()) {
+        out.push_back({DiagKind::kReservedSchemaName, d.name, origin.valid() ? origin : d.origin,
+                       std::string(what) + " '" + name + "' of deployment '" + d.name + "' " +
+                           problem + "; a deployment must not swap or drop bgplan's own schemas"});
+      }
+    };
+    for (const auto& p : d.schemas) {
+      check("schema", p.database, p.blue, p.origin);
+      check("green schema", p.database, p.green, p.origin);
+    }
+    for (const auto& s : d.sink_schemas) {
+      check("sinks schema", s.database, s.name, s.origin);
+    }
+  }
+  return out;
 }
 
 }  // namespace bgplan::resolve

@@ -79,4 +79,17 @@ bool ResolvedPhase::HasWrites() const {
   return false;
 }
 
+bool ResolvedPhase::HasChanges() const {
+  for (const ResolvedBatch& b : batches) {
+    for (const ResolvedStep& s : b.steps) {
+      for (const Action& a : s.actions) {
+        if (a.kind == Action::Kind::kSql && a.changes) {
+          return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace bgplan::resolve

@@ -134,7 +134,9 @@ struct RunFacts {
   std::string actor, host, git_commit, fingerprint;
   std::string started_at;
   std::vector<RecordedObject> objects;
-  // Milliseconds since the run was promoted; -1 if never.
+  // When it was promoted, as the journal keeps it ("" if never), and how long ago in
+  // milliseconds (-1 if never).
+  std::string promoted_at;
   int64_t ms_since_promoted = -1;
 
   const RecordedObject* Find(plans::ObjectKind kind, const std::string& blue) const;

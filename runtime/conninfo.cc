@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/config/config.h"
+#include "runtime/config/config.h"
 
 namespace bgplan::runtime {
 namespace {

@@ -19,6 +19,23 @@ const std::vector<std::string>& FaultPoints() {
   return kPoints;
 }
 
+const std::vector<std::string>& MzFaultPoints() {
+  static const std::vector<std::string> kPoints = {
+      "init:lock-pending",                   // pending lock schema created and commented
+      "init:after-lock",                     // lock schema taken, nothing else done
+      "init:after-mark-green",               // the green schema done, the cluster not yet
+      "init:before-journal",                 // every green object exists, journal not updated
+      "promote:after-lock",                  //
+      "promote:after-intent",                // intent journaled, swap not sent
+      "promote:after-swap",                  // swap committed, nothing journaled or tagged
+      "promote:after-tag-schemas",           // swap journaled and schemas tagged, no sink yet
+      "promote:before-last-repoint-sinks",   // every sink but the last re-pointed
+      "rollback:after-swap",                 // swapped back, sinks not re-pointed back
+      "cleanup:after-drop-green",            // the first green object dropped
+  };
+  return kPoints;
+}
+
 bool FaultArmed(std::string_view phase, std::string_view point) {
   const char* env = std::getenv("BGPLAN_FAULT");
   if (env == nullptr) {

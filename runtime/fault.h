@@ -1,6 +1,7 @@
 // Test-only fault injection: BGPLAN_FAULT=<phase>:<point> makes the process kill itself
 // (SIGKILL, no cleanup, like a crash) when it reaches that point. Used by the crash-and-resume
-// tests; the points are listed in kFaultPoints.
+// tests. The executor (runtime/execute/executor.h) reaches the same points on both dialects;
+// the lists below are the ones each dialect's crash test walks.
 #pragma once
 
 #include <string>
@@ -9,8 +10,12 @@
 
 namespace bgplan::runtime {
 
-// Every named point, "<phase>:<point>".
+// The points the PostgreSQL crash test walks, "<phase>:<point>": around each phase's
+// transaction, and between apply's phases.
 const std::vector<std::string>& FaultPoints();
+// The points the Materialize crash test walks: its resumable places (statement by statement,
+// the lock schema, the journal), in the order reached.
+const std::vector<std::string>& MzFaultPoints();
 
 // True if BGPLAN_FAULT names `phase`:`point`.
 bool FaultArmed(std::string_view phase, std::string_view point);

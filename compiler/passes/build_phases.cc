@@ -10,13 +10,15 @@
 //    phase-done;
 //  - await: one await-ready per deployment;
 //  - promote: per deployment its checks (blue-missing, green-missing, not-owner, green-not-ours,
-//    sink-upstream-missing, orphaned-dependents), await-ready if `promote { wait true; }`,
+//    sink-upstream-missing, orphaned-dependents, swap-name-taken [PostgreSQL, schemas only]),
+//    await-ready if `promote { wait true; }`,
 //    journal intent; then one swap per deployment (schemas, then clusters); then per deployment
 //    journal swapped, tag-schemas and repoint-sinks (when it has schemas);
-//  - rollback: per deployment its checks (nothing-to-roll-back, orphaned-dependents); then one
+//  - rollback: per deployment its checks (nothing-to-roll-back, not-owner, orphaned-dependents,
+//    swap-name-taken [PostgreSQL, schemas only]); then one
 //    reverse swap per deployment; then per deployment reverse repoint-sinks (when it has
 //    schemas), journal phase-done;
-//  - cleanup: per deployment its checks (not-promoted, cleanup-drops-dependents,
+//  - cleanup: per deployment its checks (not-promoted, not-owner, cleanup-drops-dependents,
 //    keep-blue-not-elapsed), one drop-green per schema then cluster, journal phase-done.
 // Swaps are consecutive so that merging them (merge-swaps) moves no swap past another step.
 // Diagnostics: none.
@@ -136,6 +138,9 @@ class PhaseBuilder {
                                "sink-upstream-missing", "orphaned-dependents"}) {
         AddCheck(steps, d, rule, r.all);
       }
+      if (!materialize_) {  // PostgreSQL parks each blue schema under a temporary name
+        AddCheck(steps, d, "swap-name-taken", r.schemas);
+      }
       if (d.promote.wait) {
         steps.push_back(MakeStep(StepKind::kAwaitReady, r.all, d.origin));
       }
@@ -163,7 +168,11 @@ class PhaseBuilder {
       const plans::Deployment& d = plan_.deployments[di];
       const Refs& r = refs_[di];
       AddCheck(steps, d, "nothing-to-roll-back", r.all);
+      AddCheck(steps, d, "not-owner", r.all);
       AddCheck(steps, d, "orphaned-dependents", r.all);
+      if (!materialize_) {  // PostgreSQL parks each blue schema under a temporary name
+        AddCheck(steps, d, "swap-name-taken", r.schemas);
+      }
     }
     AddSwaps(steps, /*reverse=*/true);
     for (size_t di = 0; di < plan_.deployments.size(); ++di) {
@@ -190,6 +199,7 @@ class PhaseBuilder {
         continue;
       }
       AddCheck(steps, d, "not-promoted", r.all);
+      AddCheck(steps, d, "not-owner", r.all);
       AddCheck(steps, d, "cleanup-drops-dependents", r.all);
       AddCheck(steps, d, "keep-blue-not-elapsed", r.all);
       for (size_t i = 0; i < d.schemas.size(); ++i) {

@@ -4,7 +4,7 @@
 
 -- phase init: deployment "warehouse": create the green schemas next to blue
 -- check (read-only): blue-missing: the blue schemas "marts", "staging" exist
--- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "marts", "staging"
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "marts", "staging", and green where it exists
 -- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schemas "marts_dbt_deploy", "staging_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
 
@@ -43,6 +43,7 @@ COMMIT;
 -- check (read-only): green-not-ours: the green schemas "marts_dbt_deploy", "staging_dbt_deploy" carry this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schemas "marts", "staging" finds objects of the same names in the matching green schema
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "marts_bgplan_swap", "staging_bgplan_swap"
 
 -- swap in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -72,7 +73,9 @@ COMMIT;
 
 -- phase rollback: deployment "warehouse": swap back and re-create dependent views
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "marts", "staging" and green schemas "marts_dbt_deploy", "staging_dbt_deploy"
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "marts", "staging" and green schemas "marts_dbt_deploy", "staging_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "marts_bgplan_swap", "staging_bgplan_swap"
 
 -- swap back in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -96,7 +99,8 @@ ALTER SCHEMA "staging_bgplan_swap" RENAME TO "staging_dbt_deploy";
 COMMIT;
 
 -- phase cleanup: deployment "warehouse": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schemas "marts", "staging" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "marts", "staging" (unless --force)
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the green schemas "marts_dbt_deploy", "staging_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" removes nothing else (pg_depend) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "warehouse" keep_blue 1h (unless --force)
 

@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "plans/plan_file.h"
-#include "runtime/executor.h"
+#include "runtime/execute/executor.h"
 #include "tests/integration/cli_fixture.h"
 
 namespace bgplan::testing {
@@ -385,7 +385,8 @@ class ViewOptions : public PgTest {
   Status Run(const plans::Plan& plan, PhaseKind phase, RecordingSink* sink = nullptr) {
     RecordingSink local;
     auto session = Connect();
-    Executor ex(*session, plan, {}, RunOptions{}, sink != nullptr ? *sink : local);
+    plans::Plan compiled = Compiled(plan);
+    Executor ex(*session, compiled, {}, RunOptions{}, sink != nullptr ? *sink : local);
     BGPLAN_RETURN_IF_ERROR(ex.Lock());
     return ex.RunPhase(phase);
   }
@@ -472,6 +473,7 @@ class LockBound : public PgTest {
     plan_.deployments[0].promote.lock_timeout_ms = 1000;
     plan_.deployments[0].promote.max_retries = 2;
     plan_.deployments[0].promote.retry_backoff_ms = 50;
+    plan_ = Compiled(plan_);
     auto session = Connect();
     RecordingSink sink;
     Executor init(*session, plan_, {}, RunOptions{}, sink);

@@ -27,7 +27,7 @@
 
 #include "plans/plan.h"
 #include "runtime/events.h"
-#include "runtime/mz_executor.h"
+#include "runtime/execute/executor.h"
 #include "runtime/session.h"
 #include "tests/integration/bgplan_process.h"
 #include "tests/integration/runtime_fixture.h"
@@ -403,7 +403,8 @@ class MzTest : public ::testing::Test {
       return Status::Internal("no session");
     }
     options.command = std::string(plans::PhaseName(phase));
-    runtime::MzExecutor ex(*session, plan, {}, options, out);
+    plans::Plan compiled = Compiled(plan);
+    runtime::Executor ex(*session, compiled, {}, options, out);
     Status st = ex.Lock();
     if (st.ok()) {
       st = ex.RunPhase(phase);

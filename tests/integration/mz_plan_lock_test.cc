@@ -49,16 +49,18 @@ class MzPlanLock : public MzTest {
     RecordingSink sink;
     RunOptions o;
     o.command = "plan";
-    runtime::MzExecutor ex(*session, plan_, {}, o, sink);
+    plans::Plan compiled = Compiled(plan_);
+    runtime::Executor ex(*session, compiled, {}, o, sink);
     bool changes = false;
-    Status st = ex.PlanPhase(phase, &changes);
+    Status st = ex.PrintPlan({phase}, &changes, nullptr, nullptr);
     EXPECT_TRUE(st.ok()) << st.ToString() << sink.AllDiagnostics();
     return changes;
   }
   std::string Fingerprint(PhaseKind phase) {
     auto session = Connect();
     RecordingSink sink;
-    runtime::MzExecutor ex(*session, plan_, {}, {}, sink);
+    plans::Plan compiled = Compiled(plan_);
+    runtime::Executor ex(*session, compiled, {}, {}, sink);
     auto fp = ex.Fingerprint(phase);
     EXPECT_TRUE(fp.ok()) << fp.status().ToString();
     return fp.ok() ? *fp : "";
@@ -87,12 +89,13 @@ TEST_F(MzPlanLock, PromotePlanFileIgnoresCleanupOnlyFactsAndRefusesOnPromoteFact
   std::string promote_file = dir_ + "/promote.json", cleanup_file = dir_ + "/cleanup.json";
   ProcResult r = Run(Cmd("plan", {"--phase", "promote", "-o", promote_file}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = Run(Cmd("plan", {"--phase", "cleanup", "-o", cleanup_file}));
+  // Never promoted: cleanup needs --force (not-promoted), and so does its plan.
+  r = Run(Cmd("plan", {"--phase", "cleanup", "--force", "-o", cleanup_file}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string blue = SchemaId("app"), green = SchemaId("app_dbt_deploy");
 
   Exec({"CREATE VIEW other.peek AS SELECT n FROM app_dbt_deploy.mv"});  // cleanup reads this
-  r = Run({"cleanup", cleanup_file, "--url", Url()});
+  r = Run({"cleanup", cleanup_file, "--url", Url(), "--force"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("stale-plan"), std::string::npos) << r.err;
   EXPECT_NE(SchemaId("app_dbt_deploy"), "");
@@ -134,10 +137,10 @@ TEST_F(MzPlanLock, FingerprintOfAPhaseMovesOnlyWithWhatThatPhaseReads) {
 TEST_F(MzPlanLock, PlanPhaseReportsChangesOnlyWhenThereIsSomethingToDo) {
   plan_ = Plan();
   EXPECT_TRUE(PlanHasChanges(PhaseKind::kInit));     // nothing exists yet
-  EXPECT_FALSE(PlanHasChanges(PhaseKind::kAwait));   // a read only
   EXPECT_FALSE(PlanHasChanges(PhaseKind::kCleanup));  // no green to drop
   ASSERT_TRUE(RunPhase(plan_, PhaseKind::kInit).ok()) << last_diagnostics_;
   EXPECT_FALSE(PlanHasChanges(PhaseKind::kInit));    // already initialized
+  EXPECT_FALSE(PlanHasChanges(PhaseKind::kAwait));   // a read only
   BuildGreen();
   EXPECT_TRUE(PlanHasChanges(PhaseKind::kPromote));  // the swap
   ASSERT_TRUE(RunPhase(plan_, PhaseKind::kPromote).ok()) << last_diagnostics_;
@@ -147,9 +150,7 @@ TEST_F(MzPlanLock, PlanPhaseReportsChangesOnlyWhenThereIsSomethingToDo) {
   EXPECT_FALSE(PlanHasChanges(PhaseKind::kCleanup));  // already dropped
 }
 
-// The CLI: `plan --detailed-exitcode` is 2 with changes and 0 without. DISABLED until
-// cli/live_commands.cc (not owned here) passes &changes to MzExecutor::PlanPhase instead of
-// setting changes = true on Materialize, and calls mz.Fingerprint(k) per phase.
+// The CLI: `plan --detailed-exitcode` is 2 with changes and 0 without.
 TEST_F(MzPlanLock, PlanDetailedExitcodeIsTwoWithChangesAndZeroWithout) {
   ProcResult r = Run(Cmd("plan", {"--phase", "init", "--detailed-exitcode"}));
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -216,9 +217,8 @@ TEST_F(MzPlanLock, ObjectsOnABlueClusterOutsideTheBlueSchemasAreOrphanedDependen
   EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString();
   EXPECT_TRUE(Has(last_kinds_, "orphaned-dependents")) << last_diagnostics_;
   for (const std::string& what :
-       {"index " + db_ + ".other.other_t_idx (type index, schema other, cluster " + C("app") + ")",
-        "materialized-view " + db_ + ".other.mv (type materialized-view, schema other, cluster " +
-            C("app") + ")"}) {
+       {"index " + db_ + ".other.other_t_idx (runs on blue cluster " + C("app") + ",",
+        "materialized-view " + db_ + ".other.mv (runs on blue cluster " + C("app") + ","}) {
     EXPECT_NE(last_diagnostics_.find(what), std::string::npos) << what << "\n"
                                                                << last_diagnostics_;
   }
@@ -256,7 +256,8 @@ TEST_F(MzPlanLock, LockIsCommentedWhenItAppearsAndPendingSchemasExpire) {
   RecordingSink sink;
   RunOptions o;
   o.command = "init";
-  runtime::MzExecutor holder(*session, plan_, {}, o, sink);
+  plans::Plan compiled = Compiled(plan_);
+  runtime::Executor holder(*session, compiled, {}, o, sink);
   ASSERT_TRUE(holder.Lock().ok());
   EXPECT_EQ(LockSchemas(), std::vector<std::string>{"bgplan_lock_app"});
   EXPECT_NE(Comment(SchemaId("bgplan_lock_app")).find("expires_ms="), std::string::npos);

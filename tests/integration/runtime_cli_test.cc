@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "runtime/fault.h"
-#include "runtime/lock.h"
+#include "runtime/lock/pg_lock.h"
 #include "tests/integration/cli_fixture.h"
 
 namespace bgplan::testing {

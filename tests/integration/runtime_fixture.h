@@ -1,7 +1,8 @@
 // Shared helpers of the runtime integration tests: a fresh database per test on the throwaway
-// server of tests/support/test_postgres.h, hand-built PostgreSQL plans (the runtime consumes
-// plans::Plan, so these tests do not depend on the compiler front end), sessions, and an
-// EventSink that records what the executor reports.
+// server of tests/support/test_postgres.h, hand-built PostgreSQL plans (plans::Plan built here,
+// its phases built by the compiler's passes: tests/support/compiled_plan.h; these tests do not
+// depend on the compiler's front end), sessions, and an EventSink that records what the executor
+// reports.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,8 +13,9 @@
 
 #include "plans/plan.h"
 #include "runtime/events.h"
-#include "runtime/executor.h"
+#include "runtime/execute/executor.h"
 #include "runtime/session.h"
+#include "tests/support/compiled_plan.h"
 #include "tests/support/test_postgres.h"
 
 namespace bgplan::testing {

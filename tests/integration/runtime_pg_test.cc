@@ -7,8 +7,8 @@
 #include <chrono>
 #include <thread>
 
-#include "runtime/executor.h"
-#include "runtime/lock.h"
+#include "runtime/execute/executor.h"
+#include "runtime/lock/pg_lock.h"
 #include "tests/integration/runtime_fixture.h"
 
 namespace bgplan::testing {
@@ -48,7 +48,8 @@ class RuntimePg : public PgTest {
     if (session == nullptr) {
       return Status::Internal("no session");
     }
-    Executor ex(*session, plan, {}, options, s);
+    plans::Plan compiled = Compiled(plan);
+    Executor ex(*session, compiled, {}, options, s);
     Status st = ex.Lock();
     if (!st.ok()) {
       return st;
@@ -284,12 +285,14 @@ TEST_F(RuntimePg, TargetMismatchAndStalePlan) {
       << c.AllDiagnostics();
 
   plans::Plan plan = PgPlan("shop", {"marts"});
+  plans::Plan compiled = Compiled(plan);
   auto session = Connect();
-  RunOptions options;
-  auto facts = runtime::ReadFacts(*session, plan, {}, options);
-  ASSERT_TRUE(facts.ok());
+  RecordingSink reads;
+  Executor reader(*session, compiled, {}, {}, reads);
+  Result<std::string> fingerprint = reader.Fingerprint(PhaseKind::kInit);
+  ASSERT_TRUE(fingerprint.ok()) << fingerprint.status().ToString();
   RunOptions planned;
-  planned.expected_fingerprint = runtime::FactsFingerprint(*facts, PhaseKind::kInit);
+  planned.expected_fingerprint = *fingerprint;
   // Unchanged catalog: the plan file is current.
   Exec("CREATE ROLE late_reader");
   // A grant on blue changes what init would copy: the plan is stale.
@@ -299,14 +302,16 @@ TEST_F(RuntimePg, TargetMismatchAndStalePlan) {
   EXPECT_EQ(Run(plan, PhaseKind::kInit, planned, &b).code(), StatusCode::kPrecondition);
   EXPECT_EQ(b.Kinds(), std::vector<std::string>{"stale-plan"});
   EXPECT_EQ(Snapshot(), snap);
-  auto again = runtime::ReadFacts(*session, plan, {}, options);
-  planned.expected_fingerprint = runtime::FactsFingerprint(*again, PhaseKind::kInit);
+  Result<std::string> again = reader.Fingerprint(PhaseKind::kInit);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_NE(*again, *fingerprint);
+  planned.expected_fingerprint = *again;
   EXPECT_TRUE(Run(plan, PhaseKind::kInit, planned).ok());
 }
 
 TEST_F(RuntimePg, SecondRunIsLockedOutWithTheHolder) {
   Production();
-  plans::Plan plan = PgPlan("shop", {"marts"});
+  plans::Plan plan = Compiled(PgPlan("shop", {"marts"}));
   auto s1 = Connect();
   auto s2 = Connect();
   RecordingSink k1, k2;
@@ -455,14 +460,26 @@ TEST_F(RuntimePg, StaleViewDefinitionAbortsTheSwap) {
   ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
   DeployGreen();
   auto session = Connect();
-  RunOptions options;
-  auto facts = runtime::ReadFacts(*session, plan, {}, options);
-  ASSERT_TRUE(facts.ok());
-  runtime::ResolvedPhase promote = runtime::Resolve(plan, *facts, PhaseKind::kPromote, options);
-  ASSERT_TRUE(promote.violations.empty());
+  plans::Plan compiled = Compiled(plan);
+  RecordingSink reads;
+  Executor reader(*session, compiled, {}, {}, reads);
+  Result<resolve::ResolvedPhase> promote = reader.Resolve(PhaseKind::kPromote);
+  ASSERT_TRUE(promote.ok()) << promote.status().ToString();
+  ASSERT_TRUE(promote->violations.empty());
+  std::string text = "BEGIN;\n";
+  for (const resolve::ResolvedBatch& batch : promote->batches) {
+    if (batch.mode == plans::Batch::Mode::kTransaction && batch.HasWrites()) {
+      Result<std::vector<std::string>> statements = reader.TransactionStatements(batch);
+      ASSERT_TRUE(statements.ok()) << statements.status().ToString();
+      for (const std::string& s : *statements) {
+        text += s + "\n";
+      }
+    }
+  }
+  text += "COMMIT;\n";
   std::string blue = Oid("marts");
   Exec("CREATE OR REPLACE VIEW sinks.v AS SELECT id, upper(v) AS v FROM marts.t");
-  Status st = session->Exec(promote.TransactionText());
+  Status st = session->Exec(text);
   EXPECT_EQ(st.sqlstate(), "40001") << st.ToString();
   ASSERT_TRUE(session->Exec("ROLLBACK").ok());
   EXPECT_EQ(Oid("marts"), blue);

@@ -5,7 +5,7 @@
 -- phase init: deployment "clusters_only": create the green clusters next to blue
 -- check (read-only): blue-missing: the blue clusters "full", "size_only", "rf_only", "copied" exist
 -- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue clusters "full", "size_only", "rf_only", "copied"
--- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue clusters "full", "size_only", "rf_only", "copied"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue clusters "full", "size_only", "rf_only", "copied", and green where it exists
 -- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
 -- check (read-only): unsized-replicas: every replica of the blue clusters "full", "size_only", "rf_only", "copied", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one are all listed
 -- check (read-only): green-not-empty: where they exist, the green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
@@ -93,6 +93,7 @@ COMMIT;
 
 -- phase rollback: deployment "clusters_only": swap back, re-point sinks back
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue clusters "full", "size_only", "rf_only", "copied" and green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue clusters "full", "size_only", "rf_only", "copied" and green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas (none in this deployment) (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 
 -- swap back in one atomic round trip, schemas first, then clusters.
@@ -107,7 +108,8 @@ COMMIT;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "clusters_only"
 
 -- phase cleanup: deployment "clusters_only": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue clusters "full", "size_only", "rf_only", "copied" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue clusters "full", "size_only", "rf_only", "copied" (unless --force)
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "clusters_only" keep_blue 0s (unless --force)
 

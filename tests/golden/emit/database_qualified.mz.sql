@@ -5,12 +5,12 @@
 -- phase init: deployments "analytics", "shop": create the green schemas next to blue
 -- check (read-only): blue-missing: the blue schemas "analytics"."marts", "analytics"."staging" exist
 -- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue schemas "analytics"."marts", "analytics"."staging"
--- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "analytics"."marts", "analytics"."staging"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "analytics"."marts", "analytics"."staging", and green where it exists
 -- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
 -- check (read-only): blue-missing: the blue schema "shop"."public" exists
 -- check (read-only): blue-contains-sinks: no sink (mz_sinks.schema_id, mz_sinks.cluster_id) lives in the blue schema "shop"."public"
--- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop"."public"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop"."public", and green where it exists
 -- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schema "shop"."public_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
 
@@ -101,8 +101,10 @@ COMMIT;
 
 -- phase rollback: deployments "analytics", "shop": swap back, re-point sinks back
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "analytics"."marts", "analytics"."staging" and green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "analytics"."marts", "analytics"."staging" and green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "analytics"."marts", "analytics"."staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "shop"."public" and green schema "shop"."public_dbt_deploy"
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop"."public" and green schema "shop"."public_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "shop"."public" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 
 -- swap back in one atomic round trip, schemas first, then clusters.
@@ -124,10 +126,12 @@ COMMIT;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"
 
 -- phase cleanup: deployments "analytics", "shop": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schemas "analytics"."marts", "analytics"."staging" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "analytics"."marts", "analytics"."staging" (unless --force)
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "analytics" keep_blue 0s (unless --force)
--- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schema "shop"."public" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "shop"."public" (unless --force)
+-- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schema "shop"."public_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "shop"."public_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --force)
 

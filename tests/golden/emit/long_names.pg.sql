@@ -5,7 +5,7 @@
 -- phase init: deployment "long": create the green schemas next to blue
 -- deployment "long" works in database "shop": the connection must be to that database
 -- check (read-only): blue-missing: the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" exists
--- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz"
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz", and green where it exists
 -- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" are empty or carry this deployment's marker (unless --ignore-existing)
 
@@ -36,6 +36,7 @@ COMMIT;
 -- check (read-only): green-not-ours: the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" carries this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" finds objects of the same names in the matching green schema
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "a_very_long_schema_name_that_is_close_to_t_4aa1e296_bgplan_swap"
 
 -- swap in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -57,7 +58,9 @@ COMMIT;
 -- phase rollback: deployment "long": swap back and re-create dependent views
 -- deployment "long" works in database "shop": the connection must be to that database
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" and green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g"
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" and green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "a_very_long_schema_name_that_is_close_to_t_4aa1e296_bgplan_swap"
 
 -- swap back in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -74,7 +77,8 @@ COMMIT;
 
 -- phase cleanup: deployment "long": drop what now carries the green names (after promote: the previous blue)
 -- deployment "long" works in database "shop": the connection must be to that database
--- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (unless --force)
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" removes nothing else (pg_depend) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "long" keep_blue 0s (unless --force)
 

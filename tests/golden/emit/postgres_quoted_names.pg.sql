@@ -4,7 +4,7 @@
 
 -- phase init: deployment "odd one": create the green schemas next to blue
 -- check (read-only): blue-missing: the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" exist
--- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select"
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select", and green where it exists
 -- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" are empty or carry this deployment's marker (unless --ignore-existing)
 
@@ -63,6 +63,7 @@ COMMIT;
 -- check (read-only): green-not-ours: the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" carry this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" finds objects of the same names in the matching green schema
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "we""ird; DROP TABLE x_bgplan_swap", "it's_bgplan_swap", "Märts_bgplan_swap", "select_bgplan_swap"
 
 -- swap in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -102,7 +103,9 @@ COMMIT;
 
 -- phase rollback: deployment "odd one": swap back and re-create dependent views
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" and green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" and green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "we""ird; DROP TABLE x_bgplan_swap", "it's_bgplan_swap", "Märts_bgplan_swap", "select_bgplan_swap"
 
 -- swap back in one transaction with the dependent views.
 -- On SQLSTATE 40001, 40P01 or 55P03 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.
@@ -134,7 +137,8 @@ ALTER SCHEMA "select_bgplan_swap" RENAME TO "select_g'""";
 COMMIT;
 
 -- phase cleanup: deployment "odd one": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran: the blue names carry green's recorded ids (journal) for the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (unless --force)
+-- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" removes nothing else (pg_depend) (unless --force)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "odd one" keep_blue 0s (unless --force)
 

@@ -1,6 +1,6 @@
 // bgplan.toml: profiles, defaults, password_env; syntax errors, wrong types and unknown keys as
 // located diagnostics.
-#include "compiler/config/config.h"
+#include "runtime/config/config.h"
 
 #include <gtest/gtest.h>
 

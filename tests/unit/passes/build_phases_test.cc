@@ -137,6 +137,9 @@ phase rollback
     check nothing-to-roll-back @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check not-owner @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
     check orphaned-dependents @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -151,6 +154,9 @@ phase rollback
 phase cleanup
   batch each
     check not-promoted @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check not-owner @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
     check cleanup-drops-dependents @1:12
@@ -245,6 +251,9 @@ phase promote
     check orphaned-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check swap-name-taken
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     journal intent
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -259,6 +268,8 @@ phase promote
     check sink-upstream-missing
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check swap-name-taken
       schema t -> t_dbt_deploy (b)
     await-ready
       schema t -> t_dbt_deploy (b)
@@ -289,12 +300,22 @@ phase rollback
     check nothing-to-roll-back
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check orphaned-dependents
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check swap-name-taken
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
     check nothing-to-roll-back
       schema t -> t_dbt_deploy (b)
+    check not-owner
+      schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check swap-name-taken
       schema t -> t_dbt_deploy (b)
     swap reverse
       schema s1 -> s1_dbt_deploy (a)
@@ -316,6 +337,9 @@ phase cleanup
     check not-promoted
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check cleanup-drops-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -330,6 +354,8 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
     check not-promoted
+      schema t -> t_dbt_deploy (b)
+    check not-owner
       schema t -> t_dbt_deploy (b)
     check cleanup-drops-dependents
       schema t -> t_dbt_deploy (b)

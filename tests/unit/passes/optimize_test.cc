@@ -115,6 +115,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check cleanup-drops-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -140,6 +144,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
     check not-promoted
+      schema t -> t_dbt_deploy (b)
+      cluster c2 -> c2_dbt_deploy (b)
+      cluster c3 -> c3_dbt_deploy (b)
+    check not-owner
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
@@ -369,11 +377,19 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check orphaned-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
     check nothing-to-roll-back
+      schema t -> t_dbt_deploy (b)
+      cluster c2 -> c2_dbt_deploy (b)
+      cluster c3 -> c3_dbt_deploy (b)
+    check not-owner
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
@@ -480,6 +496,8 @@ TEST(BatchTest, PostgresEveryWriteOfAPhaseInOneTransaction) {
     check sink-upstream-missing
       schema s -> s_dbt_deploy (a)
     check orphaned-dependents
+      schema s -> s_dbt_deploy (a)
+    check swap-name-taken
       schema s -> s_dbt_deploy (a)
     await-ready
       schema s -> s_dbt_deploy (a)

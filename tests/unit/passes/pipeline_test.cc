@@ -191,11 +191,17 @@ phase rollback
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check not-owner @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check orphaned-dependents @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
     check nothing-to-roll-back @5:12
+      schema t -> t_dbt_deploy (b)
+    check not-owner @5:12
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents @5:12
       schema t -> t_dbt_deploy (b)
@@ -223,6 +229,10 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check not-owner @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check cleanup-drops-dependents @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -232,6 +242,8 @@ phase cleanup
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
     check not-promoted @5:12
+      schema t -> t_dbt_deploy (b)
+    check not-owner @5:12
       schema t -> t_dbt_deploy (b)
     check cleanup-drops-dependents @5:12
       schema t -> t_dbt_deploy (b)
@@ -333,6 +345,9 @@ phase promote
     check orphaned-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check swap-name-taken
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check blue-missing
       schema t -> t_dbt_deploy (b)
     check green-missing
@@ -344,6 +359,8 @@ phase promote
     check sink-upstream-missing
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check swap-name-taken
       schema t -> t_dbt_deploy (b)
   batch transaction
     journal intent
@@ -375,12 +392,22 @@ phase rollback
     check nothing-to-roll-back
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check orphaned-dependents
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check swap-name-taken
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
     check nothing-to-roll-back
       schema t -> t_dbt_deploy (b)
+    check not-owner
+      schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check swap-name-taken
       schema t -> t_dbt_deploy (b)
   batch transaction
     swap reverse
@@ -402,6 +429,9 @@ phase cleanup
     check not-promoted
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check cleanup-drops-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -409,6 +439,8 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
     check not-promoted
+      schema t -> t_dbt_deploy (b)
+    check not-owner
       schema t -> t_dbt_deploy (b)
     check cleanup-drops-dependents
       schema t -> t_dbt_deploy (b)

@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "compiler/config/config.h"
+#include "runtime/config/config.h"
 #include "support/file_util.h"
 
 namespace bgplan::config {

@@ -1,0 +1,274 @@
+#include "runtime/await/await.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <set>
+
+#include "runtime/interrupt.h"
+#include "sql/quote.h"
+#include "sql/statements.h"
+#include "support/terminal_text.h"
+
+namespace bgplan::runtime {
+
+namespace {
+
+std::string InList(const std::vector<std::string>& names) {
+  std::string in;
+  for (const std::string& n : names) {
+    in += (in.empty() ? "" : ", ") + sql::QuoteLiteral(n);
+  }
+  return in.empty() ? "NULL" : in;
+}
+
+class PostgresReadiness : public ReadinessProbe {
+ public:
+  Result<std::vector<Readiness>> Poll(
+      SqlSession& session, const std::vector<const plans::Deployment*>& deployments) override {
+    BGPLAN_ASSIGN_OR_RETURN(Rows rows, session.Query(Query(deployments)));
+    std::vector<Readiness> out;
+    for (const plans::Deployment* d : deployments) {
+      for (const plans::SchemaPair& p : d->schemas) {
+        std::vector<std::string> waiting;
+        for (const Row& r : rows) {
+          if (r[0] == p.green) {
+            waiting.push_back(r[1]);
+          }
+        }
+        std::string list;
+        for (const std::string& w : waiting) {
+          list += (list.empty() ? "" : ", ") + w;
+        }
+        out.push_back({d->name, p.green, waiting.empty() ? "ready" : "hydrating",
+                       waiting.empty() ? "" : "(not populated: " + list + ")"});
+      }
+    }
+    return out;
+  }
+
+  std::string Query(const std::vector<const plans::Deployment*>& deployments) const override {
+    std::vector<std::string> greens;
+    for (const plans::Deployment* d : deployments) {
+      for (const plans::SchemaPair& p : d->schemas) {
+        greens.push_back(p.green);
+      }
+    }
+    return "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+           "c.relnamespace WHERE c.relkind = 'm' AND NOT c.relispopulated AND n.nspname IN (" +
+           InList(greens) + ") ORDER BY 1, 2";
+  }
+};
+
+class MaterializeReadiness : public ReadinessProbe {
+ public:
+  Result<std::vector<Readiness>> Poll(
+      SqlSession& session, const std::vector<const plans::Deployment*>& deployments) override {
+    std::vector<Readiness> out;
+    const std::string query = Query(deployments);
+    if (query.empty()) {
+      return out;
+    }
+    BGPLAN_ASSIGN_OR_RETURN(Rows rows, session.Query(query));
+    std::map<std::string, Row> by;
+    for (const Row& r : rows) {
+      by[r[0]] = r;
+    }
+    for (const plans::Deployment* d : deployments) {
+      for (const plans::ClusterPair& c : d->clusters) {
+        auto it = by.find(c.green);
+        if (it == by.end()) {
+          out.push_back({d->name, c.green, "failing", "(cluster_not_found)"});
+          continue;
+        }
+        const Row& r = it->second;
+        std::string state = r[1];
+        if (state == "failing" && r[2] == "no_replicas" && r[8] == "on-refresh") {
+          state = "skipped";
+        }
+        out.push_back({d->name, c.green, state,
+                       "(hydrated " + r[3] + "/" + r[4] + ", lag " + r[5] + " s, replicas " + r[6] +
+                           (r[2].empty() ? "" : ", " + r[2]) + ")"});
+      }
+    }
+    return out;
+  }
+
+  std::string Query(const std::vector<const plans::Deployment*>& deployments) const override {
+    std::vector<std::string> clusters;
+    int64_t lag = 0;
+    for (const plans::Deployment* d : deployments) {
+      lag = std::max(lag, d->await.lag_threshold_ms);
+      for (const plans::ClusterPair& c : d->clusters) {
+        clusters.push_back(c.green);
+      }
+    }
+    return clusters.empty() ? "" : MzReadinessSql(clusters, lag);
+  }
+};
+
+}  // namespace
+
+std::string MzReadinessSql(const std::vector<std::string>& clusters, int64_t lag_ms) {
+  std::string in = InList(clusters);
+  char lag[64];
+  std::snprintf(lag, sizeof(lag), "%lld milliseconds", static_cast<long long>(lag_ms));
+  return "WITH problematic_replicas AS (SELECT replica_id FROM "
+         "mz_internal.mz_cluster_replica_status_history WHERE occurred_at + INTERVAL '24 hours' "
+         "> mz_now() AND reason = 'oom-killed' GROUP BY replica_id HAVING COUNT(*) >= 3), "
+         "cluster_health AS (SELECT c.name AS cluster_name, c.id AS cluster_id, COUNT(r.id) AS "
+         "total_replicas, COUNT(pr.replica_id) AS problematic_replicas FROM mz_clusters c LEFT "
+         "JOIN mz_cluster_replicas r ON c.id = r.cluster_id LEFT JOIN problematic_replicas pr "
+         "ON r.id = pr.replica_id WHERE c.name IN (" +
+         in +
+         ") GROUP BY c.name, c.id), hydration_counts AS (SELECT c.name AS cluster_name, r.id "
+         "AS replica_id, COUNT(mhs.object_id) FILTER (WHERE mhs.hydrated) AS hydrated, "
+         "COUNT(mhs.object_id) AS total FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id "
+         "= r.cluster_id LEFT JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = "
+         "r.id AND mhs.object_id LIKE 'u%' WHERE c.name IN (" +
+         in +
+         ") GROUP BY c.name, r.id), hydration_best AS (SELECT cluster_name, MAX(hydrated) AS "
+         "hydrated, MAX(total) AS total FROM hydration_counts GROUP BY cluster_name), "
+         "cluster_lag AS (SELECT c.name AS cluster_name, MAX(EXTRACT(EPOCH FROM wgl.lag)) AS "
+         "max_lag_secs FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id = r.cluster_id "
+         "JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id AND "
+         "mhs.object_id LIKE 'u%' JOIN mz_internal.mz_wallclock_global_lag wgl ON "
+         "wgl.object_id = mhs.object_id WHERE "
+         "c.name IN (" +
+         in + ") GROUP BY c.name), lag_threshold_secs AS (SELECT EXTRACT(EPOCH FROM INTERVAL '" +
+         lag +
+         "') AS threshold_secs) SELECT ch.cluster_name, CASE WHEN ch.total_replicas = 0 THEN "
+         "'failing' WHEN ch.total_replicas = ch.problematic_replicas THEN 'failing' WHEN "
+         "COALESCE(hb.hydrated, 0) < COALESCE(hb.total, 0) THEN 'hydrating' WHEN "
+         "COALESCE(cl.max_lag_secs, 0) > (SELECT threshold_secs FROM lag_threshold_secs) THEN "
+         "'lagging' ELSE 'ready' END AS status, CASE WHEN ch.total_replicas = 0 THEN "
+         "'no_replicas' WHEN ch.total_replicas = ch.problematic_replicas THEN "
+         "'all_replicas_problematic' ELSE '' END, COALESCE(hb.hydrated, 0)::text, "
+         "COALESCE(hb.total, 0)::text, COALESCE(cl.max_lag_secs, 0)::text, "
+         "ch.total_replicas::text, ch.problematic_replicas::text, COALESCE((SELECT cs.type "
+         "FROM mz_internal.mz_cluster_schedules cs WHERE cs.cluster_id = ch.cluster_id), '') "
+         "FROM cluster_health ch LEFT JOIN hydration_best hb ON ch.cluster_name = "
+         "hb.cluster_name LEFT JOIN cluster_lag cl ON ch.cluster_name = cl.cluster_name";
+}
+
+std::unique_ptr<ReadinessProbe> MakePostgresReadiness() {
+  return std::make_unique<PostgresReadiness>();
+}
+std::unique_ptr<ReadinessProbe> MakeMaterializeReadiness() {
+  return std::make_unique<MaterializeReadiness>();
+}
+
+Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lock,
+                  const std::vector<const plans::Deployment*>& deployments, bool tolerate_failing,
+                  EventSink& sink) {
+  std::string names;
+  int64_t poll = 0, stable = 0;
+  for (const plans::Deployment* d : deployments) {
+    names += (names.empty() ? "" : ",") + d->name;
+    poll = poll == 0 ? d->await.poll_interval_ms : std::min(poll, d->await.poll_interval_ms);
+    stable = std::max(stable, d->await.stable_for_ms);
+  }
+  // On a terminal: one live line per object, rewritten in place each poll. Otherwise (a pipe, a
+  // CI log) one line per change, never a cursor-control code; JSON: one event per poll.
+  const bool live = !sink.options().json && !sink.options().quiet &&
+                    isatty(fileno(stderr)) != 0 && std::getenv("TERM") != nullptr &&
+                    std::string(std::getenv("TERM")) != "dumb";
+  size_t live_lines = 0;
+  auto start = std::chrono::steady_clock::now();
+  int64_t ready_since = -1;  // elapsed ms when every object became ready
+  std::map<std::string, std::string> last;
+  std::set<std::string> warned;
+  for (int64_t n = 1;; ++n) {
+    BGPLAN_RETURN_IF_ERROR(lock.Refresh(session));
+    BGPLAN_ASSIGN_OR_RETURN(std::vector<Readiness> states, probe.Poll(session, deployments));
+    const int64_t elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::steady_clock::now() - start)
+                                .count();
+    bool all_ready = true;
+    std::vector<std::string> failing;
+    std::set<std::string> not_ready;  // deployments
+    std::string summary, live_text;
+    for (const Readiness& r : states) {
+      if (r.state == "skipped" && warned.insert(r.object).second) {
+        sink.Emit({"warning", names,
+                   "await: cluster " + r.object +
+                       " has SCHEDULE = ON REFRESH and is currently off: skipped",
+                   {}});
+      }
+      const std::string line = r.object + ": " + r.state + (r.detail.empty() ? "" : " " + r.detail);
+      if (r.state == "failing") {
+        failing.push_back(line);
+      }
+      if (r.state != "ready" && r.state != "skipped") {
+        all_ready = false;
+        not_ready.insert(r.deployment);
+      }
+      summary += (summary.empty() ? "" : "; ") + line;
+      if (live) {
+        live_text += "\x1b[2K  " + EscapeControls(line) + " [" + std::to_string(elapsed / 1000) +
+                     " s]\n";
+      } else if (!sink.options().json && last[r.object] != r.state) {
+        sink.Emit({"await", names, "  " + line + " [" + std::to_string(elapsed / 1000) + " s]", {}});
+      }
+      last[r.object] = r.state;
+    }
+    if (live && !states.empty()) {
+      if (live_lines > 0) {
+        std::fprintf(stderr, "\x1b[%zuA", live_lines);
+      }
+      std::fputs(live_text.c_str(), stderr);
+      std::fflush(stderr);
+      live_lines = states.size();
+    }
+    if (sink.options().json) {
+      sink.Emit({"poll", names, summary,
+                 {{"poll", std::to_string(n)},
+                  {"elapsed_ms", std::to_string(elapsed)},
+                  {"state", all_ready ? "ready" : "waiting"},
+                  {"ready", all_ready ? "true" : "false"}}});
+    }
+    if (!failing.empty() && !tolerate_failing) {
+      std::string list;
+      for (const std::string& f : failing) {
+        list += (list.empty() ? "" : "; ") + f;
+      }
+      return Status(StatusCode::kFailing,
+                    "await: green cluster failing: " + list + " (--tolerate-failing keeps waiting)");
+    }
+    if (all_ready) {
+      if (ready_since < 0) {
+        ready_since = elapsed;
+      }
+      if (elapsed - ready_since >= stable) {
+        sink.Emit({"await", names,
+                   "await: all " + std::to_string(states.size()) + " green object(s) are ready",
+                   {{"state", "ready"}}});
+        return Status::Ok();
+      }
+    } else {
+      ready_since = -1;
+    }
+    // A deployment that is not ready gives up at its own timeout.
+    int64_t wait = poll;
+    for (const plans::Deployment* d : deployments) {
+      if (!not_ready.count(d->name)) {
+        continue;
+      }
+      if (elapsed >= d->await.timeout_ms) {
+        return Status(StatusCode::kTimeout, "await: timed out after " +
+                                                sql::FormatDuration(d->await.timeout_ms) +
+                                                " (deployment " + d->name + "): " + summary);
+      }
+      wait = std::min(wait, std::max<int64_t>(d->await.timeout_ms - elapsed, 1));
+    }
+    if (!InterruptibleSleep(static_cast<long>(all_ready ? std::min<int64_t>(wait, 100) : wait))) {
+      return Status(StatusCode::kInterrupted, "await interrupted; nothing was changed");
+    }
+  }
+}
+
+}  // namespace bgplan::runtime

@@ -1,0 +1,184 @@
+// apply (init -> deploy command -> await -> promote (-> cleanup), resuming from where each
+// deployment stands) and the deploy command it runs.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "plans/deploy_env.h"
+#include "runtime/conninfo.h"
+#include "runtime/execute/backend.h"
+#include "runtime/execute/executor.h"
+#include "runtime/fault.h"
+#include "runtime/interrupt.h"
+
+namespace bgplan::runtime {
+
+namespace {
+
+std::string Join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) {
+    s += (i ? sep : "") + items[i];
+  }
+  return s;
+}
+
+}  // namespace
+
+Status Executor::RunDeployCmd(const std::string& cmd) {
+  std::vector<std::pair<std::string, std::string>> env =
+      plans::DeployEnvironment(plan_, selected_);
+  std::vector<std::string> greens;
+  for (const auto& d : plan_.deployments) {
+    if (std::find(selected_.begin(), selected_.end(), d.name) != selected_.end()) {
+      for (const auto& p : d.schemas) {
+        greens.push_back(p.green);
+      }
+    }
+  }
+  const std::string names = Join(selected_, ",");
+  // psql and dbt read the PG* variables; BGPLAN_URL never carries the password.
+  std::string host = session_.Host();
+  std::string url = "postgresql://" + PercentEncodeUser(session_.User()) + "@" +
+                    (host.find('/') == 0 ? std::string("") : host) + ":" + session_.Port() + "/" +
+                    PercentEncodeUser(session_.Database());
+  if (host.find('/') == 0) {
+    url += "?host=" + PercentEncodeUser(host);
+  }
+  env.push_back({"BGPLAN_URL", url});
+  env.push_back({"PGHOST", host});
+  env.push_back({"PGPORT", session_.Port()});
+  env.push_back({"PGUSER", session_.User()});
+  env.push_back({"PGDATABASE", session_.Database()});
+  if (!options_.password.empty()) {
+    env.push_back({"PGPASSWORD", options_.password});
+  }
+  sink_.Emit({"deploy-cmd",
+              names,
+              "deploy: running `" + cmd + "` to put the new code into " + Join(greens, ", "),
+              {{"command", cmd}, {"state", "started"}}});
+  std::fflush(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    return Status::Internal("fork failed");
+  }
+  if (pid == 0) {
+    UnblockSignalsInChild();
+    signal(SIGPIPE, SIG_DFL);
+    setpgid(0, 0);
+    for (const auto& [k, v] : env) {
+      setenv(k.c_str(), v.c_str(), 1);
+    }
+    // In JSON mode stdout carries only events: the command's output goes to stderr.
+    if (sink_.options().json) {
+      dup2(2, 1);
+    }
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  for (;;) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) {
+      break;
+    }
+    if (Interrupted()) {
+      kill(-pid, SIGTERM);
+      waitpid(pid, &status, 0);
+      return Status(StatusCode::kInterrupted,
+                    "interrupted while the deploy command ran; green is not promoted; re-run "
+                    "apply to continue");
+    }
+    InterruptibleSleep(20);
+  }
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (code != 0) {
+    return Status(StatusCode::kDatabaseError,
+                  "deploy command `" + cmd + "` failed with exit status " + std::to_string(code) +
+                      "; stopped before await, nothing was promoted");
+  }
+  sink_.Emit({"deploy-cmd",
+              names,
+              "deploy: the command succeeded",
+              {{"command", cmd}, {"state", "done"}}});
+  return Status::Ok();
+}
+
+Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup) {
+  BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read());
+  bool any_absent = false;
+  bool all_promoted = true;
+  for (const resolve::DeploymentFacts& f : snap.deployments) {
+    any_absent = any_absent || f.state == resolve::DeployState::kAbsent;
+    all_promoted = all_promoted && f.state == resolve::DeployState::kPromoted;
+    const std::string state(resolve::DeployStateName(f.state));
+    sink_.Emit({"state",
+                f.deployment->name,
+                "deployment '" + f.deployment->name + "' is " + state +
+                    (f.run ? " (run " + f.run->id + ", journal phase " + f.run->phase + ")" : ""),
+                {{"state", state}}});
+  }
+  if (!all_promoted) {
+    if (any_absent) {
+      BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kInit));
+      FaultPoint("apply", "after-init");
+      if (options_.dry_run) {
+        Note("",
+             "apply (dry run): the deploy command, await and promote are resolved once init "
+             "has run; nothing was changed");
+        return Status::Ok();
+      }
+    }
+    if (!deploy_cmd.empty()) {
+      BGPLAN_ASSIGN_OR_RETURN(snap, Read());
+      bool need = false;
+      for (const resolve::DeploymentFacts& f : snap.deployments) {
+        need = need || options_.dry_run ||
+               (f.run && (f.run->phase == "initialized" || f.run->phase == "rolled_back"));
+      }
+      if (!need) {
+        sink_.Emit({"deploy-cmd", "", "deploy: already done for this run (journal); skipped", {}});
+      } else if (options_.dry_run) {
+        sink_.Emit({"deploy-cmd", "", "deploy (dry run): would run `" + deploy_cmd + "`", {}});
+      } else {
+        BGPLAN_RETURN_IF_ERROR(RunDeployCmd(deploy_cmd));
+        for (const resolve::DeploymentFacts& f : snap.deployments) {
+          if (!f.run) {
+            continue;
+          }
+          resolve::JournalOp phase;
+          phase.kind = resolve::JournalOp::Kind::kSetPhase;
+          phase.deployment = f.deployment->name;
+          phase.run_id = f.run->id;
+          phase.phase = "deployed";
+          BGPLAN_RETURN_IF_ERROR(WriteJournal(phase));
+          resolve::JournalOp event;
+          event.kind = resolve::JournalOp::Kind::kEvent;
+          event.deployment = f.deployment->name;
+          event.run_id = f.run->id;
+          event.phase = "deploy";
+          event.type = "deployed";
+          event.message = "deploy command succeeded";
+          BGPLAN_RETURN_IF_ERROR(WriteJournal(event));
+        }
+        FaultPoint("apply", "after-deploy-cmd");
+      }
+    }
+    if (!options_.dry_run) {
+      BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kAwait));
+      FaultPoint("apply", "after-await");
+    }
+  }
+  // Promote also finishes a cut-over a crash interrupted after the swap.
+  BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kPromote));
+  FaultPoint("apply", "after-promote");
+  if (through_cleanup) {
+    BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kCleanup));
+  }
+  return Status::Ok();
+}
+
+}  // namespace bgplan::runtime

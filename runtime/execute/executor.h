@@ -1,0 +1,133 @@
+// The executor: runs the phases of a compiled plan against a live database, for both dialects.
+// A phase is read as a catalog snapshot (runtime/catalog), resolved step by step into actions
+// (resolve/resolver.h: every live rule reported at once before anything is written), and its
+// batches are run as the plan's passes left them: a transaction batch as one round trip
+// (BEGIN ... COMMIT, retried on the dialect's retryable SQLSTATEs after re-reading the
+// catalog), an each batch statement by statement with the lock refreshed between them, a wait
+// through the dialect's readiness probe, journal writes through the dialect's journal. What
+// differs per dialect sits behind runtime/catalog, runtime/journal, runtime/lock and
+// runtime/await. Every phase is idempotent and resumable: the catalog decides where a deployment
+// stands (semantics.md section 2).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "plans/plan.h"
+#include "resolve/resolved.h"
+#include "resolve/resolver.h"
+#include "resolve/snapshot.h"
+#include "runtime/events.h"
+#include "runtime/session.h"
+#include "support/status.h"
+
+namespace bgplan::runtime {
+
+struct RunOptions {
+  bool dry_run = false;
+  bool ignore_existing = false;
+  bool force = false;
+  bool allow_orphans = false;
+  bool tolerate_failing = false;
+  std::string journal_schema = "bgplan";
+  // Recorded in the journal and the deployment tag ("" = git rev-parse HEAD if available).
+  std::string git_commit;
+  // Command name for events and fault points ("init", "apply", ...).
+  std::string command;
+  // For --deploy-cmd: the password to hand to psql/dbt as PGPASSWORD ("" = none known).
+  std::string password;
+  // When executing a plan file: the fingerprint it was planned against for this phase.
+  std::optional<std::string> expected_fingerprint;
+};
+
+// The fault points of a phase run (BGPLAN_FAULT=<phase>:<point>), besides <phase>:after-lock and,
+// around a transaction batch, <phase>:before-commit and <phase>:after-commit: before-<step> and
+// after-<step> around each step (<step> is its kind, e.g. after-swap, after-mark-green; for a
+// journal step also its record, e.g. after-intent), before-last-<step> before the last statement
+// of a step sent one at a time (e.g. before-last-repoint-sinks).
+struct Backend;
+
+class Executor {
+ public:
+  Executor(SqlSession& session, const plans::Plan& plan, std::vector<std::string> selected,
+           RunOptions options, EventSink& sink);
+  ~Executor();
+
+  // Takes the deployment locks (kLocked with the holder when another run has one). No-op in
+  // dry-run mode. Refuses a server of the other dialect (target-mismatch).
+  Status Lock();
+  // Releases them.
+  void Unlock();
+  // `bgplan unlock`: frees the locks of the selected deployments whose holder is gone (with
+  // `force`, also a live holder's).
+  Status BreakLock(bool force);
+
+  // Runs `phase` (see the top of this file). kPrecondition after reporting every violation;
+  // kInterrupted after SIGINT/SIGTERM (nothing half done: a transaction rolled back, or a
+  // resumable point of a non-transactional phase).
+  Status RunPhase(plans::PhaseKind phase);
+  // apply: init -> deploy command -> await -> promote (-> cleanup), resuming from where each
+  // deployment stands.
+  Status Apply(const std::string& deploy_cmd, bool through_cleanup);
+  // `bgplan status`: where each deployment stands, its ids, readiness, sinks, dependents and
+  // history (read-only).
+  Status PrintStatus();
+  // `bgplan plan`: `phases` resolved against the live catalog and printed, with a summary.
+  // *has_changes is set when a phase would write. Fills the fingerprint and the text of each
+  // phase when asked. Read-only.
+  Status PrintPlan(const std::vector<plans::PhaseKind>& phases, bool* has_changes,
+                   std::vector<std::pair<std::string, std::string>>* fingerprints,
+                   std::vector<std::pair<std::string, std::string>>* sql);
+  // The phase `apply` would run next: init if any deployment is absent, else promote if any is
+  // initialized or rolled back, else cleanup.
+  Result<plans::PhaseKind> NextPhase();
+  // The fingerprint of the facts `phase` reads now.
+  Result<std::string> Fingerprint(plans::PhaseKind phase);
+  // `phase` resolved against the catalog as it is now: what RunPhase would run (read-only).
+  Result<resolve::ResolvedPhase> Resolve(plans::PhaseKind phase);
+  // What RunPhase sends for a transaction batch of `resolved`, between BEGIN and COMMIT: the
+  // batch's prologue, then each step's statements and journal writes, in order.
+  Result<std::vector<std::string>> TransactionStatements(const resolve::ResolvedBatch& batch);
+  // Runs `cmd` through /bin/sh -c with the variables of plans/deploy_env.h, BGPLAN_URL (no
+  // password) and the PG* variables (PGPASSWORD when a password is known). A non-zero exit
+  // status is kDatabaseError naming it; SIGINT/SIGTERM stop the command (kInterrupted).
+  Status RunDeployCmd(const std::string& cmd);
+
+  const std::vector<std::string>& selected() const { return selected_; }
+  EventSink& sink() { return sink_; }
+
+ private:
+  Status Prepare();
+  Result<resolve::Snapshot> Read();
+  // The overrides and run metadata of this run; `planning` uses placeholders for the time and
+  // the new run ids (`bgplan plan` prints them).
+  resolve::ResolveOptions ResolveOptionsFor(const std::string& fingerprint, bool planning) const;
+  Status Report(const std::vector<resolve::Violation>& violations, const std::string& what);
+  Status RunBatch(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);
+  Status RunTransaction(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);
+  Status RunEach(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);
+  Status Await(const std::vector<std::string>& deployments);
+  std::vector<const plans::Deployment*> Deployments(const std::vector<std::string>& names) const;
+  Status WriteJournal(const resolve::JournalOp& op);
+  plans::PromoteSettings Retries(const plans::Phase& phase) const;
+  void Note(const std::string& deployment, const std::string& message);
+  std::string Acting(const resolve::ResolvedPhase& resolved) const;
+  // The text of `resolved` as `plan` and --dry-run print it: exactly what the phase sends.
+  std::string Render(const resolve::ResolvedPhase& resolved);
+
+  SqlSession& session_;
+  const plans::Plan& plan_;
+  std::vector<std::string> selected_;
+  RunOptions options_;
+  EventSink& sink_;
+  std::unique_ptr<Backend> backend_;
+  bool prepared_ = false;
+  bool locked_ = false;
+  bool journal_ensured_ = false;
+  std::string database_;  // the connection's database
+};
+
+}  // namespace bgplan::runtime
