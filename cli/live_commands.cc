@@ -47,6 +47,9 @@ struct LiveOptions {
   // apply
   std::string deploy_cmd;
   std::string through = "promote";
+  // Debugging (plan, the phase commands, apply): optimization passes to skip, IR dumps.
+  std::vector<std::string> disabled_passes;
+  std::string dump_ir_after;
 };
 
 OutputOptions ToOutput(const GlobalOptions& g) {
@@ -68,6 +71,7 @@ struct LoadedPlan {
   // file's own), --deployment.
   std::string target_override;
   std::vector<std::string> deployments;
+  std::vector<std::string> disabled_passes;
 };
 
 // Compiles `name`/`text` (a .bgplan file or the source a plan file carries) and prints its
@@ -76,6 +80,9 @@ std::optional<driver::CompileOutput> CompileSource(const std::string& name, std:
                                                    const driver::CompileOptions& options,
                                                    EventSink& sink, int* exit_code) {
   driver::CompileOutput out = driver::CompileText(name, std::move(text), options);
+  if (!out.ir_dump.empty()) {
+    std::fputs(out.ir_dump.c_str(), stderr);
+  }
   for (const Diagnostic& d : out.diagnostics) {
     if (sink.options().json) {
       sink.Diagnose(d, "");
@@ -117,9 +124,17 @@ std::optional<LoadedPlan> LoadPlanFile(const LiveOptions& o, EventSink& sink, in
     *exit_code = kExitUsage;
     return std::nullopt;
   }
+  if (!o.disabled_passes.empty() && o.disabled_passes != file->disabled_passes) {
+    sink.Error("--disable-pass: " + o.file +
+               " records the passes it was planned without; make the plan file again with the "
+               "--disable-pass options you want");
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
   driver::CompileOptions options;
   options.deployments = file->deployments;
   options.disabled_passes = file->disabled_passes;
+  options.dump_ir_after = o.dump_ir_after;
   if (!file->target_override.empty()) {
     options.target = file->target_override == "postgres" ? plans::Target::kPostgres
                                                           : plans::Target::kMaterialize;
@@ -141,6 +156,7 @@ std::optional<LoadedPlan> LoadPlanFile(const LiveOptions& o, EventSink& sink, in
   loaded.plan = file->plan;
   loaded.target_override = file->target_override;
   loaded.deployments = file->deployments;
+  loaded.disabled_passes = file->disabled_passes;
   loaded.file = std::move(file).value();
   return loaded;
 }
@@ -162,6 +178,13 @@ std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* e
     }
     driver::CompileOptions options;
     options.deployments = o.deployments;
+    options.disabled_passes = o.disabled_passes;
+    options.dump_ir_after = o.dump_ir_after;
+    if (!o.target.empty()) {
+      // The phases are built for the target they run on.
+      options.target =
+          o.target == "postgres" ? plans::Target::kPostgres : plans::Target::kMaterialize;
+    }
     std::optional<driver::CompileOutput> out =
         CompileSource(o.file == "-" ? "<stdin>" : o.file, std::move(text), options, sink,
                       exit_code);
@@ -172,11 +195,8 @@ std::optional<LoadedPlan> LoadPlan(const LiveOptions& o, EventSink& sink, int* e
     loaded->plan = std::move(*out->plan);
     loaded->source = std::shared_ptr<SourceFile>(std::move(out->source));
     loaded->deployments = o.deployments;
-    if (!o.target.empty()) {
-      loaded->plan.target =
-          o.target == "postgres" ? plans::Target::kPostgres : plans::Target::kMaterialize;
-      loaded->target_override = o.target;
-    }
+    loaded->disabled_passes = o.disabled_passes;
+    loaded->target_override = o.target;
   }
   for (const std::string& name : o.deployments) {
     if (loaded->plan.FindDeployment(name) == nullptr) {
@@ -240,6 +260,8 @@ std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exi
 int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions& g, bool lock,
                  std::optional<plans::PhaseKind> phase,
                  const std::function<Status(Executor&, const LoadedPlan&)>& body) {
+  // The commands that run (or plan) phases need a plan the executor can run.
+  const bool phase_runs = command != "status" && command != "unlock";
   InstallInterruptHandler();
   EventSink sink(ToOutput(g));
   int code = kExitOk;
@@ -249,6 +271,11 @@ int WithExecutor(const std::string& command, LiveOptions& o, const GlobalOptions
     return code;
   }
   sink.set_source(loaded->source.get());
+  if (Status runnable = CheckRunnable(loaded->plan); !runnable.ok() && phase_runs) {
+    sink.Error(runnable.message());
+    sink.Result(command, kExitUsage);
+    return kExitUsage;
+  }
   if (loaded->file.has_value()) {
     // A plan file runs only the phases it was planned for: each needs the fingerprint of the
     // catalog it was resolved against. apply runs several phases against a catalog that each of
@@ -356,6 +383,24 @@ void AddCommon(CLI::App* cmd, LiveOptions& o, bool writes) {
   cmd->fallthrough();
 }
 
+// --disable-pass and --dump-ir-after for the commands that run a plan's phases: only
+// optimization passes can be disabled (the others decide what the plan is); the executor still
+// refuses a plan whose swap would not run in one transaction.
+void AddDebugging(CLI::App* cmd, LiveOptions& o) {
+  cmd->add_option("--disable-pass", o.disabled_passes,
+                  "Debugging: run the plan without this optimization pass (repeatable; a plan "
+                  "file records them)")
+      ->check(CLI::IsMember(driver::OptimizationPassNames()))
+      ->group("Debugging");
+  std::vector<std::string> dumpable = driver::PassNames();
+  dumpable.push_back("all");
+  cmd->add_option("--dump-ir-after", o.dump_ir_after,
+                  "Debugging: print the plan after the named pass to stderr ('all' for every "
+                  "pass)")
+      ->check(CLI::IsMember(dumpable))
+      ->group("Debugging");
+}
+
 std::string Example(const std::string& text) { return "Example:\n  " + text; }
 
 using PhaseList = std::vector<plans::PhaseKind>;
@@ -405,6 +450,7 @@ Status WritePlanFile(const LiveOptions& o, const LoadedPlan& loaded,
   }
   file.target_override = loaded.target_override;
   file.deployments = loaded.deployments;
+  file.disabled_passes = loaded.disabled_passes;
   file.url = o.shown_url;
   for (const auto& [k, v] : fps) {
     file.fingerprints[k] = v;
@@ -439,6 +485,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
         "Resolve every statement against the live catalog, run the live rules, print the exact "
         "SQL and a summary (read-only)");
     AddCommon(cmd, o, false);
+    AddDebugging(cmd, o);
     cmd->add_option("--phase", o.phase,
                     "init, await, promote, rollback, cleanup, all, or next (the default: the "
                     "phase apply would run next)")
@@ -514,6 +561,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     LiveOptions& o = make();
     CLI::App* cmd = app.add_subcommand(pc.name, pc.help);
     AddCommon(cmd, o, true);
+    AddDebugging(cmd, o);
     if (pc.phase == plans::PhaseKind::kInit) {
       cmd->add_flag("--ignore-existing", o.run.ignore_existing,
                     "adopt a green schema that exists and is not empty (green-not-empty)");
@@ -551,6 +599,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
         "Run init -> deploy command -> await -> promote (-> cleanup), resuming from the "
         "deployment's current state");
     AddCommon(cmd, o, true);
+    AddDebugging(cmd, o);
     cmd->add_option("--deploy-cmd", o.deploy_cmd,
                     "command run through /bin/sh -c after init to put the new code into green "
                     "(environment: BGPLAN_DEPLOYMENT, BGPLAN_GREEN_SCHEMAS, "

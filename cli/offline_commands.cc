@@ -42,10 +42,14 @@ void AddSelectionOptions(CLI::App* command, PlanSelection& selection) {
   command->add_option("--deployment", selection.deployments,
                       "Deployment to use (repeatable; default: every deployment in the file)");
   command->add_option("--disable-pass", selection.disabled_passes,
-                      "Debugging: disable an optimization pass by name (repeatable)")
+                      "Debugging: disable a pass by name (repeatable)")
+      ->check(CLI::IsMember(driver::PassNames()))
       ->group("Debugging");
+  std::vector<std::string> dumpable = driver::PassNames();
+  dumpable.push_back("all");
   command->add_option("--dump-ir-after", selection.dump_ir_after,
                       "Debugging: print the plan after the named pass ('all' for every pass)")
+      ->check(CLI::IsMember(dumpable))
       ->group("Debugging");
 }
 
@@ -176,7 +180,10 @@ void RegisterCheck(CLI::App& app, const OutputOptions& output, int* exit_code) {
     int warnings = 0;
     for (size_t i = 0; i < files->size(); ++i) {
       int code = kExitOk;
-      auto compiled = CompileAndReport((*files)[i], ToCompileOptions(*selection), output, &code);
+      driver::CompileOptions options = ToCompileOptions(*selection);
+      // The static rules are all check reports; phases are built only to debug the passes.
+      options.validate_only = selection->dump_ir_after.empty();
+      auto compiled = CompileAndReport((*files)[i], options, output, &code);
       if (compiled.has_value()) {
         for (const auto& d : compiled->diagnostics) {
           warnings += d.severity == Severity::kWarning ? 1 : 0;

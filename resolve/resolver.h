@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "plans/plan.h"
 #include "resolve/resolved.h"
@@ -60,6 +61,9 @@ class Resolver {
  private:
   std::unique_ptr<Impl> impl_;
 };
+
+// True if `name` is a live rule a check step can name (resolve/rules.cc defines each).
+bool IsLiveRule(std::string_view name);
 
 // Rules about the connection rather than the plan's objects, checked before any phase runs:
 // journal-cluster (Materialize: the session's cluster must be able to read the journal and

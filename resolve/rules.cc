@@ -8,6 +8,7 @@
 #include "resolve/resolver_impl.h"
 #include "sql/quote.h"
 #include "sql/statements.h"
+#include "support/check.h"
 
 namespace bgplan::resolve {
 
@@ -523,10 +524,19 @@ void ResolveCheck(Resolver::Impl& r, const Step& step, ActionSink& out) {
         r.result.rules.end()) {
       r.result.rules.push_back(step.rule);
     }
-    if (rule != nullptr) {
-      rule->evaluate(r, *d);
+    // A check step names a rule defined here (pinned by resolve's tests over every golden plan).
+    BGPLAN_CHECK(rule != nullptr);
+    rule->evaluate(r, *d);
+  }
+}
+
+bool IsLiveRule(std::string_view name) {
+  for (const Rule& rule : kRules) {
+    if (rule.name == name) {
+      return true;
     }
   }
+  return false;
 }
 
 std::vector<Violation> SessionViolations(const plans::Plan& plan, const Snapshot& snapshot) {

@@ -18,6 +18,28 @@ bool IsRetryable(const Status& status) {
 
 namespace {
 
+// libpq's and the server's messages span lines ("ERROR: ...\nHINT: ...", "connection ...
+// failed: ...\n\tIs the server running ...?\n"): one line, each line break and the indentation
+// after it a space, nothing trailing.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') {
+      while (i + 1 < text.size() && (text[i + 1] == '\n' || text[i + 1] == '\r' ||
+                                     text[i + 1] == '\t' || text[i + 1] == ' ')) {
+        ++i;
+      }
+      out += ' ';
+    } else {
+      out += text[i];
+    }
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) {
+    out.pop_back();
+  }
+  return out;
+}
+
 class PqxxSession : public SqlSession {
  public:
   PqxxSession(std::unique_ptr<pqxx::connection> conn, std::string password)
@@ -55,26 +77,26 @@ class PqxxSession : public SqlSession {
       if (state.empty() && !conn_->is_open()) {
         return Lost(e.what());
       }
-      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), state);
+      return Status(StatusCode::kDatabaseError, Scrub(OneLine(e.what())), state);
     } catch (const pqxx::serialization_failure& e) {
       // libpqxx 6 derives the transaction_rollback family from failure, not sql_error, and
       // drops the SQLSTATE: restore it, the executor's retry rule depends on it.
-      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40001");
+      return Status(StatusCode::kDatabaseError, Scrub(OneLine(e.what())), "40001");
     } catch (const pqxx::deadlock_detected& e) {
-      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40P01");
+      return Status(StatusCode::kDatabaseError, Scrub(OneLine(e.what())), "40P01");
     } catch (const pqxx::statement_completion_unknown& e) {
-      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40003");
+      return Status(StatusCode::kDatabaseError, Scrub(OneLine(e.what())), "40003");
     } catch (const pqxx::transaction_rollback& e) {
-      return Status(StatusCode::kDatabaseError, Scrub(FirstLine(e.what())), "40000");
+      return Status(StatusCode::kDatabaseError, Scrub(OneLine(e.what())), "40000");
     } catch (const pqxx::in_doubt_error& e) {
       return Lost(e.what());
     } catch (const pqxx::failure& e) {
       if (!conn_->is_open()) {
         return Lost(e.what());
       }
-      return Status(StatusCode::kDatabaseError, Scrub(e.what()));
+      return Status(StatusCode::kDatabaseError, Scrub(OneLine(e.what())));
     } catch (const std::exception& e) {
-      return Status(StatusCode::kInternal, Scrub(e.what()));
+      return Status(StatusCode::kInternal, Scrub(OneLine(e.what())));
     } catch (...) {
       return Status(StatusCode::kInternal, "unknown exception from libpqxx");
     }
@@ -112,19 +134,14 @@ class PqxxSession : public SqlSession {
 
  private:
   static std::string Safe(const char* s) { return s == nullptr ? "" : s; }
-  static std::string FirstLine(std::string text) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-      text.pop_back();
-    }
-    return text;
-  }
+
   std::string Scrub(const std::string& text) const { return ScrubSecrets(text, password_); }
   // The server closed the connection (pg_terminate_backend, a restart, the network): say so.
   // libpqxx reports it in its own words at the next statement ("Could not obtain client
   // encoding: not connected"), which names the symptom, not the cause; libpq's own text (the
   // server's FATAL message, "server closed the connection unexpectedly") is kept.
   Status Lost(const std::string& detail) const {
-    std::string text = FirstLine(detail);
+    std::string text = OneLine(detail);
     bool useful = !text.empty() && text.find("client encoding") == std::string::npos &&
                   text.find("not connected") == std::string::npos;
     return Status(StatusCode::kConnectionError,
@@ -150,10 +167,10 @@ Result<std::unique_ptr<SqlSession>> ConnectPqxx(const std::string& conninfo,
     return std::unique_ptr<SqlSession>(new PqxxSession(std::move(conn), password));
   } catch (const pqxx::broken_connection& e) {
     return Status(StatusCode::kConnectionError,
-                  "cannot connect: " + ScrubSecrets(e.what(), password), "08001");
+                  "cannot connect: " + ScrubSecrets(OneLine(e.what()), password), "08001");
   } catch (const std::exception& e) {
     return Status(StatusCode::kConnectionError,
-                  "cannot connect: " + ScrubSecrets(e.what(), password), "08001");
+                  "cannot connect: " + ScrubSecrets(OneLine(e.what()), password), "08001");
   } catch (...) {
     return Status(StatusCode::kConnectionError, "cannot connect", "08001");
   }

@@ -47,6 +47,7 @@ CompileOutput CompileText(std::string display_name, std::string text,
   pipeline.dump_ir_after = options.dump_ir_after;
   pipeline.dump_out = &out.ir_dump;
   pipeline.internal_error = &out.internal_error;
+  pipeline.stop_after_validation = options.validate_only;
   if (passes::RunPipeline(plan, pipeline, diags) && out.unknown_deployments.empty()) {
     out.plan = std::move(plan);
   }
@@ -69,5 +70,9 @@ std::string RenderDiagnostics(const CompileOutput& output) {
   }
   return printer.RenderAll(output.diagnostics);
 }
+
+std::vector<std::string> PassNames() { return passes::PassNames(); }
+
+std::vector<std::string> OptimizationPassNames() { return passes::OptimizationPassNames(); }
 
 }  // namespace bgplan::driver

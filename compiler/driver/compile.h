@@ -26,6 +26,8 @@ struct CompileOptions {
   std::string dump_ir_after;
   // Stop after parsing (fmt needs only the AST).
   bool parse_only = false;
+  // Stop after the static rules (check needs no phases): CompileOutput::plan has none.
+  bool validate_only = false;
 };
 
 struct CompileOutput {
@@ -56,5 +58,11 @@ Result<CompileOutput> CompileFile(const std::string& path, const CompileOptions&
 
 // Renders `output`'s diagnostics as text (with source lines and carets).
 std::string RenderDiagnostics(const CompileOutput& output);
+
+// The names --disable-pass and --dump-ir-after accept: every pass, in pipeline order; and the
+// optimization passes only (what a live command may disable: they change how a plan runs, not
+// what it does).
+std::vector<std::string> PassNames();
+std::vector<std::string> OptimizationPassNames();
 
 }  // namespace bgplan::driver

@@ -61,6 +61,9 @@ bool RunPipeline(plans::Plan& plan, const PipelineOptions& options, DiagnosticEn
       if (diags.has_errors()) {
         return false;
       }
+      if (options.stop_after_validation) {
+        return true;
+      }
     }
     if (std::find(options.disabled_passes.begin(), options.disabled_passes.end(), name) !=
         options.disabled_passes.end()) {
@@ -110,6 +113,16 @@ std::vector<std::string> PassNames() {
   std::vector<std::string> names;
   for (const auto& pass : MakePipeline()) {
     names.emplace_back(pass->Name());
+  }
+  return names;
+}
+
+std::vector<std::string> OptimizationPassNames() {
+  std::vector<std::string> names;
+  for (const auto& pass : MakePipeline()) {
+    if (pass->Kind() == PassKind::kOptimization) {
+      names.emplace_back(pass->Name());
+    }
   }
   return names;
 }

@@ -30,6 +30,9 @@ struct PipelineOptions {
   // nothing.
   std::string dump_ir_after;
   std::string* dump_out = nullptr;
+  // Stop after the validation passes (`bgplan check`: the rules are all there is to report; the
+  // plan is left without phases).
+  bool stop_after_validation = false;
   // Optional: receives one entry per pass that ran, in order.
   std::vector<PassTiming>* timings = nullptr;
   // Runs the IR verifier (plans/verify.h) after every pass. Always on when this library is built
@@ -56,5 +59,9 @@ std::vector<std::string> UnknownDeployments(const plans::Plan& plan,
 
 // Every pass name, in pipeline order (for --disable-pass / --dump-ir-after validation and help).
 std::vector<std::string> PassNames();
+// The names of the optimization passes (PassKind::kOptimization), in pipeline order: the passes
+// a live command may run without (--disable-pass), since they change how a plan runs, not what
+// it does.
+std::vector<std::string> OptimizationPassNames();
 
 }  // namespace bgplan::passes

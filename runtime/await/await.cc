@@ -225,7 +225,7 @@ Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lo
       live_lines = states.size();
     }
     if (sink.options().json) {
-      sink.Emit({"poll", names, summary,
+      sink.Emit({"poll", names, summary.empty() ? "no green object to wait for" : summary,
                  {{"poll", std::to_string(n)},
                   {"elapsed_ms", std::to_string(elapsed)},
                   {"state", all_ready ? "ready" : "waiting"},

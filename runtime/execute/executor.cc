@@ -81,6 +81,33 @@ std::string StepName(const plans::Step& step) { return std::string(plans::StepKi
 
 }  // namespace
 
+Status CheckRunnable(const plans::Plan& plan) {
+  const bool transactional = sql::MakeDialect(plan.target)->transactional_ddl();
+  for (const plans::Phase& phase : plan.phases) {
+    for (const plans::Batch& batch : phase.batches) {
+      if (batch.mode == plans::Batch::Mode::kTransaction) {
+        continue;
+      }
+      for (const plans::Step& step : batch.steps) {
+        const bool writes = step.kind != plans::StepKind::kCheck &&
+                            step.kind != plans::StepKind::kAwaitReady;
+        if (step.kind == plans::StepKind::kSwap || (transactional && writes)) {
+          return Status::InvalidArgument(
+              "phase " + std::string(plans::PhaseName(phase.kind)) + " would run its " +
+              std::string(plans::StepKindName(step.kind)) +
+              " step outside a transaction, which bgplan never does" +
+              (transactional ? " on PostgreSQL (every phase is one transaction)" : "") +
+              "; keep the pass that puts it in one (" +
+              (step.kind == plans::StepKind::kSwap && !transactional ? "merge-swaps or batch"
+                                                                      : "batch") +
+              "): see `bgplan compile --disable-pass ...` for what the passes change");
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 Executor::Executor(SqlSession& session, const plans::Plan& plan, std::vector<std::string> selected,
                    RunOptions options, EventSink& sink)
     : session_(session),
@@ -213,6 +240,7 @@ Status Executor::RunPhase(PhaseKind phase) {
   if (plan_phase == nullptr) {
     return Status::Internal("the plan has no phase " + name + " (it was not compiled?)");
   }
+  BGPLAN_RETURN_IF_ERROR(CheckRunnable(plan_));
   const plans::PromoteSettings retries = Retries(*plan_phase);
   const std::vector<std::string> retryable = sql::MakeDialect(plan_.target)->RetryableSqlstates();
   auto is_retryable = [&](const Status& st) {
@@ -251,6 +279,13 @@ Status Executor::RunPhase(PhaseKind phase) {
       if (attempt == 0) {
         for (const std::string& n : resolved.notes) {
           Note("", n);
+        }
+        // Every rule the phase's check steps evaluated (and passed): the `check` lines of
+        // `bgplan compile`, in their order.
+        for (const std::string& rule : resolved.rules) {
+          sink_.Emit({"check", Acting(resolved),
+                      sink_.options().verbose > 0 ? "  check passed: " + rule : "",
+                      {{"phase", name}, {"rule", rule}, {"state", "passed"}}});
         }
       }
       if (!resolved.HasWrites() && from_batch == 0) {

@@ -156,6 +156,9 @@ Status Executor::PrintStatus() {
       // One poll of the readiness probe (read-only).
       Result<std::vector<Readiness>> ready = backend_->readiness->Poll(session_, {&d});
       if (ready.ok()) {
+        if (ready->empty()) {
+          text += "  readiness: no green object to wait for\n";
+        }
         bool all = true;
         for (const Readiness& r : *ready) {
           all = all && (r.state == "ready" || r.state == "skipped");

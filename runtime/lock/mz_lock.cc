@@ -265,8 +265,11 @@ class MaterializeLock : public DeploymentLock {
                           sql::QuoteIdent(lock));
       }
       if (st.ok()) {
-        sink.Emit({"lock", d, "locked deployment '" + d + "' (schema " + lock + ")",
-                   {{"state", "acquired"}}});
+        const std::string what = "schema " + lock;
+        sink.Emit({"lock", d,
+                   sink.options().verbose > 0 ? "locked deployment '" + d + "' (" + what + ")"
+                                              : "",
+                   {{"state", "acquired"}, {"lock", what}}});
         return Status::Ok();
       }
       (void)session.Exec(sql::DropSchemaSql(Mz(), "", pending));

@@ -91,10 +91,10 @@ class PostgresLock : public DeploymentLock {
     BGPLAN_RETURN_IF_ERROR(AcquireDeploymentLocks(session, database, deployments));
     locked_ = true;
     for (const std::string& d : deployments) {
-      sink.Emit({"lock",
-                 d,
-                 "",
-                 {{"state", "acquired"}, {"key", std::to_string(AdvisoryLockKey(database, d))}}});
+      const std::string what = "advisory lock " + std::to_string(AdvisoryLockKey(database, d));
+      sink.Emit({"lock", d,
+                 sink.options().verbose > 0 ? "locked deployment '" + d + "' (" + what + ")" : "",
+                 {{"state", "acquired"}, {"lock", what}}});
     }
     return Status::Ok();
   }

@@ -348,9 +348,15 @@ TEST_F(MzCli, TargetMismatchIsExit3) {
   ProcResult r = Run({"init", file_, "--url", pg->Url(pg->CreateDatabase("mismatch"))});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("target-mismatch"), std::string::npos) << r.err;
-  r = Run(Cmd("init", {"--target", "postgres"}));
+  std::string pg_file = WriteFile("pg.bgplan", "target postgres;\ndeployment shop {\n    schemas shop;\n}\n");
+  r = Run({"init", pg_file, "--url", Url()});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("target-mismatch"), std::string::npos) << r.err;
+  // --target compiles the plan for that target: a Materialize plan with clusters is not a
+  // PostgreSQL plan (a static rule, found before connecting).
+  r = Run(Cmd("init", {"--target", "postgres"}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("[clusters-not-supported]"), std::string::npos) << r.err;
 }
 
 // A deployment may not name bgplan's own schemas: the journal schema or a lock schema

@@ -1,0 +1,234 @@
+// One behaviour for both databases (issue 9): the same scenario, run through the bgplan binary
+// on PostgreSQL and on Materialize (the emulator, or the real lane), gives the same exit codes,
+// the same JSON event keys and the same `status` layout; a plan for one database refused by the
+// other; and --disable-pass changes what runs (two deployments promoted without merge-swaps run
+// two swap transactions on Materialize).
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/integration/mz_fixture.h"
+
+namespace bgplan::testing {
+namespace {
+
+// The scenario's plan: one deployment of one schema, fast waits, no rollback window.
+std::string PlanText(const std::string& target) {
+  return "target " + target +
+         ";\n\ndeployment shop {\n    schemas shop;\n    await {\n        poll_interval 100ms;\n"
+         "        timeout       20s;\n    }\n    cleanup {\n        keep_blue 0s;\n    }\n}\n";
+}
+
+// `status` text with what legitimately differs between two runs and two databases replaced:
+// ids, run ids, times, fingerprints, the actor and host.
+std::string Normalized(std::string text) {
+  const std::pair<const char*, const char*> kRules[] = {
+      {R"(shop-\d{8}T\d{6}-[0-9a-f]{8})", "<run>"},
+      {R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)", "<time>"},
+      {R"(by [^ @]+@[^ ]+ since)", "by <who> since"},
+      {R"(id [A-Za-z]*\d+)", "id <id>"},
+      {R"(fingerprint [0-9a-f]{12})", "fingerprint <fp>"},
+      {R"(created by \S+)", "created by <who>"},
+      // What is waited for differs by design: green schemas' materialized views on PostgreSQL,
+      // green clusters on Materialize.
+      {R"(\n  readiness[^\n]*)", "\n  readiness <...>"},
+  };
+  for (const auto& [pattern, to] : kRules) {
+    text = std::regex_replace(text, std::regex(pattern), to);
+  }
+  return text;
+}
+
+// "type: key1,key2,..." for every JSON event line of `out`, each shape once, in order of first
+// appearance (how many checks a phase evaluates differs per dialect: Materialize has rules of
+// its own, PostgreSQL swap-name-taken).
+std::vector<std::string> EventKeys(const std::string& out) {
+  std::vector<std::string> keys;
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("type")) {
+      continue;
+    }
+    std::string type = j["type"].get<std::string>();
+    if (type == "statement" || type == "await" || type == "connect" || type == "transaction") {
+      // The SQL and the polls differ per dialect by design, and so do transactions: Materialize
+      // runs init and cleanup statement by statement (promote's swap is one on both; see
+      // DisablePassChangesWhatRuns).
+      continue;
+    }
+    std::string k = type + ":";
+    for (const auto& [key, value] : j.items()) {
+      k += key + ",";
+    }
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
+      keys.push_back(k);
+    }
+  }
+  return keys;
+}
+
+class BothDatabases : public MzTest {
+ protected:
+  void SetUp() override {
+    MzTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
+    pg_db_ = Pg()->CreateDatabase("both");
+    ASSERT_FALSE(pg_db_.empty());
+    ASSERT_EQ(Pg()->Exec(pg_db_, "CREATE SCHEMA shop; CREATE TABLE shop.t (id int)"), "");
+    Exec({"CREATE SCHEMA shop", "CREATE TABLE shop.t (id int)"});
+    pg_file_ = WriteFile("pg.bgplan", PlanText("postgres"));
+    mz_file_ = WriteFile("mz.bgplan", PlanText("materialize"));
+  }
+  // `command` on both databases.
+  std::pair<ProcResult, ProcResult> Both(const std::string& command,
+                                         std::vector<std::string> extra = {}) {
+    std::vector<std::string> pg = {command, pg_file_, "--url", Pg()->Url(pg_db_)};
+    std::vector<std::string> mz = {command, mz_file_, "--url", Url()};
+    pg.insert(pg.end(), extra.begin(), extra.end());
+    mz.insert(mz.end(), extra.begin(), extra.end());
+    return {Run(pg), Run(mz)};
+  }
+  // `command` on both: the same exit code (`want`), the same event keys in JSON.
+  void Same(const std::string& command, int want, std::vector<std::string> extra = {}) {
+    auto [pg, mz] = Both(command, extra);
+    EXPECT_EQ(pg.exit_code, want) << command << " on PostgreSQL:\n" << pg.err;
+    EXPECT_EQ(mz.exit_code, want) << command << " on Materialize:\n" << mz.err;
+  }
+  void SameJson(const std::string& command, int want) {
+    std::vector<std::string> pg_args = {"--format", "json", command, pg_file_, "--url",
+                                        Pg()->Url(pg_db_)};
+    std::vector<std::string> mz_args = {"--format", "json", command, mz_file_, "--url", Url()};
+    ProcResult p = Run(pg_args), m = Run(mz_args);
+    EXPECT_EQ(p.exit_code, want) << command << " on PostgreSQL:\n" << p.out << p.err;
+    EXPECT_EQ(m.exit_code, want) << command << " on Materialize:\n" << m.out << m.err;
+    EXPECT_EQ(EventKeys(p.out), EventKeys(m.out)) << command << "\nPostgreSQL:\n"
+                                                  << p.out << "\nMaterialize:\n"
+                                                  << m.out;
+    EXPECT_FALSE(EventKeys(p.out).empty()) << command;
+  }
+  void SameStatus(const std::string& expect) {
+    auto [pg, mz] = Both("status");
+    ASSERT_EQ(pg.exit_code, 0) << pg.err;
+    ASSERT_EQ(mz.exit_code, 0) << mz.err;
+    EXPECT_EQ(Normalized(pg.out), Normalized(mz.out));
+    EXPECT_NE(pg.out.find(expect), std::string::npos) << pg.out;
+  }
+
+  std::string pg_db_, pg_file_, mz_file_;
+};
+
+TEST_F(BothDatabases, TheSameScenarioGivesTheSameCodesEventsAndStatus) {
+  // Nothing initialized yet.
+  SameStatus("deployment shop: absent");
+  Same("await", 3);    // green-missing
+  Same("promote", 3);  // green-missing
+  Same("cleanup", 0);  // nothing to clean up
+  SameJson("init", 0);
+  Same("init", 0);  // already initialized: nothing to do
+  SameStatus("deployment shop: initialized");
+  SameJson("await", 0);
+  // A plan file made for init cannot run promote.
+  std::string pg_plan = dir_ + "/pg-init.json", mz_plan = dir_ + "/mz-init.json";
+  ASSERT_EQ(Run({"plan", pg_file_, "--url", Pg()->Url(pg_db_), "--phase", "init", "-o", pg_plan})
+                .exit_code,
+            0);
+  ASSERT_EQ(Run({"plan", mz_file_, "--url", Url(), "--phase", "init", "-o", mz_plan}).exit_code,
+            0);
+  ProcResult p = Run({"promote", pg_plan, "--url", Pg()->Url(pg_db_)});
+  ProcResult m = Run({"promote", mz_plan, "--url", Url()});
+  EXPECT_EQ(p.exit_code, 1) << p.err;
+  EXPECT_EQ(m.exit_code, 1) << m.err;
+  EXPECT_NE(p.err.find("[plan-file-phase]"), std::string::npos) << p.err;
+  EXPECT_NE(m.err.find("[plan-file-phase]"), std::string::npos) << m.err;
+  // Both plan files carry the SQL and the (redacted) url.
+  for (const std::string& f : {pg_plan, mz_plan}) {
+    nlohmann::json j = nlohmann::json::parse(Slurp(f), nullptr, false);
+    ASSERT_TRUE(j.is_object()) << f;
+    EXPECT_FALSE(j.value("url", "").empty()) << f;
+    bool has_sql = false;
+    for (const auto& phase : j["phases"]) {
+      has_sql = has_sql || phase.value("sql", "").find("-- phase init") != std::string::npos;
+    }
+    EXPECT_TRUE(has_sql) << f;
+  }
+  SameJson("promote", 0);
+  SameStatus("deployment shop: promoted");
+  SameJson("rollback", 0);
+  SameStatus("deployment shop: rolled_back");
+  SameJson("cleanup", 0);
+  SameStatus("deployment shop: finished");
+}
+
+// A plan for the other database: target-mismatch (exit 3) from every live command, status too.
+TEST_F(BothDatabases, APlanForTheOtherDatabaseIsRefused) {
+  for (const char* command : {"status", "plan", "init"}) {
+    ProcResult a = Run({command, pg_file_, "--url", Url()});
+    ProcResult b = Run({command, mz_file_, "--url", Pg()->Url(pg_db_)});
+    EXPECT_EQ(a.exit_code, 3) << command << "\n" << a.out << a.err;
+    EXPECT_EQ(b.exit_code, 3) << command << "\n" << b.out << b.err;
+    EXPECT_NE(a.err.find("[target-mismatch]"), std::string::npos) << a.err;
+    EXPECT_NE(b.err.find("[target-mismatch]"), std::string::npos) << b.err;
+  }
+}
+
+// The runtime runs the plan's batches: two deployments promoted with --disable-pass merge-swaps
+// run two swap transactions on Materialize instead of one; on PostgreSQL the batch pass keeps
+// the whole phase one transaction either way, and a live command refuses to run without it.
+TEST_F(BothDatabases, DisablePassChangesWhatRuns) {
+  auto text = [](const std::string& target) {
+    return "target " + target + ";\ndeployment a {\n    schemas a;\n    cleanup { keep_blue 0s; }\n}\n"
+           "deployment b {\n    schemas b;\n    cleanup { keep_blue 0s; }\n}\n";
+  };
+  ASSERT_EQ(Pg()->Exec(pg_db_, "CREATE SCHEMA a; CREATE SCHEMA b"), "");
+  Exec({"CREATE SCHEMA a", "CREATE SCHEMA b"});
+  const std::string pg = WriteFile("two-pg.bgplan", text("postgres"));
+  const std::string mz = WriteFile("two-mz.bgplan", text("materialize"));
+  auto transactions = [](const ProcResult& r) {
+    int n = 0;
+    std::istringstream lines(r.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+      nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+      n += j.is_object() && j.value("type", "") == "transaction";
+    }
+    return n;
+  };
+  auto cycle = [&](const std::string& file, const std::string& url,
+                   const std::vector<std::string>& extra) {
+    EXPECT_EQ(Run({"init", file, "--url", url}).exit_code, 0);
+    std::vector<std::string> promote = {"--format", "json", "promote", file, "--url", url};
+    promote.insert(promote.end(), extra.begin(), extra.end());
+    ProcResult r = Run(promote);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(Run({"rollback", file, "--url", url}).exit_code, 0);
+    EXPECT_EQ(Run({"cleanup", file, "--url", url}).exit_code, 0);
+    return transactions(r);
+  };
+  EXPECT_EQ(cycle(mz, Url(), {}), 1);
+  EXPECT_EQ(cycle(mz, Url(), {"--disable-pass", "merge-swaps"}), 2);
+  EXPECT_EQ(cycle(pg, Pg()->Url(pg_db_), {}), 1);
+  EXPECT_EQ(cycle(pg, Pg()->Url(pg_db_), {"--disable-pass", "merge-swaps"}), 1);
+  // The compiled text says the same.
+  ProcResult c = Run({"compile", mz, "--phase", "promote", "--disable-pass", "merge-swaps"});
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  size_t begins = 0;
+  for (size_t at = c.out.find("BEGIN;"); at != std::string::npos; at = c.out.find("BEGIN;", at + 1)) {
+    ++begins;
+  }
+  EXPECT_EQ(begins, 2u) << c.out;
+  // Without the batch pass a PostgreSQL phase would not be one transaction: refused before
+  // anything is read or written.
+  ProcResult refused = Run({"promote", pg, "--url", Pg()->Url(pg_db_), "--disable-pass", "batch"});
+  EXPECT_EQ(refused.exit_code, 64) << refused.err;
+  EXPECT_NE(refused.err.find("outside a transaction"), std::string::npos) << refused.err;
+  // A validation pass cannot be disabled on a live command.
+  ProcResult validation =
+      Run({"promote", pg, "--url", Pg()->Url(pg_db_), "--disable-pass", "validate-objects"});
+  EXPECT_EQ(validation.exit_code, 64) << validation.err;
+}
+
+}  // namespace
+}  // namespace bgplan::testing
