@@ -1,4 +1,5 @@
 #include "plans/deploy_env.h"
+#include "support/strings.h"
 
 #include <algorithm>
 #include <map>
@@ -44,14 +45,6 @@ std::vector<EnvObject> Objects(const Plan& plan, const std::vector<std::string>&
     }
   }
   return out;
-}
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const std::string& item : items) {
-    s += (s.empty() ? "" : ",") + item;
-  }
-  return s;
 }
 
 }  // namespace
@@ -131,9 +124,9 @@ std::vector<std::pair<std::string, std::string>> DeployEnvironment(
   for (const EnvObject& o : Objects(plan, selected)) {
     env.emplace_back(DeployEnvKey(o.blue), o.green);
   }
-  env.emplace_back("BGPLAN_DEPLOYMENT", Join(deployments));
-  env.emplace_back("BGPLAN_GREEN_SCHEMAS", Join(schemas));
-  env.emplace_back("BGPLAN_GREEN_CLUSTERS", Join(clusters));
+  env.emplace_back("BGPLAN_DEPLOYMENT", Join(deployments, ","));
+  env.emplace_back("BGPLAN_GREEN_SCHEMAS", Join(schemas, ","));
+  env.emplace_back("BGPLAN_GREEN_CLUSTERS", Join(clusters, ","));
   env.emplace_back("BGPLAN_GREEN_JSON",
                    json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   return env;

@@ -8,6 +8,7 @@
 #include "resolve/resolver_impl.h"
 #include "sql/quote.h"
 #include "sql/statements.h"
+#include "support/strings.h"
 #include "support/check.h"
 
 namespace bgplan::resolve {
@@ -20,14 +21,6 @@ using Dep = Resolver::Impl::Dep;
 namespace {
 
 std::string Quoted(const std::string& s) { return "'" + s + "'"; }
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string s;
-  for (const std::string& item : items) {
-    s += (s.empty() ? "" : ", ") + item;
-  }
-  return s;
-}
 
 // ---- what compile says ------------------------------------------------------------------------
 

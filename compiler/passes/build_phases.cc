@@ -27,6 +27,9 @@
 #include <utility>
 #include <vector>
 
+#include <range/v3/view/enumerate.hpp>
+#include <range/v3/view/zip.hpp>
+
 #include "compiler/passes/pass.h"
 #include "compiler/passes/passes.h"
 
@@ -66,6 +69,21 @@ static Step MakeStep(StepKind kind, plans::ObjectList objects, SourceRange origi
 namespace {
 
 class PhaseBuilder {
+  // Each deployment's objects, computed once: schemas, clusters, and both (schemas first); the
+  // three share one vector (AllRefs), and so do the steps built from them.
+  struct Refs {
+    plans::ObjectList schemas;
+    plans::ObjectList clusters;
+    plans::ObjectList all;
+  };
+
+  const plans::Plan& plan_;
+  bool materialize_;
+  std::vector<Refs> refs_;
+
+  // Each deployment with its objects: (const plans::Deployment&, const Refs&) pairs.
+  auto Deployments() const { return ranges::views::zip(plan_.deployments, refs_); }
+
  public:
   explicit PhaseBuilder(const plans::Plan& plan)
       : plan_(plan), materialize_(plan.target == plans::Target::kMaterialize) {
@@ -79,9 +97,7 @@ class PhaseBuilder {
 
   std::vector<Step> Init() const {
     std::vector<Step> steps;
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       if (r.all.empty()) {
         continue;
       }
@@ -95,19 +111,17 @@ class PhaseBuilder {
         AddCheck(steps, d, "unsized-replicas", r.clusters);
       }
       AddCheck(steps, d, "green-not-empty", r.all);
-      for (size_t i = 0; i < d.schemas.size(); ++i) {
+      for (const auto& [i, pair] : ranges::views::enumerate(d.schemas)) {
         const plans::ObjectList one = r.schemas.Slice(i, 1);
-        const SourceRange origin = d.schemas[i].origin;
-        steps.push_back(MakeStep(StepKind::kCreateGreenSchema, one, origin));
-        steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, one, origin));
-        steps.push_back(MakeStep(StepKind::kMarkGreen, one, origin));
+        steps.push_back(MakeStep(StepKind::kCreateGreenSchema, one, pair.origin));
+        steps.push_back(MakeStep(StepKind::kCopySchemaPrivileges, one, pair.origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, one, pair.origin));
       }
-      for (size_t i = 0; i < d.clusters.size(); ++i) {
+      for (const auto& [i, pair] : ranges::views::enumerate(d.clusters)) {
         const plans::ObjectList one = r.clusters.Slice(i, 1);
-        const SourceRange origin = d.clusters[i].origin;
-        steps.push_back(MakeStep(StepKind::kCreateGreenCluster, one, origin));
-        steps.push_back(MakeStep(StepKind::kCopyClusterPrivileges, one, origin));
-        steps.push_back(MakeStep(StepKind::kMarkGreen, one, origin));
+        steps.push_back(MakeStep(StepKind::kCreateGreenCluster, one, pair.origin));
+        steps.push_back(MakeStep(StepKind::kCopyClusterPrivileges, one, pair.origin));
+        steps.push_back(MakeStep(StepKind::kMarkGreen, one, pair.origin));
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
@@ -116,9 +130,7 @@ class PhaseBuilder {
 
   std::vector<Step> Await() const {
     std::vector<Step> steps;
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       if (!r.all.empty()) {
         steps.push_back(MakeStep(StepKind::kAwaitReady, r.all, d.origin));
       }
@@ -128,9 +140,7 @@ class PhaseBuilder {
 
   std::vector<Step> Promote() const {
     std::vector<Step> steps;
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       if (r.all.empty()) {
         continue;
       }
@@ -147,9 +157,7 @@ class PhaseBuilder {
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "intent"));
     }
     AddSwaps(steps, /*reverse=*/false);
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       if (r.all.empty()) {
         continue;
       }
@@ -164,9 +172,7 @@ class PhaseBuilder {
 
   std::vector<Step> Rollback() const {
     std::vector<Step> steps;
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       AddCheck(steps, d, "nothing-to-roll-back", r.all);
       AddCheck(steps, d, "not-owner", r.all);
       AddCheck(steps, d, "orphaned-dependents", r.all);
@@ -175,9 +181,7 @@ class PhaseBuilder {
       }
     }
     AddSwaps(steps, /*reverse=*/true);
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       if (r.all.empty()) {
         continue;
       }
@@ -192,9 +196,7 @@ class PhaseBuilder {
 
   std::vector<Step> Cleanup() const {
     std::vector<Step> steps;
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       if (r.all.empty()) {
         continue;
       }
@@ -202,12 +204,11 @@ class PhaseBuilder {
       AddCheck(steps, d, "not-owner", r.all);
       AddCheck(steps, d, "cleanup-drops-dependents", r.all);
       AddCheck(steps, d, "keep-blue-not-elapsed", r.all);
-      for (size_t i = 0; i < d.schemas.size(); ++i) {
-        steps.push_back(MakeStep(StepKind::kDropGreen, r.schemas.Slice(i, 1), d.schemas[i].origin));
+      for (const auto& [i, pair] : ranges::views::enumerate(d.schemas)) {
+        steps.push_back(MakeStep(StepKind::kDropGreen, r.schemas.Slice(i, 1), pair.origin));
       }
-      for (size_t i = 0; i < d.clusters.size(); ++i) {
-        steps.push_back(
-            MakeStep(StepKind::kDropGreen, r.clusters.Slice(i, 1), d.clusters[i].origin));
+      for (const auto& [i, pair] : ranges::views::enumerate(d.clusters)) {
+        steps.push_back(MakeStep(StepKind::kDropGreen, r.clusters.Slice(i, 1), pair.origin));
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "phase-done"));
     }
@@ -223,26 +224,12 @@ class PhaseBuilder {
   }
 
   void AddSwaps(std::vector<Step>& steps, bool reverse) const {
-    for (size_t di = 0; di < plan_.deployments.size(); ++di) {
-      const plans::Deployment& d = plan_.deployments[di];
-      const Refs& r = refs_[di];
+    for (const auto& [d, r] : Deployments()) {
       if (!r.all.empty()) {
         steps.push_back(MakeStep(StepKind::kSwap, r.all, d.origin, "", reverse));
       }
     }
   }
-
-  // Each deployment's objects, computed once: schemas, clusters, and both (schemas first); the
-  // three share one vector (AllRefs), and so do the steps built from them.
-  struct Refs {
-    plans::ObjectList schemas;
-    plans::ObjectList clusters;
-    plans::ObjectList all;
-  };
-
-  const plans::Plan& plan_;
-  bool materialize_;
-  std::vector<Refs> refs_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "runtime/catalog/rows.h"
 #include "sql/quote.h"
 #include "sql/statements.h"
 
@@ -296,23 +297,34 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     return it != set.end() &&
            std::find(it->second.begin(), it->second.end(), schema) != it->second.end();
   };
+  // Each kind of row indexed once: filling N objects is N lookups, not N scans.
+  const RowIndex schema_rows = IndexRows(schemas, [](const Row& r) { return PairKey(r[0], r[1]); });
+  const RowIndex default_rows =
+      IndexRows(defaults, [](const Row& r) { return PairKey(r[0], r[1]); });
+  const RowIndex objects_by_schema =
+      IndexRows(objects, [](const Row& r) { return PairKey(r[2], r[3]); });
+  const RowIndex objects_by_cluster = IndexRows(objects, [](const Row& r) { return r[6]; });
+  const RowIndex cluster_rows = IndexRows(clusters, [](const Row& r) { return r[0]; });
+  const RowIndex strategy_rows = IndexRows(strategies, [](const Row& r) { return r[0]; });
+  const RowIndex replica_rows = IndexRows(replicas, [](const Row& r) { return r[0]; });
   auto fill_schema = [&](resolve::SchemaFacts& f) {
-    for (const Row& r : schemas) {
-      if (r[0] == f.database && r[1] == f.name) {
-        f.exists = true;
-        f.id = r[2];
-        f.owner = role_name.count(r[3]) ? role_name.at(r[3]) : r[3];
-        f.owned = owned(r[3]);
-        f.comment = r[4];
-      }
+    const std::string key = PairKey(f.database, f.name);
+    for (const Row* row : RowsAt(schema_rows, key)) {
+      const Row& r = *row;
+      f.exists = true;
+      f.id = r[2];
+      f.owner = role_name.count(r[3]) ? role_name.at(r[3]) : r[3];
+      f.owned = owned(r[3]);
+      f.comment = r[4];
     }
     if (f.exists) {
       if (auto it = schema_acl_by.find(f.id); it != schema_acl_by.end()) {
         f.grants = grants_of(it->second);
       }
     }
-    for (const Row& r : defaults) {
-      if (r[0] == f.database && r[1] == f.name && sql::IsSqlKeyword(r[5])) {
+    for (const Row* row : RowsAt(default_rows, key)) {
+      const Row& r = *row;
+      if (sql::IsSqlKeyword(r[5])) {
         std::string type = r[3];
         for (char& c : type) {
           c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -325,17 +337,13 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
       }
     }
     std::sort(f.default_privileges.begin(), f.default_privileges.end());
-    for (const Row& r : objects) {
-      if (r[2] == f.database && r[3] == f.name) {
-        f.objects.push_back(object_of(r));
-      }
+    for (const Row* r : RowsAt(objects_by_schema, key)) {
+      f.objects.push_back(object_of(*r));
     }
   };
   auto fill_cluster = [&](resolve::ClusterFacts& f) {
-    for (const Row& r : clusters) {
-      if (r[0] != f.name) {
-        continue;
-      }
+    for (const Row* row : RowsAt(cluster_rows, f.name)) {
+      const Row& r = *row;
       f.exists = true;
       f.id = r[1];
       f.owner = role_name.count(r[2]) ? role_name.at(r[2]) : r[2];
@@ -355,16 +363,12 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     if (auto it = cluster_acl_by.find(f.id); it != cluster_acl_by.end()) {
       f.grants = grants_of(it->second);
     }
-    for (const Row& r : strategies) {
-      if (r[0] == f.id) {
-        f.auto_scaling_size = r[1];
-        f.auto_scaling_linger_secs = r[2];
-      }
+    for (const Row* r : RowsAt(strategy_rows, f.id)) {
+      f.auto_scaling_size = (*r)[1];
+      f.auto_scaling_linger_secs = (*r)[2];
     }
-    for (const Row& r : replicas) {
-      if (r[0] != f.id) {
-        continue;
-      }
+    for (const Row* row : RowsAt(replica_rows, f.id)) {
+      const Row& r = *row;
       if (r[2].empty()) {
         f.unsized.push_back(r[1]);
         continue;
@@ -375,10 +379,8 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
       }
       f.replicas.push_back(spec);
     }
-    for (const Row& r : objects) {
-      if (r[6] == f.name) {
-        f.objects.push_back(object_of(r));
-      }
+    for (const Row* r : RowsAt(objects_by_cluster, f.name)) {
+      f.objects.push_back(object_of(*r));
     }
   };
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "plans/names.h"
+#include "runtime/catalog/rows.h"
 #include "sql/quote.h"
 #include "sql/statements.h"
 
@@ -361,7 +362,7 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
                     "pg_roles WHERE rolname = current_user))::text, "
                     "coalesce(obj_description(n.oid, 'pg_namespace'), '') FROM pg_namespace n "
                     "WHERE n.nspname = ANY(" +
-                    in + ")"));
+                    in + ") ORDER BY 1"));
   BGPLAN_ASSIGN_OR_RETURN(
       Rows acl,
       session.Query("SELECT n.nspname, CASE WHEN a.grantee = 0 THEN '' ELSE "
@@ -396,37 +397,38 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
                     "n.nspname = ANY(" +
                     in + ") ORDER BY 1, 3, 4, 2"));
   std::set<std::string> existing;
+  auto schema_of = [](const Row& r) { return r[0]; };
+  const RowIndex schema_rows = IndexRows(schemas, schema_of), acl_rows = IndexRows(acl, schema_of),
+                 default_rows = IndexRows(defaults, schema_of),
+                 object_rows = IndexRows(objects, schema_of);
   auto fill = [&](resolve::SchemaFacts& s) {
-    for (const Row& r : schemas) {
-      if (r[0] == s.name) {
-        s.exists = true;
-        s.id = r[1];
-        s.owner = r[2];
-        s.owned = r[3] == "true";
-        s.comment = r[4];
+    for (const Row* r : RowsAt(schema_rows, s.name)) {
+      s.exists = true;
+      s.id = (*r)[1];
+      s.owner = (*r)[2];
+      s.owned = (*r)[3] == "true";
+      s.comment = (*r)[4];
+    }
+    for (const Row* r : RowsAt(acl_rows, s.name)) {
+      if (sql::IsSqlKeyword((*r)[2])) {
+        s.grants.push_back({(*r)[1], (*r)[2], (*r)[3] == "true"});
       }
     }
-    for (const Row& r : acl) {
-      if (r[0] == s.name && sql::IsSqlKeyword(r[2])) {
-        s.grants.push_back({r[1], r[2], r[3] == "true"});
+    for (const Row* r : RowsAt(default_rows, s.name)) {
+      const Row& d = *r;
+      if (!d[2].empty() && sql::IsSqlKeyword(d[2]) && sql::IsSqlKeyword(d[4])) {
+        s.default_privileges.push_back({d[1], d[2], d[3], d[4], d[5] == "true"});
       }
     }
-    for (const Row& r : defaults) {
-      if (r[0] == s.name && !r[2].empty() && sql::IsSqlKeyword(r[2]) && sql::IsSqlKeyword(r[4])) {
-        s.default_privileges.push_back({r[1], r[2], r[3], r[4], r[5] == "true"});
-      }
-    }
-    for (const Row& r : objects) {
-      if (r[0] == s.name) {
-        CatalogObject o;
-        o.id = r[1];
-        o.kind = r[2];
-        o.schema = r[0];
-        o.name = r[3];
-        o.owner = r[4];
-        o.populated = r[5] == "true";
-        s.objects.push_back(std::move(o));
-      }
+    for (const Row* r : RowsAt(object_rows, s.name)) {
+      CatalogObject o;
+      o.id = (*r)[1];
+      o.kind = (*r)[2];
+      o.schema = (*r)[0];
+      o.name = (*r)[3];
+      o.owner = (*r)[4];
+      o.populated = (*r)[5] == "true";
+      s.objects.push_back(std::move(o));
     }
     std::sort(s.grants.begin(), s.grants.end());
     std::sort(s.default_privileges.begin(), s.default_privileges.end());

@@ -13,20 +13,10 @@
 #include "runtime/execute/executor.h"
 #include "runtime/fault.h"
 #include "runtime/interrupt.h"
+#include "support/strings.h"
 
 namespace bgplan::runtime {
 
-namespace {
-
-std::string Join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string s;
-  for (size_t i = 0; i < items.size(); ++i) {
-    s += (i ? sep : "") + items[i];
-  }
-  return s;
-}
-
-}  // namespace
 
 Status Executor::RunDeployCmd(const std::string& cmd) {
   std::vector<std::pair<std::string, std::string>> env =

@@ -17,6 +17,7 @@
 #include "runtime/interrupt.h"
 #include "sql/dialect.h"
 #include "sql/statements.h"
+#include "support/strings.h"
 
 namespace bgplan::runtime {
 
@@ -66,14 +67,6 @@ std::string UtcSeconds() {
   char buf[40];
   std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
   return buf;
-}
-
-std::string Join(const std::vector<std::string>& items, const std::string& sep = ", ") {
-  std::string s;
-  for (size_t i = 0; i < items.size(); ++i) {
-    s += (i ? sep : "") + items[i];
-  }
-  return s;
 }
 
 // The name of a step for fault points: its kind, e.g. "swap", "mark-green".

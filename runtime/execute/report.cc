@@ -8,20 +8,13 @@
 #include "resolve/resolver.h"
 #include "runtime/execute/backend.h"
 #include "runtime/execute/executor.h"
+#include "support/strings.h"
 
 namespace bgplan::runtime {
 
 using plans::PhaseKind;
 
 namespace {
-
-std::string Join(const std::vector<std::string>& items, const std::string& sep = ", ") {
-  std::string s;
-  for (size_t i = 0; i < items.size(); ++i) {
-    s += (i ? sep : "") + items[i];
-  }
-  return s;
-}
 
 // "green capacity: ..." for `plan`: the clusters green adds, with their size and replicas.
 std::string Capacity(const resolve::Snapshot& snap) {

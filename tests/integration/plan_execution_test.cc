@@ -368,5 +368,93 @@ INSTANTIATE_TEST_SUITE_P(Plans, CompileIsWhatRunsMz,
                          ::testing::ValuesIn(Cases(plans::Target::kMaterialize)),
                          [](const ::testing::TestParamInfo<Case>& param_info) { return param_info.param.name; });
 
+// ---- catalog reads do not grow with the objects ----------------------------------------------
+
+// Resolving promote reads the catalog in a fixed number of queries (one per kind of fact), the
+// same for 1 schema as for 12 schemas of 3 tables with a sinks view on each table.
+class CatalogReadsPg : public PgTest {
+ protected:
+  int Queries(int schemas) {
+    std::vector<std::string> names;
+    std::string setup = "CREATE SCHEMA IF NOT EXISTS sinks;";
+    for (int i = 0; i < schemas; ++i) {
+      const std::string s = "n" + std::to_string(schemas) + "_" + std::to_string(i);
+      names.push_back(s);
+      setup += "CREATE SCHEMA " + s + ";";
+      for (int t = 0; t < 3; ++t) {
+        const std::string table = s + ".t" + std::to_string(t);
+        setup += "CREATE TABLE " + table + " (id int); CREATE VIEW sinks." + s + "_v" +
+                 std::to_string(t) + " AS SELECT id FROM " + table + ";";
+      }
+    }
+    Exec(setup);
+    plans::Plan plan = Compiled(PgPlan("n" + std::to_string(schemas), names, {"sinks"}));
+    auto session = Connect();
+    RecordingSink sink;
+    {
+      runtime::Executor init(*session, plan, {}, {}, sink);
+      EXPECT_TRUE(init.RunPhase(PhaseKind::kInit).ok()) << sink.AllDiagnostics();
+    }
+    std::string deploy;
+    for (const std::string& s : names) {
+      for (int t = 0; t < 3; ++t) {
+        deploy += "CREATE TABLE " + s + "_dbt_deploy.t" + std::to_string(t) + " (id int);";
+      }
+    }
+    Exec(deploy);
+    CountingSession counting(*session);
+    runtime::Executor ex(counting, plan, {}, {}, sink);
+    Result<resolve::ResolvedPhase> promote = ex.Resolve(PhaseKind::kPromote);
+    EXPECT_TRUE(promote.ok()) << promote.status().ToString();
+    EXPECT_TRUE(promote.ok() && promote->violations.empty()) << sink.AllDiagnostics();
+    EXPECT_EQ(promote.ok() ? promote->summary.sinks_repointed : 0, 3 * schemas);
+    return counting.queries;
+  }
+};
+
+TEST_F(CatalogReadsPg, PromoteReadsDoNotGrowWithObjects) {
+  const int one = Queries(1), twelve = Queries(12);
+  std::printf("catalog queries to resolve promote (PostgreSQL): 1 schema %d, 12 schemas %d\n", one,
+              twelve);
+  EXPECT_EQ(one, twelve);
+  EXPECT_LE(one, 16);
+}
+
+class CatalogReadsMz : public MzTest {
+ protected:
+  int Queries(int schemas) {
+    const std::string cluster = C("c" + std::to_string(schemas));
+    std::vector<std::string> names, setup = {"CREATE CLUSTER " + cluster + " (" + SizeOpt() + ")"};
+    for (int i = 0; i < schemas; ++i) {
+      const std::string s = "n" + std::to_string(schemas) + "_" + std::to_string(i);
+      names.push_back(s);
+      setup.push_back("CREATE SCHEMA " + s);
+      for (int t = 0; t < 3; ++t) {
+        setup.push_back("CREATE MATERIALIZED VIEW " + s + ".mv" + std::to_string(t) +
+                        " IN CLUSTER " + cluster + " AS SELECT " + std::to_string(t) + " AS n");
+      }
+    }
+    Exec(setup);
+    plans::Plan plan = Compiled(MzPlan("n" + std::to_string(schemas), names, {cluster}));
+    EXPECT_TRUE(RunPhase(plan, PhaseKind::kInit).ok()) << last_diagnostics_;
+    auto session = Connect();
+    CountingSession counting(*session);
+    RecordingSink sink;
+    runtime::Executor ex(counting, plan, {}, {}, sink);
+    Result<resolve::ResolvedPhase> promote = ex.Resolve(PhaseKind::kPromote);
+    EXPECT_TRUE(promote.ok()) << promote.status().ToString();
+    EXPECT_TRUE(promote.ok() && promote->violations.empty()) << sink.AllDiagnostics();
+    return counting.queries;
+  }
+};
+
+TEST_F(CatalogReadsMz, PromoteReadsDoNotGrowWithObjects) {
+  const int one = Queries(1), twelve = Queries(12);
+  std::printf("catalog queries to resolve promote (Materialize): 1 schema %d, 12 schemas %d\n",
+              one, twelve);
+  EXPECT_EQ(one, twelve);
+  EXPECT_LE(one, 24);
+}
+
 }  // namespace
 }  // namespace bgplan::testing
