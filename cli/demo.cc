@@ -7,10 +7,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <optional>
 #include <sstream>
 
 #include "support/exit_codes.h"
-#include "cli/live_commands.h"
+#include "cli/live_options.h"
 #include "runtime/conninfo.h"
 #include "runtime/events.h"
 #include "runtime/execute/executor.h"
@@ -18,7 +20,6 @@
 #include "runtime/local_postgres.h"
 #include "runtime/session.h"
 
-#include "compiler/driver/compile.h"
 
 namespace bgplan::runtime {
 namespace {
@@ -80,9 +81,12 @@ std::string Table(const Rows& rows, const std::vector<std::string>& header) {
   return out;
 }
 
+// Compiles a .bgplan file (the executable's compiler): the plan, or nullopt after diagnostics.
+using Compile = std::function<std::optional<plans::Plan>(const std::string&)>;
+
 class Demo {
  public:
-  Demo(EventSink& sink) : sink_(sink) {}
+  Demo(EventSink& sink, Compile compile) : sink_(sink), compile_(std::move(compile)) {}
 
   int Run();
 
@@ -128,6 +132,7 @@ class Demo {
   }
 
   EventSink& sink_;
+  Compile compile_;
   LocalPostgres pg_;
   std::unique_ptr<SqlSession> session_;
 };
@@ -172,15 +177,11 @@ int Demo::Run() {
   }
   ShowUsersView();
 
-  Result<driver::CompileOutput> compiled = driver::CompileFile(dir + "/demo.bgplan", {});
-  if (!compiled.ok()) {
-    return Fail(compiled.status());
-  }
-  if (!compiled->ok() || !compiled->plan.has_value()) {
-    std::fputs(driver::RenderDiagnostics(*compiled).c_str(), stderr);
+  std::optional<plans::Plan> compiled = compile_(dir + "/demo.bgplan");
+  if (!compiled.has_value()) {
     return kExitInputErrors;
   }
-  plans::Plan plan = *compiled->plan;
+  plans::Plan plan = std::move(*compiled);
   RunOptions options;
   options.command = "demo";
   Executor ex(*session_, plan, {}, options, sink_);
@@ -271,14 +272,10 @@ int Demo::Run() {
 
 }  // namespace
 
-int RunDemo(const GlobalOptions& global) {
+int RunDemo(const GlobalOptions& global, const Compile& compile) {
   InstallInterruptHandler();
-  OutputOptions o;
-  o.json = global.format == "json";
-  o.quiet = global.quiet;
-  o.verbose = global.verbose;
-  EventSink sink(o);
-  Demo demo(sink);
+  EventSink sink(ToOutput(global));
+  Demo demo(sink, compile);
   int code = demo.Run();
   if (Interrupted() && code != kExitOk) {
     code = kExitInterrupted;

@@ -1,24 +1,18 @@
 // The live commands of the bgplan CLI (everything that talks to a database):
-// plan, init, await, promote, rollback, cleanup, status, apply, unlock, demo.
+// plan, init, await, promote, rollback, cleanup, status, apply, unlock, demo. Registered here
+// (options and help); they run in the live module (cli/live_options.h).
 // The offline commands (check, fmt, compile, graph) are in cli/offline_commands.h.
 #pragma once
 
 #include <string>
+
+#include "cli/live_options.h"
 
 namespace CLI {
 class App;
 }
 
 namespace bgplan::runtime {
-
-// Options the main program parses once for every command (app-level options; subcommands are
-// created with fallthrough so they may appear after the command name).
-struct GlobalOptions {
-  std::string format = "text";  // "text" | "json" (json: one object per line on stdout)
-  bool quiet = false;
-  int verbose = 0;
-  bool no_color = false;
-};
 
 // Adds the live subcommands to `app`. When one of them runs, its callback stores the exit code
 // of cli.md in *exit_code. `global` must outlive app.parse().

@@ -1,7 +1,8 @@
 // The intermediate plan (IR) shared by the compiler and the runtime: deployments with their
 // blue/green object pairs and settings, and the phases (init, await, promote, rollback, cleanup)
 // as ordered batches of steps. Built by compiler/lower, checked and optimized by compiler/passes,
-// rendered by compiler/emit (offline SQL) and executed by runtime/.
+// resolved step by step by resolve/ (docs/architecture.md): printed by `compile` and `plan`,
+// executed by runtime/execute.
 // Names here are final: folded (unquoted) or exact (quoted), never quoted or escaped.
 #pragma once
 

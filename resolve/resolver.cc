@@ -702,4 +702,31 @@ std::vector<std::string> TransactionPrologue(const plans::Plan& plan, const plan
   return {};
 }
 
+Status CheckRunnable(const plans::Plan& plan) {
+  const bool transactional = sql::MakeDialect(plan.target)->transactional_ddl();
+  for (const plans::Phase& phase : plan.phases) {
+    for (const plans::Batch& batch : phase.batches) {
+      if (batch.mode == plans::Batch::Mode::kTransaction) {
+        continue;
+      }
+      for (const plans::Step& step : batch.steps) {
+        const bool writes = step.kind != plans::StepKind::kCheck &&
+                            step.kind != plans::StepKind::kAwaitReady;
+        if (step.kind == plans::StepKind::kSwap || (transactional && writes)) {
+          return Status::InvalidArgument(
+              "phase " + std::string(plans::PhaseName(phase.kind)) + " would run its " +
+              std::string(plans::StepKindName(step.kind)) +
+              " step outside a transaction, which bgplan never does" +
+              (transactional ? " on PostgreSQL (every phase is one transaction)" : "") +
+              "; keep the pass that puts it in one (" +
+              (step.kind == plans::StepKind::kSwap && !transactional ? "merge-swaps or batch"
+                                                                      : "batch") +
+              "): see `bgplan compile --disable-pass ...` for what the passes change");
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace bgplan::resolve

@@ -1,6 +1,6 @@
 // The resolver: one step of a phase, against a catalog snapshot, into the actions that carry it
 // out (resolve/resolved.h). One function per step kind, dialect differences behind
-// resolve/dialect_steps.h. Against a live snapshot the actions are exact statements, journal
+// DialectSteps (resolve/resolver_impl.h). Against a live snapshot the actions are exact statements, journal
 // writes and waits, and the phase's checks become violations; against the offline snapshot
 // (`compile`) statements the plan fixes are exact and the rest say how apply will decide them.
 // What `compile` prints, what `plan` and `--dry-run` print and what the phase commands run all
@@ -15,6 +15,7 @@
 #include "plans/plan.h"
 #include "resolve/resolved.h"
 #include "resolve/snapshot.h"
+#include "support/status.h"
 
 namespace bgplan::resolve {
 
@@ -77,6 +78,12 @@ std::vector<Violation> ReservedSchemaViolations(const plans::Plan& plan,
                                                 const std::vector<std::string>& selected,
                                                 const std::string& journal_schema,
                                                 const std::string& database);
+
+// Whether the executor (runtime/execute) can run `plan`'s phases safely: every swap in a transaction batch (one
+// atomic round trip), and on a dialect with transactional DDL every batch that writes in one.
+// Not OK (kInvalidArgument, naming the phase and the passes to keep) for a plan compiled with
+// --disable-pass merge-swaps and batch, or batch on PostgreSQL.
+Status CheckRunnable(const plans::Plan& plan);
 
 // The statements that open a transaction batch after BEGIN: on PostgreSQL, a batch holding a
 // swap sets lock_timeout (the smallest of the swap's deployments) and an empty search_path for

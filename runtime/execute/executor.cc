@@ -74,33 +74,6 @@ std::string StepName(const plans::Step& step) { return std::string(plans::StepKi
 
 }  // namespace
 
-Status CheckRunnable(const plans::Plan& plan) {
-  const bool transactional = sql::MakeDialect(plan.target)->transactional_ddl();
-  for (const plans::Phase& phase : plan.phases) {
-    for (const plans::Batch& batch : phase.batches) {
-      if (batch.mode == plans::Batch::Mode::kTransaction) {
-        continue;
-      }
-      for (const plans::Step& step : batch.steps) {
-        const bool writes = step.kind != plans::StepKind::kCheck &&
-                            step.kind != plans::StepKind::kAwaitReady;
-        if (step.kind == plans::StepKind::kSwap || (transactional && writes)) {
-          return Status::InvalidArgument(
-              "phase " + std::string(plans::PhaseName(phase.kind)) + " would run its " +
-              std::string(plans::StepKindName(step.kind)) +
-              " step outside a transaction, which bgplan never does" +
-              (transactional ? " on PostgreSQL (every phase is one transaction)" : "") +
-              "; keep the pass that puts it in one (" +
-              (step.kind == plans::StepKind::kSwap && !transactional ? "merge-swaps or batch"
-                                                                      : "batch") +
-              "): see `bgplan compile --disable-pass ...` for what the passes change");
-        }
-      }
-    }
-  }
-  return Status::Ok();
-}
-
 Executor::Executor(SqlSession& session, const plans::Plan& plan, std::vector<std::string> selected,
                    RunOptions options, EventSink& sink)
     : session_(session),
@@ -233,7 +206,7 @@ Status Executor::RunPhase(PhaseKind phase) {
   if (plan_phase == nullptr) {
     return Status::Internal("the plan has no phase " + name + " (it was not compiled?)");
   }
-  BGPLAN_RETURN_IF_ERROR(CheckRunnable(plan_));
+  BGPLAN_RETURN_IF_ERROR(resolve::CheckRunnable(plan_));
   const plans::PromoteSettings retries = Retries(*plan_phase);
   const std::vector<std::string> retryable = sql::MakeDialect(plan_.target)->RetryableSqlstates();
   auto is_retryable = [&](const Status& st) {

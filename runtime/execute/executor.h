@@ -43,12 +43,6 @@ struct RunOptions {
   std::optional<std::string> expected_fingerprint;
 };
 
-// Whether the executor can run `plan`'s phases safely: every swap in a transaction batch (one
-// atomic round trip), and on a dialect with transactional DDL every batch that writes in one.
-// Not OK (kInvalidArgument, naming the phase and the passes to keep) for a plan compiled with
-// --disable-pass merge-swaps and batch, or batch on PostgreSQL.
-Status CheckRunnable(const plans::Plan& plan);
-
 // The fault points of a phase run (BGPLAN_FAULT=<phase>:<point>), besides <phase>:after-lock and,
 // around a transaction batch, <phase>:before-commit and <phase>:after-commit: before-<step> and
 // after-<step> around each step (<step> is its kind, e.g. after-swap, after-mark-green; for a

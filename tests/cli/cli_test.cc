@@ -327,5 +327,21 @@ TEST(Cli, AnEndlessInputIsRefusedAtTheBound) {
   EXPECT_NE(r.err.find("'/dev/zero' is larger than 16 MiB"), std::string::npos) << r.err;
 }
 
+// The live commands run in libbgplan_live.so (docs/architecture.md): the offline commands never
+// load it, and a missing module is a clear internal error (70), not a dynamic-linker crash.
+TEST(Cli, OfflineCommandsDoNotNeedTheLiveModuleAndLiveOnesNameIt) {
+  TempDir dir;
+  std::string file = dir.Write("ok.bgplan", kValid);
+  std::vector<std::string> env = {"NO_COLOR=1", "BGPLAN_LIVE_MODULE=/nonexistent/libbgplan_live.so"};
+  ProcessResult check = RunProcess({kBgplan, "check", file}, "", env);
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  ProcessResult compile = RunProcess({kBgplan, "compile", file}, "", env);
+  EXPECT_EQ(compile.exit_code, 0) << compile.err;
+  ProcessResult plan =
+      RunProcess({kBgplan, "plan", file, "--url", "postgresql://u@127.0.0.1:1/x"}, "", env);
+  EXPECT_EQ(plan.exit_code, 70);
+  EXPECT_NE(plan.err.find("/nonexistent/libbgplan_live.so"), std::string::npos) << plan.err;
+}
+
 }  // namespace
 }  // namespace bgplan::testing
