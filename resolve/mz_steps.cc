@@ -18,8 +18,6 @@ using Dep = Resolver::Impl::Dep;
 
 namespace {
 
-sql::Grantee GranteeOf(const std::string& g) { return {g, g.empty()}; }
-
 template <typename T>
 bool Has(const std::vector<T>& v, const T& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
@@ -34,13 +32,13 @@ void CopyGrants(Resolver::Impl& r, Dep* d, ObjectKind kind, const std::string& d
   for (const Grant& g : green.grants) {
     if (!Has(blue.grants, g)) {
       r.Sql(out, d, sql::RevokeSql(*r.dialect, kind, database, green_name, g.privilege,
-                                   GranteeOf(g.grantee)));
+                                   sql::GranteeOf(g.grantee)));
     }
   }
   for (const Grant& g : blue.grants) {
     if (!Has(green.grants, g)) {
       r.Sql(out, d, sql::GrantSql(*r.dialect, kind, database, green_name, g.privilege,
-                                  GranteeOf(g.grantee)));
+                                  sql::GranteeOf(g.grantee)));
       ++r.result.summary.grants_copied;
     }
   }
@@ -221,7 +219,7 @@ class MaterializeSteps : public DialectSteps {
       role = a.role;
     }
     return sql::AlterDefaultPrivilegesSql(*r.dialect, role, o.database, o.green, a.privilege,
-                                          a.object_type, GranteeOf(a.grantee));
+                                          a.object_type, sql::GranteeOf(a.grantee));
   }
 
   // The first cluster pair of the deployment named o.deployment whose blue name is o.blue.

@@ -165,9 +165,9 @@ class Renderer : public ActionSink {
         }
         return;
       case Action::Kind::kJournal:
-        Comment(Sql(a.journal.Describe()));
+        Comment(Sql(a.journal->Describe()));
         if (live_ != nullptr && live_->journal_sql) {
-          for (const std::string& statement : live_->journal_sql(a.journal)) {
+          for (const std::string& statement : live_->journal_sql(*a.journal)) {
             Line(statement);
           }
         }

@@ -4,6 +4,7 @@
 // `--dry-run` (resolve/render.h) and run by the executor (runtime/execute).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,8 @@ struct Action {
   };
   Kind kind = Kind::kSql;
   std::string sql;                 // kSql
-  JournalOp journal;               // kJournal
+  std::optional<JournalOp> journal;  // kJournal (optional: most actions carry none, and moving
+                                     // an engaged JournalOp costs ten strings)
   std::vector<std::string> lines;  // kPending, kCheck, kNote: comment text, comment-safe
   // kSql: false when it would change nothing (DROP ... IF EXISTS of an absent object).
   bool changes = true;

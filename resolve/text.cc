@@ -110,31 +110,43 @@ const std::string& ObjectPhrases::List(const plans::ObjectList& objects, Side si
 
 std::string ObjectPhrases::Render(const plans::ObjectList& objects, Side side,
                                   std::optional<ObjectKind> only) const {
-  auto list = [&](ObjectKind kind, Side s) {
-    std::vector<std::string> names;
+  // Names are appended in place (no string per name): large plans render long lists.
+  std::string ref;
+  auto list = [&](std::string& text, ObjectKind kind, Side s, const char* one, const char* many) {
     if (only.has_value() && *only != kind) {
-      return names;
+      return;
     }
+    size_t count = 0;
     for (const ObjectRef& o : objects) {
-      if (o.kind == kind) {
-        names.push_back(ObjectName(o, s));
-      }
+      count += o.kind == kind ? 1 : 0;
     }
-    return names;
+    if (count == 0) {
+      return;
+    }
+    if (!text.empty()) {
+      text += " and ";
+    }
+    text += count == 1 ? one : many;
+    bool first = true;
+    for (const ObjectRef& o : objects) {
+      if (o.kind != kind) {
+        continue;
+      }
+      text += first ? "" : ", ";
+      first = false;
+      const std::string& name = s == Side::kGreen ? o.green : o.blue;
+      if (kind == ObjectKind::kCluster) {
+        ref = sql::QuoteIdent(name);
+      } else {
+        ref = dialect_.SchemaRef(o.database, name);
+      }
+      sql::AppendCommentSafe(text, ref);
+    }
   };
   auto phrase = [&](Side s) {
     std::string text;
-    const std::vector<std::string> schemas = list(ObjectKind::kSchema, s);
-    const std::vector<std::string> clusters = list(ObjectKind::kCluster, s);
-    if (!schemas.empty()) {
-      text += (schemas.size() == 1 ? "schema " : "schemas ") + JoinQuoted(schemas);
-    }
-    if (!clusters.empty()) {
-      if (!text.empty()) {
-        text += " and ";
-      }
-      text += (clusters.size() == 1 ? "cluster " : "clusters ") + JoinQuoted(clusters);
-    }
+    list(text, ObjectKind::kSchema, s, "schema ", "schemas ");
+    list(text, ObjectKind::kCluster, s, "cluster ", "clusters ");
     if (text.empty() && only.has_value()) {
       return std::string(*only == ObjectKind::kSchema ? "schemas" : "clusters") +
              " (none in this deployment)";

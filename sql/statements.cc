@@ -262,16 +262,21 @@ static bool NeedsCommentEscape(char c) {
 }
 
 std::string CommentSafe(std::string_view text) {
+  std::string out;
+  AppendCommentSafe(out, text);
+  return out;
+}
+
+void AppendCommentSafe(std::string& out, std::string_view text) {
   // Almost every text has nothing to escape: copy it in one piece up to the first byte that does.
   size_t clean = 0;
   while (clean < text.size() && !NeedsCommentEscape(text[clean])) {
     ++clean;
   }
-  std::string out(text.substr(0, clean));
+  out.append(text.substr(0, clean));
   if (clean == text.size()) {
-    return out;
+    return;
   }
-  out.reserve(text.size() + 8);
   for (char c : text.substr(clean)) {
     const auto byte = static_cast<unsigned char>(c);
     if (c == '\n') {
@@ -288,7 +293,6 @@ std::string CommentSafe(std::string_view text) {
       out += c;
     }
   }
-  return out;
 }
 
 std::string FormatDuration(int64_t ms) {

@@ -118,6 +118,8 @@ struct Grantee {
   std::string role;
   bool is_public = false;
 };
+// The grantee a catalog row names: "" is PUBLIC.
+inline Grantee GranteeOf(const std::string& role) { return {role, role.empty()}; }
 
 // GRANT <privilege> ON SCHEMA|CLUSTER <ref> TO "role"|PUBLIC;
 std::string GrantSql(const Dialect& dialect, plans::ObjectKind kind, std::string_view database,
@@ -162,6 +164,8 @@ std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view de
 // `text` made safe to put after "--" on one line: CR, LF, other C0 controls and DEL become
 // \r, \n, \xNN, and a backslash becomes \\, so a name can never end a SQL comment early.
 std::string CommentSafe(std::string_view text);
+// CommentSafe(text) appended to `out` (no temporary: the compile output is mostly names).
+void AppendCommentSafe(std::string& out, std::string_view text);
 // A duration in the .bgplan notation, largest unit first: 0 -> "0s", 500 -> "500ms",
 // 5400000 -> "1h30m", 90061001 -> "1d1h1m1s1ms". Negative values render as "-" + |ms|.
 std::string FormatDuration(int64_t ms);

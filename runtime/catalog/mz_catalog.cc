@@ -254,7 +254,8 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
                     "o.cluster_id WHERE o.id LIKE 'u%' AND (" +
                     SchemaCondition(schema_names, "d.name", "sc.name") + " OR c.name IN (" +
                     InList(cluster_names) + ")) ORDER BY d.name, sc.name, o.type, o.name"));
-  auto object_of = [&](const Row& r) {
+  // Columns 0-5 (id, type, database, schema, name, owner id) and, for `objects`, 6 the cluster.
+  auto object_of = [&](const Row& r, bool with_cluster = true) {
     CatalogObject o;
     o.id = r[0];
     o.kind = r[1];
@@ -262,7 +263,9 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     o.schema = r[3];
     o.name = r[4];
     o.owner = role_name.count(r[5]) ? role_name.at(r[5]) : r[5];
-    o.cluster = r[6];
+    if (with_cluster) {
+      o.cluster = r[6];
+    }
     return o;
   };
 
@@ -454,13 +457,7 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     std::map<std::string, size_t> blue_at, green_at;
     for (const Row& r : dependents) {
       const std::string label = r[6] + "." + r[7] + "." + r[8];
-      CatalogObject o;
-      o.id = r[0];
-      o.kind = r[1];
-      o.database = r[2];
-      o.schema = r[3];
-      o.name = r[4];
-      o.owner = role_name.count(r[5]) ? role_name.at(r[5]) : r[5];
+      const CatalogObject o = object_of(r, false);
       auto add = [&](std::vector<Dependent>& out, std::map<std::string, size_t>& at,
                      const std::string& suffix) {
         auto [it, inserted] = at.try_emplace(o.id, out.size());

@@ -445,7 +445,7 @@ Status Executor::RunEach(PhaseKind phase, const resolve::ResolvedBatch& batch) {
         }
         case Action::Kind::kJournal:
           BGPLAN_RETURN_IF_ERROR(backend_->lock->Refresh(session_));
-          BGPLAN_RETURN_IF_ERROR(WriteJournal(a.journal));
+          BGPLAN_RETURN_IF_ERROR(WriteJournal(*a.journal));
           break;
         case Action::Kind::kAwait:
           BGPLAN_RETURN_IF_ERROR(Await(a.deployments));
@@ -526,7 +526,7 @@ Result<std::vector<std::string>> Executor::TransactionStatements(
         statements.push_back(a.sql);
       } else if (a.kind == Action::Kind::kJournal) {
         BGPLAN_ASSIGN_OR_RETURN(std::vector<std::string> sql,
-                                backend_->journal->Statements(session_, a.journal));
+                                backend_->journal->Statements(session_, *a.journal));
         statements.insert(statements.end(), sql.begin(), sql.end());
       }
     }
