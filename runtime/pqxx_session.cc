@@ -1,10 +1,17 @@
 // The libpqxx adapter: the only file that includes libpqxx. Every libpqxx exception is caught
 // here and becomes a Status (style.md 7.4, 7.10).
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "runtime/conninfo.h"
 #include "runtime/session.h"
@@ -40,15 +47,112 @@ std::string OneLine(std::string_view text) {
   return out;
 }
 
+std::string Safe(const char* s) { return s == nullptr ? "" : s; }
+
+// libpqxx 6 keeps the PGconn private but hands it to the connection policy: this is
+// connect_direct (the policy of pqxx::connection) remembering it, so that PQconninfo() can read
+// the parameters of the live connection.
+class RememberingPolicy : public pqxx::connect_direct {
+ public:
+  using pqxx::connect_direct::connect_direct;
+  handle do_startconnect(handle orig) override {
+    return handle_ = pqxx::connect_direct::do_startconnect(orig);
+  }
+  handle do_completeconnect(handle orig) override {
+    return handle_ = pqxx::connect_direct::do_completeconnect(orig);
+  }
+  handle do_dropconnect(handle orig) noexcept override {
+    return handle_ = pqxx::connect_direct::do_dropconnect(orig);
+  }
+  handle do_disconnect(handle orig) noexcept override {
+    return handle_ = pqxx::connect_direct::do_disconnect(orig);
+  }
+  PGconn* get() const { return handle_; }
+
+ private:
+  handle handle_ = nullptr;
+};
+
+// pqxx::connection (basic_connection_base<connect_direct>) with that policy.
+class LiveConnection : public pqxx::connection_base {
+ public:
+  explicit LiveConnection(const std::string& options)
+      : pqxx::connection_base(policy_), options_(options), policy_(options_) {
+    init();
+  }
+  ~LiveConnection() noexcept { close(); }
+  LiveConnection(const LiveConnection&) = delete;
+  LiveConnection& operator=(const LiveConnection&) = delete;
+  PGconn* raw() const { return policy_.get(); }
+
+ private:
+  std::string options_;  // before policy_, which keeps a reference to it
+  RememberingPolicy policy_;
+};
+
+// True if `path` is the password file libpq uses when none is set, which it reports as the live
+// `passfile` all the same: ~/.pgpass, the home directory being the user's (libpq 15) or $HOME
+// (later libpq); only when both agree, so that a file that differs from either is handed on.
+bool IsDefaultPassfile(const std::string& path) {
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) != 0 || found == nullptr) {
+    return false;
+  }
+  const std::string home = pw.pw_dir;
+  const char* env_home = std::getenv("HOME");
+  return path == home + "/.pgpass" && (env_home == nullptr || home == env_home);
+}
+
+// The parameters of the live connection `conn` (SqlSession::ConnectionParameters).
+std::vector<ConnParam> LiveParameters(PGconn* conn) {
+  std::vector<ConnParam> out;
+  PQconninfoOption* options = conn == nullptr ? nullptr : PQconninfo(conn);
+  if (options == nullptr) {
+    return out;
+  }
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    ConnParam p{o->keyword, Safe(o->val), Safe(o->envvar)};
+    // Secrets (libpq marks them with the display character '*'): never handed on.
+    if (p.keyword == "password" || p.keyword == "sslpassword" ||
+        (o->dispchar != nullptr && std::strchr(o->dispchar, '*') != nullptr)) {
+      continue;
+    }
+    // The server actually connected to, not the list it was chosen from: the deploy must reach
+    // the server whose green schemas init created.
+    if (p.keyword == "host") {
+      p.value = Safe(PQhost(conn));
+    } else if (p.keyword == "port") {
+      p.value = Safe(PQport(conn));
+    } else if (p.keyword == "user") {
+      p.value = Safe(PQuser(conn));
+    } else if (p.keyword == "dbname") {
+      p.value = Safe(PQdb(conn));
+    } else if (p.keyword == "hostaddr") {
+      if (!p.value.empty() && !Safe(PQhostaddr(conn)).empty()) {
+        p.value = Safe(PQhostaddr(conn));
+      }
+    } else if ((o->compiled != nullptr && p.value == o->compiled) ||
+               (p.keyword == "passfile" && IsDefaultPassfile(p.value))) {
+      p.value.clear();
+    }
+    out.push_back(std::move(p));
+  }
+  PQconninfoFree(options);
+  return out;
+}
+
 class PqxxSession : public SqlSession {
  public:
-  PqxxSession(std::unique_ptr<pqxx::connection> conn, std::string password)
+  PqxxSession(std::unique_ptr<LiveConnection> conn, std::string password)
       : conn_(std::move(conn)), password_(std::move(password)) {
     pid_ = conn_->backendpid();
     host_ = Safe(conn_->hostname());
     port_ = Safe(conn_->port());
     user_ = Safe(conn_->username());
     database_ = Safe(conn_->dbname());
+    params_ = LiveParameters(conn_->raw());
   }
   ~PqxxSession() override { Close(); }
 
@@ -131,10 +235,11 @@ class PqxxSession : public SqlSession {
   std::string Port() const override { return port_; }
   std::string User() const override { return user_; }
   std::string Database() const override { return database_; }
+  std::vector<ConnParam> ConnectionParameters() const override {
+    return params_.empty() ? SqlSession::ConnectionParameters() : params_;
+  }
 
  private:
-  static std::string Safe(const char* s) { return s == nullptr ? "" : s; }
-
   std::string Scrub(const std::string& text) const { return ScrubSecrets(text, password_); }
   // The server closed the connection (pg_terminate_backend, a restart, the network): say so.
   // libpqxx reports it in its own words at the next statement ("Could not obtain client
@@ -151,11 +256,12 @@ class PqxxSession : public SqlSession {
                   "08006");
   }
 
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<LiveConnection> conn_;
   std::string password_;
   std::mutex cancel_mu_;
   int pid_ = 0;
   std::string host_, port_, user_, database_;
+  std::vector<ConnParam> params_;
 };
 
 }  // namespace
@@ -163,7 +269,7 @@ class PqxxSession : public SqlSession {
 Result<std::unique_ptr<SqlSession>> ConnectPqxx(const std::string& conninfo,
                                                 const std::string& password) {
   try {
-    auto conn = std::make_unique<pqxx::connection>(conninfo);
+    auto conn = std::make_unique<LiveConnection>(conninfo);
     return std::unique_ptr<SqlSession>(new PqxxSession(std::move(conn), password));
   } catch (const pqxx::broken_connection& e) {
     return Status(StatusCode::kConnectionError,

@@ -16,6 +16,15 @@ namespace bgplan::runtime {
 using Row = std::vector<std::string>;
 using Rows = std::vector<Row>;
 
+// One libpq connection parameter of a live connection (for the deploy command's environment).
+struct ConnParam {
+  std::string keyword;  // libpq's keyword: "host", "sslmode", "connect_timeout", ...
+  // The value the connection uses; "" when it uses libpq's built-in default or nothing.
+  std::string value;
+  // The environment variable libpq reads the parameter from ("PGSSLMODE"); "" if none.
+  std::string envvar;
+};
+
 // One database connection. Not thread-safe, except Cancel(), which may be called from another
 // thread (the signal thread) while a statement runs.
 class SqlSession {
@@ -44,6 +53,17 @@ class SqlSession {
   virtual std::string Port() const = 0;
   virtual std::string User() const = 0;
   virtual std::string Database() const = 0;
+  // Every connection parameter of the live connection, in libpq's order (PQconninfo): host,
+  // port, user and dbname are those of the server actually connected to (one host of a list,
+  // the socket directory for a Unix socket), the others as the connection uses them, "" where
+  // that is libpq's built-in default. Never a secret: password and sslpassword are left out.
+  // This default (for sessions that are not libpq connections) gives the four above.
+  virtual std::vector<ConnParam> ConnectionParameters() const {
+    return {{"host", Host(), "PGHOST"},
+            {"port", Port(), "PGPORT"},
+            {"user", User(), "PGUSER"},
+            {"dbname", Database(), "PGDATABASE"}};
+  }
 };
 
 // SQLSTATEs the runtime treats specially.

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "plans/deploy_env.h"
 #include "runtime/conninfo.h"
@@ -16,7 +18,58 @@
 #include "support/strings.h"
 
 namespace bgplan::runtime {
+namespace {
 
+// Connection parameters not handed to the deploy command. The secrets: the password goes only
+// through PGPASSWORD (RunOptions::password), sslpassword nowhere. And application_name: the live
+// one is bgplan's own (ConninfoForLibpq adds application_name=bgplan), so it is kept out and the
+// command names itself (psql, dbt), or takes PGAPPNAME as the user set it in bgplan's environment.
+bool Withheld(const std::string& keyword) {
+  return keyword == "password" || keyword == "sslpassword" || keyword == "application_name" ||
+         keyword == "fallback_application_name";
+}
+
+// BGPLAN_URL: postgresql://user@host:port/dbname?keyword=value&... with every parameter of
+// `params` that has a value (percent-encoded), none withheld. A Unix-socket directory, an IPv6
+// address or a host list goes in the query as host= (with port=), like libpq's own URLs.
+std::string DeployUrl(const std::vector<ConnParam>& params) {
+  std::string user, host, port, dbname;
+  std::vector<std::string> query;
+  for (const ConnParam& p : params) {
+    if (Withheld(p.keyword) || p.value.empty()) {
+      continue;
+    }
+    if (p.keyword == "user") {
+      user = p.value;
+    } else if (p.keyword == "host") {
+      host = p.value;
+    } else if (p.keyword == "port") {
+      port = p.value;
+    } else if (p.keyword == "dbname") {
+      dbname = p.value;
+    } else {
+      query.push_back(p.keyword + "=" + PercentEncode(p.value));
+    }
+  }
+  std::string authority = user.empty() ? "" : PercentEncode(user) + "@";
+  if (!host.empty() && host.find_first_of("/:,") == std::string::npos &&
+      port.find(',') == std::string::npos) {
+    authority += PercentEncode(host) + (port.empty() ? "" : ":" + PercentEncode(port));
+  } else {
+    std::vector<std::string> where;
+    if (!host.empty()) {
+      where.push_back("host=" + PercentEncode(host));
+    }
+    if (!port.empty()) {
+      where.push_back("port=" + PercentEncode(port));
+    }
+    query.insert(query.begin(), where.begin(), where.end());
+  }
+  return "postgresql://" + authority + "/" + PercentEncode(dbname) +
+         (query.empty() ? "" : "?" + Join(query, "&"));
+}
+
+}  // namespace
 
 Status Executor::RunDeployCmd(const std::string& cmd) {
   std::vector<std::pair<std::string, std::string>> env =
@@ -30,19 +83,26 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
     }
   }
   const std::string names = Join(selected_, ",");
-  // psql and dbt read the PG* variables; BGPLAN_URL never carries the password.
-  std::string host = session_.Host();
-  std::string url = "postgresql://" + PercentEncodeUser(session_.User()) + "@" +
-                    (host.find('/') == 0 ? std::string("") : host) + ":" + session_.Port() + "/" +
-                    PercentEncodeUser(session_.Database());
-  if (host.find('/') == 0) {
-    url += "?host=" + PercentEncodeUser(host);
+  // The whole live connection, so that the command connects as bgplan did (same server, TLS
+  // settings, timeouts, options): BGPLAN_URL carries every parameter with a value, and each of
+  // them libpq reads from an environment variable is set there too (PGHOST, PGSSLMODE,
+  // PGCONNECT_TIMEOUT, PGOPTIONS, ...), for psql and dbt. Such a variable of a parameter the
+  // connection leaves at libpq's default is removed, so that a value inherited from bgplan's
+  // environment (which the connection string overrode) cannot change the settings. The password
+  // goes only through PGPASSWORD, never in BGPLAN_URL or another variable.
+  const std::vector<ConnParam> params = session_.ConnectionParameters();
+  std::vector<std::string> unset;
+  env.push_back({"BGPLAN_URL", DeployUrl(params)});
+  for (const ConnParam& p : params) {
+    if (Withheld(p.keyword) || p.envvar.empty()) {
+      continue;
+    }
+    if (p.value.empty()) {
+      unset.push_back(p.envvar);
+    } else {
+      env.push_back({p.envvar, p.value});
+    }
   }
-  env.push_back({"BGPLAN_URL", url});
-  env.push_back({"PGHOST", host});
-  env.push_back({"PGPORT", session_.Port()});
-  env.push_back({"PGUSER", session_.User()});
-  env.push_back({"PGDATABASE", session_.Database()});
   if (!options_.password.empty()) {
     env.push_back({"PGPASSWORD", options_.password});
   }
@@ -59,6 +119,9 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
     UnblockSignalsInChild();
     signal(SIGPIPE, SIG_DFL);
     setpgid(0, 0);
+    for (const std::string& k : unset) {
+      unsetenv(k.c_str());
+    }
     for (const auto& [k, v] : env) {
       setenv(k.c_str(), v.c_str(), 1);
     }
