@@ -5,12 +5,14 @@
 
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "cli/live_load.h"
 #include "cli/live_options.h"
 #include "compiler/driver/compile.h"
 #include "plans/plan.h"
+#include "resolve/overrides.h"
 
 namespace bgplan::runtime {
 namespace {
@@ -54,6 +56,27 @@ void AddDebugging(CLI::App* cmd, LiveOptions& o) {
 
 std::string Example(const std::string& text) { return "Example:\n  " + text; }
 
+// The overrides (resolve/overrides.h), each letting one live rule pass: a phase command takes
+// those of its phase; plan (to show what the command given the flag would do) and apply take all.
+void AddOverrides(CLI::App* cmd, LiveOptions& o, std::optional<plans::PhaseKind> phase) {
+  for (const resolve::OverrideSpec& spec : resolve::OverrideSpecs()) {
+    std::string phases;
+    bool mine = !phase.has_value();
+    for (plans::PhaseKind k : spec.phases) {
+      phases += std::string(phases.empty() ? "" : " and ") + std::string(plans::PhaseName(k));
+      mine = mine || k == *phase;
+    }
+    if (!mine) {
+      continue;
+    }
+    std::string help(spec.help);
+    if (!phase.has_value()) {
+      help = phases + ": " + help;
+    }
+    cmd->add_flag(std::string(spec.flag), o.run.overrides.*spec.field, help)->group("Overrides");
+  }
+}
+
 }  // namespace
 
 void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_code) {
@@ -82,10 +105,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
                   "exit 2 when there are changes to apply, 0 when there are none");
     // The overrides of the phase commands, so that a plan shows what the command given the same
     // flag would do (each names the rule it overrides; none skips an identity check).
-    cmd->add_flag("--ignore-existing", o.run.ignore_existing, "plan init as with --ignore-existing");
-    cmd->add_flag("--force", o.run.force, "plan promote and cleanup as with --force");
-    cmd->add_flag("--allow-orphans", o.run.allow_orphans,
-                  "plan promote and rollback as with --allow-orphans");
+    AddOverrides(cmd, o, std::nullopt);
     cmd->footer(Example("bgplan plan deploy.bgplan --url postgresql://me@db/prod -o plan.json"));
     cmd->callback([&global, exit_code, &o] { *exit_code = RunLiveCommand("plan", o, global, std::nullopt); });
   }
@@ -120,22 +140,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     CLI::App* cmd = app.add_subcommand(pc.name, pc.help);
     AddCommon(cmd, o, true);
     AddDebugging(cmd, o);
-    if (pc.phase == plans::PhaseKind::kInit) {
-      cmd->add_flag("--ignore-existing", o.run.ignore_existing,
-                    "adopt a green schema that exists and is not empty (green-not-empty)");
-    }
-    if (pc.phase == plans::PhaseKind::kPromote || pc.phase == plans::PhaseKind::kCleanup) {
-      cmd->add_flag("--force", o.run.force,
-                    pc.phase == plans::PhaseKind::kPromote
-                        ? "promote a green that does not carry this run's marker (green-not-ours)"
-                        : "drop before keep_blue has passed, or with dependents "
-                          "(keep-blue-not-elapsed, cleanup-drops-dependents, not-promoted)");
-    }
-    if (pc.phase == plans::PhaseKind::kPromote || pc.phase == plans::PhaseKind::kRollback) {
-      cmd->add_flag("--allow-orphans", o.run.allow_orphans,
-                    "swap although objects outside the sinks schemas depend on blue "
-                    "(orphaned-dependents)");
-    }
+    AddOverrides(cmd, o, pc.phase);
     if (pc.phase == plans::PhaseKind::kAwait || pc.phase == plans::PhaseKind::kPromote) {
       cmd->add_flag("--tolerate-failing", o.run.tolerate_failing,
                     "do not stop on a failing cluster (Materialize)");
@@ -162,9 +167,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
                     "BGPLAN_GREEN_CLUSTERS, BGPLAN_GREEN_<BLUE NAME>, BGPLAN_URL, PG*)");
     cmd->add_option("--through", o.through, "last phase: promote (default) or cleanup")
         ->check(CLI::IsMember({"promote", "cleanup"}));
-    cmd->add_flag("--ignore-existing", o.run.ignore_existing, "see init");
-    cmd->add_flag("--force", o.run.force, "see promote and cleanup");
-    cmd->add_flag("--allow-orphans", o.run.allow_orphans, "see promote");
+    AddOverrides(cmd, o, std::nullopt);
     cmd->add_flag("--tolerate-failing", o.run.tolerate_failing, "see await");
     cmd->footer(Example(
         "bgplan apply deploy.bgplan --deploy-cmd 'psql -v green=$BGPLAN_GREEN_MARTS -f new.sql'"));
@@ -187,7 +190,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     CLI::App* cmd = app.add_subcommand(
         "unlock", "Remove a stale deployment lock after confirming its holder is gone");
     AddCommon(cmd, o, false);
-    cmd->add_flag("--force", o.run.force,
+    cmd->add_flag("--force", o.break_lock,
                   "terminate the holder's session if it is still connected (PostgreSQL releases "
                   "the lock with it)");
     cmd->footer(Example("bgplan unlock deploy.bgplan --deployment analytics"));

@@ -45,6 +45,8 @@ struct LiveOptions {
   // apply
   std::string deploy_cmd;
   std::string through = "promote";
+  // unlock
+  bool break_lock = false;
   // Debugging (plan, the phase commands, apply): optimization passes to skip, IR dumps.
   std::vector<std::string> disabled_passes;
   std::string dump_ir_after;

@@ -264,7 +264,7 @@ int Run(const LiveCall& call) {
   }
   if (command == "unlock") {
     return WithExecutor(call, false,
-                        [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.run.force); });
+                        [&](Executor& ex, const LoadedPlan&) { return ex.BreakLock(o.break_lock); });
   }
   if (!call.phase.has_value()) {
     std::fprintf(stderr, "bgplan: internal error: no live command %s\n", command.c_str());

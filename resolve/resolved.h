@@ -20,6 +20,8 @@ struct Violation {
   std::string deployment;
   SourceRange origin;
   std::string message;
+  // The objects the rule found ("table marts.events_raw"), also named in the message.
+  std::vector<std::string> objects;
 };
 
 // A write to the journal (schema --journal-schema), carried out by the dialect's journal
@@ -111,6 +113,9 @@ struct ResolvedPhase {
   plans::PhaseKind kind = plans::PhaseKind::kInit;
   std::vector<ResolvedBatch> batches;
   std::vector<Violation> violations;
+  // Warnings of the live rules that never fail a phase (state-not-carried): reported, then the
+  // phase runs.
+  std::vector<Violation> warnings;
   // For people: what is skipped and why ("deployment 'a' is already promoted: nothing to do"),
   // and warnings.
   std::vector<std::string> notes;

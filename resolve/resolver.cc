@@ -10,6 +10,7 @@
 #include "sql/quote.h"
 #include "sql/statements.h"
 #include "support/check.h"
+#include "support/strings.h"
 
 namespace bgplan::resolve {
 
@@ -220,13 +221,21 @@ void Resolver::Impl::Note(ActionSink& out, std::vector<std::string> lines) {
 }
 
 void Resolver::Impl::Violation(DiagKind kind, const plans::Deployment& d, SourceRange origin,
-                               std::string message) {
+                               std::string message, std::vector<std::string> objects) {
   resolve::Violation v;
   v.kind = kind;
   v.deployment = d.name;
   v.origin = origin.valid() ? origin : d.origin;
   v.message = std::move(message);
+  v.objects = std::move(objects);
   result.violations.push_back(std::move(v));
+}
+
+void Resolver::Impl::Warning(DiagKind kind, const plans::Deployment& d, SourceRange origin,
+                             std::string message, std::vector<std::string> objects) {
+  Violation(kind, d, origin, std::move(message), std::move(objects));
+  result.warnings.push_back(std::move(result.violations.back()));
+  result.violations.pop_back();
 }
 
 JournalOp Resolver::Impl::StartRun(const Dep& d, const std::string& phase_name) const {
@@ -385,6 +394,12 @@ void DropGreen(Resolver::Impl& r, const Step& step, ActionSink& out) {
   for (const ObjectRef& o : step.objects) {
     const std::string sql = sql::DropSql(*r.dialect, o);
     if (!r.live()) {
+      if (r.transactional() && o.kind == ObjectKind::kSchema) {
+        r.Pending(out, {"resolved at apply time: in this transaction, the schema " +
+                        Name(o.green) +
+                        " still has the id the journal recorded for it (else SQLSTATE 40001: "
+                        "read again, and cleanup-id-mismatch refuses)"});
+      }
       r.Sql(out, nullptr, sql);
       continue;
     }
@@ -399,6 +414,14 @@ void DropGreen(Resolver::Impl& r, const Step& step, ActionSink& out) {
     } else {
       const ClusterPairFacts* c = r.ClusterPair(*d, o);
       exists = c != nullptr && c->green.exists;
+    }
+    // The object under the green name is the one the journal recorded (cleanup-id-mismatch
+    // checked it against the snapshot); where DDL is transactional the check is repeated in the
+    // drop's transaction, so nothing can take the name in between (40001: read again, retry).
+    if (exists && r.transactional() && o.kind == ObjectKind::kSchema) {
+      if (std::optional<std::string> id = RecordedGreenId(*d, o); id.has_value()) {
+        r.Sql(out, d, sql::PgSchemaIdentityGuardSql(o.green, *id), false);
+      }
     }
     // DROP ... IF EXISTS of an absent object changes nothing; it still runs (a crashed cleanup
     // resumes with the same statements).
@@ -493,6 +516,12 @@ void JournalStep(Resolver::Impl& r, const Step& step, ActionSink& out) {
       }
       r.Journal(out, d, r.RecordIds(*d));
       r.Journal(out, d, r.Event(*d, "intent", "swap"));
+      if (!d->left_behind.empty()) {
+        r.Journal(out, d,
+                  r.Event(*d, "left-behind",
+                          "promoted with --allow-missing; green has no counterpart of: " +
+                              Join(d->left_behind)));
+      }
     } else if (r.phase == PhaseKind::kPromote && step.rule == "swapped") {
       if (run_phase != "promoted" || r.SwapsNow(*d)) {
         r.Journal(out, d, r.SetPhase(*d, "promoted"));

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "plans/plan.h"
+#include "resolve/overrides.h"
 #include "resolve/resolved.h"
 #include "resolve/snapshot.h"
 #include "support/status.h"
@@ -20,11 +21,8 @@
 namespace bgplan::resolve {
 
 struct ResolveOptions {
-  // The overrides, each of one rule (see resolve/rules.cc).
-  bool ignore_existing = false;  // green-not-empty
-  bool force = false;            // green-not-ours, not-promoted, keep-blue-not-elapsed,
-                                 // cleanup-drops-dependents
-  bool allow_orphans = false;    // orphaned-dependents
+  // The overrides, each of one rule (resolve/overrides.h).
+  Overrides overrides;
   std::string journal_schema = "bgplan";
   // Recorded in the journal and the deployment tag ("" = unknown).
   std::string git_commit;

@@ -58,6 +58,8 @@ struct Resolver::Impl {
     bool new_run = false;  // the run is created by this phase
     bool run_started = false;
     bool wrote = false;    // an action that writes was resolved for it
+    // promote --allow-missing: the blue objects green lacks (journaled with the intent).
+    std::vector<std::string> left_behind;
   };
 
   bool live() const { return snapshot.live; }
@@ -81,7 +83,9 @@ struct Resolver::Impl {
   void Pending(ActionSink& out, std::vector<std::string> lines);
   void Note(ActionSink& out, std::vector<std::string> lines);
   void Violation(DiagKind kind, const plans::Deployment& d, SourceRange origin,
-                 std::string message);
+                 std::string message, std::vector<std::string> objects = {});
+  void Warning(DiagKind kind, const plans::Deployment& d, SourceRange origin, std::string message,
+               std::vector<std::string> objects);
   // Before the first write of a run on a dialect without transactional DDL (Materialize): the
   // run row, so that a crash midway leaves a run to resume.
   void StartRunIfNeeded(ActionSink& out, Dep& d);
@@ -116,6 +120,15 @@ struct Resolver::Impl {
 // poll_interval ..." lines), for green objects of `kind`.
 void AwaitSettingsLines(Resolver::Impl& r, const plans::Step& step, plans::ObjectKind kind,
                         std::vector<std::string>& lines);
+
+// The id cleanup may drop under the green name of `o` (cleanup-id-mismatch): after promote the
+// old blue's recorded id, otherwise green's; nullopt when the journal recorded none.
+std::optional<std::string> RecordedGreenId(const Resolver::Impl::Dep& d, const plans::ObjectRef& o);
+
+// The object-level rules (resolve/object_rules.cc), registered in kRules.
+void MissingInGreen(Resolver::Impl& r, Resolver::Impl::Dep& d);
+void StateNotCarried(Resolver::Impl& r, Resolver::Impl::Dep& d);
+void CleanupIdMismatch(Resolver::Impl& r, Resolver::Impl::Dep& d);
 
 // The checks (resolve/rules.cc): offline, a kCheck action saying what is verified; live, the
 // rule evaluated for each deployment of the step that the phase acts on.

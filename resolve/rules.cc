@@ -86,7 +86,8 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
   }
   if (rule == "cleanup-drops-dependents") {
     return "DROP ... CASCADE of the " + p.List(objects, Side::kGreen) + " removes nothing else " +
-           (mz ? "(mz_internal.mz_object_dependencies)" : "(pg_depend)") + " (unless --force)";
+           (mz ? "(mz_internal.mz_object_dependencies)" : "(pg_depend)") +
+           " (unless --drop-dependents)";
   }
   if (rule == "keep-blue-not-elapsed") {
     std::string text = "the rollback window has passed since promote (journal):";
@@ -96,7 +97,7 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
               sql::FormatDuration(d->cleanup.keep_blue_ms);
       first = false;
     }
-    return text + " (unless --force)";
+    return text + " (unless --before-keep-blue)";
   }
   if (rule == "nothing-to-roll-back") {
     return "promote ran and cleanup has not: the journal and the live ids of the " +
@@ -105,7 +106,7 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
   if (rule == "not-promoted") {
     return "promote ran (a rollback after it counts): the blue names carry green's recorded "
            "ids (journal), or rollback restored them, for the " +
-           p.List(objects, Side::kBlue) + " (unless --force)";
+           p.List(objects, Side::kBlue) + " (unless --abandon)";
   }
   if (rule == "swap-name-taken") {
     std::vector<std::string> names;
@@ -114,6 +115,25 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
     }
     return "no schema exists under the temporary name the swap parks each blue schema under: " +
            Join(names);
+  }
+  if (rule == "missing-in-green") {
+    return std::string("every object of the ") + p.List(objects, Side::kBlue) +
+           " has one of the same name and a compatible kind in the matching green schema " +
+           (mz ? "(tables, views, materialized views and sources stand in for each other; "
+                 "sinks, indexes, connections, secrets and types must match)"
+               : "(tables, views, materialized views and foreign tables stand in for each "
+                 "other; sequences, functions and types must match)") +
+           " (unless --allow-missing)";
+  }
+  if (rule == "state-not-carried") {
+    return std::string("a warning, never an error: the ") + (mz ? "tables and sources" : "tables") +
+           " of the " + p.List(objects, Side::kBlue) +
+           " are listed; green does not inherit their rows";
+  }
+  if (rule == "cleanup-id-mismatch") {
+    return "the " + p.List(objects, Side::kGreen) + carry +
+           " the id the journal recorded for it (after promote the old blue's, else green's); "
+           "no override skips this";
   }
   return "verified against the live catalog for the " + p.List(objects, Side::kBoth);
 }
@@ -303,7 +323,7 @@ bool CreatedByUs(const Dep& d, const std::string& comment) {
 }
 
 void GreenNotEmpty(Resolver::Impl& r, Dep& d) {
-  if (r.options.ignore_existing) {
+  if (r.options.overrides.ignore_existing) {
     return;
   }
   auto check = [&](const ContainerFacts& o, size_t objects, const char* what,
@@ -335,7 +355,7 @@ bool CarriesRun(const std::string& comment, const std::string& deployment,
 }
 
 void GreenNotOurs(Resolver::Impl& r, Dep& d) {
-  if (r.options.force) {
+  if (r.options.overrides.force) {
     return;
   }
   const std::string& name = Of(d).name;
@@ -402,7 +422,7 @@ void OrphanedDependents(Resolver::Impl& r, Dep& d) {
   if (orphans.empty()) {
     return;
   }
-  if (r.options.allow_orphans) {
+  if (r.options.overrides.allow_orphans) {
     r.result.summary.dependents += static_cast<int>(orphans.size());
     return;
   }
@@ -416,20 +436,20 @@ void OrphanedDependents(Resolver::Impl& r, Dep& d) {
 }
 
 void CleanupDropsDependents(Resolver::Impl& r, Dep& d) {
-  if (r.options.force || d.facts->green_dependents.empty()) {
+  if (r.options.overrides.drop_dependents || d.facts->green_dependents.empty()) {
     return;
   }
   r.Violation(DiagKind::kCleanupDropsDependents, Of(d), {},
               "DROP ... CASCADE of the green side would also drop " +
                   std::to_string(d.facts->green_dependents.size()) +
                   " object(s) outside it: " + Items(d.facts->green_dependents) +
-                  " (use --force to drop them)");
+                  " (--drop-dependents drops them too)");
 }
 
 void KeepBlueNotElapsed(Resolver::Impl& r, Dep& d) {
   const RunFacts* run = d.facts->run ? &*d.facts->run : nullptr;
   const plans::Deployment& dep = Of(d);
-  if (r.options.force || run == nullptr || d.facts->state != DeployState::kPromoted ||
+  if (r.options.overrides.before_keep_blue || run == nullptr || d.facts->state != DeployState::kPromoted ||
       run->ms_since_promoted < 0 || run->ms_since_promoted >= dep.cleanup.keep_blue_ms) {
     return;
   }
@@ -437,7 +457,7 @@ void KeepBlueNotElapsed(Resolver::Impl& r, Dep& d) {
               "deployment " + Quoted(dep.name) + " was promoted " +
                   sql::FormatDuration(run->ms_since_promoted / 1000 * 1000) +
                   " ago; keep_blue is " + sql::FormatDuration(dep.cleanup.keep_blue_ms) +
-                  " (use --force to drop the old objects now)");
+                  " (--before-keep-blue drops the old objects now)");
 }
 
 void NothingToRollBack(Resolver::Impl& r, Dep& d) {
@@ -457,13 +477,13 @@ void NothingToRollBack(Resolver::Impl& r, Dep& d) {
 void NotPromoted(Resolver::Impl& r, Dep& d) {
   const DeploymentFacts& f = *d.facts;
   // A rolled-back deployment's green holds the code the rollback took out: cleanup drops it.
-  if (r.options.force || f.state != DeployState::kInitialized || !f.run) {
+  if (r.options.overrides.abandon || f.state != DeployState::kInitialized || !f.run) {
     return;
   }
   r.Violation(DiagKind::kNotPromoted, Of(d), {},
               "deployment " + Quoted(Of(d).name) + " (run " + f.run->id +
                   ") was never promoted; cleanup would drop the green side holding the new code "
-                  "(use --force to abandon it)");
+                  "(--abandon drops it, abandoning the deployment)");
 }
 
 struct Rule {
@@ -488,6 +508,9 @@ constexpr Rule kRules[] = {
     {"nothing-to-roll-back", NothingToRollBack},
     {"not-promoted", NotPromoted},
     {"swap-name-taken", SwapNameTaken},
+    {"missing-in-green", MissingInGreen},
+    {"state-not-carried", StateNotCarried},
+    {"cleanup-id-mismatch", CleanupIdMismatch},
 };
 
 }  // namespace
@@ -563,7 +586,7 @@ std::vector<Violation> SessionViolations(const plans::Plan& plan, const Snapshot
       }
     }
     if (!problem.empty()) {
-      out.push_back({DiagKind::kJournalCluster, d.name, at.valid() ? at : d.origin, problem + hint});
+      out.push_back({DiagKind::kJournalCluster, d.name, at.valid() ? at : d.origin, problem + hint, {}});
       break;  // one report: the session is the same for every deployment
     }
   }
@@ -593,7 +616,7 @@ std::vector<Violation> ReservedSchemaViolations(const plans::Plan& plan,
       if (!problem.empty()) {
         out.push_back({DiagKind::kReservedSchemaName, d.name, origin.valid() ? origin : d.origin,
                        std::string(what) + " '" + name + "' of deployment '" + d.name + "' " +
-                           problem + "; a deployment must not swap or drop bgplan's own schemas"});
+                           problem + "; a deployment must not swap or drop bgplan's own schemas", {}});
       }
     };
     for (const auto& p : d.schemas) {

@@ -25,13 +25,17 @@ std::string UtcNow() {
 }
 
 void EventSink::WriteJson(const std::string& type, const std::string& deployment,
-                          const std::map<std::string, std::string>& fields) {
+                          const std::map<std::string, std::string>& fields,
+                          const std::vector<std::string>* objects) {
   nlohmann::ordered_json j;
   j["type"] = type;
   j["deployment"] = deployment;
   j["timestamp"] = UtcNow();
   for (const auto& [k, v] : fields) {
     j[k] = v;
+  }
+  if (objects != nullptr) {
+    j["objects"] = *objects;
   }
   std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::fprintf(out_, "%s\n", line.c_str());
@@ -105,7 +109,7 @@ void EventSink::Diagnose(const Diagnostic& d, const std::string& deployment) {
       fields["line"] = std::to_string(d.range.begin.line);
       fields["column"] = std::to_string(d.range.begin.column);
     }
-    WriteJson("diagnostic", deployment, fields);
+    WriteJson("diagnostic", deployment, fields, d.objects.empty() ? nullptr : &d.objects);
     return;
   }
   DiagnosticPrinter printer;

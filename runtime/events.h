@@ -54,8 +54,10 @@ class EventSink {
                       const std::map<std::string, std::string>& extra = {});
 
  private:
+  // `objects`: a live rule's objects, written as the "objects" array when not null.
   void WriteJson(const std::string& type, const std::string& deployment,
-                 const std::map<std::string, std::string>& fields);
+                 const std::map<std::string, std::string>& fields,
+                 const std::vector<std::string>* objects = nullptr);
   OutputOptions options_;
   const SourceFile* source_ = nullptr;
   FILE* out_;

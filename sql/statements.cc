@@ -261,6 +261,26 @@ static bool NeedsCommentEscape(char c) {
   return byte < 0x20 || byte == 0x7F || c == '\\';
 }
 
+std::string PgSchemaIdentityGuardSql(std::string_view name, std::string_view oid) {
+  std::string digits;
+  for (char c : oid) {
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    }
+  }
+  const std::string body =
+      " BEGIN IF (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + QuoteLiteral(name) +
+      ") IS DISTINCT FROM " + (digits.empty() ? "0" : digits) +
+      "::oid THEN RAISE EXCEPTION 'bgplan: the schema under a green name is not the one the "
+      "journal recorded' USING ERRCODE = '40001'; END IF; END ";
+  // A dollar-quote tag that occurs nowhere in the body, so no name can end it early.
+  std::string tag = "$bgplan$";
+  for (int i = 1; body.find(tag) != std::string::npos; ++i) {
+    tag = "$bgplan" + std::to_string(i) + "$";
+  }
+  return "DO " + tag + body + tag + ";";
+}
+
 std::string CommentSafe(std::string_view text) {
   std::string out;
   AppendCommentSafe(out, text);

@@ -159,6 +159,11 @@ std::string AlterSinkSetFromSql(const RelationName& sink, const RelationName& up
 std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view definition,
                                    const std::vector<std::string>& options = {});
 
+// PostgreSQL, inside the transaction of a destructive statement: raises SQLSTATE 40001 unless
+// the schema named `name` exists with oid `oid` (the object bgplan recorded), so a schema that
+// took the name since it was read is never dropped.
+std::string PgSchemaIdentityGuardSql(std::string_view name, std::string_view oid);
+
 // ---- Text helpers ----------------------------------------------------------------------------
 
 // `text` made safe to put after "--" on one line: CR, LF, other C0 controls and DEL become

@@ -43,6 +43,9 @@ struct Diagnostic {
     std::string message;
   };
   std::vector<Note> notes;
+  // Live rules: the catalog objects the diagnostic is about ("table marts.events_raw"), listed
+  // in the message too; JSON output carries them as an array.
+  std::vector<std::string> objects;
 
   // Sort order: file, line, column, severity, message.
   bool operator<(const Diagnostic& other) const;

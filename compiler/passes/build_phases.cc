@@ -111,6 +111,7 @@ class PhaseBuilder {
         AddCheck(steps, d, "unsized-replicas", r.clusters);
       }
       AddCheck(steps, d, "green-not-empty", r.all);
+      AddCheck(steps, d, "state-not-carried", r.schemas);
       for (const auto& [i, pair] : ranges::views::enumerate(d.schemas)) {
         const plans::ObjectList one = r.schemas.Slice(i, 1);
         steps.push_back(MakeStep(StepKind::kCreateGreenSchema, one, pair.origin));
@@ -148,6 +149,8 @@ class PhaseBuilder {
                                "sink-upstream-missing", "orphaned-dependents"}) {
         AddCheck(steps, d, rule, r.all);
       }
+      AddCheck(steps, d, "missing-in-green", r.schemas);
+      AddCheck(steps, d, "state-not-carried", r.schemas);
       if (!materialize_) {  // PostgreSQL parks each blue schema under a temporary name
         AddCheck(steps, d, "swap-name-taken", r.schemas);
       }
@@ -201,6 +204,7 @@ class PhaseBuilder {
         continue;
       }
       AddCheck(steps, d, "not-promoted", r.all);
+      AddCheck(steps, d, "cleanup-id-mismatch", r.all);
       AddCheck(steps, d, "not-owner", r.all);
       AddCheck(steps, d, "cleanup-drops-dependents", r.all);
       AddCheck(steps, d, "keep-blue-not-elapsed", r.all);

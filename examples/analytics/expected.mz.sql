@@ -9,6 +9,7 @@
 -- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
 -- check (read-only): unsized-replicas: every replica of the blue clusters "compute", "serving", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one are all listed
 -- check (read-only): green-not-empty: where they exist, the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schemas "marts", "staging" are listed; green does not inherit their rows
 
 CREATE SCHEMA "marts_dbt_deploy";
 -- resolved at apply time: copy the privileges of schema "marts" to "marts_dbt_deploy":
@@ -69,6 +70,8 @@ CREATE CLUSTER "compute_dbt_deploy" (SIZE = '200cc', REPLICATION FACTOR = 2);
 -- check (read-only): green-not-ours: the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" carry this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "marts", "staging" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): missing-in-green: every object of the blue schemas "marts", "staging" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schemas "marts", "staging" are listed; green does not inherit their rows
 
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "analytics"
 
@@ -112,10 +115,11 @@ COMMIT;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "analytics"
 
 -- phase cleanup: deployment "analytics": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "marts", "staging" and clusters "compute", "serving" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "marts", "staging" and clusters "compute", "serving" (unless --abandon)
+-- check (read-only): cleanup-id-mismatch: the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" carry the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy"
--- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
--- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "analytics" keep_blue 1d (unless --force)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --drop-dependents)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "analytics" keep_blue 1d (unless --before-keep-blue)
 
 DROP SCHEMA IF EXISTS "staging_dbt_deploy" CASCADE;
 DROP SCHEMA IF EXISTS "marts_dbt_deploy" CASCADE;

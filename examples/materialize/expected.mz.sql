@@ -9,6 +9,7 @@
 -- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
 -- check (read-only): unsized-replicas: every replica of the blue cluster "shop_compute", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one are all listed
 -- check (read-only): green-not-empty: where they exist, the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schema "shop" are listed; green does not inherit their rows
 
 CREATE SCHEMA "shop_dbt_deploy";
 -- resolved at apply time: copy the privileges of schema "shop" to "shop_dbt_deploy":
@@ -49,6 +50,8 @@ CREATE SCHEMA "shop_dbt_deploy";
 -- check (read-only): green-not-ours: the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" carry this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schema "shop" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "shop" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): missing-in-green: every object of the blue schema "shop" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schema "shop" are listed; green does not inherit their rows
 
 -- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
 --   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
@@ -90,10 +93,11 @@ COMMIT;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "shop"
 
 -- phase cleanup: deployment "shop": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "shop" and cluster "shop_compute" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "shop" and cluster "shop_compute" (unless --abandon)
+-- check (read-only): cleanup-id-mismatch: the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" carry the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy"
--- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --force)
--- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --force)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "shop_dbt_deploy" and cluster "shop_compute_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --drop-dependents)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --before-keep-blue)
 
 DROP SCHEMA IF EXISTS "shop_dbt_deploy" CASCADE;
 DROP CLUSTER IF EXISTS "shop_compute_dbt_deploy" CASCADE;

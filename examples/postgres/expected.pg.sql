@@ -7,6 +7,7 @@
 -- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "marts", "staging", and green where it exists
 -- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schemas "marts_dbt_deploy", "staging_dbt_deploy" are empty or carry this deployment's marker (unless --ignore-existing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables of the blue schemas "marts", "staging" are listed; green does not inherit their rows
 
 BEGIN;
 CREATE SCHEMA "marts_dbt_deploy";
@@ -43,6 +44,8 @@ COMMIT;
 -- check (read-only): green-not-ours: the green schemas "marts_dbt_deploy", "staging_dbt_deploy" carry this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schemas "marts", "staging" finds objects of the same names in the matching green schema
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): missing-in-green: every object of the blue schemas "marts", "staging" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and foreign tables stand in for each other; sequences, functions and types must match) (unless --allow-missing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables of the blue schemas "marts", "staging" are listed; green does not inherit their rows
 -- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "marts_bgplan_swap", "staging_bgplan_swap"
 
 -- swap in one transaction with the dependent views.
@@ -99,13 +102,16 @@ ALTER SCHEMA "staging_bgplan_swap" RENAME TO "staging_dbt_deploy";
 COMMIT;
 
 -- phase cleanup: deployment "warehouse": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "marts", "staging" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "marts", "staging" (unless --abandon)
+-- check (read-only): cleanup-id-mismatch: the green schemas "marts_dbt_deploy", "staging_dbt_deploy" carry the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the green schemas "marts_dbt_deploy", "staging_dbt_deploy"
--- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" removes nothing else (pg_depend) (unless --force)
--- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "warehouse" keep_blue 1h (unless --force)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" removes nothing else (pg_depend) (unless --drop-dependents)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "warehouse" keep_blue 1h (unless --before-keep-blue)
 
 BEGIN;
+-- resolved at apply time: in this transaction, the schema "staging_dbt_deploy" still has the id the journal recorded for it (else SQLSTATE 40001: read again, and cleanup-id-mismatch refuses)
 DROP SCHEMA IF EXISTS "staging_dbt_deploy" CASCADE;
+-- resolved at apply time: in this transaction, the schema "marts_dbt_deploy" still has the id the journal recorded for it (else SQLSTATE 40001: read again, and cleanup-id-mismatch refuses)
 DROP SCHEMA IF EXISTS "marts_dbt_deploy" CASCADE;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "warehouse", in the same transaction
 COMMIT;

@@ -98,16 +98,25 @@ void Executor::Note(const std::string& deployment, const std::string& message) {
   sink_.Emit({"note", deployment, message, {}});
 }
 
-Status Executor::Report(const std::vector<resolve::Violation>& violations, const std::string& what) {
-  for (const resolve::Violation& v : violations) {
+void Executor::Diagnose(const std::vector<resolve::Violation>& found, Severity severity) {
+  for (const resolve::Violation& v : found) {
     Diagnostic d;
-    d.severity = Severity::kError;
+    d.severity = severity;
     d.kind = v.kind;
     d.file = plan_.source_file;
     d.range = v.origin;
     d.message = v.message;
+    d.objects = v.objects;
     sink_.Diagnose(d, v.deployment);
   }
+}
+
+void Executor::Warn(const std::vector<resolve::Violation>& warnings) {
+  Diagnose(warnings, Severity::kWarning);
+}
+
+Status Executor::Report(const std::vector<resolve::Violation>& violations, const std::string& what) {
+  Diagnose(violations, Severity::kError);
   return Status(StatusCode::kPrecondition,
                 what + ": " + std::to_string(violations.size()) +
                     " live precondition(s) failed (first: " +
@@ -243,6 +252,7 @@ Status Executor::RunPhase(PhaseKind phase) {
         return Report(resolved.violations, name);
       }
       if (attempt == 0) {
+        Warn(resolved.warnings);
         for (const std::string& n : resolved.notes) {
           Note("", n);
         }
@@ -492,9 +502,7 @@ Result<PhaseKind> Executor::NextPhase() {
 resolve::ResolveOptions Executor::ResolveOptionsFor(const std::string& fingerprint,
                                                     bool planning) const {
   resolve::ResolveOptions ro;
-  ro.ignore_existing = options_.ignore_existing;
-  ro.force = options_.force;
-  ro.allow_orphans = options_.allow_orphans;
+  ro.overrides = options_.overrides;
   ro.journal_schema = options_.journal_schema;
   ro.git_commit = options_.git_commit;
   ro.host = Hostname();

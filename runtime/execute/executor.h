@@ -28,9 +28,7 @@ namespace bgplan::runtime {
 
 struct RunOptions {
   bool dry_run = false;
-  bool ignore_existing = false;
-  bool force = false;
-  bool allow_orphans = false;
+  resolve::Overrides overrides;
   bool tolerate_failing = false;
   std::string journal_schema = "bgplan";
   // Recorded in the journal and the deployment tag ("" = git rev-parse HEAD if available).
@@ -105,6 +103,9 @@ class Executor {
   // The overrides and run metadata of this run; `planning` uses placeholders for the time and
   // the new run ids (`bgplan plan` prints them).
   resolve::ResolveOptions ResolveOptionsFor(const std::string& fingerprint, bool planning) const;
+  // Live-rule warnings (state-not-carried), as warning diagnostics; the phase goes on.
+  void Warn(const std::vector<resolve::Violation>& warnings);
+  void Diagnose(const std::vector<resolve::Violation>& found, Severity severity);
   Status Report(const std::vector<resolve::Violation>& violations, const std::string& what);
   Status RunBatch(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);
   Status RunTransaction(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);

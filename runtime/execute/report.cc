@@ -60,6 +60,7 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
     }
     resolve::ResolvedPhase r = resolve::Resolver::ResolvePhase(
         plan_, *plan_phase, snap, ResolveOptionsFor(fingerprint, true));
+    Warn(r.warnings);
     if (!r.violations.empty()) {
       Status st = Report(r.violations, name);
       if (result.ok()) {

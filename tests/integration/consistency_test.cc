@@ -5,6 +5,7 @@
 // two swap transactions on Materialize).
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "tests/integration/mz_fixture.h"
 
@@ -154,6 +155,30 @@ TEST_F(BothDatabases, TheSameScenarioGivesTheSameCodesEventsAndStatus) {
     }
     EXPECT_TRUE(has_sql) << f;
   }
+  // Green lacks blue's table: promote refuses on both (missing-in-green), naming the table in the
+  // message and in the diagnostic's objects, and swaps nothing.
+  for (const ProcResult& r :
+       {Run({"--format", "json", "promote", pg_file_, "--url", Pg()->Url(pg_db_)}),
+        Run({"--format", "json", "promote", mz_file_, "--url", Url()})}) {
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    bool named = false;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+      nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+      if (e.is_object() && e.value("kind", "") == "missing-in-green") {
+        ASSERT_TRUE(e["objects"].is_array()) << line;
+        ASSERT_EQ(e["objects"].size(), 1u) << line;
+        const std::string object = e["objects"][0].get<std::string>();
+        named = object.rfind("table ", 0) == 0 &&
+                object.size() >= 6 && object.compare(object.size() - 6, 6, "shop.t") == 0;
+      }
+    }
+    EXPECT_TRUE(named) << r.out;
+  }
+  SameStatus("deployment shop: initialized");
+  // The deploy step puts the table into green; promote then goes through.
+  ASSERT_EQ(Pg()->Exec(pg_db_, "CREATE TABLE shop_dbt_deploy.t (id int)"), "");
+  Exec({"CREATE TABLE shop_dbt_deploy.t (id int)"});
   SameJson("promote", 0);
   SameStatus("deployment shop: promoted");
   SameJson("rollback", 0);
@@ -228,6 +253,94 @@ TEST_F(BothDatabases, DisablePassChangesWhatRuns) {
   ProcResult validation =
       Run({"promote", pg, "--url", Pg()->Url(pg_db_), "--disable-pass", "validate-objects"});
   EXPECT_EQ(validation.exit_code, 64) << validation.err;
+}
+
+// ---- never lose data (issue 10), on both databases ---------------------------------------------
+
+// The objects of the first JSON diagnostic of `kind` in `out` (empty if none).
+std::vector<std::string> DiagnosticObjects(const std::string& out, const std::string& kind,
+                                           const std::string& severity) {
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    nlohmann::json e = nlohmann::json::parse(line, nullptr, false);
+    if (e.is_object() && e.value("type", "") == "diagnostic" && e.value("kind", "") == kind &&
+        e.value("severity", "") == severity && e.contains("objects")) {
+      return e["objects"].get<std::vector<std::string>>();
+    }
+  }
+  return {};
+}
+
+// init and promote warn (never fail) about the tables whose rows green does not inherit; the JSON
+// diagnostic carries the rule kind and the objects.
+TEST_F(BothDatabases, StateThatWillNotCarryOverIsAWarningWithItsObjects) {
+  for (const auto& [file, url] : {std::pair{pg_file_, Pg()->Url(pg_db_)}, std::pair{mz_file_, Url()}}) {
+    ProcResult init = Run({"--format", "json", "init", file, "--url", url});
+    EXPECT_EQ(init.exit_code, 0) << init.out << init.err;
+    std::vector<std::string> objects = DiagnosticObjects(init.out, "state-not-carried", "warning");
+    ASSERT_EQ(objects.size(), 1u) << init.out;
+    EXPECT_EQ(objects[0].rfind("table ", 0), 0u) << objects[0];
+    EXPECT_NE(objects[0].find("shop.t"), std::string::npos) << objects[0];
+    ProcResult plan = Run({"plan", file, "--url", url, "--phase", "promote"});
+    EXPECT_NE(plan.err.find("[state-not-carried]"), std::string::npos) << plan.err;
+  }
+}
+
+// Scenario 2 of issue 10: after promote, someone replaces the schema under the green name with
+// one of their own holding data. cleanup refuses (cleanup-id-mismatch), whatever overrides it is
+// given, and drops nothing.
+TEST_F(BothDatabases, CleanupDropsOnlyTheObjectTheJournalRecorded) {
+  Same("init", 0);
+  ASSERT_EQ(Pg()->Exec(pg_db_, "CREATE TABLE shop_dbt_deploy.t (id int)"), "");
+  Exec({"CREATE TABLE shop_dbt_deploy.t (id int)"});
+  Same("promote", 0);
+  ASSERT_EQ(Pg()->Exec(pg_db_,
+                       "DROP SCHEMA shop_dbt_deploy CASCADE; CREATE SCHEMA shop_dbt_deploy; "
+                       "CREATE TABLE shop_dbt_deploy.precious (x int); "
+                       "INSERT INTO shop_dbt_deploy.precious VALUES (1)"),
+            "");
+  Exec({"DROP SCHEMA shop_dbt_deploy CASCADE", "CREATE SCHEMA shop_dbt_deploy",
+        "CREATE TABLE shop_dbt_deploy.precious (x int)"});
+  for (const std::vector<std::string>& extra :
+       {std::vector<std::string>{},
+        std::vector<std::string>{"--before-keep-blue", "--drop-dependents", "--abandon"}}) {
+    auto [pg, mz] = Both("cleanup", extra);
+    for (const ProcResult* r : {&pg, &mz}) {
+      EXPECT_EQ(r->exit_code, 3) << r->err;
+      EXPECT_NE(r->err.find("[cleanup-id-mismatch]"), std::string::npos) << r->err;
+      EXPECT_NE(r->err.find("shop_dbt_deploy"), std::string::npos) << r->err;
+    }
+  }
+  EXPECT_EQ(Pg()->Scalar(pg_db_, "SELECT count(*) FROM shop_dbt_deploy.precious"), "1");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_tables t JOIN mz_schemas s ON s.id = t.schema_id "
+                   "WHERE s.name = 'shop_dbt_deploy' AND t.name = 'precious'"),
+            "1");
+  // `plan --phase cleanup` says the same, read-only.
+  auto [pg, mz] = Both("plan", {"--phase", "cleanup"});
+  EXPECT_EQ(pg.exit_code, 3) << pg.err;
+  EXPECT_EQ(mz.exit_code, 3) << mz.err;
+}
+
+// --allow-missing promotes knowingly, and the journal keeps what was left behind.
+TEST_F(BothDatabases, AllowMissingPromotesAndTheJournalRecordsWhatWasLeftBehind) {
+  Same("init", 0);
+  Same("promote", 3);  // missing-in-green: shop.t
+  SameStatus("deployment shop: initialized");
+  Same("promote", 0, {"--allow-missing"});
+  // (Not SameStatus: the intent and left-behind events share a time on PostgreSQL, one
+  // transaction, so their order in the history is not the same on both.)
+  for (const ProcResult& r : {Run({"status", pg_file_, "--url", Pg()->Url(pg_db_)}),
+                              Run({"status", mz_file_, "--url", Url()})}) {
+    EXPECT_NE(r.out.find("deployment shop: promoted"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("left-behind - promoted with --allow-missing"), std::string::npos)
+        << r.out;
+  }
+  EXPECT_EQ(Pg()->Scalar(pg_db_, "SELECT message FROM bgplan.events WHERE type = 'left-behind'"),
+            "promoted with --allow-missing; green has no counterpart of: table shop.t");
+  const std::string mz = Scalar("SELECT message FROM bgplan.events WHERE type = 'left-behind'");
+  EXPECT_EQ(mz.rfind("promoted with --allow-missing; green has no counterpart of: table ", 0), 0u)
+      << mz;
+  EXPECT_NE(mz.find("shop.t"), std::string::npos) << mz;
 }
 
 }  // namespace

@@ -89,13 +89,13 @@ TEST_F(MzPlanLock, PromotePlanFileIgnoresCleanupOnlyFactsAndRefusesOnPromoteFact
   std::string promote_file = dir_ + "/promote.json", cleanup_file = dir_ + "/cleanup.json";
   ProcResult r = Run(Cmd("plan", {"--phase", "promote", "-o", promote_file}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // Never promoted: cleanup needs --force (not-promoted), and so does its plan.
-  r = Run(Cmd("plan", {"--phase", "cleanup", "--force", "-o", cleanup_file}));
+  // Never promoted: cleanup needs --abandon (not-promoted), and so does its plan.
+  r = Run(Cmd("plan", {"--phase", "cleanup", "--abandon", "-o", cleanup_file}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string blue = SchemaId("app"), green = SchemaId("app_dbt_deploy");
 
   Exec({"CREATE VIEW other.peek AS SELECT n FROM app_dbt_deploy.mv"});  // cleanup reads this
-  r = Run({"cleanup", cleanup_file, "--url", Url(), "--force"});
+  r = Run({"cleanup", cleanup_file, "--url", Url(), "--abandon"});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_NE(r.err.find("stale-plan"), std::string::npos) << r.err;
   EXPECT_NE(SchemaId("app_dbt_deploy"), "");
@@ -226,7 +226,7 @@ TEST_F(MzPlanLock, ObjectsOnABlueClusterOutsideTheBlueSchemasAreOrphanedDependen
   EXPECT_EQ(ClusterId(C("app")), blue_cluster);
   // --allow-orphans swaps anyway.
   RunOptions allow;
-  allow.allow_orphans = true;
+  allow.overrides.allow_orphans = true;
   ASSERT_TRUE(RunPhase(plan_, PhaseKind::kPromote, allow).ok()) << last_diagnostics_;
   EXPECT_NE(ClusterId(C("app")), blue_cluster);
 }

@@ -25,6 +25,8 @@ class MzRuntime : public MzTest {
           "CREATE TABLE prod.t (id int)"});
   }
   plans::Plan Plan() { return MzPlan("prod", {"prod", "staging"}, {C("prod")}, {"sinks"}); }
+  // The deploy step: green gets its copy of blue's table (else promote refuses, missing-in-green).
+  void DeployGreen() { Exec({"CREATE TABLE prod_dbt_deploy.t (id int)"}); }
 };
 
 // ---- dbt 1-3: grants and default privileges ---------------------------------------------------
@@ -85,7 +87,7 @@ TEST_F(MzRuntime, Dbt5ForeignMarkerOnNonEmptyGreenIsRefused) {
   EXPECT_TRUE(Has(last_kinds_, "green-not-empty")) << last_diagnostics_;
   EXPECT_EQ(ClusterId(C("prod_dbt_deploy")), "");  // nothing created
   RunOptions adopt;
-  adopt.ignore_existing = true;
+  adopt.overrides.ignore_existing = true;
   EXPECT_TRUE(RunPhase(Plan(), PhaseKind::kInit, adopt).ok()) << last_diagnostics_;
 }
 
@@ -155,7 +157,7 @@ TEST_F(MzRuntime, Dbt10DeploymentRunBuildsIntoGreen) {
   EXPECT_TRUE(Has(last_kinds_, "not-promoted")) << last_diagnostics_;
   EXPECT_NE(ClusterId(green), "");
   RunOptions force;
-  force.force = true;
+  force.overrides.abandon = true;
   EXPECT_TRUE(RunPhase(plan, PhaseKind::kCleanup, force).ok()) << last_diagnostics_;
   EXPECT_EQ(ClusterId(green), "");
 }
@@ -187,6 +189,7 @@ TEST_F(MzRuntime, Dbt11SinkInBlueSchemaOrClusterFailsInit) {
 TEST_F(MzRuntime, Dbt12PromoteDryRunThenSwapAndTag) {
   CreateBlue();
   ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kInit).ok()) << last_diagnostics_;
+  DeployGreen();
   std::string prod = SchemaId("prod"), green = SchemaId("prod_dbt_deploy");
   std::string staging = SchemaId("staging"), sgreen = SchemaId("staging_dbt_deploy");
   std::string cprod = ClusterId(C("prod")), cgreen = ClusterId(C("prod_dbt_deploy"));
@@ -224,6 +227,7 @@ TEST_F(MzRuntime, Dbt12PromoteDryRunThenSwapAndTag) {
 TEST_F(MzRuntime, Dbt13PromoteWithWaitOnEmptyClusters) {
   CreateBlue();
   ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kInit).ok()) << last_diagnostics_;
+  DeployGreen();
   std::string green = SchemaId("prod_dbt_deploy");
   auto plan = Plan();
   plan.deployments[0].promote.wait = true;
@@ -378,6 +382,7 @@ class MzSinks : public MzRuntime {
           "CREATE MATERIALIZED VIEW prod.b IN CLUSTER " + prod + " AS SELECT 2 AS x",
           Sink("sinks.sa", "prod.a"), Sink("sinks.sb", "prod.b")});
     ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kInit).ok()) << last_diagnostics_;
+    DeployGreen();
     Exec({"CREATE MATERIALIZED VIEW prod_dbt_deploy.a IN CLUSTER " + C("prod_dbt_deploy") +
               " AS SELECT 10 AS x",
           "CREATE MATERIALIZED VIEW prod_dbt_deploy.b IN CLUSTER " + C("prod_dbt_deploy") +
@@ -433,7 +438,7 @@ TEST_F(MzSinks, CleanupWaitsForKeepBlueUnlessForced) {
   EXPECT_TRUE(Has(last_kinds_, "keep-blue-not-elapsed")) << last_diagnostics_;
   EXPECT_NE(SchemaId("prod_dbt_deploy"), "");
   RunOptions force;
-  force.force = true;
+  force.overrides.before_keep_blue = true;
   EXPECT_TRUE(RunPhase(plan, PhaseKind::kCleanup, force).ok()) << last_diagnostics_;
   EXPECT_EQ(SchemaId("prod_dbt_deploy"), "");
 }
@@ -460,7 +465,7 @@ TEST_F(MzSinks, SinkOutsideThePlansSinksIsAnOrphanNotRepointed) {
       << last_diagnostics_;
   std::string blue = SchemaId("prod");
   RunOptions allow;
-  allow.allow_orphans = true;
+  allow.overrides.allow_orphans = true;
   ASSERT_TRUE(RunPhase(plan, PhaseKind::kPromote, allow).ok()) << last_diagnostics_;
   EXPECT_EQ(SinkUpstreamSchema("stray"), blue);  // never altered
   EXPECT_EQ(SinkUpstreamSchema("sa"), SchemaId("prod"));
@@ -472,6 +477,7 @@ TEST_F(MzRuntime, TwoDeploymentsSwapInOneBlock) {
   auto plan = Plan();
   plan.deployments.push_back(MzPlan("other", {"other"}, {C("other")}).deployments[0]);
   ASSERT_TRUE(RunPhase(plan, PhaseKind::kInit).ok()) << last_diagnostics_;
+  DeployGreen();
   std::string g1 = SchemaId("prod_dbt_deploy"), g2 = SchemaId("other_dbt_deploy");
   auto inner = Connect();
   CountingSession counting(*inner);

@@ -437,6 +437,15 @@ class CatalogReadsMz : public MzTest {
     Exec(setup);
     plans::Plan plan = Compiled(MzPlan("n" + std::to_string(schemas), names, {cluster}));
     EXPECT_TRUE(RunPhase(plan, PhaseKind::kInit).ok()) << last_diagnostics_;
+    std::vector<std::string> deploy;  // green gets blue's objects (missing-in-green)
+    for (const std::string& s : names) {
+      for (int t = 0; t < 3; ++t) {
+        deploy.push_back("CREATE MATERIALIZED VIEW " + s + "_dbt_deploy.mv" + std::to_string(t) +
+                         " IN CLUSTER " + cluster + "_dbt_deploy AS SELECT " + std::to_string(t) +
+                         " AS n");
+      }
+    }
+    Exec(deploy);
     auto session = Connect();
     CountingSession counting(*session);
     RecordingSink sink;

@@ -169,7 +169,7 @@ TEST_F(RuntimePg, IgnoreExistingAdoptsANonEmptyGreen) {
   EXPECT_EQ(Run(plan, PhaseKind::kInit, {}, &sink).code(), StatusCode::kPrecondition);
   EXPECT_EQ(sink.Kinds(), std::vector<std::string>{"green-not-empty"});
   RunOptions ignore;
-  ignore.ignore_existing = true;
+  ignore.overrides.ignore_existing = true;
   ASSERT_TRUE(Run(plan, PhaseKind::kInit, ignore).ok());
   // Grants are copied to a pre-existing green too.
   EXPECT_EQ(Scalar("SELECT has_schema_privilege('reader', 'marts_dbt_deploy', 'USAGE')"), "t");
@@ -190,7 +190,7 @@ TEST_F(RuntimePg, PromoteRulesGreenMissingAndGreenNotOurs) {
   RecordingSink c;
   EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &c).code(), StatusCode::kPrecondition);
   RunOptions force;
-  force.force = true;
+  force.overrides.force = true;
   std::string green = Oid("marts_dbt_deploy");
   ASSERT_TRUE(Run(plan, PhaseKind::kPromote, force).ok());
   EXPECT_EQ(Oid("marts"), green);
@@ -207,7 +207,8 @@ TEST_F(RuntimePg, SinkUpstreamMissing) {
   std::string snap = Snapshot();
   RecordingSink sink;
   EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &sink).code(), StatusCode::kPrecondition);
-  EXPECT_EQ(sink.Kinds(), std::vector<std::string>{"sink-upstream-missing"});
+  // marts.u is also a blue object green lacks (missing-in-green): both rules name it.
+  EXPECT_EQ(sink.Kinds(), (std::vector<std::string>{"sink-upstream-missing", "missing-in-green"}));
   EXPECT_NE(sink.AllDiagnostics().find("marts.u"), std::string::npos) << sink.AllDiagnostics();
   EXPECT_EQ(Snapshot(), snap);
 }
@@ -229,15 +230,15 @@ TEST_F(RuntimePg, OrphanedDependentsListsEachAndAllowOrphans) {
   EXPECT_NE(text.find("other.plain"), std::string::npos) << text;
   EXPECT_NE(text.find("child"), std::string::npos) << text;
   RunOptions allow;
-  allow.allow_orphans = true;
+  allow.overrides.allow_orphans = true;
   ASSERT_TRUE(Run(plan, PhaseKind::kPromote, allow).ok());
-  // Cleanup would drop them with the old schema: refused, listing them, unless --force.
+  // Cleanup would drop them with the old schema: refused, listing them, unless --drop-dependents.
   RecordingSink cleanup;
   EXPECT_EQ(Run(plan, PhaseKind::kCleanup, {}, &cleanup).code(), StatusCode::kPrecondition);
   EXPECT_EQ(cleanup.Kinds(), std::vector<std::string>{"cleanup-drops-dependents"});
   EXPECT_NE(cleanup.AllDiagnostics().find("other.mv"), std::string::npos);
   RunOptions force;
-  force.force = true;
+  force.overrides.drop_dependents = true;
   ASSERT_TRUE(Run(plan, PhaseKind::kCleanup, force).ok());
   EXPECT_EQ(Scalar("SELECT to_regclass('other.mv') IS NULL"), "t");
 }
@@ -262,7 +263,7 @@ TEST_F(RuntimePg, KeepBlueNotPromotedNothingToRollBack) {
   EXPECT_EQ(Run(plan, PhaseKind::kCleanup, {}, &c1).code(), StatusCode::kPrecondition);
   EXPECT_EQ(c1.Kinds(), std::vector<std::string>{"keep-blue-not-elapsed"});
   RunOptions force;
-  force.force = true;
+  force.overrides.before_keep_blue = true;
   ASSERT_TRUE(Run(plan, PhaseKind::kCleanup, force).ok());
   RecordingSink r2;
   EXPECT_EQ(Run(plan, PhaseKind::kRollback, {}, &r2).code(), StatusCode::kPrecondition);
@@ -486,6 +487,52 @@ TEST_F(RuntimePg, StaleViewDefinitionAbortsTheSwap) {
   // The executor re-reads and re-resolves: the new definition is the one re-created.
   ASSERT_TRUE(Run(plan, PhaseKind::kPromote).ok());
   EXPECT_EQ(Scalar("SELECT v FROM sinks.v"), "GREEN");
+}
+
+// Cleanup's DROP runs in the same transaction as a check that the schema under the green name
+// still has the oid the journal recorded: a schema that takes the name between the read and the
+// drop makes the transaction fail with 40001 (nothing dropped), and the executor's fresh read
+// then refuses with cleanup-id-mismatch.
+TEST_F(RuntimePg, CleanupDropChecksTheRecordedIdInItsTransaction) {
+  Production();
+  plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
+  ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
+  DeployGreen();
+  ASSERT_TRUE(Run(plan, PhaseKind::kPromote).ok());
+  auto session = Connect();
+  plans::Plan compiled = Compiled(plan);
+  RecordingSink reads;
+  Executor reader(*session, compiled, {}, {}, reads);
+  Result<resolve::ResolvedPhase> cleanup = reader.Resolve(PhaseKind::kCleanup);
+  ASSERT_TRUE(cleanup.ok()) << cleanup.status().ToString();
+  ASSERT_TRUE(cleanup->violations.empty()) << reads.AllDiagnostics();
+  std::string text = "BEGIN;\n";
+  for (const resolve::ResolvedBatch& batch : cleanup->batches) {
+    if (batch.mode == plans::Batch::Mode::kTransaction && batch.HasWrites()) {
+      Result<std::vector<std::string>> statements = reader.TransactionStatements(batch);
+      ASSERT_TRUE(statements.ok()) << statements.status().ToString();
+      for (const std::string& s : *statements) {
+        text += s + "\n";
+      }
+    }
+  }
+  text += "COMMIT;\n";
+  ASSERT_NE(text.find("IS DISTINCT FROM " + Oid("marts_dbt_deploy") + "::oid"), std::string::npos)
+      << text;
+  Exec("DROP SCHEMA marts_dbt_deploy CASCADE; CREATE SCHEMA marts_dbt_deploy; "
+       "CREATE TABLE marts_dbt_deploy.precious (x int); INSERT INTO marts_dbt_deploy.precious "
+       "VALUES (1);");
+  Status st = session->Exec(text);
+  EXPECT_EQ(st.sqlstate(), "40001") << st.ToString();
+  ASSERT_TRUE(session->Exec("ROLLBACK").ok());
+  EXPECT_EQ(Scalar("SELECT count(*) FROM marts_dbt_deploy.precious"), "1");
+  RecordingSink refused;
+  RunOptions every_override;
+  every_override.overrides = {true, true, true, true, true, true, true};
+  EXPECT_EQ(Run(plan, PhaseKind::kCleanup, every_override, &refused).code(),
+            StatusCode::kPrecondition);
+  EXPECT_EQ(refused.Kinds(), std::vector<std::string>{"cleanup-id-mismatch"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM marts_dbt_deploy.precious"), "1");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 -- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz", and green where it exists
 -- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" are empty or carry this deployment's marker (unless --ignore-existing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables of the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" are listed; green does not inherit their rows
 
 BEGIN;
 CREATE SCHEMA "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g";
@@ -36,6 +37,8 @@ COMMIT;
 -- check (read-only): green-not-ours: the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" carries this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" finds objects of the same names in the matching green schema
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): missing-in-green: every object of the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and foreign tables stand in for each other; sequences, functions and types must match) (unless --allow-missing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables of the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" are listed; green does not inherit their rows
 -- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "a_very_long_schema_name_that_is_close_to_t_4aa1e296_bgplan_swap"
 
 -- swap in one transaction with the dependent views.
@@ -77,12 +80,14 @@ COMMIT;
 
 -- phase cleanup: deployment "long": drop what now carries the green names (after promote: the previous blue)
 -- deployment "long" works in database "shop": the connection must be to that database
--- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz" (unless --abandon)
+-- check (read-only): cleanup-id-mismatch: the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" carries the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g"
--- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" removes nothing else (pg_depend) (unless --force)
--- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "long" keep_blue 0s (unless --force)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" removes nothing else (pg_depend) (unless --drop-dependents)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "long" keep_blue 0s (unless --before-keep-blue)
 
 BEGIN;
+-- resolved at apply time: in this transaction, the schema "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" still has the id the journal recorded for it (else SQLSTATE 40001: read again, and cleanup-id-mismatch refuses)
 DROP SCHEMA IF EXISTS "a_very_long_schema_name_that_is_close_to_the_limit_xyz_g" CASCADE;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "long", in the same transaction
 COMMIT;

@@ -7,6 +7,7 @@
 -- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select", and green where it exists
 -- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
 -- check (read-only): green-not-empty: where they exist, the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" are empty or carry this deployment's marker (unless --ignore-existing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables of the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" are listed; green does not inherit their rows
 
 BEGIN;
 CREATE SCHEMA "we""ird; DROP TABLE x_g'""";
@@ -63,6 +64,8 @@ COMMIT;
 -- check (read-only): green-not-ours: the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" carry this deployment's marker comment (unless --force)
 -- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" finds objects of the same names in the matching green schema
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (pg_depend, pg_rewrite) (unless --allow-orphans)
+-- check (read-only): missing-in-green: every object of the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and foreign tables stand in for each other; sequences, functions and types must match) (unless --allow-missing)
+-- check (read-only): state-not-carried: a warning, never an error: the tables of the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" are listed; green does not inherit their rows
 -- check (read-only): swap-name-taken: no schema exists under the temporary name the swap parks each blue schema under: "we""ird; DROP TABLE x_bgplan_swap", "it's_bgplan_swap", "Märts_bgplan_swap", "select_bgplan_swap"
 
 -- swap in one transaction with the dependent views.
@@ -137,15 +140,20 @@ ALTER SCHEMA "select_bgplan_swap" RENAME TO "select_g'""";
 COMMIT;
 
 -- phase cleanup: deployment "odd one": drop what now carries the green names (after promote: the previous blue)
--- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (unless --force)
+-- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "we""ird; DROP TABLE x", "it's", "Märts", "select" (unless --abandon)
+-- check (read-only): cleanup-id-mismatch: the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" carry the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'"""
--- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" removes nothing else (pg_depend) (unless --force)
--- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "odd one" keep_blue 0s (unless --force)
+-- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_g'""", "it's_g'""", "Märts_g'""", "select_g'""" removes nothing else (pg_depend) (unless --drop-dependents)
+-- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "odd one" keep_blue 0s (unless --before-keep-blue)
 
 BEGIN;
+-- resolved at apply time: in this transaction, the schema "select_g'""" still has the id the journal recorded for it (else SQLSTATE 40001: read again, and cleanup-id-mismatch refuses)
 DROP SCHEMA IF EXISTS "select_g'""" CASCADE;
+-- resolved at apply time: in this transaction, the schema "Märts_g'""" still has the id the journal recorded for it (else SQLSTATE 40001: read again, and cleanup-id-mismatch refuses)
 DROP SCHEMA IF EXISTS "Märts_g'""" CASCADE;
+-- resolved at apply time: in this transaction, the schema "it's_g'""" still has the id the journal recorded for it (else SQLSTATE 40001: read again, and cleanup-id-mismatch refuses)
 DROP SCHEMA IF EXISTS "it's_g'""" CASCADE;
+-- resolved at apply time: in this transaction, the schema "we""ird; DROP TABLE x_g'""" still has the id the journal recorded for it (else SQLSTATE 40001: read again, and cleanup-id-mismatch refuses)
 DROP SCHEMA IF EXISTS "we""ird; DROP TABLE x_g'""" CASCADE;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one", in the same transaction
 COMMIT;

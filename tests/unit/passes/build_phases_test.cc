@@ -5,8 +5,10 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "resolve/overrides.h"
 #include "tests/unit/passes/pass_test_util.h"
 
 namespace bgplan::passes {
@@ -15,6 +17,33 @@ namespace {
 using testing_util::LowerText;
 using testing_util::PhasesOnly;
 using testing_util::RunPasses;
+using testing_util::RunPipelineForTest;
+
+// The steps of `kind` after select-deployments and build-phases (or the whole pipeline).
+std::vector<plans::Step> PhaseSteps(const std::string& text, plans::PhaseKind kind,
+                                    bool pipeline = false) {
+  auto lowered = LowerText(text);
+  EXPECT_FALSE(lowered->diags.has_errors()) << lowered->Rendered();
+  if (pipeline) {
+    EXPECT_TRUE(RunPipelineForTest(*lowered)) << lowered->Rendered();
+  } else {
+    std::vector<std::unique_ptr<Pass>> passes;
+    passes.push_back(MakeSelectDeploymentsPass());
+    passes.push_back(MakeBuildPhasesPass());
+    RunPasses(*lowered, std::move(passes));
+  }
+  const plans::Phase* phase = lowered->plan.FindPhase(kind);
+  return phase == nullptr ? std::vector<plans::Step>{} : FlattenSteps(*phase);
+}
+
+// "deployment:blue" of each object of `step`.
+std::vector<std::string> Names(const plans::Step& step) {
+  std::vector<std::string> names;
+  for (const auto& o : step.objects) {
+    names.push_back(o.deployment + ":" + o.blue);
+  }
+  return names;
+}
 
 std::string Build(const std::string& text, bool origins = false,
                   std::vector<std::string> deployments = {}) {
@@ -79,6 +108,8 @@ TEST(BuildPhasesTest, MaterializeOneDeployment) {
     check green-not-empty @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check state-not-carried @1:12
+      schema s -> s_dbt_deploy (a)
     create-green-schema @2:13
       schema s -> s_dbt_deploy (a)
     copy-schema-privileges @2:13
@@ -119,6 +150,10 @@ phase promote
     check orphaned-dependents @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check missing-in-green @1:12
+      schema s -> s_dbt_deploy (a)
+    check state-not-carried @1:12
+      schema s -> s_dbt_deploy (a)
     journal intent @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -154,6 +189,9 @@ phase rollback
 phase cleanup
   batch each
     check not-promoted @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
+    check cleanup-id-mismatch @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
     check not-owner @1:12
@@ -193,6 +231,9 @@ TEST(BuildPhasesTest, PostgresTwoDeploymentsWithWait) {
     check green-not-empty
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check state-not-carried
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     create-green-schema
       schema s1 -> s1_dbt_deploy (a)
     copy-schema-privileges
@@ -215,6 +256,8 @@ TEST(BuildPhasesTest, PostgresTwoDeploymentsWithWait) {
     check missing-privilege
       schema t -> t_dbt_deploy (b)
     check green-not-empty
+      schema t -> t_dbt_deploy (b)
+    check state-not-carried
       schema t -> t_dbt_deploy (b)
     create-green-schema
       schema t -> t_dbt_deploy (b)
@@ -251,6 +294,12 @@ phase promote
     check orphaned-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check missing-in-green
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check state-not-carried
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check swap-name-taken
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -268,6 +317,10 @@ phase promote
     check sink-upstream-missing
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check state-not-carried
       schema t -> t_dbt_deploy (b)
     check swap-name-taken
       schema t -> t_dbt_deploy (b)
@@ -337,6 +390,9 @@ phase cleanup
     check not-promoted
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check cleanup-id-mismatch
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -355,6 +411,8 @@ phase cleanup
       schema s2 -> s2_dbt_deploy (a)
     check not-promoted
       schema t -> t_dbt_deploy (b)
+    check cleanup-id-mismatch
+      schema t -> t_dbt_deploy (b)
     check not-owner
       schema t -> t_dbt_deploy (b)
     check cleanup-drops-dependents
@@ -366,6 +424,81 @@ phase cleanup
     journal phase-done
       schema t -> t_dbt_deploy (b)
 )");
+}
+
+TEST(BuildPhasesTest, PromoteChecksMissingInGreenOnSchemasOnlyBeforeTheSwap) {
+  // Deployment c has no schema: missing-in-green has nothing to compare, so no check for it
+  // (PostgreSQL has no clusters, so there c is left out).
+  const std::vector<std::pair<const char*, std::string>> cases = {
+      {"materialize",
+       "deployment a { schemas s1, s2; clusters c1; }\n"
+       "deployment b { schemas t; }\n"
+       "deployment c { clusters c2; }\n"},
+      {"postgres",
+       "target postgres;\n"
+       "deployment a { schemas s1, s2; }\n"
+       "deployment b { schemas t; }\n"},
+  };
+  for (const auto& [target, text] : cases) {
+    SCOPED_TRACE(target);
+    const std::vector<plans::Step> steps = PhaseSteps(text, plans::PhaseKind::kPromote);
+    std::vector<std::vector<std::string>> checked;
+    size_t first_swap = steps.size();
+    size_t last_check = 0;
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const plans::Step& step = steps[i];
+      if (step.kind == plans::StepKind::kSwap && first_swap == steps.size()) {
+        first_swap = i;
+      }
+      if (step.kind != plans::StepKind::kCheck || step.rule != "missing-in-green") {
+        continue;
+      }
+      for (const auto& o : step.objects) {
+        EXPECT_EQ(o.kind, plans::ObjectKind::kSchema) << "missing-in-green names " << o.blue;
+      }
+      checked.push_back(Names(step));
+      last_check = i;
+    }
+    EXPECT_EQ(checked, (std::vector<std::vector<std::string>>{{"a:s1", "a:s2"}, {"b:t"}}));
+    ASSERT_LT(first_swap, steps.size()) << "promote has no swap";
+    EXPECT_LT(last_check, first_swap) << "missing-in-green must be checked before the swap";
+  }
+}
+
+TEST(BuildPhasesTest, CleanupIdMismatchPrecedesEveryDropAndHasNoOverride) {
+  constexpr const char* kText =
+      "deployment a { schemas s1, s2; clusters c1; }\n"
+      "deployment b { schemas t; clusters c2, c3; }\n";
+  // As built, and after the optimizations (order-drops gathers the drops, hoist-checks moves
+  // the checks): every dropped object was checked by cleanup-id-mismatch first.
+  for (bool pipeline : {false, true}) {
+    SCOPED_TRACE(pipeline ? "whole pipeline" : "build-phases");
+    const std::vector<plans::Step> steps =
+        PhaseSteps(kText, plans::PhaseKind::kCleanup, pipeline);
+    std::set<std::string> checked;
+    size_t drops = 0;
+    for (const plans::Step& step : steps) {
+      if (step.kind == plans::StepKind::kCheck && step.rule == "cleanup-id-mismatch") {
+        for (const std::string& name : Names(step)) {
+          checked.insert(name);
+        }
+      }
+      if (step.kind == plans::StepKind::kDropGreen) {
+        for (const std::string& name : Names(step)) {
+          ++drops;
+          EXPECT_TRUE(checked.count(name) == 1)
+              << "drop-green of " << name << " before its cleanup-id-mismatch check";
+        }
+      }
+    }
+    EXPECT_EQ(drops, 6u);
+    EXPECT_EQ(checked, (std::set<std::string>{"a:s1", "a:s2", "a:c1", "b:t", "b:c2", "b:c3"}));
+  }
+  // No flag lets cleanup-id-mismatch pass (resolve/overrides.h).
+  for (const resolve::OverrideSpec& spec : resolve::OverrideSpecs()) {
+    EXPECT_NE(spec.rule, "cleanup-id-mismatch") << spec.flag << " overrides cleanup-id-mismatch";
+  }
+  EXPECT_EQ(resolve::OverrideFlagOf("cleanup-id-mismatch"), "");
 }
 
 TEST(BuildPhasesTest, SelectionKeepsFileOrder) {

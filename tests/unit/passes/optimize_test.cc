@@ -115,6 +115,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check cleanup-id-mismatch
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -144,6 +148,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
     check not-promoted
+      schema t -> t_dbt_deploy (b)
+      cluster c2 -> c2_dbt_deploy (b)
+      cluster c3 -> c3_dbt_deploy (b)
+    check cleanup-id-mismatch
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
@@ -194,6 +202,9 @@ TEST(HoistChecksTest, ChecksComeBeforeTheFirstWrite) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check state-not-carried
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check blue-missing
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
@@ -217,6 +228,8 @@ TEST(HoistChecksTest, ChecksComeBeforeTheFirstWrite) {
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
+    check state-not-carried
+      schema t -> t_dbt_deploy (b)
     create-green-schema
       schema s1 -> s1_dbt_deploy (a)
     copy-schema-privileges
@@ -311,6 +324,12 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check missing-in-green
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check state-not-carried
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     journal intent
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -339,6 +358,10 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
+    check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check state-not-carried
+      schema t -> t_dbt_deploy (b)
     journal intent
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
@@ -462,6 +485,10 @@ TEST(BatchTest, MaterializeOneStatementPerRoundTripSwapAlone) {
     check orphaned-dependents
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check missing-in-green
+      schema s -> s_dbt_deploy (a)
+    check state-not-carried
+      schema s -> s_dbt_deploy (a)
     journal intent
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -496,6 +523,10 @@ TEST(BatchTest, PostgresEveryWriteOfAPhaseInOneTransaction) {
     check sink-upstream-missing
       schema s -> s_dbt_deploy (a)
     check orphaned-dependents
+      schema s -> s_dbt_deploy (a)
+    check missing-in-green
+      schema s -> s_dbt_deploy (a)
+    check state-not-carried
       schema s -> s_dbt_deploy (a)
     check swap-name-taken
       schema s -> s_dbt_deploy (a)

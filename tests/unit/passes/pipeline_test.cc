@@ -70,6 +70,9 @@ TEST(PipelineTest, MaterializeFinalPlan) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check state-not-carried @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check blue-missing @5:12
       schema t -> t_dbt_deploy (b)
     check blue-contains-sinks @5:12
@@ -79,6 +82,8 @@ TEST(PipelineTest, MaterializeFinalPlan) {
     check missing-privilege @5:12
       schema t -> t_dbt_deploy (b)
     check green-not-empty @5:12
+      schema t -> t_dbt_deploy (b)
+    check state-not-carried @5:12
       schema t -> t_dbt_deploy (b)
     create-green-schema @2:13
       schema s1 -> s1_dbt_deploy (a)
@@ -144,6 +149,12 @@ phase promote
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check missing-in-green @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check state-not-carried @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check blue-missing @5:12
       schema t -> t_dbt_deploy (b)
     check green-missing @5:12
@@ -155,6 +166,10 @@ phase promote
     check sink-upstream-missing @5:12
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents @5:12
+      schema t -> t_dbt_deploy (b)
+    check missing-in-green @5:12
+      schema t -> t_dbt_deploy (b)
+    check state-not-carried @5:12
       schema t -> t_dbt_deploy (b)
     journal intent @1:12
       schema s1 -> s1_dbt_deploy (a)
@@ -229,6 +244,10 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check cleanup-id-mismatch @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check not-owner @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -242,6 +261,8 @@ phase cleanup
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
     check not-promoted @5:12
+      schema t -> t_dbt_deploy (b)
+    check cleanup-id-mismatch @5:12
       schema t -> t_dbt_deploy (b)
     check not-owner @5:12
       schema t -> t_dbt_deploy (b)
@@ -286,6 +307,9 @@ TEST(PipelineTest, PostgresFinalPlan) {
     check green-not-empty
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check state-not-carried
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check blue-missing
       schema t -> t_dbt_deploy (b)
     check not-owner
@@ -293,6 +317,8 @@ TEST(PipelineTest, PostgresFinalPlan) {
     check missing-privilege
       schema t -> t_dbt_deploy (b)
     check green-not-empty
+      schema t -> t_dbt_deploy (b)
+    check state-not-carried
       schema t -> t_dbt_deploy (b)
   batch transaction
     create-green-schema
@@ -345,6 +371,12 @@ phase promote
     check orphaned-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check missing-in-green
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check state-not-carried
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check swap-name-taken
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -359,6 +391,10 @@ phase promote
     check sink-upstream-missing
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check state-not-carried
       schema t -> t_dbt_deploy (b)
     check swap-name-taken
       schema t -> t_dbt_deploy (b)
@@ -429,6 +465,9 @@ phase cleanup
     check not-promoted
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check cleanup-id-mismatch
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -439,6 +478,8 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
     check not-promoted
+      schema t -> t_dbt_deploy (b)
+    check cleanup-id-mismatch
       schema t -> t_dbt_deploy (b)
     check not-owner
       schema t -> t_dbt_deploy (b)

@@ -214,7 +214,18 @@ TEST(RenderCompileTest, PostgresPhases) {
   const std::string await = Emit(plan, plans::PhaseKind::kAwait);
   EXPECT_THAT(await, HasSubstr("pg_matviews.ispopulated"));
   const std::string cleanup = Emit(plan, plans::PhaseKind::kCleanup);
-  EXPECT_THAT(cleanup, HasSubstr("BEGIN;\nDROP SCHEMA IF EXISTS \"marts_dbt_deploy\" CASCADE;\n"));
+  // Each DROP SCHEMA is preceded, in its transaction, by the identity guard of
+  // cleanup-id-mismatch (resolved at apply time: the recorded id comes from the journal).
+  EXPECT_THAT(cleanup, HasSubstr("BEGIN;\n"
+                                 "-- resolved at apply time: in this transaction, the schema "
+                                 "\"marts_dbt_deploy\" still has the id the journal recorded for "
+                                 "it (else SQLSTATE 40001: read again, and cleanup-id-mismatch "
+                                 "refuses)\n"
+                                 "DROP SCHEMA IF EXISTS \"marts_dbt_deploy\" CASCADE;\n"));
+  // Each cleanup override names its own flag.
+  EXPECT_THAT(cleanup, HasSubstr("(pg_depend) (unless --drop-dependents)\n"));
+  EXPECT_THAT(cleanup, HasSubstr("keep_blue 0s (unless --before-keep-blue)\n"));
+  EXPECT_THAT(cleanup, Not(HasSubstr("--force")));
   EXPECT_THAT(Emit(plan), Not(HasSubstr("CLUSTER")));
 }
 

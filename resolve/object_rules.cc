@@ -1,0 +1,170 @@
+// The live rules that reason about the objects inside the deployment's schemas and the ids the
+// journal recorded (docs/safety.md): missing-in-green, state-not-carried, cleanup-id-mismatch.
+// Registered with the others in kRules (resolve/rules.cc).
+#include <algorithm>
+
+#include "resolve/resolver_impl.h"
+#include "support/strings.h"
+
+namespace bgplan::resolve {
+
+using plans::ObjectKind;
+using Dep = Resolver::Impl::Dep;
+
+namespace {
+
+std::string Quoted(const std::string& s) { return "'" + s + "'"; }
+
+const plans::Deployment& Of(const Dep& d) { return *d.facts->deployment; }
+
+// Which kinds of object count for missing-in-green, and which stand in for each other: a reader
+// selects from a relation whatever it is (a table replaced by a view keeps working), the other
+// kinds must match. "" = does not count (PostgreSQL indexes follow their tables; Materialize has
+// no user functions).
+std::string_view KindClass(bool mz, const std::string& kind) {
+  if (kind == "table" || kind == "view" || kind == "materialized-view" ||
+      (mz && kind == "source") || (!mz && kind == "foreign-table")) {
+    return "relation";
+  }
+  if (mz) {
+    for (std::string_view k : {"sink", "index", "connection", "secret", "type"}) {
+      if (kind == k) {
+        return k;
+      }
+    }
+    return "";
+  }
+  if (kind == "function" || kind == "procedure" || kind == "aggregate") {
+    return "function";
+  }
+  if (kind == "sequence" || kind == "type") {
+    return kind == "type" ? "type" : "sequence";
+  }
+  return "";
+}
+
+// Tables (and Materialize sources) hold rows that green does not inherit.
+bool Stateful(bool mz, const std::string& kind) {
+  return kind == "table" || (mz && kind == "source");
+}
+
+std::string ObjectText(Resolver::Impl& r, const CatalogObject& o, const SchemaFacts& in) {
+  return o.kind + " " + r.Shown(in) + "." + o.name;
+}
+
+}  // namespace
+
+std::optional<std::string> RecordedGreenId(const Dep& d, const plans::ObjectRef& o) {
+  if (!d.facts->run.has_value()) {
+    return std::nullopt;
+  }
+  const RecordedObject* rec = d.facts->run->Find(o.kind, o.blue);
+  if (rec == nullptr) {
+    return std::nullopt;
+  }
+  // After promote the green name holds the old blue; before it (or after a rollback) green.
+  const std::string& id = d.facts->state == DeployState::kPromoted ? rec->blue_id : rec->green_id;
+  if (id.empty()) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+void MissingInGreen(Resolver::Impl& r, Dep& d) {
+  std::vector<std::string> missing;
+  for (const PairFacts& p : d.facts->schemas) {
+    if (!p.blue.exists || !p.green.exists) {
+      continue;  // blue-missing, green-missing
+    }
+    for (const CatalogObject& b : p.blue.objects) {
+      const std::string_view cls = KindClass(r.mz(), b.kind);
+      if (cls.empty()) {
+        continue;
+      }
+      const bool found =
+          std::any_of(p.green.objects.begin(), p.green.objects.end(), [&](const CatalogObject& g) {
+            return g.name == b.name && KindClass(r.mz(), g.kind) == cls;
+          });
+      if (!found) {
+        missing.push_back(ObjectText(r, b, p.blue));
+      }
+    }
+  }
+  if (missing.empty()) {
+    return;
+  }
+  if (r.options.overrides.allow_missing) {
+    d.left_behind = missing;
+    r.result.notes.push_back("deployment " + Quoted(Of(d).name) +
+                             ": --allow-missing: promoting although green has no counterpart "
+                             "of " + Join(missing) + " (recorded in the journal)");
+    return;
+  }
+  r.Violation(DiagKind::kMissingInGreen, Of(d), {},
+              "green has no counterpart of " + std::to_string(missing.size()) +
+                  " object(s) of blue: " + Join(missing) +
+                  "; after the swap they would leave production (and cleanup would drop them). "
+                  "Create them in green, or --allow-missing promotes anyway",
+              missing);
+}
+
+void StateNotCarried(Resolver::Impl& r, Dep& d) {
+  for (const PairFacts& p : d.facts->schemas) {
+    std::vector<std::string> stateful;
+    for (const CatalogObject& o : p.blue.objects) {
+      if (Stateful(r.mz(), o.kind)) {
+        stateful.push_back(ObjectText(r, o, p.blue));
+      }
+    }
+    if (stateful.empty()) {
+      continue;
+    }
+    r.Warning(DiagKind::kStateNotCarried, Of(d), p.pair->origin,
+              "blue schema " + Quoted(r.Shown(p.blue)) + " holds " +
+                  std::to_string(stateful.size()) +
+                  " object(s) with rows green does not inherit: " + Join(stateful) +
+                  "; rows written to them after green was built stay in blue, which cleanup "
+                  "drops",
+              stateful);
+  }
+}
+
+void CleanupIdMismatch(Resolver::Impl& r, Dep& d) {
+  auto check = [&](const ContainerFacts& green, const plans::ObjectRef& o, const char* what,
+                   const std::string& shown, SourceRange origin) {
+    if (!green.exists) {
+      return;  // nothing to drop
+    }
+    const std::optional<std::string> id = RecordedGreenId(d, o);
+    const std::string object = std::string(what) + " " + shown;
+    if (!id.has_value()) {
+      r.Violation(DiagKind::kCleanupIdMismatch, Of(d), origin,
+                  std::string(what) + " " + Quoted(shown) + " (id " + green.id +
+                      ") exists under the green name, but no active run of deployment " +
+                      Quoted(Of(d).name) +
+                      " recorded it; bgplan drops only what its journal recorded",
+                  {object});
+    } else if (*id != green.id) {
+      r.Violation(DiagKind::kCleanupIdMismatch, Of(d), origin,
+                  std::string(what) + " " + Quoted(shown) + " has id " + green.id +
+                      ", but the journal recorded " + *id + " for the " +
+                      (d.facts->state == DeployState::kPromoted ? "old blue" : "green") +
+                      " object under that name: it was replaced since, and is not dropped",
+                  {object});
+    }
+  };
+  for (const PairFacts& p : d.facts->schemas) {
+    plans::ObjectRef o;
+    o.kind = ObjectKind::kSchema;
+    o.blue = p.pair->blue;
+    check(p.green, o, "schema", r.Shown(p.green), p.pair->origin);
+  }
+  for (const ClusterPairFacts& c : d.facts->clusters) {
+    plans::ObjectRef o;
+    o.kind = ObjectKind::kCluster;
+    o.blue = c.pair->blue;
+    check(c.green, o, "cluster", c.green.name, c.pair->origin);
+  }
+}
+
+}  // namespace bgplan::resolve
