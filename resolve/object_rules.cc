@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "resolve/resolver_impl.h"
+#include "sql/quote.h"
 #include "support/strings.h"
 
 namespace bgplan::resolve {
@@ -165,6 +166,51 @@ void CleanupIdMismatch(Resolver::Impl& r, Dep& d) {
     o.blue = c.pair->blue;
     check(c.green, o, "cluster", c.green.name, c.pair->origin);
   }
+}
+
+void RepointNotOwner(Resolver::Impl& r, Dep& d) {
+  const ServerFacts& s = r.snapshot.server;
+  if (s.superuser) {
+    return;
+  }
+  std::vector<std::string> not_owned;
+  std::vector<std::string> owners;
+  for (const SinkFacts& k : d.facts->sinks) {
+    if (s.member_of.count(k.object.owner) == 0) {
+      not_owned.push_back(k.object.kind + " " +
+                          r.ShownSchema(k.object.database, k.object.schema) + "." +
+                          k.object.name + " (owner " + Quoted(k.object.owner) + ")");
+      if (std::find(owners.begin(), owners.end(), k.object.owner) == owners.end()) {
+        owners.push_back(k.object.owner);
+      }
+    }
+  }
+  std::vector<std::string> grants;
+  for (const std::string& owner : owners) {
+    grants.push_back("GRANT " + sql::QuoteIdent(owner) + " TO " + sql::QuoteIdent(s.user));
+  }
+  // PostgreSQL re-creates the views: CREATE on their schema too.
+  bool views = false;
+  for (const SinkFacts& k : d.facts->sinks) {
+    views = views || k.object.kind == "view";
+  }
+  if (views) {
+    for (const std::string& schema : d.facts->sink_schemas_without_create) {
+      not_owned.push_back("schema " + schema + " (no CREATE)");
+      grants.push_back("GRANT CREATE ON SCHEMA " + sql::QuoteIdent(schema) + " TO " +
+                       sql::QuoteIdent(s.user));
+    }
+  }
+  if (not_owned.empty()) {
+    return;
+  }
+  r.Violation(DiagKind::kRepointNotOwner, Of(d), {},
+              "role " + Quoted(s.user) + " lacks the rights on " +
+                  std::to_string(not_owned.size()) + " object(s) the " + (r.phase == plans::PhaseKind::kRollback ? "rollback" : "promote") +
+                  " must re-point after the swap: " + Join(not_owned) +
+                  "; the swap would commit and the cut-over fail (" + Join(grants, "; ") +
+                  (owners.empty() ? ")" : ", or change their owner)"),
+              not_owned);
 }
 
 }  // namespace bgplan::resolve

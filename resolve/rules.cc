@@ -130,6 +130,15 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
            " of the " + p.List(objects, Side::kBlue) +
            " are listed; green does not inherit their rows";
   }
+  if (rule == "repoint-not-owner") {
+    return std::string("unless ") + (mz ? "mz_is_superuser()" : "the role is a superuser") +
+           ", the current role owns, directly or through role membership, every " +
+           (mz ? "sink (ALTER SINK ... SET FROM)"
+               : "view of the sinks schemas and has CREATE on those schemas (CREATE OR REPLACE "
+                 "VIEW)") +
+           " that reads the " + p.List(objects, Side::kBlue, ObjectKind::kSchema) +
+           ", so the cut-over after the swap cannot fail on a right";
+  }
   if (rule == "cleanup-id-mismatch") {
     return "the " + p.List(objects, Side::kGreen) + carry +
            " the id the journal recorded for it (after promote the old blue's, else green's); "
@@ -281,6 +290,9 @@ void MissingPrivilege(Resolver::Impl& r, Dep& d) {
   }
   // Copying a default privilege needs membership in its role (ALTER DEFAULT PRIVILEGES FOR
   // ROLE), FOR ALL ROLES a superuser: found here, not half-way through init.
+  if (r.phase != PhaseKind::kInit) {
+    return;  // promote and rollback (PostgreSQL) need CREATE on the database to rename
+  }
   for (const PairFacts& p : d.facts->schemas) {
     std::set<std::string> needed;
     for (const DefaultPrivilege& dp : p.blue.default_privileges) {
@@ -511,6 +523,7 @@ constexpr Rule kRules[] = {
     {"missing-in-green", MissingInGreen},
     {"state-not-carried", StateNotCarried},
     {"cleanup-id-mismatch", CleanupIdMismatch},
+    {"repoint-not-owner", RepointNotOwner},
 };
 
 }  // namespace
@@ -558,6 +571,18 @@ bool IsLiveRule(std::string_view name) {
 std::vector<Violation> SessionViolations(const plans::Plan& plan, const Snapshot& snapshot) {
   std::vector<Violation> out;
   const ServerFacts& s = snapshot.server;
+  // journal-access: the journal exists (another role created it) and this role cannot read or
+  // write it. Found here, before any write, with the GRANTs its owner runs.
+  if (!snapshot.journal_missing_grants.empty()) {
+    for (const plans::Deployment& d : plan.deployments) {
+      out.push_back({DiagKind::kJournalAccess, d.name, d.origin,
+                     "role '" + s.user + "' cannot read and write the journal (" +
+                         Join(snapshot.journal_missing_grants, "; ") +
+                         ", run by the journal's owner)",
+                     {}});
+      break;  // one journal for every deployment
+    }
+  }
   if (!s.is_materialize) {
     return out;
   }

@@ -178,6 +178,9 @@ struct DeploymentFacts {
   // Objects outside the green schemas that DROP ... CASCADE of the green side would remove,
   // objects on the green clusters included.
   std::vector<Dependent> green_dependents;
+  // PostgreSQL: the sinks schemas in which the role lacks CREATE (re-creating a view there
+  // needs it; repoint-not-owner).
+  std::vector<std::string> sink_schemas_without_create;
 };
 
 struct ServerFacts {
@@ -203,6 +206,9 @@ struct Snapshot {
   bool live = false;
   ServerFacts server;
   bool journal_exists = false;
+  // The GRANTs the role needs to read and write the existing journal (journal-access); while
+  // any is missing the journal's runs are not read.
+  std::vector<std::string> journal_missing_grants;
   // The selected deployments, in plan order.
   std::vector<DeploymentFacts> deployments;
 

@@ -150,6 +150,10 @@ class PhaseBuilder {
         AddCheck(steps, d, rule, r.all);
       }
       AddCheck(steps, d, "missing-in-green", r.schemas);
+      AddCheck(steps, d, "repoint-not-owner", r.schemas);
+      if (!materialize_) {  // ALTER SCHEMA ... RENAME needs CREATE on the database
+        AddCheck(steps, d, "missing-privilege", r.schemas);
+      }
       AddCheck(steps, d, "state-not-carried", r.schemas);
       if (!materialize_) {  // PostgreSQL parks each blue schema under a temporary name
         AddCheck(steps, d, "swap-name-taken", r.schemas);
@@ -179,7 +183,9 @@ class PhaseBuilder {
       AddCheck(steps, d, "nothing-to-roll-back", r.all);
       AddCheck(steps, d, "not-owner", r.all);
       AddCheck(steps, d, "orphaned-dependents", r.all);
-      if (!materialize_) {  // PostgreSQL parks each blue schema under a temporary name
+      AddCheck(steps, d, "repoint-not-owner", r.schemas);
+      if (!materialize_) {  // ALTER SCHEMA ... RENAME needs CREATE on the database
+        AddCheck(steps, d, "missing-privilege", r.schemas);
         AddCheck(steps, d, "swap-name-taken", r.schemas);
       }
     }

@@ -322,6 +322,9 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
     snap.server.member_of.insert(r[0]);
   }
   BGPLAN_ASSIGN_OR_RETURN(snap.journal_exists, journal.Exists(session));
+  if (snap.journal_exists) {
+    BGPLAN_ASSIGN_OR_RETURN(snap.journal_missing_grants, journal.MissingGrants(session));
+  }
 
   // The deployments, and every schema name they use.
   std::vector<std::string> names, blues, greens, all_plan_schemas, chosen;
@@ -351,7 +354,29 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
     snap.deployments.push_back(std::move(f));
   }
   all_plan_schemas.push_back(journal.schema());
-  BGPLAN_ASSIGN_OR_RETURN(auto runs, journal.ActiveRuns(session, chosen));
+  // The sinks schemas where the role may not re-create a view (CREATE OR REPLACE VIEW needs
+  // CREATE on the schema): one query for every deployment.
+  std::vector<std::string> all_sinks;
+  for (const plans::Deployment& d : plan.deployments) {
+    for (const plans::SinkSchema& s : d.sink_schemas) {
+      all_sinks.push_back(s.name);
+    }
+  }
+  std::set<std::string> no_create;
+  if (!all_sinks.empty() && !snap.server.superuser) {
+    BGPLAN_ASSIGN_OR_RETURN(
+        Rows rows, session.Query("SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = "
+                                 "ANY(" +
+                                 TextArray(all_sinks) +
+                                 ") AND NOT has_schema_privilege(oid, 'CREATE') ORDER BY 1"));
+    for (const Row& r : rows) {
+      no_create.insert(r[0]);
+    }
+  }
+  std::map<std::string, resolve::RunFacts> runs;
+  if (snap.journal_missing_grants.empty()) {  // else journal-access refuses the phase
+    BGPLAN_ASSIGN_OR_RETURN(runs, journal.ActiveRuns(session, chosen));
+  }
 
   // Schemas, their privileges, default privileges and objects: one query each.
   const std::string in = TextArray(names);
@@ -473,6 +498,9 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
     std::vector<std::string> sink_schemas;
     for (const plans::SinkSchema& s : d.sink_schemas) {
       sink_schemas.push_back(s.name);
+      if (no_create.count(s.name) > 0) {
+        f.sink_schemas_without_create.push_back(s.name);
+      }
     }
     for (const PgDependent& dep : blue_deps) {
       if (!reads_own(dep, false)) {

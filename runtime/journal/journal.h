@@ -34,6 +34,11 @@ class Journal {
 
   // True if every table of the journal exists.
   virtual Result<bool> Exists(SqlSession& session) = 0;
+  // The GRANT statements the current role needs to read and write an existing journal (empty:
+  // it may). Read from the catalog by oid, so it works without any right on the journal.
+  virtual Result<std::vector<std::string>> MissingGrants(SqlSession& /*session*/) {
+    return std::vector<std::string>{};
+  }
   // Creates the schema and whatever table is missing. Idempotent.
   virtual Status Ensure(SqlSession& session) = 0;
   // The active run (status 'active') of each of `deployments` that has one, with its recorded

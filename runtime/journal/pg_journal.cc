@@ -60,10 +60,48 @@ class PostgresJournal : public Journal {
   Result<bool> Exists(SqlSession& session) override {
     BGPLAN_ASSIGN_OR_RETURN(
         Rows rows,
-        session.Query("SELECT (to_regclass(" + QuoteLiteral(QuoteIdent(schema_) + ".runs") +
-                      ") IS NOT NULL AND to_regclass(" +
-                      QuoteLiteral(QuoteIdent(schema_) + ".events") + ") IS NOT NULL)::text"));
+        // By name in the catalog, not to_regclass: a role without USAGE on the schema learns
+        // that the journal exists (and journal-access says what it lacks), not an error.
+        session.Query("SELECT (count(*) = 2)::text FROM pg_catalog.pg_class c JOIN "
+                      "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = " +
+                      QuoteLiteral(schema_) +
+                      " AND c.relname IN ('runs', 'events') AND c.relkind IN ('r', 'p')"));
     return !rows.empty() && rows[0][0] == "true";
+  }
+
+  Result<std::vector<std::string>> MissingGrants(SqlSession& session) override {
+    // has_*_privilege with one privilege each (a list is true when any is held).
+    BGPLAN_ASSIGN_OR_RETURN(
+        Rows rows,
+        session.Query(
+            "SELECT has_schema_privilege(n.oid, 'USAGE')::text, "
+            "coalesce((SELECT (has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, "
+            "'INSERT') AND has_table_privilege(c.oid, 'UPDATE'))::text FROM pg_class c WHERE "
+            "c.relnamespace = n.oid AND c.relname = 'runs'), 'true'), "
+            "coalesce((SELECT (has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, "
+            "'INSERT'))::text FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = "
+            "'events'), 'true'), "
+            "coalesce((SELECT bool_and(has_sequence_privilege(c.oid, 'USAGE'))::text FROM pg_class "
+            "c WHERE c.relnamespace = n.oid AND c.relkind = 'S'), 'true') "
+            "FROM pg_namespace n WHERE n.nspname = " + QuoteLiteral(schema_)));
+    std::vector<std::string> grants;
+    if (rows.empty()) {
+      return grants;
+    }
+    const std::string s = QuoteIdent(schema_);
+    if (rows[0][0] != "true") {
+      grants.push_back("GRANT USAGE ON SCHEMA " + s + " TO CURRENT_USER");
+    }
+    if (rows[0][1] != "true") {
+      grants.push_back("GRANT SELECT, INSERT, UPDATE ON " + s + ".runs TO CURRENT_USER");
+    }
+    if (rows[0][2] != "true") {
+      grants.push_back("GRANT SELECT, INSERT ON " + s + ".events TO CURRENT_USER");
+    }
+    if (rows[0][3] != "true") {
+      grants.push_back("GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + s + " TO CURRENT_USER");
+    }
+    return grants;
   }
 
   Status Ensure(SqlSession& session) override {

@@ -455,6 +455,29 @@ TEST_F(MzSinks, SinkUpstreamMissingAndOrphanedDependents) {
   EXPECT_EQ(SchemaId("prod"), blue);
 }
 
+// Scenario 3 of issue 10: the deploying role owns the schemas and the cluster but not a sink it
+// must re-point after the swap. Refused before the swap (repoint-not-owner, naming the sink),
+// not a swap followed by "must be owner of SINK".
+TEST_F(MzSinks, PromoteRefusesBeforeTheSwapWhenASinkIsNotOwned) {
+  const std::string deployer = R("deployer");
+  Exec({"CREATE ROLE " + deployer, "GRANT CREATECLUSTER ON SYSTEM TO " + deployer,
+        "GRANT CREATE, USAGE ON DATABASE \"" + db_ + "\" TO " + deployer});
+  for (const char* schema : {"prod", "prod_dbt_deploy", "staging", "staging_dbt_deploy"}) {
+    Exec({std::string("ALTER SCHEMA ") + schema + " OWNER TO " + deployer});
+  }
+  Exec({"ALTER CLUSTER " + C("prod") + " OWNER TO " + deployer,
+        "ALTER CLUSTER " + C("prod_dbt_deploy") + " OWNER TO " + deployer,
+        "ALTER SINK sinks.sb OWNER TO " + deployer});
+  MZ_REQUIRE_LOGIN(deployer);
+  const std::string blue = SchemaId("prod");
+  Status st = RunPhase(Plan(), PhaseKind::kPromote, {}, nullptr, deployer);
+  EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString() << last_diagnostics_;
+  EXPECT_TRUE(Has(last_kinds_, "repoint-not-owner")) << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("sinks.sa (owner"), std::string::npos) << last_diagnostics_;
+  EXPECT_EQ(last_diagnostics_.find("sinks.sb"), std::string::npos) << last_diagnostics_;
+  EXPECT_EQ(SchemaId("prod"), blue);
+}
+
 TEST_F(MzSinks, SinkOutsideThePlansSinksIsAnOrphanNotRepointed) {
   Exec({"CREATE SCHEMA elsewhere", Sink("elsewhere.stray", "prod.a")});
   auto plan = Plan();

@@ -535,5 +535,75 @@ TEST_F(RuntimePg, CleanupDropChecksTheRecordedIdInItsTransaction) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM marts_dbt_deploy.precious"), "1");
 }
 
+// Scenario 3 of issue 10 on PostgreSQL: the deploying role owns the schemas but not a view of the
+// sinks schema that promote must re-create after the swap. Refused before the swap
+// (repoint-not-owner, naming the view and the GRANT), nothing changed, exit 3 and not a database
+// error half-way.
+TEST_F(RuntimePg, PromoteRefusesBeforeTheSwapWhenACutOverRightIsMissing) {
+  Production();
+  plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
+  ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
+  DeployGreen();
+  const std::string green = Oid("marts_dbt_deploy");
+  Exec("DO $$ BEGIN CREATE ROLE deployer LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END "
+       "$$; ALTER SCHEMA marts OWNER TO deployer; ALTER SCHEMA marts_dbt_deploy OWNER TO "
+       "deployer; GRANT USAGE ON SCHEMA sinks TO deployer;");
+  std::string snap = Snapshot();
+  // Scenario 4 (point 5): the journal exists, owned by another role, and this role may not use
+  // it: journal-access with the GRANTs, exit 3, instead of "permission denied" half-way.
+  RecordingSink no_journal;
+  EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &no_journal, "deployer").code(),
+            StatusCode::kPrecondition);
+  EXPECT_EQ(no_journal.Kinds(), std::vector<std::string>{"journal-access"})
+      << no_journal.AllDiagnostics();
+  EXPECT_NE(no_journal.AllDiagnostics().find("GRANT USAGE ON SCHEMA \"bgplan\""),
+            std::string::npos)
+      << no_journal.AllDiagnostics();
+  EXPECT_EQ(Snapshot(), snap);
+  Exec("GRANT USAGE ON SCHEMA bgplan TO deployer; GRANT ALL ON ALL TABLES IN SCHEMA bgplan TO "
+       "deployer;");
+  RecordingSink no_sequence;  // bigserial: nextval needs USAGE on the sequence
+  EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &no_sequence, "deployer").code(),
+            StatusCode::kPrecondition);
+  EXPECT_EQ(no_sequence.Kinds(), std::vector<std::string>{"journal-access"});
+  EXPECT_NE(no_sequence.AllDiagnostics().find("ON ALL SEQUENCES IN SCHEMA"), std::string::npos)
+      << no_sequence.AllDiagnostics();
+  // Renaming a schema needs CREATE on the database (missing-privilege, checked by promote too).
+  Exec("GRANT USAGE ON ALL SEQUENCES IN SCHEMA bgplan TO deployer; REVOKE CREATE ON DATABASE " +
+       db_ + " FROM PUBLIC;");
+  snap = Snapshot();
+  RecordingSink no_create;
+  EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &no_create, "deployer").code(),
+            StatusCode::kPrecondition);
+  EXPECT_NE(no_create.AllDiagnostics().find("needs CREATE on database"), std::string::npos)
+      << no_create.AllDiagnostics();
+  EXPECT_EQ(Snapshot(), snap);
+  Exec("GRANT CREATE ON DATABASE " + db_ + " TO deployer;");
+  snap = Snapshot();
+  RecordingSink sink;
+  EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &sink, "deployer").code(),
+            StatusCode::kPrecondition)
+      << sink.AllDiagnostics();
+  EXPECT_EQ(sink.Kinds(), std::vector<std::string>{"repoint-not-owner"}) << sink.AllDiagnostics();
+  EXPECT_NE(sink.AllDiagnostics().find("view sinks.v (owner 'postgres')"), std::string::npos)
+      << sink.AllDiagnostics();
+  EXPECT_NE(sink.AllDiagnostics().find("GRANT \"postgres\" TO \"deployer\""), std::string::npos)
+      << sink.AllDiagnostics();
+  EXPECT_NE(sink.AllDiagnostics().find("GRANT CREATE ON SCHEMA \"sinks\" TO \"deployer\""),
+            std::string::npos)
+      << sink.AllDiagnostics();
+  EXPECT_EQ(Snapshot(), snap);
+  // Owning the view (here: its owner is the deploying role) lets promote through.
+  Exec("ALTER VIEW sinks.v OWNER TO deployer; GRANT CREATE ON SCHEMA sinks TO deployer;");
+  RecordingSink ok;
+  Status promoted = Run(plan, PhaseKind::kPromote, {}, &ok, "deployer");
+  EXPECT_TRUE(promoted.ok()) << promoted.ToString() << ok.AllDiagnostics();
+  // The swap happened and the view was re-created (the deployer owns it now; it reads green).
+  EXPECT_EQ(Oid("marts"), green);
+  EXPECT_EQ(Scalar("SELECT count(*) > 0 FROM pg_depend d JOIN pg_rewrite w ON w.oid = d.objid "
+                   "WHERE w.ev_class = 'sinks.v'::regclass AND d.refobjid = 'marts.t'::regclass"),
+            "t");
+}
+
 }  // namespace
 }  // namespace bgplan::testing

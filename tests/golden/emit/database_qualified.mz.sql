@@ -67,6 +67,7 @@ CREATE SCHEMA "shop"."public_dbt_deploy";
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "analytics"."marts", "analytics"."staging" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "analytics"."marts", "analytics"."staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): missing-in-green: every object of the blue schemas "analytics"."marts", "analytics"."staging" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schemas "analytics"."marts", "analytics"."staging", so the cut-over after the swap cannot fail on a right
 -- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schemas "analytics"."marts", "analytics"."staging" are listed; green does not inherit their rows
 -- check (read-only): blue-missing: the blue schema "shop"."public" exists
 -- check (read-only): green-missing: the green schema "shop"."public_dbt_deploy" exists
@@ -75,6 +76,7 @@ CREATE SCHEMA "shop"."public_dbt_deploy";
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schema "shop"."public" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "shop"."public" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): missing-in-green: every object of the blue schema "shop"."public" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schema "shop"."public", so the cut-over after the swap cannot fail on a right
 -- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schema "shop"."public" are listed; green does not inherit their rows
 
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "analytics"
@@ -109,9 +111,11 @@ COMMIT;
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "analytics"."marts", "analytics"."staging" and green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "analytics"."marts", "analytics"."staging" and green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "analytics"."marts", "analytics"."staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schemas "analytics"."marts", "analytics"."staging", so the cut-over after the swap cannot fail on a right
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "shop"."public" and green schema "shop"."public_dbt_deploy"
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "shop"."public" and green schema "shop"."public_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "shop"."public" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schema "shop"."public", so the cut-over after the swap cannot fail on a right
 
 -- swap back in one atomic round trip, schemas first, then clusters.
 -- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.

@@ -95,6 +95,7 @@ CREATE SCHEMA "api_dbt_deploy";
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "marts", "staging" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): missing-in-green: every object of the blue schemas "marts", "staging" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schemas "marts", "staging", so the cut-over after the swap cannot fail on a right
 -- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schemas "marts", "staging" are listed; green does not inherit their rows
 -- check (read-only): blue-missing: the blue schema "api" and cluster "serving" exist
 -- check (read-only): green-missing: the green schema "api_dbt_deploy" and cluster "serving_dbt_deploy" exist
@@ -103,6 +104,7 @@ CREATE SCHEMA "api_dbt_deploy";
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schema "api" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "api" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): missing-in-green: every object of the blue schema "api" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schema "api", so the cut-over after the swap cannot fail on a right
 -- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schema "api" are listed; green does not inherit their rows
 
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "analytics"
@@ -139,9 +141,11 @@ COMMIT;
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "marts", "staging" and cluster "compute" and green schemas "marts_dbt_deploy", "staging_dbt_deploy" and cluster "compute_dbt_deploy"
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "marts", "staging" and cluster "compute" and green schemas "marts_dbt_deploy", "staging_dbt_deploy" and cluster "compute_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schemas "marts", "staging", so the cut-over after the swap cannot fail on a right
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schema "api" and cluster "serving" and green schema "api_dbt_deploy" and cluster "serving_dbt_deploy"
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schema "api" and cluster "serving" and green schema "api_dbt_deploy" and cluster "serving_dbt_deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schema "api" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schema "api", so the cut-over after the swap cannot fail on a right
 
 -- swap back in one atomic round trip, schemas first, then clusters.
 -- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 2s, retry, at most max_retries 5 retries; any other error stops with nothing swapped.

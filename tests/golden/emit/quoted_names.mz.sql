@@ -93,6 +93,7 @@ CREATE CLUSTER "my cluster_dbt'deploy" (SIZE = '25cc', REPLICATION FACTOR = 1);
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): missing-in-green: every object of the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's", so the cut-over after the swap cannot fail on a right
 -- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" are listed; green does not inherit their rows
 
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): the intent to swap, with the pre-swap ids of every blue and green object, for deployment "odd one"
@@ -126,6 +127,7 @@ COMMIT;
 -- check (read-only): nothing-to-roll-back: promote ran and cleanup has not: the journal and the live ids of the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute" and green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy"
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute" and green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy"
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
+-- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's", so the cut-over after the swap cannot fail on a right
 
 -- swap back in one atomic round trip, schemas first, then clusters.
 -- On SQLSTATE 40001 only: ROLLBACK, sleep retry_backoff 1s, retry, at most max_retries 3 retries; any other error stops with nothing swapped.

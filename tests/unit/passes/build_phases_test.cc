@@ -152,6 +152,8 @@ phase promote
       cluster c -> c_dbt_deploy (a)
     check missing-in-green @1:12
       schema s -> s_dbt_deploy (a)
+    check repoint-not-owner @1:12
+      schema s -> s_dbt_deploy (a)
     check state-not-carried @1:12
       schema s -> s_dbt_deploy (a)
     journal intent @1:12
@@ -178,6 +180,8 @@ phase rollback
     check orphaned-dependents @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check repoint-not-owner @1:12
+      schema s -> s_dbt_deploy (a)
     swap reverse @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -297,6 +301,12 @@ phase promote
     check missing-in-green
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check repoint-not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check missing-privilege
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check state-not-carried
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -319,6 +329,10 @@ phase promote
     check orphaned-dependents
       schema t -> t_dbt_deploy (b)
     check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check repoint-not-owner
+      schema t -> t_dbt_deploy (b)
+    check missing-privilege
       schema t -> t_dbt_deploy (b)
     check state-not-carried
       schema t -> t_dbt_deploy (b)
@@ -359,6 +373,12 @@ phase rollback
     check orphaned-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check repoint-not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check missing-privilege
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check swap-name-taken
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -367,6 +387,10 @@ phase rollback
     check not-owner
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check repoint-not-owner
+      schema t -> t_dbt_deploy (b)
+    check missing-privilege
       schema t -> t_dbt_deploy (b)
     check swap-name-taken
       schema t -> t_dbt_deploy (b)

@@ -327,6 +327,9 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
     check missing-in-green
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check repoint-not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check state-not-carried
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -359,6 +362,8 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
     check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check repoint-not-owner
       schema t -> t_dbt_deploy (b)
     check state-not-carried
       schema t -> t_dbt_deploy (b)
@@ -408,6 +413,9 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check repoint-not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check nothing-to-roll-back
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
@@ -420,6 +428,8 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
+    check repoint-not-owner
+      schema t -> t_dbt_deploy (b)
   batch transaction
     swap reverse
       schema s1 -> s1_dbt_deploy (a)
@@ -487,6 +497,8 @@ TEST(BatchTest, MaterializeOneStatementPerRoundTripSwapAlone) {
       cluster c -> c_dbt_deploy (a)
     check missing-in-green
       schema s -> s_dbt_deploy (a)
+    check repoint-not-owner
+      schema s -> s_dbt_deploy (a)
     check state-not-carried
       schema s -> s_dbt_deploy (a)
     journal intent
@@ -525,6 +537,10 @@ TEST(BatchTest, PostgresEveryWriteOfAPhaseInOneTransaction) {
     check orphaned-dependents
       schema s -> s_dbt_deploy (a)
     check missing-in-green
+      schema s -> s_dbt_deploy (a)
+    check repoint-not-owner
+      schema s -> s_dbt_deploy (a)
+    check missing-privilege
       schema s -> s_dbt_deploy (a)
     check state-not-carried
       schema s -> s_dbt_deploy (a)

@@ -152,6 +152,9 @@ phase promote
     check missing-in-green @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check repoint-not-owner @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check state-not-carried @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -168,6 +171,8 @@ phase promote
     check orphaned-dependents @5:12
       schema t -> t_dbt_deploy (b)
     check missing-in-green @5:12
+      schema t -> t_dbt_deploy (b)
+    check repoint-not-owner @5:12
       schema t -> t_dbt_deploy (b)
     check state-not-carried @5:12
       schema t -> t_dbt_deploy (b)
@@ -214,11 +219,16 @@ phase rollback
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check repoint-not-owner @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check nothing-to-roll-back @5:12
       schema t -> t_dbt_deploy (b)
     check not-owner @5:12
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents @5:12
+      schema t -> t_dbt_deploy (b)
+    check repoint-not-owner @5:12
       schema t -> t_dbt_deploy (b)
   batch transaction
     swap reverse @1:12
@@ -374,6 +384,12 @@ phase promote
     check missing-in-green
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check repoint-not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check missing-privilege
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check state-not-carried
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -393,6 +409,10 @@ phase promote
     check orphaned-dependents
       schema t -> t_dbt_deploy (b)
     check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check repoint-not-owner
+      schema t -> t_dbt_deploy (b)
+    check missing-privilege
       schema t -> t_dbt_deploy (b)
     check state-not-carried
       schema t -> t_dbt_deploy (b)
@@ -434,6 +454,12 @@ phase rollback
     check orphaned-dependents
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check repoint-not-owner
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+    check missing-privilege
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check swap-name-taken
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -442,6 +468,10 @@ phase rollback
     check not-owner
       schema t -> t_dbt_deploy (b)
     check orphaned-dependents
+      schema t -> t_dbt_deploy (b)
+    check repoint-not-owner
+      schema t -> t_dbt_deploy (b)
+    check missing-privilege
       schema t -> t_dbt_deploy (b)
     check swap-name-taken
       schema t -> t_dbt_deploy (b)

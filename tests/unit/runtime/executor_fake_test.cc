@@ -54,7 +54,7 @@ void Server(FakeSession& s, const std::string& user, bool super) {
 // A catalog where blue `marts` exists with a grant to reader, green does not, no journal.
 void Catalog(FakeSession& s) {
   Server(s, "tester", true);
-  s.On("to_regclass(", {{"false"}});
+  s.On("c.relname IN ('runs', 'events')", {{"false"}});
   s.On("FROM pg_namespace n WHERE n.nspname = ANY(", {{"marts", "16384", "tester", "true", ""}});
   s.On("aclexplode(n.nspacl)", {{"marts", "reader", "USAGE", "false"}});
 }
@@ -127,7 +127,7 @@ TEST(ExecutorFake, DryRunSendsNoWrite) {
 TEST(ExecutorFake, ViolationsAreAllReportedBeforeAnyWrite) {
   FakeSession s;
   Server(s, "dev", false);
-  s.On("to_regclass(", {{"false"}});
+  s.On("c.relname IN ('runs', 'events')", {{"false"}});
   s.On("FROM pg_namespace n WHERE n.nspname = ANY(", {{"marts", "16384", "owner", "false", ""}});
   NullSink sink;
   plans::Plan plan = OnePair({"gone"});
@@ -145,7 +145,7 @@ TEST(ExecutorFake, ViolationsAreAllReportedBeforeAnyWrite) {
 // A deployment initialized by run R1: blue oid 100, green oid 200 carrying R1's marker.
 void Initialized(FakeSession& s) {
   Server(s, "tester", true);
-  s.On("to_regclass(", {{"true"}});
+  s.On("c.relname IN ('runs', 'events')", {{"true"}});
   s.On("status = 'active'",
        {{"R1", "shop", "fp", "tester", "host", "",
          R"([{"blue": "marts", "green": "marts_dbt_deploy", "blue_oid": 100, "green_oid": 200}])",
@@ -215,7 +215,7 @@ TEST(LockFake, KeyIsStableAndDistinct) {
 TEST(JournalFake, CreationRaceIsRetriedOnce) {
   FakeSession s;
   s.Fail("CREATE SCHEMA IF NOT EXISTS", Status(StatusCode::kDatabaseError, "dup", "23505"), 1);
-  s.On("to_regclass(", {{"false"}});
+  s.On("c.relname IN ('runs', 'events')", {{"false"}});
   std::unique_ptr<Journal> journal = MakePostgresJournal("bgplan");
   ASSERT_TRUE(journal->Ensure(s).ok());
   // The existence check, the failed creation, its rollback, the creation again.
