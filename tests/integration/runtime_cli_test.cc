@@ -298,5 +298,20 @@ TEST_F(RuntimeCli, PasswordsAreNeverPrinted) {
             "0");
 }
 
+// `bgplan demo` (README's first command, through scripts/demo): the whole chain on a throwaway
+// server it starts itself, every phase reported, the server stopped, exit 0.
+TEST_F(RuntimeCli, DemoRunsTheWholeChain) {
+  ProcResult r = Run({"--no-color", "demo"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string all = r.out + r.err;
+  EXPECT_NE(all.find("Done: init -> deploy -> await -> promote -> status -> rollback -> promote -> "
+                     "cleanup."),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("deployment shop: finished"), std::string::npos) << all;
+  // One event per line: no escaped newlines where a line break belongs.
+  EXPECT_EQ(all.find("\\n"), std::string::npos) << all;
+}
+
 }  // namespace
 }  // namespace bgplan::testing
