@@ -168,6 +168,37 @@ void CleanupIdMismatch(Resolver::Impl& r, Dep& d) {
   }
 }
 
+void CleanupDrops(Resolver::Impl& r, Dep& d) {
+  auto list = [&](const ContainerFacts& green, const std::vector<CatalogObject>& objects,
+                  const std::string& what, SourceRange origin, auto&& name_of) {
+    if (!green.exists || objects.empty()) {
+      return;
+    }
+    std::vector<std::string> victims;
+    for (const CatalogObject& o : objects) {
+      std::string text = o.kind + " " + name_of(o);
+      if (o.row_estimate >= 0) {
+        text += " (~" + std::to_string(o.row_estimate) + " rows)";
+      }
+      victims.push_back(std::move(text));
+    }
+    r.Warning(DiagKind::kCleanupDrops, Of(d), origin,
+              "cleanup drops " + what + " with " + std::to_string(victims.size()) +
+                  " object(s): " + Join(victims),
+              victims);
+  };
+  for (const PairFacts& p : d.facts->schemas) {
+    list(p.green, p.green.objects, "schema " + Quoted(r.Shown(p.green)), p.pair->origin,
+         [&](const CatalogObject& o) { return r.Shown(p.green) + "." + o.name; });
+  }
+  for (const ClusterPairFacts& c : d.facts->clusters) {
+    list(c.green, c.green.objects, "cluster " + Quoted(c.green.name), c.pair->origin,
+         [&](const CatalogObject& o) {
+           return r.ShownSchema(o.database, o.schema) + "." + o.name;
+         });
+  }
+}
+
 void RepointNotOwner(Resolver::Impl& r, Dep& d) {
   const ServerFacts& s = r.snapshot.server;
   if (s.superuser) {

@@ -139,6 +139,11 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
            " that reads the " + p.List(objects, Side::kBlue, ObjectKind::kSchema) +
            ", so the cut-over after the swap cannot fail on a right";
   }
+  if (rule == "cleanup-drops") {
+    return std::string("a warning, never an error: every object DROP ... CASCADE of the ") +
+           p.List(objects, Side::kGreen) + " removes is listed (kind and name" +
+           (mz ? "" : "; tables with PostgreSQL's row estimate") + ")";
+  }
   if (rule == "cleanup-id-mismatch") {
     return "the " + p.List(objects, Side::kGreen) + carry +
            " the id the journal recorded for it (after promote the old blue's, else green's); "
@@ -524,6 +529,7 @@ constexpr Rule kRules[] = {
     {"state-not-carried", StateNotCarried},
     {"cleanup-id-mismatch", CleanupIdMismatch},
     {"repoint-not-owner", RepointNotOwner},
+    {"cleanup-drops", CleanupDrops},
 };
 
 }  // namespace

@@ -31,6 +31,9 @@ struct CatalogObject {
   std::string cluster;  // Materialize: the cluster it runs on ("" if none)
   // PostgreSQL materialized views: populated (REFRESH has run); everything else true.
   bool populated = true;
+  // PostgreSQL tables and materialized views: the planner's row estimate (pg_class.reltuples;
+  // -1 = never analyzed, or not a table). Not compared (it changes with every write).
+  int64_t row_estimate = -1;
 
   // "<kind> <database.>schema.name"
   std::string Describe() const;

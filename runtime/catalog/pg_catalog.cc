@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -407,17 +408,19 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
   BGPLAN_ASSIGN_OR_RETURN(
       Rows objects,
       session.Query("SELECT n.nspname, c.oid::text, " + std::string(kRelKind) +
-                    ", c.relname, pg_get_userbyid(c.relowner), c.relispopulated::text FROM "
+                    ", c.relname, pg_get_userbyid(c.relowner), c.relispopulated::text, "
+                    "CASE WHEN c.relkind IN ('r', 'p', 'm') THEN c.reltuples::bigint::text ELSE "
+                    "'-1' END FROM "
                     "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = "
                     "ANY(" +
                     in +
                     ") UNION ALL SELECT n.nspname, p.oid::text, CASE p.prokind WHEN 'p' THEN "
                     "'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END, p.proname, "
-                    "pg_get_userbyid(p.proowner), 'true' FROM pg_proc p JOIN pg_namespace n ON "
+                    "pg_get_userbyid(p.proowner), 'true', '-1' FROM pg_proc p JOIN pg_namespace n ON "
                     "n.oid = p.pronamespace WHERE n.nspname = ANY(" +
                     in +
                     ") UNION ALL SELECT n.nspname, t.oid::text, 'type', t.typname, "
-                    "pg_get_userbyid(t.typowner), 'true' FROM pg_type t JOIN pg_namespace n ON "
+                    "pg_get_userbyid(t.typowner), 'true', '-1' FROM pg_type t JOIN pg_namespace n ON "
                     "n.oid = t.typnamespace WHERE t.typrelid = 0 AND t.typelem = 0 AND "
                     "n.nspname = ANY(" +
                     in + ") ORDER BY 1, 3, 4, 2"));
@@ -453,6 +456,7 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
       o.name = (*r)[3];
       o.owner = (*r)[4];
       o.populated = (*r)[5] == "true";
+      o.row_estimate = std::atoll((*r)[6].c_str());
       s.objects.push_back(std::move(o));
     }
     std::sort(s.grants.begin(), s.grants.end());

@@ -343,5 +343,34 @@ TEST_F(BothDatabases, AllowMissingPromotesAndTheJournalRecordsWhatWasLeftBehind)
   EXPECT_NE(mz.find("shop.t"), std::string::npos) << mz;
 }
 
+// Cleanup shows its victims: `plan --phase cleanup` and cleanup itself list every object the
+// DROP ... CASCADE removes (PostgreSQL tables with the planner's row estimate), as a warning
+// diagnostic with the objects.
+TEST_F(BothDatabases, CleanupListsWhatItDrops) {
+  Same("init", 0);
+  ASSERT_EQ(Pg()->Exec(pg_db_, "CREATE TABLE shop_dbt_deploy.t (id int)"), "");
+  Exec({"CREATE TABLE shop_dbt_deploy.t (id int)"});
+  Same("promote", 0);
+  // The old blue, now under the green name, holds rows written before the swap.
+  ASSERT_EQ(Pg()->Exec(pg_db_, "INSERT INTO shop_dbt_deploy.t SELECT generate_series(1, 3); "
+                               "ANALYZE shop_dbt_deploy.t"),
+            "");
+  ProcResult pg = Run({"--format", "json", "plan", pg_file_, "--url", Pg()->Url(pg_db_),
+                       "--phase", "cleanup"});
+  ProcResult mz = Run({"--format", "json", "plan", mz_file_, "--url", Url(), "--phase", "cleanup"});
+  EXPECT_EQ(DiagnosticObjects(pg.out, "cleanup-drops", "warning"),
+            std::vector<std::string>{"table shop_dbt_deploy.t (~3 rows)"})
+      << pg.out;
+  std::vector<std::string> m = DiagnosticObjects(mz.out, "cleanup-drops", "warning");
+  ASSERT_EQ(m.size(), 1u) << mz.out;
+  EXPECT_EQ(m[0].rfind("table ", 0), 0u) << m[0];
+  EXPECT_NE(m[0].find("shop_dbt_deploy.t"), std::string::npos) << m[0];
+  auto [pg_cleanup, mz_cleanup] = Both("cleanup");
+  for (const ProcResult* r : {&pg_cleanup, &mz_cleanup}) {
+    EXPECT_EQ(r->exit_code, 0) << r->err;
+    EXPECT_NE(r->err.find("cleanup drops schema"), std::string::npos) << r->err;
+  }
+}
+
 }  // namespace
 }  // namespace bgplan::testing

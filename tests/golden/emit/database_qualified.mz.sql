@@ -138,11 +138,13 @@ COMMIT;
 -- phase cleanup: deployments "analytics", "shop": drop what now carries the green names (after promote: the previous blue)
 -- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "analytics"."marts", "analytics"."staging" (unless --abandon)
 -- check (read-only): cleanup-id-mismatch: the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" carry the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
+-- check (read-only): cleanup-drops: a warning, never an error: every object DROP ... CASCADE of the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" removes is listed (kind and name)
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "analytics"."marts_dbt_deploy", "analytics"."staging_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --drop-dependents)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "analytics" keep_blue 0s (unless --before-keep-blue)
 -- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "shop"."public" (unless --abandon)
 -- check (read-only): cleanup-id-mismatch: the green schema "shop"."public_dbt_deploy" carries the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
+-- check (read-only): cleanup-drops: a warning, never an error: every object DROP ... CASCADE of the green schema "shop"."public_dbt_deploy" removes is listed (kind and name)
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schema "shop"."public_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "shop"."public_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --drop-dependents)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --before-keep-blue)

@@ -198,6 +198,9 @@ phase cleanup
     check cleanup-id-mismatch @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check cleanup-drops @1:12
+      schema s -> s_dbt_deploy (a)
+      cluster c -> c_dbt_deploy (a)
     check not-owner @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -417,6 +420,9 @@ phase cleanup
     check cleanup-id-mismatch
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check cleanup-drops
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -436,6 +442,8 @@ phase cleanup
     check not-promoted
       schema t -> t_dbt_deploy (b)
     check cleanup-id-mismatch
+      schema t -> t_dbt_deploy (b)
+    check cleanup-drops
       schema t -> t_dbt_deploy (b)
     check not-owner
       schema t -> t_dbt_deploy (b)

@@ -119,6 +119,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check cleanup-drops
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -152,6 +156,10 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
     check cleanup-id-mismatch
+      schema t -> t_dbt_deploy (b)
+      cluster c2 -> c2_dbt_deploy (b)
+      cluster c3 -> c3_dbt_deploy (b)
+    check cleanup-drops
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)

@@ -258,6 +258,10 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check cleanup-drops @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
+      cluster c1 -> c1_dbt_deploy (a)
     check not-owner @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -273,6 +277,8 @@ phase cleanup
     check not-promoted @5:12
       schema t -> t_dbt_deploy (b)
     check cleanup-id-mismatch @5:12
+      schema t -> t_dbt_deploy (b)
+    check cleanup-drops @5:12
       schema t -> t_dbt_deploy (b)
     check not-owner @5:12
       schema t -> t_dbt_deploy (b)
@@ -498,6 +504,9 @@ phase cleanup
     check cleanup-id-mismatch
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check cleanup-drops
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -510,6 +519,8 @@ phase cleanup
     check not-promoted
       schema t -> t_dbt_deploy (b)
     check cleanup-id-mismatch
+      schema t -> t_dbt_deploy (b)
+    check cleanup-drops
       schema t -> t_dbt_deploy (b)
     check not-owner
       schema t -> t_dbt_deploy (b)
