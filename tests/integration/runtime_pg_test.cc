@@ -452,6 +452,21 @@ TEST_F(RuntimePg, TwoDeploymentsSwapTogetherAndJournalSchemaIsConfigurable) {
   EXPECT_EQ(Scalar("SELECT to_regclass('bgplan.runs') IS NULL"), "t");
 }
 
+// The text of a resolved phase's transaction batches as psql would send them (BEGIN ... COMMIT).
+std::string TransactionText(Executor& reader, const resolve::ResolvedPhase& phase) {
+  std::string text = "BEGIN;\n";
+  for (const resolve::ResolvedBatch& batch : phase.batches) {
+    if (batch.mode == plans::Batch::Mode::kTransaction && batch.HasWrites()) {
+      Result<std::vector<std::string>> statements = reader.TransactionStatements(batch);
+      EXPECT_TRUE(statements.ok()) << statements.status().ToString();
+      for (const std::string& line : statements.ok() ? *statements : std::vector<std::string>{}) {
+        text += line + "\n";
+      }
+    }
+  }
+  return text + "COMMIT;\n";
+}
+
 // The promote text re-checks, before renaming, that the dependent views it re-creates still have
 // the definitions it captured; a view changed in between makes it fail with 40001 (retried by the
 // executor with a fresh read), never re-create a view from a stale definition.
@@ -467,17 +482,8 @@ TEST_F(RuntimePg, StaleViewDefinitionAbortsTheSwap) {
   Result<resolve::ResolvedPhase> promote = reader.Resolve(PhaseKind::kPromote);
   ASSERT_TRUE(promote.ok()) << promote.status().ToString();
   ASSERT_TRUE(promote->violations.empty());
-  std::string text = "BEGIN;\n";
-  for (const resolve::ResolvedBatch& batch : promote->batches) {
-    if (batch.mode == plans::Batch::Mode::kTransaction && batch.HasWrites()) {
-      Result<std::vector<std::string>> statements = reader.TransactionStatements(batch);
-      ASSERT_TRUE(statements.ok()) << statements.status().ToString();
-      for (const std::string& s : *statements) {
-        text += s + "\n";
-      }
-    }
-  }
-  text += "COMMIT;\n";
+  std::string text;
+  ASSERT_NO_FATAL_FAILURE(text = TransactionText(reader, *promote));
   std::string blue = Oid("marts");
   Exec("CREATE OR REPLACE VIEW sinks.v AS SELECT id, upper(v) AS v FROM marts.t");
   Status st = session->Exec(text);
@@ -506,17 +512,8 @@ TEST_F(RuntimePg, CleanupDropChecksTheRecordedIdInItsTransaction) {
   Result<resolve::ResolvedPhase> cleanup = reader.Resolve(PhaseKind::kCleanup);
   ASSERT_TRUE(cleanup.ok()) << cleanup.status().ToString();
   ASSERT_TRUE(cleanup->violations.empty()) << reads.AllDiagnostics();
-  std::string text = "BEGIN;\n";
-  for (const resolve::ResolvedBatch& batch : cleanup->batches) {
-    if (batch.mode == plans::Batch::Mode::kTransaction && batch.HasWrites()) {
-      Result<std::vector<std::string>> statements = reader.TransactionStatements(batch);
-      ASSERT_TRUE(statements.ok()) << statements.status().ToString();
-      for (const std::string& s : *statements) {
-        text += s + "\n";
-      }
-    }
-  }
-  text += "COMMIT;\n";
+  std::string text;
+  ASSERT_NO_FATAL_FAILURE(text = TransactionText(reader, *cleanup));
   ASSERT_NE(text.find("IS DISTINCT FROM " + Oid("marts_dbt_deploy") + "::oid"), std::string::npos)
       << text;
   Exec("DROP SCHEMA marts_dbt_deploy CASCADE; CREATE SCHEMA marts_dbt_deploy; "
