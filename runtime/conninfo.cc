@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime/config/config.h"
+#include "support/strings.h"
 
 namespace bgplan::runtime {
 namespace {
@@ -117,32 +118,41 @@ std::string RedactConninfo(std::string_view conninfo) {
     return out;
   }
   // A URL again, rebuilt from the parsed options: scheme://user[:***]@host[:port]/dbname?rest.
+  return ConninfoUrl(*options, conninfo.rfind("postgres://", 0) == 0 ? "postgres://" : "postgresql://",
+                     /*redact_secrets=*/true);
+}
+
+std::string ConninfoUrl(const std::vector<std::pair<std::string, std::string>>& options,
+                        std::string_view scheme, bool redact_secrets) {
   std::string user, host, port, dbname;
   bool has_password = false;
-  std::string query;
-  for (const auto& [k, v] : *options) {
+  std::vector<std::string> query;
+  for (const auto& [k, v] : options) {
     if (k == "user") {
       user = v;
     } else if (k == "password") {
-      has_password = true;
+      has_password = redact_secrets;
     } else if (k == "host") {
       host = v;
     } else if (k == "port") {
       port = v;
     } else if (k == "dbname") {
       dbname = v;
-    } else {
-      query += (query.empty() ? "?" : "&") + k + "=" + (IsSecret(k) ? "***" : PercentEncode(v));
+    } else if (!IsSecret(k)) {
+      query.push_back(k + "=" + PercentEncode(v));
+    } else if (redact_secrets) {
+      query.push_back(k + "=***");
     }
   }
-  // One plain host (and port) goes in the authority; a socket directory or a host list in the
-  // query, where no character of it needs the authority's syntax.
-  bool plain = host.find_first_of("/,") == std::string::npos && port.find(',') == std::string::npos;
+  // One plain host (and port) goes in the authority; a socket directory or a host list first in
+  // the query, where no character of it needs the authority's syntax.
+  const bool plain =
+      host.find_first_of("/,") == std::string::npos && port.find(',') == std::string::npos;
   std::string authority;
   if (!user.empty()) {
     authority = PercentEncode(user) + (has_password ? ":***" : "") + "@";
   } else if (has_password) {
-    query += (query.empty() ? "?" : "&") + std::string("password=***");
+    query.push_back("password=***");
   }
   if (plain) {
     authority += host.find(':') != std::string::npos ? "[" + host + "]" : PercentEncode(host);
@@ -150,13 +160,14 @@ std::string RedactConninfo(std::string_view conninfo) {
       authority += ":" + PercentEncode(port);
     }
   } else {
-    query += (query.empty() ? "?" : "&") + std::string("host=") + PercentEncode(host);
+    std::vector<std::string> where = {"host=" + PercentEncode(host)};
     if (!port.empty()) {
-      query += "&port=" + PercentEncode(port);
+      where.push_back("port=" + PercentEncode(port));
     }
+    query.insert(query.begin(), where.begin(), where.end());
   }
-  std::string scheme = conninfo.rfind("postgres://", 0) == 0 ? "postgres://" : "postgresql://";
-  return scheme + authority + (dbname.empty() ? "" : "/" + PercentEncode(dbname)) + query;
+  return std::string(scheme) + authority + (dbname.empty() ? "" : "/" + PercentEncode(dbname)) +
+         (query.empty() ? "" : "?" + Join(query, "&"));
 }
 
 // Free text (an error message) with anything that looks like a password inside a connection

@@ -4,6 +4,8 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "support/diagnostic.h"
 #include "support/status.h"
@@ -48,6 +50,13 @@ std::string PasswordInConninfo(std::string_view conninfo);
 // (scheme://user:***@host:port/db?k=v), keyword/value stays keyword/value in libpq's order, and
 // password and sslpassword show as ***. A string libpq refuses is not shown at all.
 std::string RedactConninfo(std::string_view conninfo);
+
+// A URL of libpq keyword/value `options` (in their order): scheme + user@host:port/dbname, with
+// a socket directory or a host list as host= (and port=) first in the query, every other keyword
+// percent-encoded in the query. Secrets (password, sslpassword) show as *** when
+// `redact_secrets`, else are left out.
+std::string ConninfoUrl(const std::vector<std::pair<std::string, std::string>>& options,
+                        std::string_view scheme, bool redact_secrets);
 
 // `text` with every occurrence of `password` (when not empty) and every conninfo-looking
 // password replaced by ***. Used on every error message that may echo a connection string.

@@ -30,43 +30,15 @@ bool Withheld(const std::string& keyword) {
 }
 
 // BGPLAN_URL: postgresql://user@host:port/dbname?keyword=value&... with every parameter of
-// `params` that has a value (percent-encoded), none withheld. A Unix-socket directory, an IPv6
-// address or a host list goes in the query as host= (with port=), like libpq's own URLs.
+// `params` that has a value, none withheld (runtime/conninfo.h, ConninfoUrl).
 std::string DeployUrl(const std::vector<ConnParam>& params) {
-  std::string user, host, port, dbname;
-  std::vector<std::string> query;
+  std::vector<std::pair<std::string, std::string>> options;
   for (const ConnParam& p : params) {
-    if (Withheld(p.keyword) || p.value.empty()) {
-      continue;
-    }
-    if (p.keyword == "user") {
-      user = p.value;
-    } else if (p.keyword == "host") {
-      host = p.value;
-    } else if (p.keyword == "port") {
-      port = p.value;
-    } else if (p.keyword == "dbname") {
-      dbname = p.value;
-    } else {
-      query.push_back(p.keyword + "=" + PercentEncode(p.value));
+    if (!Withheld(p.keyword) && !p.value.empty()) {
+      options.push_back({p.keyword, p.value});
     }
   }
-  std::string authority = user.empty() ? "" : PercentEncode(user) + "@";
-  if (!host.empty() && host.find_first_of("/:,") == std::string::npos &&
-      port.find(',') == std::string::npos) {
-    authority += PercentEncode(host) + (port.empty() ? "" : ":" + PercentEncode(port));
-  } else {
-    std::vector<std::string> where;
-    if (!host.empty()) {
-      where.push_back("host=" + PercentEncode(host));
-    }
-    if (!port.empty()) {
-      where.push_back("port=" + PercentEncode(port));
-    }
-    query.insert(query.begin(), where.begin(), where.end());
-  }
-  return "postgresql://" + authority + "/" + PercentEncode(dbname) +
-         (query.empty() ? "" : "?" + Join(query, "&"));
+  return ConninfoUrl(options, "postgresql://", /*redact_secrets=*/false);
 }
 
 }  // namespace
