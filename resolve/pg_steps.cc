@@ -166,16 +166,8 @@ class PostgresSteps : public DialectSteps {
           "EXISTS (SELECT FROM (VALUES " + rows +
           ") AS e(oid, def, opts) LEFT JOIN pg_catalog.pg_class c ON c.oid = e.oid WHERE "
           "(pg_get_viewdef(e.oid, false), c.reloptions) IS DISTINCT FROM (e.def, e.opts))";
-      // A dollar-quote tag that occurs nowhere in the body, so no definition can end it early.
-      std::string tag = "$bgplan$";
-      for (int i = 1; cond.find(tag) != std::string::npos; ++i) {
-        tag = "$bgplan" + std::to_string(i) + "$";
-      }
       r.Sql(out, nullptr,
-            "DO " + tag + " BEGIN IF " + cond +
-                " THEN RAISE EXCEPTION 'bgplan: a dependent view changed since it was read' "
-                "USING ERRCODE = '40001'; END IF; END " +
-                tag + ";",
+            sql::PgRaise40001IfSql(cond, "bgplan: a dependent view changed since it was read"),
             false);
     }
     for (const ObjectRef* o : objects) {

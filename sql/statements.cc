@@ -268,12 +268,17 @@ std::string PgSchemaIdentityGuardSql(std::string_view name, std::string_view oid
       digits += c;
     }
   }
-  const std::string body =
-      " BEGIN IF (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + QuoteLiteral(name) +
-      ") IS DISTINCT FROM " + (digits.empty() ? "0" : digits) +
-      "::oid THEN RAISE EXCEPTION 'bgplan: the schema under a green name is not the one the "
-      "journal recorded' USING ERRCODE = '40001'; END IF; END ";
-  // A dollar-quote tag that occurs nowhere in the body, so no name can end it early.
+  return PgRaise40001IfSql("(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " +
+                               QuoteLiteral(name) + ") IS DISTINCT FROM " +
+                               (digits.empty() ? "0" : digits) + "::oid",
+                           "bgplan: the schema under a green name is not the one the journal "
+                           "recorded");
+}
+
+std::string PgRaise40001IfSql(std::string_view condition, std::string_view message) {
+  const std::string body = " BEGIN IF " + std::string(condition) + " THEN RAISE EXCEPTION " +
+                           QuoteLiteral(message) + " USING ERRCODE = '40001'; END IF; END ";
+  // A dollar-quote tag that occurs nowhere in the body, so no name or definition can end it.
   std::string tag = "$bgplan$";
   for (int i = 1; body.find(tag) != std::string::npos; ++i) {
     tag = "$bgplan" + std::to_string(i) + "$";

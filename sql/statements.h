@@ -163,6 +163,10 @@ std::string CreateOrReplaceViewSql(const RelationName& view, std::string_view de
 // the schema named `name` exists with oid `oid` (the object bgplan recorded), so a schema that
 // took the name since it was read is never dropped.
 std::string PgSchemaIdentityGuardSql(std::string_view name, std::string_view oid);
+// PostgreSQL: a DO block raising SQLSTATE 40001 with `message` when the SQL boolean `condition`
+// holds (the executor reads again and retries, or a rule refuses). The dollar-quote tag occurs
+// nowhere in the body.
+std::string PgRaise40001IfSql(std::string_view condition, std::string_view message);
 
 // ---- Text helpers ----------------------------------------------------------------------------
 
