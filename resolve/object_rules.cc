@@ -38,8 +38,10 @@ std::string_view KindClass(bool mz, const std::string& kind) {
   if (kind == "function" || kind == "procedure" || kind == "aggregate") {
     return "function";
   }
-  if (kind == "sequence" || kind == "type") {
-    return kind == "type" ? "type" : "sequence";
+  for (std::string_view k : {"sequence", "type"}) {
+    if (kind == k) {
+      return k;
+    }
   }
   return "";
 }

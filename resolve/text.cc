@@ -86,11 +86,15 @@ std::string ObjectPhrases::SchemaRef(std::string_view database, std::string_view
 }
 
 std::string ObjectPhrases::ObjectName(const ObjectRef& o, Side side) const {
+  std::string out;
+  AppendObjectName(out, o, side);
+  return out;
+}
+
+void ObjectPhrases::AppendObjectName(std::string& out, const ObjectRef& o, Side side) const {
   const std::string& name = side == Side::kGreen ? o.green : o.blue;
-  if (o.kind == ObjectKind::kCluster) {
-    return Name(name);
-  }
-  return SchemaRef(o.database, name);
+  sql::AppendCommentSafe(out, o.kind == ObjectKind::kCluster ? sql::QuoteIdent(name)
+                                                              : dialect_.SchemaRef(o.database, name));
 }
 
 const std::string& ObjectPhrases::List(const plans::ObjectList& objects, Side side,
@@ -111,7 +115,6 @@ const std::string& ObjectPhrases::List(const plans::ObjectList& objects, Side si
 std::string ObjectPhrases::Render(const plans::ObjectList& objects, Side side,
                                   std::optional<ObjectKind> only) const {
   // Names are appended in place (no string per name): large plans render long lists.
-  std::string ref;
   auto list = [&](std::string& text, ObjectKind kind, Side s, const char* one, const char* many) {
     if (only.has_value() && *only != kind) {
       return;
@@ -134,13 +137,7 @@ std::string ObjectPhrases::Render(const plans::ObjectList& objects, Side side,
       }
       text += first ? "" : ", ";
       first = false;
-      const std::string& name = s == Side::kGreen ? o.green : o.blue;
-      if (kind == ObjectKind::kCluster) {
-        ref = sql::QuoteIdent(name);
-      } else {
-        ref = dialect_.SchemaRef(o.database, name);
-      }
-      sql::AppendCommentSafe(text, ref);
+      AppendObjectName(text, o, s);
     }
   };
   auto phrase = [&](Side s) {

@@ -59,6 +59,7 @@ class ObjectPhrases {
                           std::optional<plans::ObjectKind> only = std::nullopt);
   // A schema (database-qualified where the dialect qualifies) or cluster name, comment-safe.
   std::string ObjectName(const plans::ObjectRef& o, Side side) const;
+  void AppendObjectName(std::string& out, const plans::ObjectRef& o, Side side) const;
   std::string SchemaRef(std::string_view database, std::string_view name) const;
 
  private:

@@ -358,8 +358,8 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
   // The sinks schemas where the role may not re-create a view (CREATE OR REPLACE VIEW needs
   // CREATE on the schema): one query for every deployment.
   std::vector<std::string> all_sinks;
-  for (const plans::Deployment& d : plan.deployments) {
-    for (const plans::SinkSchema& s : d.sink_schemas) {
+  for (const resolve::DeploymentFacts& f : snap.deployments) {  // the selected ones
+    for (const plans::SinkSchema& s : f.deployment->sink_schemas) {
       all_sinks.push_back(s.name);
     }
   }
