@@ -97,8 +97,9 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     AddCommon(cmd, o, false);
     AddDebugging(cmd, o);
     cmd->add_option("--phase", o.phase,
-                    "init, await, promote, rollback, cleanup, all, or next (the default: the "
-                    "phase apply would run next)")
+                    "init, await, promote, rollback, cleanup, all (each phase against the state "
+                    "the ones before it will leave), or next (the default: the phase apply would "
+                    "run next; before init it also warns about what would block promote)")
         ->check(CLI::IsMember({"init", "await", "promote", "rollback", "cleanup", "all", "next"}));
     cmd->add_option("-o", o.out, "write a plan file (JSON) carrying the catalog fingerprint");
     cmd->add_flag("--detailed-exitcode", o.detailed_exitcode,
@@ -126,7 +127,7 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
        "bgplan await deploy.bgplan --deployment analytics"},
       {"promote", plans::PhaseKind::kPromote,
        "Swap blue and green atomically and re-point the views of the sinks schemas (one "
-       "transaction, one round trip)",
+       "transaction, one round trip); after a swap whose cut-over stopped, finish the cut-over",
        "bgplan promote plan.json   # refuses with stale-plan if the catalog changed"},
       {"rollback", plans::PhaseKind::kRollback,
        "Swap back after promote (before cleanup) and re-point the sinks views back",

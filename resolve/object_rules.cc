@@ -74,7 +74,7 @@ std::optional<std::string> RecordedGreenId(const Dep& d, const plans::ObjectRef&
 }
 
 void MissingInGreen(Resolver::Impl& r, Dep& d) {
-  std::vector<std::string> missing;
+  std::vector<std::string> missing, required;
   for (const PairFacts& p : d.facts->schemas) {
     if (!p.blue.exists || !p.green.exists) {
       continue;  // blue-missing, green-missing
@@ -82,6 +82,10 @@ void MissingInGreen(Resolver::Impl& r, Dep& d) {
     for (const CatalogObject& b : p.blue.objects) {
       const std::string_view cls = KindClass(r.mz(), b.kind);
       if (cls.empty()) {
+        continue;
+      }
+      if (p.green.projected) {  // `plan` before init: what the deploy step must build
+        required.push_back(ObjectText(r, b, p.blue));
         continue;
       }
       const bool found =
@@ -92,6 +96,13 @@ void MissingInGreen(Resolver::Impl& r, Dep& d) {
         missing.push_back(ObjectText(r, b, p.blue));
       }
     }
+  }
+  if (!required.empty()) {
+    r.Warning(DiagKind::kMissingInGreen, Of(d), {},
+              "promote will need a counterpart in green of " + std::to_string(required.size()) +
+                  " object(s) of blue: " + Join(required) +
+                  " (your deploy step must build them, or promote refuses)",
+              required);
   }
   if (missing.empty()) {
     return;
@@ -199,6 +210,35 @@ void CleanupDrops(Resolver::Impl& r, Dep& d) {
            return r.ShownSchema(o.database, o.schema) + "." + o.name;
          });
   }
+}
+
+void CutoverUnfinished(Resolver::Impl& r, Dep& d) {
+  const std::vector<const SinkFacts*> sinks = SinksReadingGreen(*d.facts);
+  if (sinks.empty()) {
+    return;
+  }
+  const bool promoted = d.facts->state == DeployState::kPromoted;
+  std::vector<std::string> objects, reads;
+  for (const SinkFacts* k : sinks) {
+    objects.push_back(k->object.kind + " " +
+                      r.ShownSchema(k->object.database, k->object.schema) + "." +
+                      k->object.name);
+    for (const CatalogObject& read : k->reads) {
+      reads.push_back(objects.back() + " reads " + r.ShownSchema(read.database, read.schema) +
+                      "." + read.name);
+    }
+  }
+  // No override: nothing drops a sink or a view of a sinks schema.
+  r.Violation(DiagKind::kCutoverUnfinished, Of(d), {},
+              std::string(promoted ? "the cut-over of the promote is unfinished: "
+                                   : "objects of the sinks read green: ") +
+                  Join(reads) + (promoted ? " (the old objects, now under the green names)" : "") +
+                  "; DROP ... CASCADE of green would drop " +
+                  (sinks.size() == 1 ? "it" : "them") + " too (" +
+                  (promoted ? "run `bgplan promote` to finish the cut-over"
+                            : "point them at blue first") +
+                  "; no override drops a sink)",
+              objects);
 }
 
 void RepointNotOwner(Resolver::Impl& r, Dep& d) {

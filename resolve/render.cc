@@ -164,6 +164,11 @@ class Renderer : public ActionSink {
           }
         }
         return;
+      case Action::Kind::kExpectId:
+        Comment("check (read-only, just before the drop): " + Sql(a.identity->Describe()) +
+                " is still under that name (else cleanup-id-mismatch: exit 3, nothing more "
+                "dropped)");
+        return;
       case Action::Kind::kJournal:
         Comment(Sql(a.journal->Describe()));
         if (live_ != nullptr && live_->journal_sql) {

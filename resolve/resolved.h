@@ -58,12 +58,25 @@ struct Action {
     kPending,  // offline: statements decided at apply time; `lines` say how
     kCheck,    // offline: a read-only check; `lines` say what it verifies
     kNote,     // a remark for people (a comment line when printed), e.g. what was skipped
+    kExpectId, // a read-only identity check just before the next statement (`identity`)
+  };
+  // kExpectId: where DDL is not transactional (Materialize), the object under `name` must still
+  // have `id` right before the statement that follows (a DROP): else cleanup-id-mismatch stops
+  // the phase, and nothing more is dropped.
+  struct Identity {
+    plans::ObjectKind kind = plans::ObjectKind::kSchema;
+    std::string database;  // schemas: the resolved database
+    std::string name;
+    std::string id;
+    // "schema 'db.x' (id u12)"
+    std::string Describe() const;
   };
   Kind kind = Kind::kSql;
   std::string sql;                 // kSql
   std::optional<JournalOp> journal;  // kJournal (optional: most actions carry none, and moving
                                      // an engaged JournalOp costs ten strings)
   std::vector<std::string> lines;  // kPending, kCheck, kNote: comment text, comment-safe
+  std::optional<Identity> identity;  // kExpectId
   // kSql: false when it would change nothing (DROP ... IF EXISTS of an absent object).
   bool changes = true;
   // The deployment the action is for ("" for several).

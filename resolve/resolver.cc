@@ -399,6 +399,12 @@ void DropGreen(Resolver::Impl& r, const Step& step, ActionSink& out) {
                         Name(o.green) +
                         " still has the id the journal recorded for it (else SQLSTATE 40001: "
                         "read again, and cleanup-id-mismatch refuses)"});
+      } else if (!r.transactional()) {
+        r.Pending(out, {"resolved at apply time: just before the drop, the " +
+                        std::string(o.kind == ObjectKind::kSchema ? "schema " : "cluster ") +
+                        Name(o.green) +
+                        " still has the id the journal recorded for it (else "
+                        "cleanup-id-mismatch: exit 3, nothing more dropped)"});
       }
       r.Sql(out, nullptr, sql);
       continue;
@@ -408,19 +414,39 @@ void DropGreen(Resolver::Impl& r, const Step& step, ActionSink& out) {
       continue;
     }
     bool exists = false;
+    Action::Identity identity;
+    identity.kind = o.kind;
     if (o.kind == ObjectKind::kSchema) {
       const PairFacts* p = r.Pair(*d, o);
       exists = p != nullptr && p->green.exists;
+      if (exists) {
+        identity.database = p->green.database;
+        identity.name = p->green.name;
+      }
     } else {
       const ClusterPairFacts* c = r.ClusterPair(*d, o);
       exists = c != nullptr && c->green.exists;
+      if (exists) {
+        identity.name = c->green.name;
+      }
     }
     // The object under the green name is the one the journal recorded (cleanup-id-mismatch
     // checked it against the snapshot); where DDL is transactional the check is repeated in the
     // drop's transaction, so nothing can take the name in between (40001: read again, retry).
-    if (exists && r.transactional() && o.kind == ObjectKind::kSchema) {
+    // Elsewhere (Materialize) it is read again just before the drop: what remains is the race
+    // between that read and the DROP (docs/safety.md).
+    if (exists) {
       if (std::optional<std::string> id = RecordedGreenId(*d, o); id.has_value()) {
-        r.Sql(out, d, sql::PgSchemaIdentityGuardSql(o.green, *id), false);
+        if (r.transactional() && o.kind == ObjectKind::kSchema) {
+          r.Sql(out, d, sql::PgSchemaIdentityGuardSql(o.green, *id), false);
+        } else if (!r.transactional()) {
+          identity.id = *id;
+          Action check;
+          check.kind = Action::Kind::kExpectId;
+          check.deployment = o.deployment;
+          check.identity = std::move(identity);
+          out.Add(std::move(check));
+        }
       }
     }
     // DROP ... IF EXISTS of an absent object changes nothing; it still runs (a crashed cleanup

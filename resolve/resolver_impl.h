@@ -131,6 +131,7 @@ void StateNotCarried(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void CleanupIdMismatch(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void RepointNotOwner(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void CleanupDrops(Resolver::Impl& r, Resolver::Impl::Dep& d);
+void CutoverUnfinished(Resolver::Impl& r, Resolver::Impl::Dep& d);
 
 // The checks (resolve/rules.cc): offline, a kCheck action saying what is verified; live, the
 // rule evaluated for each deployment of the step that the phase acts on.

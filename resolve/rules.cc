@@ -144,6 +144,12 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
            p.List(objects, Side::kGreen) + " removes is listed (kind and name" +
            (mz ? "" : "; tables with PostgreSQL's row estimate") + ")";
   }
+  if (rule == "cutover-unfinished") {
+    return std::string("no ") + (mz ? "sink" : "view of the sinks schemas") +
+           " reads an object of the " + p.List(objects, Side::kGreen, ObjectKind::kSchema) +
+           " (after promote: the old objects, an unfinished cut-over that promote finishes); "
+           "no override drops a sink";
+  }
   if (rule == "cleanup-id-mismatch") {
     return "the " + p.List(objects, Side::kGreen) + carry +
            " the id the journal recorded for it (after promote the old blue's, else green's); "
@@ -405,7 +411,9 @@ void SinkUpstreamMissing(Resolver::Impl& r, Dep& d) {
   for (const SinkFacts& k : d.facts->sinks) {
     for (const CatalogObject& read : k.reads) {
       for (const PairFacts& p : d.facts->schemas) {
-        if (!p.green.exists || read.schema != p.blue.name || read.database != p.blue.database) {
+        // A projected green (plan before init): missing-in-green says what it must provide.
+        if (!p.green.exists || p.green.projected || read.schema != p.blue.name ||
+            read.database != p.blue.database) {
           continue;
         }
         bool found = std::any_of(p.green.objects.begin(), p.green.objects.end(),
@@ -453,7 +461,20 @@ void OrphanedDependents(Resolver::Impl& r, Dep& d) {
 }
 
 void CleanupDropsDependents(Resolver::Impl& r, Dep& d) {
-  if (r.options.overrides.drop_dependents || d.facts->green_dependents.empty()) {
+  if (d.facts->green_dependents.empty()) {
+    return;
+  }
+  if (r.options.overrides.drop_dependents) {
+    // The override lets the drop happen; it never hides what is dropped.
+    std::vector<std::string> victims;
+    for (const Dependent& o : d.facts->green_dependents) {
+      victims.push_back(o.description);
+    }
+    r.Warning(DiagKind::kCleanupDrops, Of(d), {},
+              "--drop-dependents: DROP ... CASCADE of the green side also drops " +
+                  std::to_string(victims.size()) + " object(s) outside it: " +
+                  Items(d.facts->green_dependents),
+              victims);
     return;
   }
   r.Violation(DiagKind::kCleanupDropsDependents, Of(d), {},
@@ -530,6 +551,7 @@ constexpr Rule kRules[] = {
     {"cleanup-id-mismatch", CleanupIdMismatch},
     {"repoint-not-owner", RepointNotOwner},
     {"cleanup-drops", CleanupDrops},
+    {"cutover-unfinished", CutoverUnfinished},
 };
 
 }  // namespace

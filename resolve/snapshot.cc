@@ -1,5 +1,7 @@
 #include "resolve/snapshot.h"
 
+#include <algorithm>
+
 #include "resolve/resolved.h"
 
 namespace bgplan::resolve {
@@ -31,6 +33,21 @@ std::string_view DeployStateName(DeployState state) {
   return "absent";
 }
 
+std::vector<const SinkFacts*> SinksReadingGreen(const DeploymentFacts& f) {
+  std::vector<const SinkFacts*> out;
+  for (const SinkFacts& k : f.sinks) {
+    const bool reads_green = std::any_of(k.reads.begin(), k.reads.end(), [&](const auto& read) {
+      return std::any_of(f.schemas.begin(), f.schemas.end(), [&](const PairFacts& p) {
+        return p.green.exists && read.schema == p.green.name && read.database == p.green.database;
+      });
+    });
+    if (reads_green) {
+      out.push_back(&k);
+    }
+  }
+  return out;
+}
+
 const DeploymentFacts* Snapshot::Find(const std::string& deployment) const {
   for (const DeploymentFacts& d : deployments) {
     if (d.deployment->name == deployment) {
@@ -57,6 +74,11 @@ std::string JournalOp::Describe() const {
       break;
   }
   return "journal: " + what + " (run " + run_id + ")";
+}
+
+std::string Action::Identity::Describe() const {
+  return std::string(kind == plans::ObjectKind::kSchema ? "schema '" : "cluster '") +
+         (database.empty() ? "" : database + ".") + name + "' (id " + id + ")";
 }
 
 bool ResolvedBatch::HasWrites() const {

@@ -70,6 +70,9 @@ struct ContainerFacts {
   // The current role owns it, directly or through membership, or is a superuser.
   bool owned = false;
   std::string comment;
+  // Known only by projection (resolve/projection.h: `plan` before the phase that makes it): its
+  // id may be "(new)" and, for green, what the deploy step builds into it is not known.
+  bool projected = false;
   // Sorted; privileges of the owner, the current role and system roles are left out (they are
   // never copied).
   std::vector<Grant> grants;
@@ -203,6 +206,11 @@ struct ServerFacts {
   bool session_cluster_exists = true;
   int64_t session_cluster_replicas = 1;
 };
+
+// The sinks of `f` (Materialize sinks, PostgreSQL sinks views) that read an object under one of
+// its green schema names: after promote the old objects (the cut-over is unfinished: promote
+// finishes it), before it green's. Cleanup's DROP ... CASCADE would drop them with green.
+std::vector<const SinkFacts*> SinksReadingGreen(const DeploymentFacts& f);
 
 struct Snapshot {
   // False for `compile`: nothing is known, resolution describes what apply will read.

@@ -31,6 +31,7 @@ const std::vector<std::string>& MzFaultPoints() {
       "promote:after-tag-schemas",           // swap journaled and schemas tagged, no sink yet
       "promote:before-last-repoint-sinks",   // every sink but the last re-pointed
       "rollback:after-swap",                 // swapped back, sinks not re-pointed back
+      "cleanup:after-id-check",              // the first drop's identity checked, not sent
       "cleanup:after-drop-green",            // the first green object dropped
   };
   return kPoints;

@@ -212,6 +212,9 @@ class PhaseBuilder {
       AddCheck(steps, d, "not-promoted", r.all);
       AddCheck(steps, d, "cleanup-id-mismatch", r.all);
       AddCheck(steps, d, "cleanup-drops", r.all);
+      if (!d.schemas.empty()) {
+        AddCheck(steps, d, "cutover-unfinished", r.schemas);
+      }
       AddCheck(steps, d, "not-owner", r.all);
       AddCheck(steps, d, "cleanup-drops-dependents", r.all);
       AddCheck(steps, d, "keep-blue-not-elapsed", r.all);

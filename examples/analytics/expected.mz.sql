@@ -120,12 +120,17 @@ COMMIT;
 -- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "marts", "staging" and clusters "compute", "serving" (unless --abandon)
 -- check (read-only): cleanup-id-mismatch: the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" carry the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): cleanup-drops: a warning, never an error: every object DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" removes is listed (kind and name)
+-- check (read-only): cutover-unfinished: no sink reads an object of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" (after promote: the old objects, an unfinished cut-over that promote finishes); no override drops a sink
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "marts_dbt_deploy", "staging_dbt_deploy" and clusters "compute_dbt_deploy", "serving_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --drop-dependents)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "analytics" keep_blue 1d (unless --before-keep-blue)
 
+-- resolved at apply time: just before the drop, the schema "staging_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP SCHEMA IF EXISTS "staging_dbt_deploy" CASCADE;
+-- resolved at apply time: just before the drop, the schema "marts_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP SCHEMA IF EXISTS "marts_dbt_deploy" CASCADE;
+-- resolved at apply time: just before the drop, the cluster "serving_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "serving_dbt_deploy" CASCADE;
+-- resolved at apply time: just before the drop, the cluster "compute_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "compute_dbt_deploy" CASCADE;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "analytics"

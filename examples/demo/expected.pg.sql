@@ -90,6 +90,7 @@ COMMIT;
 -- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schema "marts" (unless --abandon)
 -- check (read-only): cleanup-id-mismatch: the green schema "marts_dbt_deploy" carries the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): cleanup-drops: a warning, never an error: every object DROP ... CASCADE of the green schema "marts_dbt_deploy" removes is listed (kind and name; tables with PostgreSQL's row estimate)
+-- check (read-only): cutover-unfinished: no view of the sinks schemas reads an object of the green schema "marts_dbt_deploy" (after promote: the old objects, an unfinished cut-over that promote finishes); no override drops a sink
 -- check (read-only): not-owner: unless the role is a superuser, the current role owns, directly or through role membership, the green schema "marts_dbt_deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schema "marts_dbt_deploy" removes nothing else (pg_depend) (unless --drop-dependents)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "shop" keep_blue 0s (unless --before-keep-blue)

@@ -153,8 +153,13 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     snap.deployments.push_back(std::move(f));
   }
   BGPLAN_ASSIGN_OR_RETURN(snap.journal_exists, journal.Exists(session));
+  if (snap.journal_exists) {
+    BGPLAN_ASSIGN_OR_RETURN(snap.journal_missing_grants, journal.MissingGrants(session));
+  }
   std::map<std::string, resolve::RunFacts> runs;
-  if (snap.journal_exists && s.session_cluster_exists && s.session_cluster_replicas > 0) {
+  // Else journal-access or journal-cluster refuses the phase.
+  if (snap.journal_exists && snap.journal_missing_grants.empty() && s.session_cluster_exists &&
+      s.session_cluster_replicas > 0) {
     BGPLAN_ASSIGN_OR_RETURN(runs, journal.ActiveRuns(session, chosen));
   }
 
@@ -521,6 +526,20 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     }
   }
   return snap;
+}
+
+Result<std::string> ReadMzId(SqlSession& session, plans::ObjectKind kind,
+                             const std::string& database, const std::string& name) {
+  BGPLAN_ASSIGN_OR_RETURN(
+      Rows rows,
+      session.Query(kind == plans::ObjectKind::kCluster
+                        ? "SELECT id FROM mz_clusters WHERE name = " + Lit(name)
+                        : "SELECT s.id FROM mz_schemas s JOIN mz_databases d ON d.id = "
+                          "s.database_id WHERE d.name = " +
+                              (database.empty() ? std::string("current_database()")
+                                                : Lit(database)) +
+                              " AND s.name = " + Lit(name)));
+  return rows.empty() ? std::string() : rows[0][0];
 }
 
 }  // namespace bgplan::runtime

@@ -25,4 +25,9 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
                                          const std::vector<std::string>& selected,
                                          Journal& journal);
 
+// The id of the schema `name` of `database` ("" = the connection's) or of the cluster `name`;
+// "" if there is none.
+Result<std::string> ReadMzId(SqlSession& session, plans::ObjectKind kind,
+                             const std::string& database, const std::string& name);
+
 }  // namespace bgplan::runtime

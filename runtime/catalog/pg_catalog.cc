@@ -285,6 +285,13 @@ Result<std::vector<uint32_t>> ViewRelations(SqlSession& session, uint32_t view_o
   return out;
 }
 
+Result<std::string> ReadPgSchemaId(SqlSession& session, const std::string& name) {
+  BGPLAN_ASSIGN_OR_RETURN(Rows rows,
+                          session.Query("SELECT oid::text FROM pg_catalog.pg_namespace WHERE "
+                                        "nspname = " + QuoteLiteral(name)));
+  return rows.empty() ? std::string() : rows[0][0];
+}
+
 Result<resolve::ServerFacts> ReadPgServer(SqlSession& session) {
   BGPLAN_ASSIGN_OR_RETURN(
       Rows rows,

@@ -39,6 +39,9 @@ Result<std::vector<uint32_t>> ViewRelations(SqlSession& session, uint32_t view_o
 // Materialize before anything else is read.
 Result<resolve::ServerFacts> ReadPgServer(SqlSession& session);
 
+// The oid of the schema `name` ("" if there is none).
+Result<std::string> ReadPgSchemaId(SqlSession& session, const std::string& name);
+
 // The snapshot of the deployments of `plan` named in `selected` (all when empty). The views of
 // the sinks schemas carry their definitions (pg_get_viewdef, under the empty search_path, so
 // every name is qualified) and options; reading them takes ACCESS SHARE locks, so behind another

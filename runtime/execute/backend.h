@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "plans/plan.h"
+#include "resolve/resolved.h"
 #include "resolve/snapshot.h"
 #include "runtime/await/await.h"
 #include "runtime/journal/journal.h"
@@ -24,6 +25,9 @@ struct Backend {
   // The snapshot of the selected deployments (runtime/catalog).
   Result<resolve::Snapshot> Read(SqlSession& session, const plans::Plan& plan,
                                  const std::vector<std::string>& selected);
+  // The id now under the name of `object` ("" if nothing is): cleanup's identity check just
+  // before a drop where DDL is not transactional.
+  Result<std::string> CurrentId(SqlSession& session, const resolve::Action::Identity& object);
 };
 
 // The backend for `plan`'s target; `command` names the lock's fault points.

@@ -42,6 +42,14 @@ Result<resolve::Snapshot> Backend::Read(SqlSession& session, const plans::Plan& 
   return ReadPgSnapshot(session, plan, selected, *journal, LockTimeoutMs(plan, selected));
 }
 
+Result<std::string> Backend::CurrentId(SqlSession& session,
+                                       const resolve::Action::Identity& object) {
+  if (materialize) {
+    return ReadMzId(session, object.kind, object.database, object.name);
+  }
+  return ReadPgSchemaId(session, object.name);
+}
+
 std::unique_ptr<Backend> MakeBackend(const plans::Plan& plan, const std::string& journal_schema,
                                      const std::string& command) {
   auto b = std::make_unique<Backend>();
@@ -146,18 +154,38 @@ Status Executor::Prepare() {
   return Status::Ok();
 }
 
-Result<resolve::Snapshot> Executor::Read() {
+Result<resolve::Snapshot> Executor::Read(std::vector<resolve::Violation>* journal_access) {
   BGPLAN_RETURN_IF_ERROR(Prepare());
   BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, backend_->Read(session_, plan_, selected_));
   // The journal is read and written on the Materialize session's cluster: checked before any
   // write (and before a dry run that would read the journal).
   if (snap.journal_exists || !options_.dry_run) {
     std::vector<resolve::Violation> session = resolve::SessionViolations(plan_, snap);
-    if (!session.empty()) {
+    const bool only_access =
+        std::all_of(session.begin(), session.end(), [](const resolve::Violation& v) {
+          return v.kind == DiagKind::kJournalAccess;
+        });
+    if (!session.empty() && journal_access != nullptr && only_access) {
+      *journal_access = std::move(session);  // reported with the phase's rights rules
+    } else if (!session.empty()) {
       return Report(session, options_.command.empty() ? "bgplan" : options_.command);
     }
   }
   return snap;
+}
+
+std::vector<resolve::Violation> WithJournalAccess(std::vector<resolve::Violation> journal_access,
+                                                  const std::vector<resolve::Violation>& phase) {
+  // Without the journal the deployment's state is unknown: only the rules about the role's
+  // rights and the blue side, which do not depend on it, are reported with journal-access.
+  for (const resolve::Violation& v : phase) {
+    if (v.kind == DiagKind::kNotOwner || v.kind == DiagKind::kMissingPrivilege ||
+        v.kind == DiagKind::kRepointNotOwner || v.kind == DiagKind::kBlueMissing ||
+        v.kind == DiagKind::kUnsizedReplicas) {
+      journal_access.push_back(v);
+    }
+  }
+  return journal_access;
 }
 
 Status Executor::Lock() {
@@ -225,7 +253,8 @@ Status Executor::RunPhase(PhaseKind phase) {
   size_t from_batch = 0;
   for (int64_t attempt = 0;; ++attempt) {
     Status failed;
-    Result<resolve::Snapshot> snap = Read();
+    std::vector<resolve::Violation> journal_access;
+    Result<resolve::Snapshot> snap = Read(&journal_access);
     if (!snap.ok()) {
       failed = snap.status();
       if (failed.code() == StatusCode::kPrecondition || !is_retryable(failed)) {
@@ -248,6 +277,9 @@ Status Executor::RunPhase(PhaseKind phase) {
       fingerprint_checked = true;
       resolve::ResolvedPhase resolved = resolve::Resolver::ResolvePhase(
           plan_, *plan_phase, *snap, ResolveOptionsFor(fingerprint, false));
+      if (!journal_access.empty()) {
+        return Report(WithJournalAccess(std::move(journal_access), resolved.violations), name);
+      }
       if (!resolved.violations.empty()) {
         return Report(resolved.violations, name);
       }
@@ -460,6 +492,23 @@ Status Executor::RunEach(PhaseKind phase, const resolve::ResolvedBatch& batch) {
         case Action::Kind::kAwait:
           BGPLAN_RETURN_IF_ERROR(Await(a.deployments));
           break;
+        case Action::Kind::kExpectId: {
+          BGPLAN_ASSIGN_OR_RETURN(std::string now, backend_->CurrentId(session_, *a.identity));
+          // Gone since the check: the DROP ... IF EXISTS that follows changes nothing.
+          if (!now.empty() && now != a.identity->id) {
+            const std::string object = a.identity->Describe();
+            Diagnose({{DiagKind::kCleanupIdMismatch, a.deployment, step.step->origin,
+                       object + " was replaced since the phase was checked: the name now holds "
+                                "id " + now + "; bgplan drops only what its journal recorded, so it stops here",
+                       {object}}},
+                     Severity::kError);
+            return Status(StatusCode::kPrecondition,
+                          name + ": cleanup-id-mismatch just before a drop; nothing more was "
+                                 "dropped (what ran before is journaled)");
+          }
+          FaultPoint(name, "after-id-check");
+          break;
+        }
         default:
           break;
       }

@@ -48,6 +48,11 @@ struct RunOptions {
 // of a step sent one at a time (e.g. before-last-repoint-sinks).
 struct Backend;
 
+// `journal_access` (the session rule) and the violations of a phase that do not depend on the
+// journal (the role's rights, the blue side), to report together before anything runs.
+std::vector<resolve::Violation> WithJournalAccess(std::vector<resolve::Violation> journal_access,
+                                                  const std::vector<resolve::Violation>& phase);
+
 class Executor {
  public:
   Executor(SqlSession& session, const plans::Plan& plan, std::vector<std::string> selected,
@@ -99,12 +104,16 @@ class Executor {
 
  private:
   Status Prepare();
-  Result<resolve::Snapshot> Read();
+  // The snapshot of the selected deployments, after the session rules (journal-access,
+  // journal-cluster): a failing one is reported (exit 3) unless all are journal-access and
+  // `journal_access` is given, which receives them (the phase reports them with its own).
+  Result<resolve::Snapshot> Read(std::vector<resolve::Violation>* journal_access = nullptr);
   // The overrides and run metadata of this run; `planning` uses placeholders for the time and
   // the new run ids (`bgplan plan` prints them).
   resolve::ResolveOptions ResolveOptionsFor(const std::string& fingerprint, bool planning) const;
   // Live-rule warnings (state-not-carried), as warning diagnostics; the phase goes on.
   void Warn(const std::vector<resolve::Violation>& warnings);
+  void EarlyWarnings(const resolve::Snapshot& after_init, const resolve::Snapshot& after_promote);
   void Diagnose(const std::vector<resolve::Violation>& found, Severity severity);
   Status Report(const std::vector<resolve::Violation>& violations, const std::string& what);
   Status RunBatch(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "resolve/fingerprint.h"
+#include "resolve/projection.h"
 #include "resolve/render.h"
 #include "resolve/resolver.h"
 #include "runtime/execute/backend.h"
@@ -41,12 +42,29 @@ std::string Capacity(const resolve::Snapshot& snap) {
 Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_changes,
                            std::vector<std::pair<std::string, std::string>>* fingerprints,
                            std::vector<std::pair<std::string, std::string>>* sql) {
-  BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read());
+  std::vector<resolve::Violation> journal_access;
+  BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read(&journal_access));
   *has_changes = false;
+  const bool unreadable = !journal_access.empty();
   std::string text =
       "-- bgplan plan, target " + std::string(plans::TargetName(plan_.target)) +
       ": resolved against the live catalog of database " + snap.server.database + " as " +
       snap.server.user + "; nothing has run.\n";
+  // The state each phase will find (resolve/projection.h): several phases are each resolved
+  // against the state the ones before them leave on the normal path; one phase against now.
+  std::map<std::string, std::string> run_ids;
+  const resolve::ResolveOptions planning = ResolveOptionsFor("", true);
+  for (const resolve::DeploymentFacts& f : snap.deployments) {
+    run_ids[f.deployment->name] = planning.new_run_id(f.deployment->name);
+  }
+  const resolve::Snapshot after_init = resolve::ProjectAfterInit(snap, run_ids);
+  const resolve::Snapshot after_promote = resolve::ProjectAfterPromote(after_init);
+  auto against = [&](PhaseKind k) -> const resolve::Snapshot& {
+    if (phases.size() == 1 || k == PhaseKind::kInit) {
+      return snap;
+    }
+    return k == PhaseKind::kAwait || k == PhaseKind::kPromote ? after_init : after_promote;
+  };
   Status result;
   for (PhaseKind phase : phases) {
     const std::string name(plans::PhaseName(phase));
@@ -54,13 +72,24 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
     if (plan_phase == nullptr) {
       return Status::Internal("the plan has no phase " + name);
     }
+    // The fingerprint is of the live catalog: a plan file's phase is checked against it.
     const std::string fingerprint = resolve::Fingerprint(snap, phase);
     if (fingerprints != nullptr) {
       fingerprints->push_back({name, fingerprint});
     }
+    const resolve::Snapshot& state = against(phase);
     resolve::ResolvedPhase r = resolve::Resolver::ResolvePhase(
-        plan_, *plan_phase, snap, ResolveOptionsFor(fingerprint, true));
+        plan_, *plan_phase, state, ResolveOptionsFor(fingerprint, true));
     Warn(r.warnings);
+    if (unreadable) {
+      // Without the journal the state is unknown: the rules that do not depend on it, and
+      // journal-access once, with the first phase; nothing is rendered.
+      r.violations = WithJournalAccess(std::move(journal_access), r.violations);
+      journal_access.clear();
+      if (r.violations.empty()) {
+        continue;
+      }
+    }
     if (!r.violations.empty()) {
       Status st = Report(r.violations, name);
       if (result.ok()) {
@@ -68,7 +97,14 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
       }
       continue;
     }
-    std::string phase_text = Render(r);
+    std::string phase_text =
+        &state == &snap || !resolve::AnyProjected(state)
+            ? ""
+            : "-- (" + name + " is resolved against the state the phases before it will leave: " +
+                  "ids of objects not created yet show as (new), and what your deploy step " +
+                  "builds into green is not known; `bgplan plan --phase " + name +
+                  "` prints it exactly once they have run)\n";
+    phase_text += Render(r);
     *has_changes = *has_changes || r.HasChanges();
     if (r.HasWrites()) {
       const resolve::Summary& s = r.summary;
@@ -86,8 +122,39 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
       sql->push_back({name, phase_text});
     }
   }
+  if (!unreadable && phases == std::vector<PhaseKind>{PhaseKind::kInit} &&
+      resolve::AnyProjected(after_init)) {
+    EarlyWarnings(after_init, after_promote);
+  }
   sink_.Product("plan", "", text);
   return result;
+}
+
+// `plan` before init: promote's and cleanup's rules against the state init (and promote) will
+// leave, as warnings, so what would block them after hours of hydration is known now. Only
+// their refusals and what green must provide: init's own warnings already said the rest.
+void Executor::EarlyWarnings(const resolve::Snapshot& after_init,
+                             const resolve::Snapshot& after_promote) {
+  for (auto [phase, state] : {std::pair{PhaseKind::kPromote, &after_init},
+                              std::pair{PhaseKind::kCleanup, &after_promote}}) {
+    const plans::Phase* plan_phase = plan_.FindPhase(phase);
+    if (plan_phase == nullptr) {
+      continue;
+    }
+    resolve::ResolvedPhase r =
+        resolve::Resolver::ResolvePhase(plan_, *plan_phase, *state, ResolveOptionsFor("", true));
+    std::vector<resolve::Violation> early;
+    for (resolve::Violation& v : r.violations) {
+      v.message = std::string(plans::PhaseName(phase)) + " would refuse: " + v.message;
+      early.push_back(std::move(v));
+    }
+    for (resolve::Violation& w : r.warnings) {
+      if (w.kind == DiagKind::kMissingInGreen) {
+        early.push_back(std::move(w));
+      }
+    }
+    Warn(early);
+  }
 }
 
 Status Executor::PrintStatus() {
@@ -108,6 +175,9 @@ Status Executor::PrintStatus() {
     }
     const resolve::RunFacts* run = f.run ? &*f.run : (latest ? &*latest : nullptr);
     text += "deployment " + d.name + ": " + state;
+    if (f.state == resolve::DeployState::kPromoted && !resolve::SinksReadingGreen(f).empty()) {
+      text += ", cut-over unfinished";
+    }
     if (run != nullptr) {
       text += " (run " + run->id + ", journal phase " + run->phase + ", by " + run->actor + "@" +
               run->host + " since " + run->started_at + ")";
@@ -170,6 +240,20 @@ Status Executor::PrintStatus() {
       text += "  " + std::string(k.object.kind == "view" ? "sink view " : "sink ") +
               (k.object.database.empty() ? "" : k.object.database + ".") + k.object.schema + "." +
               k.object.name + " reads " + Join(reads) + "\n";
+    }
+    if (f.state == resolve::DeployState::kPromoted) {
+      // Sinks still reading the old objects (now under the green names): a promote whose
+      // cut-over stopped after the swap. `promote` finishes it; cleanup refuses until then.
+      std::vector<std::string> unfinished;
+      for (const resolve::SinkFacts* k : resolve::SinksReadingGreen(f)) {
+        unfinished.push_back(k->object.Describe());
+      }
+      fields["cutover"] = unfinished.empty() ? "done" : "unfinished";
+      if (!unfinished.empty()) {
+        fields["cutover_pending"] = Join(unfinished);
+        text += "  cut-over unfinished: " + Join(unfinished) +
+                " still read the old objects; run `bgplan promote` to finish it\n";
+      }
     }
     for (const resolve::Dependent& o : f.blue_dependents) {
       text += "  dependent (not a sink): " + o.description + "\n";

@@ -7,6 +7,7 @@
 #include "runtime/events.h"
 #include "runtime/journal/journal.h"
 #include "sql/quote.h"
+#include "support/strings.h"
 
 namespace bgplan::runtime {
 
@@ -41,6 +42,54 @@ class MaterializeJournal : public Journal {
                                  QuoteLiteral(schema_) +
                                  " AND t.name IN ('runs', 'run_objects', 'events')"));
     return !rows.empty() && rows[0][0] == "3";
+  }
+
+  Result<std::vector<std::string>> MissingGrants(SqlSession& session) override {
+    // The privileges the role holds on the journal, directly, through a role or PUBLIC (an
+    // owner's are in the object's privileges too): from the catalog, which any role may read.
+    BGPLAN_ASSIGN_OR_RETURN(Rows me,
+                            session.Query("SELECT current_user, mz_is_superuser()::text"));
+    if (me.empty() || me[0][1] == "true") {
+      return std::vector<std::string>{};
+    }
+    const std::string user = QuoteIdent(me[0][0]);
+    const std::string schema = QuoteLiteral(schema_);
+    BGPLAN_ASSIGN_OR_RETURN(
+        Rows rows,
+        session.Query("SELECT '', privilege_type FROM mz_internal.mz_show_my_schema_privileges "
+                      "WHERE database = current_database() AND name = " + schema +
+                      " UNION ALL SELECT name, privilege_type FROM "
+                      "mz_internal.mz_show_my_object_privileges WHERE database = "
+                      "current_database() AND schema = " + schema +
+                      " AND name IN ('runs', 'run_objects', 'events')"));
+    std::set<std::pair<std::string, std::string>> held;
+    for (const Row& r : rows) {
+      held.insert({r[0], r[1]});
+    }
+    // What each table's writes need (UPDATE and DELETE read the rows they change).
+    const std::pair<const char*, std::vector<const char*>> kNeeds[] = {
+        {"", {"USAGE"}},
+        {"runs", {"SELECT", "INSERT", "UPDATE"}},
+        {"run_objects", {"SELECT", "INSERT", "DELETE"}},
+        {"events", {"SELECT", "INSERT"}},
+    };
+    std::vector<std::string> grants;
+    for (const auto& [table, needs] : kNeeds) {
+      std::vector<std::string> lacking;
+      for (const char* privilege : needs) {
+        if (!held.count({table, privilege})) {
+          lacking.push_back(privilege);
+        }
+      }
+      if (lacking.empty()) {
+        continue;
+      }
+      grants.push_back(*table == '\0' ? "GRANT USAGE ON SCHEMA " + QuoteIdent(schema_) + " TO " +
+                                             user
+                                       : "GRANT " + Join(lacking, ", ") + " ON TABLE " +
+                                             Table(table) + " TO " + user);
+    }
+    return grants;
   }
 
   Status Ensure(SqlSession& session) override {

@@ -82,24 +82,26 @@ class PostgresJournal : public Journal {
             "'INSERT'))::text FROM pg_class c WHERE c.relnamespace = n.oid AND c.relname = "
             "'events'), 'true'), "
             "coalesce((SELECT bool_and(has_sequence_privilege(c.oid, 'USAGE'))::text FROM pg_class "
-            "c WHERE c.relnamespace = n.oid AND c.relkind = 'S'), 'true') "
-            "FROM pg_namespace n WHERE n.nspname = " + QuoteLiteral(schema_)));
+            "c WHERE c.relnamespace = n.oid AND c.relkind = 'S'), 'true'), "
+            "current_user FROM pg_namespace n WHERE n.nspname = " + QuoteLiteral(schema_)));
     std::vector<std::string> grants;
     if (rows.empty()) {
       return grants;
     }
+    // Granted by the journal's owner to this role (by name: CURRENT_USER would be the owner).
     const std::string s = QuoteIdent(schema_);
+    const std::string me = " TO " + QuoteIdent(rows[0][4]);
     if (rows[0][0] != "true") {
-      grants.push_back("GRANT USAGE ON SCHEMA " + s + " TO CURRENT_USER");
+      grants.push_back("GRANT USAGE ON SCHEMA " + s + me);
     }
     if (rows[0][1] != "true") {
-      grants.push_back("GRANT SELECT, INSERT, UPDATE ON " + s + ".runs TO CURRENT_USER");
+      grants.push_back("GRANT SELECT, INSERT, UPDATE ON " + s + ".runs" + me);
     }
     if (rows[0][2] != "true") {
-      grants.push_back("GRANT SELECT, INSERT ON " + s + ".events TO CURRENT_USER");
+      grants.push_back("GRANT SELECT, INSERT ON " + s + ".events" + me);
     }
     if (rows[0][3] != "true") {
-      grants.push_back("GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + s + " TO CURRENT_USER");
+      grants.push_back("GRANT USAGE ON ALL SEQUENCES IN SCHEMA " + s + me);
     }
     return grants;
   }

@@ -372,5 +372,55 @@ TEST_F(BothDatabases, CleanupListsWhatItDrops) {
   }
 }
 
+// Point 7 of issue 10: `plan` before init says what would block promote later, and
+// `plan --phase all` resolves each phase against the state the ones before it leave (no false
+// green-missing or nothing-to-roll-back).
+TEST_F(BothDatabases, PlanBeforeInitWarnsEarlyAndProjectsLaterPhases) {
+  // Nothing blocks: every phase is planned, against the state it will find.
+  auto [pg_all, mz_all] = Both("plan", {"--phase", "all"});
+  for (const ProcResult* r : {&pg_all, &mz_all}) {
+    EXPECT_EQ(r->exit_code, 0) << r->err;
+    EXPECT_EQ(r->err.find("green-missing"), std::string::npos) << r->err;
+    EXPECT_EQ(r->err.find("nothing-to-roll-back"), std::string::npos) << r->err;
+    EXPECT_EQ(r->err.find("not-promoted"), std::string::npos) << r->err;
+    EXPECT_NE(r->out.find("(promote is resolved against the state the phases before it will "
+                          "leave"),
+              std::string::npos)
+        << r->out;
+    EXPECT_NE(r->out.find("SWAP WITH") == std::string::npos ? r->out.find("RENAME TO")
+                                                            : r->out.find("SWAP WITH"),
+              std::string::npos)
+        << r->out;
+    // What green must provide, from blue's objects (a warning, not a refusal).
+    EXPECT_NE(r->err.find("promote will need a counterpart in green of 1 object(s) of blue: "
+                          "table "),
+              std::string::npos)
+        << r->err;
+  }
+  // Something outside the deployment reads blue: promote would refuse. `plan` (init next)
+  // says so now, as a warning, and init still plans; --phase all refuses promote (exit 3).
+  ASSERT_EQ(Pg()->Exec(pg_db_, "CREATE SCHEMA other; CREATE VIEW other.v AS SELECT id FROM shop.t"),
+            "");
+  Exec({"CREATE SCHEMA other", "CREATE VIEW other.v AS SELECT id FROM shop.t"});
+  auto [pg, mz] = Both("plan");
+  for (const ProcResult* r : {&pg, &mz}) {
+    EXPECT_EQ(r->exit_code, 0) << r->err;
+    EXPECT_NE(r->err.find("promote would refuse: "), std::string::npos) << r->err;
+    EXPECT_NE(r->err.find("[orphaned-dependents]"), std::string::npos) << r->err;
+    EXPECT_NE(r->err.find("other.v"), std::string::npos) << r->err;
+  }
+  auto [pg_refused, mz_refused] = Both("plan", {"--phase", "all"});
+  for (const ProcResult* r : {&pg_refused, &mz_refused}) {
+    EXPECT_EQ(r->exit_code, 3) << r->err;
+    EXPECT_NE(r->err.find("[orphaned-dependents]"), std::string::npos) << r->err;
+    EXPECT_EQ(r->err.find("green-missing"), std::string::npos) << r->err;
+  }
+  // Nothing was written by any of it.
+  EXPECT_EQ(Pg()->Scalar(pg_db_, "SELECT count(*) FROM pg_namespace WHERE nspname IN "
+                                 "('shop_dbt_deploy', 'bgplan')"),
+            "0");
+  EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
+}
+
 }  // namespace
 }  // namespace bgplan::testing

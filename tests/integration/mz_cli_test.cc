@@ -376,12 +376,9 @@ TEST_F(MzCli, ReservedSchemaNamesAreRefusedBeforeAnything) {
 }
 
 // Crash (SIGKILL at the fault point) and resume (the same command again) at every fault point of
-// the Materialize path:
-//   init:after-lock, init:after-schemas, init:before-journal,
-//   promote:after-lock, promote:after-intent, promote:after-swap, promote:after-tag,
-//   promote:before-last-sink (the swap committed, one sink re-pointed, the last not yet),
-//   rollback:after-swap, cleanup:after-first-drop.
-// After each resume the deployment is exactly where an uninterrupted run leaves it.
+// the Materialize path (runtime::MzFaultPoints(), each explained there). After each resume the
+// deployment is exactly where an uninterrupted run leaves it; after a swap without its cut-over
+// status says so and cleanup refuses; after cleanup's identity check a replaced name is refused.
 class MzCrash : public MzCli, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(MzCrash, ResumesAfterCrash) {
@@ -413,8 +410,24 @@ TEST_P(MzCrash, ResumesAfterCrash) {
       EXPECT_EQ(SinkUpstreamSchema("orders_out"), green);
       EXPECT_EQ(SinkUpstreamSchema("revenue_out"), blue);
     }
+    if (SchemaId("shop") == green) {
+      // Swapped, cut-over unfinished: status names the sinks still reading the old objects,
+      // and cleanup refuses whatever the overrides (no override drops a sink).
+      ProcResult s = Run(Cmd("status"));
+      EXPECT_NE(s.out.find("promoted, cut-over unfinished"), std::string::npos) << s.out;
+      EXPECT_NE(s.out.find("shop_sinks.revenue_out"), std::string::npos) << s.out;
+      ProcResult c = Run(Cmd("cleanup", {"--drop-dependents", "--before-keep-blue"}));
+      EXPECT_EQ(c.exit_code, 3) << c.err;
+      EXPECT_NE(c.err.find("cutover-unfinished"), std::string::npos) << c.err;
+      EXPECT_NE(c.err.find("run `bgplan promote` to finish the cut-over"), std::string::npos)
+          << c.err;
+      EXPECT_EQ(SchemaId("shop_dbt_deploy"), blue);
+      EXPECT_EQ(SinkUpstreamSchema("revenue_out"), blue);
+    }
     r = Run(Cmd("promote"));
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    ProcResult done = Run(Cmd("status"));
+    EXPECT_EQ(done.out.find("cut-over unfinished"), std::string::npos) << done.out;
     EXPECT_EQ(SchemaId("shop"), green);
     EXPECT_EQ(SinkUpstreamSchema("orders_out"), green);
     EXPECT_EQ(SinkUpstreamSchema("revenue_out"), green);
@@ -434,6 +447,20 @@ TEST_P(MzCrash, ResumesAfterCrash) {
   }
   ProcResult r = Run(Cmd("cleanup"), fault);
   EXPECT_EQ(r.signal, SIGKILL) << r.err;
+  if (point == "cleanup:after-id-check") {
+    // Crashed between the identity check and the drop: nothing dropped. Someone takes the name
+    // before the resume: the resumed cleanup drops nothing that is not ours.
+    EXPECT_EQ(SchemaId("shop_dbt_deploy"), blue);
+    Exec({"DROP SCHEMA shop_dbt_deploy CASCADE", "CREATE SCHEMA shop_dbt_deploy",
+          "CREATE TABLE shop_dbt_deploy.precious (x int)"});
+    const std::string foreign = SchemaId("shop_dbt_deploy");
+    r = Run(Cmd("cleanup"));
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("cleanup-id-mismatch"), std::string::npos) << r.err;
+    EXPECT_EQ(SchemaId("shop_dbt_deploy"), foreign);
+    EXPECT_NE(ClusterId(green_compute_), "");
+    Exec({"DROP SCHEMA shop_dbt_deploy CASCADE"});  // its owner removes it
+  }
   r = Run(Cmd("cleanup"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");

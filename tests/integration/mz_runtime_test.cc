@@ -473,6 +473,8 @@ TEST_F(MzSinks, PromoteRefusesBeforeTheSwapWhenASinkIsNotOwned) {
   Status st = RunPhase(Plan(), PhaseKind::kPromote, {}, nullptr, deployer);
   EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString() << last_diagnostics_;
   EXPECT_TRUE(Has(last_kinds_, "repoint-not-owner")) << last_diagnostics_;
+  // The journal another role made is reported with it, at once (journal-access).
+  EXPECT_TRUE(Has(last_kinds_, "journal-access")) << last_diagnostics_;
   EXPECT_NE(last_diagnostics_.find("sinks.sa (owner"), std::string::npos) << last_diagnostics_;
   EXPECT_EQ(last_diagnostics_.find("sinks.sb"), std::string::npos) << last_diagnostics_;
   EXPECT_EQ(SchemaId("prod"), blue);

@@ -239,8 +239,15 @@ TEST_F(RuntimePg, OrphanedDependentsListsEachAndAllowOrphans) {
   EXPECT_NE(cleanup.AllDiagnostics().find("other.mv"), std::string::npos);
   RunOptions force;
   force.overrides.drop_dependents = true;
-  ASSERT_TRUE(Run(plan, PhaseKind::kCleanup, force).ok());
+  RecordingSink forced;
+  ASSERT_TRUE(Run(plan, PhaseKind::kCleanup, force, &forced).ok());
   EXPECT_EQ(Scalar("SELECT to_regclass('other.mv') IS NULL"), "t");
+  // The override lets the drop happen, never without naming what it drops.
+  EXPECT_NE(forced.AllDiagnostics().find("cleanup-drops: --drop-dependents: DROP ... CASCADE of "
+                                         "the green side also drops"),
+            std::string::npos)
+      << forced.AllDiagnostics();
+  EXPECT_NE(forced.AllDiagnostics().find("other.mv"), std::string::npos);
 }
 
 TEST_F(RuntimePg, KeepBlueNotPromotedNothingToRollBack) {
@@ -547,13 +554,16 @@ TEST_F(RuntimePg, PromoteRefusesBeforeTheSwapWhenACutOverRightIsMissing) {
        "deployer; GRANT USAGE ON SCHEMA sinks TO deployer;");
   std::string snap = Snapshot();
   // Scenario 4 (point 5): the journal exists, owned by another role, and this role may not use
-  // it: journal-access with the GRANTs, exit 3, instead of "permission denied" half-way.
+  // it: journal-access with the GRANTs, exit 3, instead of "permission denied" half-way; and
+  // with it, at once, every rule about the role that does not need the journal.
+  const std::vector<std::string> all_at_once = {"journal-access", "repoint-not-owner",
+                                                "missing-privilege"};
   RecordingSink no_journal;
   EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &no_journal, "deployer").code(),
             StatusCode::kPrecondition);
-  EXPECT_EQ(no_journal.Kinds(), std::vector<std::string>{"journal-access"})
-      << no_journal.AllDiagnostics();
-  EXPECT_NE(no_journal.AllDiagnostics().find("GRANT USAGE ON SCHEMA \"bgplan\""),
+  EXPECT_EQ(no_journal.Kinds(), all_at_once) << no_journal.AllDiagnostics();
+  // Granted to this role by name (the journal's owner runs it: CURRENT_USER would be the owner).
+  EXPECT_NE(no_journal.AllDiagnostics().find("GRANT USAGE ON SCHEMA \"bgplan\" TO \"deployer\""),
             std::string::npos)
       << no_journal.AllDiagnostics();
   EXPECT_EQ(Snapshot(), snap);
@@ -562,7 +572,7 @@ TEST_F(RuntimePg, PromoteRefusesBeforeTheSwapWhenACutOverRightIsMissing) {
   RecordingSink no_sequence;  // bigserial: nextval needs USAGE on the sequence
   EXPECT_EQ(Run(plan, PhaseKind::kPromote, {}, &no_sequence, "deployer").code(),
             StatusCode::kPrecondition);
-  EXPECT_EQ(no_sequence.Kinds(), std::vector<std::string>{"journal-access"});
+  EXPECT_EQ(no_sequence.Kinds(), all_at_once) << no_sequence.AllDiagnostics();
   EXPECT_NE(no_sequence.AllDiagnostics().find("ON ALL SEQUENCES IN SCHEMA"), std::string::npos)
       << no_sequence.AllDiagnostics();
   // Renaming a schema needs CREATE on the database (missing-privilege, checked by promote too).

@@ -341,6 +341,8 @@ CREATE VIEW mz_internal.mz_show_my_schema_privileges AS
   SELECT * FROM mz_internal.mz_show_schema_privileges WHERE mzemu.my_grantee(grantee);
 CREATE VIEW mz_internal.mz_show_my_cluster_privileges AS
   SELECT * FROM mz_internal.mz_show_cluster_privileges WHERE mzemu.my_grantee(grantee);
+CREATE VIEW mz_internal.mz_show_my_object_privileges AS
+  SELECT * FROM mz_internal.mz_show_object_privileges WHERE mzemu.my_grantee(grantee);
 CREATE VIEW mz_internal.mz_show_my_system_privileges AS
   SELECT * FROM mz_internal.mz_show_system_privileges WHERE mzemu.my_grantee(grantee);
 CREATE VIEW mz_internal.mz_show_my_default_privileges AS

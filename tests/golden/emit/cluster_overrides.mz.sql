@@ -115,8 +115,12 @@ COMMIT;
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green clusters "full_dbt_deploy", "size_only_dbt_deploy", "rf_only_dbt_deploy", "copied_dbt_deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --drop-dependents)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "clusters_only" keep_blue 0s (unless --before-keep-blue)
 
+-- resolved at apply time: just before the drop, the cluster "copied_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "copied_dbt_deploy" CASCADE;
+-- resolved at apply time: just before the drop, the cluster "rf_only_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "rf_only_dbt_deploy" CASCADE;
+-- resolved at apply time: just before the drop, the cluster "size_only_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "size_only_dbt_deploy" CASCADE;
+-- resolved at apply time: just before the drop, the cluster "full_dbt_deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "full_dbt_deploy" CASCADE;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "clusters_only"

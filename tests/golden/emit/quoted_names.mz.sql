@@ -152,14 +152,21 @@ COMMIT;
 -- check (read-only): not-promoted: promote ran (a rollback after it counts): the blue names carry green's recorded ids (journal), or rollback restored them, for the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute" (unless --abandon)
 -- check (read-only): cleanup-id-mismatch: the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" carry the id the journal recorded for it (after promote the old blue's, else green's); no override skips this
 -- check (read-only): cleanup-drops: a warning, never an error: every object DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" removes is listed (kind and name)
+-- check (read-only): cutover-unfinished: no sink reads an object of the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" (after promote: the old objects, an unfinished cut-over that promote finishes); no override drops a sink
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy"
 -- check (read-only): cleanup-drops-dependents: DROP ... CASCADE of the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" removes nothing else (mz_internal.mz_object_dependencies) (unless --drop-dependents)
 -- check (read-only): keep-blue-not-elapsed: the rollback window has passed since promote (journal): deployment "odd one" keep_blue 0s (unless --before-keep-blue)
 
+-- resolved at apply time: just before the drop, the schema "it's_dbt'deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP SCHEMA IF EXISTS "it's_dbt'deploy" CASCADE;
+-- resolved at apply time: just before the drop, the schema "Märts_dbt'deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP SCHEMA IF EXISTS "Märts_dbt'deploy" CASCADE;
+-- resolved at apply time: just before the drop, the schema "target_dbt'deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP SCHEMA IF EXISTS "target_dbt'deploy" CASCADE;
+-- resolved at apply time: just before the drop, the schema "we""ird; DROP TABLE x_dbt'deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP SCHEMA IF EXISTS "we""ird; DROP TABLE x_dbt'deploy" CASCADE;
+-- resolved at apply time: just before the drop, the cluster "Compute_dbt'deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "Compute_dbt'deploy" CASCADE;
+-- resolved at apply time: just before the drop, the cluster "my cluster_dbt'deploy" still has the id the journal recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)
 DROP CLUSTER IF EXISTS "my cluster_dbt'deploy" CASCADE;
 -- resolved at apply time: journal (schema --journal-schema, default "bgplan"): that the phase finished, for deployment "odd one"

@@ -201,6 +201,8 @@ phase cleanup
     check cleanup-drops @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
+    check cutover-unfinished @1:12
+      schema s -> s_dbt_deploy (a)
     check not-owner @1:12
       schema s -> s_dbt_deploy (a)
       cluster c -> c_dbt_deploy (a)
@@ -423,6 +425,9 @@ phase cleanup
     check cleanup-drops
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check cutover-unfinished
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -444,6 +449,8 @@ phase cleanup
     check cleanup-id-mismatch
       schema t -> t_dbt_deploy (b)
     check cleanup-drops
+      schema t -> t_dbt_deploy (b)
+    check cutover-unfinished
       schema t -> t_dbt_deploy (b)
     check not-owner
       schema t -> t_dbt_deploy (b)

@@ -123,6 +123,9 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check cutover-unfinished
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -163,6 +166,8 @@ TEST(OrderDropsTest, SchemasFirstReverseDeclarationOrder) {
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
+    check cutover-unfinished
+      schema t -> t_dbt_deploy (b)
     check not-owner
       schema t -> t_dbt_deploy (b)
       cluster c2 -> c2_dbt_deploy (b)

@@ -262,6 +262,9 @@ phase cleanup
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
       cluster c1 -> c1_dbt_deploy (a)
+    check cutover-unfinished @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -279,6 +282,8 @@ phase cleanup
     check cleanup-id-mismatch @5:12
       schema t -> t_dbt_deploy (b)
     check cleanup-drops @5:12
+      schema t -> t_dbt_deploy (b)
+    check cutover-unfinished @5:12
       schema t -> t_dbt_deploy (b)
     check not-owner @5:12
       schema t -> t_dbt_deploy (b)
@@ -507,6 +512,9 @@ phase cleanup
     check cleanup-drops
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check cutover-unfinished
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -521,6 +529,8 @@ phase cleanup
     check cleanup-id-mismatch
       schema t -> t_dbt_deploy (b)
     check cleanup-drops
+      schema t -> t_dbt_deploy (b)
+    check cutover-unfinished
       schema t -> t_dbt_deploy (b)
     check not-owner
       schema t -> t_dbt_deploy (b)

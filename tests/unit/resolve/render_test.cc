@@ -125,10 +125,24 @@ TEST(RenderCompileTest, MaterializeRollbackAndCleanup) {
                                   "\"marts_dbt_deploy\";\n"));
   EXPECT_THAT(rollback, HasSubstr("point sinks back"));
   const std::string cleanup = Emit(AnalyticsPlan(), plans::PhaseKind::kCleanup);
-  EXPECT_THAT(cleanup, HasSubstr("\nDROP SCHEMA IF EXISTS \"marts_dbt_deploy\" CASCADE;\n"
-                                 "DROP SCHEMA IF EXISTS \"staging_dbt_deploy\" CASCADE;\n"
-                                 "DROP CLUSTER IF EXISTS \"compute_dbt_deploy\" CASCADE;\n"
-                                 "DROP CLUSTER IF EXISTS \"serving_dbt_deploy\" CASCADE;\n"));
+  // Materialize: each drop preceded by its identity check (no transactional DDL).
+  const std::string check =
+      "-- resolved at apply time: just before the drop, the %s still has the id the journal "
+      "recorded for it (else cleanup-id-mismatch: exit 3, nothing more dropped)\n";
+  auto checked = [&](const std::string& what, const std::string& drop) {
+    std::string line = check;
+    line.replace(line.find("%s"), 2, what);
+    return line + drop + "\n";
+  };
+  EXPECT_THAT(cleanup,
+              HasSubstr(checked("schema \"marts_dbt_deploy\"",
+                                "DROP SCHEMA IF EXISTS \"marts_dbt_deploy\" CASCADE;") +
+                        checked("schema \"staging_dbt_deploy\"",
+                                "DROP SCHEMA IF EXISTS \"staging_dbt_deploy\" CASCADE;") +
+                        checked("cluster \"compute_dbt_deploy\"",
+                                "DROP CLUSTER IF EXISTS \"compute_dbt_deploy\" CASCADE;") +
+                        checked("cluster \"serving_dbt_deploy\"",
+                                "DROP CLUSTER IF EXISTS \"serving_dbt_deploy\" CASCADE;")));
 }
 
 TEST(RenderCompileTest, DatabaseQualifiedSchemas) {

@@ -1,0 +1,108 @@
+// The object-level safety rules on the Materialize path (docs/safety.md) that need more than a
+// crash: cleanup's identity check just before each drop, and a journal the role cannot use.
+// Both lanes; no sinks (no Kafka needed).
+#include <string_view>
+
+#include "tests/integration/mz_fixture.h"
+
+namespace bgplan::testing {
+namespace {
+
+using plans::PhaseKind;
+using runtime::RunOptions;
+
+// Blue: schema `app` with a table, cluster C("app"); one deployment.
+class MzSafety : public MzTest {
+ protected:
+  void SetUp() override {
+    MzTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) {
+      return;
+    }
+    Exec({"CREATE SCHEMA app", "CREATE CLUSTER " + C("app") + " (" + SizeOpt() + ")",
+          "CREATE TABLE app.t (id int)"});
+  }
+  plans::Plan Plan() { return MzPlan("app", {"app"}, {C("app")}); }
+  void BuildGreen() { Exec({"CREATE TABLE app_dbt_deploy.t (id int)"}); }
+};
+
+// Materialize has no transactional DDL: between cleanup's preflight and a DROP the name can
+// change hands. The id under the name is read again just before each drop; a replaced object
+// stops the phase (cleanup-id-mismatch, exit 3) and nothing more is dropped.
+TEST_F(MzSafety, CleanupChecksTheIdJustBeforeEachDrop) {
+  ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kInit).ok()) << last_diagnostics_;
+  BuildGreen();
+  ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kPromote).ok()) << last_diagnostics_;
+  auto inner = Connect();
+  ASSERT_NE(inner, nullptr);
+  CountingSession session(*inner);
+  std::string foreign;
+  session.before_query = [&](std::string_view sql) {
+    // The identity check of the first drop (runtime/catalog ReadMzId), after the preflight:
+    // someone replaces the schema under the green name right then.
+    if (foreign.empty() &&
+        sql.find("SELECT s.id FROM mz_schemas s JOIN mz_databases d ON d.id = s.database_id") ==
+            0) {
+      Exec({"DROP SCHEMA app_dbt_deploy CASCADE", "CREATE SCHEMA app_dbt_deploy",
+            "CREATE TABLE app_dbt_deploy.precious (x int)"});
+      foreign = SchemaId("app_dbt_deploy");
+    }
+  };
+  RunOptions options;
+  options.overrides.before_keep_blue = true;
+  const std::string green_cluster = ClusterId(C("app_dbt_deploy"));
+  Status st = RunPhase(Plan(), PhaseKind::kCleanup, options, nullptr, "", &session);
+  ASSERT_FALSE(foreign.empty()) << "the identity check never ran";
+  EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString();
+  EXPECT_TRUE(Has(last_kinds_, "cleanup-id-mismatch")) << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("was replaced since the phase was checked"), std::string::npos)
+      << last_diagnostics_;
+  EXPECT_EQ(SchemaId("app_dbt_deploy"), foreign);  // not ours: not dropped
+  EXPECT_EQ(ClusterId(C("app_dbt_deploy")), green_cluster);  // nothing more dropped
+}
+
+// A journal another role created, which this role may not read or write: journal-access names
+// the GRANTs its owner runs (to this role, by name), before anything is written; exit 3.
+TEST_F(MzSafety, AJournalTheRoleCannotUseIsReportedBeforeAnyWrite) {
+  ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kInit).ok()) << last_diagnostics_;  // makes the journal
+  BuildGreen();
+  const std::string deployer = R("deployer");
+  Exec({"CREATE ROLE " + deployer, "GRANT CREATECLUSTER ON SYSTEM TO " + deployer,
+        "GRANT CREATE, USAGE ON DATABASE \"" + db_ + "\" TO " + deployer,
+        "ALTER SCHEMA app OWNER TO " + deployer, "ALTER SCHEMA app_dbt_deploy OWNER TO " + deployer,
+        "ALTER CLUSTER " + C("app") + " OWNER TO " + deployer,
+        "ALTER CLUSTER " + C("app_dbt_deploy") + " OWNER TO " + deployer});
+  MZ_REQUIRE_LOGIN(deployer);
+  const std::string blue = SchemaId("app");
+  Status st = RunPhase(Plan(), PhaseKind::kPromote, {}, nullptr, deployer);
+  EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString();
+  EXPECT_EQ(last_kinds_, std::vector<std::string>{"journal-access"}) << last_diagnostics_;
+  const std::string to = " TO \"" + deployer + "\"";
+  EXPECT_NE(last_diagnostics_.find("GRANT USAGE ON SCHEMA \"bgplan\"" + to), std::string::npos)
+      << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("GRANT SELECT, INSERT, UPDATE ON TABLE \"bgplan\".runs" + to),
+            std::string::npos)
+      << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("GRANT SELECT, INSERT, DELETE ON TABLE \"bgplan\".run_objects" +
+                                   to),
+            std::string::npos)
+      << last_diagnostics_;
+  EXPECT_EQ(SchemaId("app"), blue);
+  // The owner runs only some of them: the rest are still named.
+  Exec({"GRANT USAGE ON SCHEMA bgplan TO " + deployer,
+        "GRANT SELECT, INSERT, UPDATE ON TABLE bgplan.runs TO " + deployer});
+  st = RunPhase(Plan(), PhaseKind::kPromote, {}, nullptr, deployer);
+  EXPECT_EQ(last_kinds_, std::vector<std::string>{"journal-access"}) << last_diagnostics_;
+  EXPECT_EQ(last_diagnostics_.find("ON SCHEMA"), std::string::npos) << last_diagnostics_;
+  EXPECT_EQ(last_diagnostics_.find(".runs "), std::string::npos) << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find(".events"), std::string::npos) << last_diagnostics_;
+  // All of them: the promote runs.
+  Exec({"GRANT SELECT, INSERT, DELETE ON TABLE bgplan.run_objects TO " + deployer,
+        "GRANT SELECT, INSERT ON TABLE bgplan.events TO " + deployer});
+  st = RunPhase(Plan(), PhaseKind::kPromote, {}, nullptr, deployer);
+  EXPECT_TRUE(st.ok()) << st.ToString() << last_diagnostics_;
+  EXPECT_NE(SchemaId("app"), blue);
+}
+
+}  // namespace
+}  // namespace bgplan::testing
