@@ -90,11 +90,15 @@ std::string_view StepKindName(StepKind kind) {
       return "tag-schemas";
     case StepKind::kDropGreen:
       return "drop-green";
+    case StepKind::kValidate:
+      return "validate";
   }
   return "check";
 }
 
-bool Step::IsWrite() const { return kind != StepKind::kCheck && kind != StepKind::kAwaitReady; }
+bool Step::IsWrite() const {
+  return kind != StepKind::kCheck && kind != StepKind::kAwaitReady && kind != StepKind::kValidate;
+}
 
 const Phase* Plan::FindPhase(PhaseKind kind) const {
   for (const auto& phase : phases) {

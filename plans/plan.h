@@ -79,6 +79,29 @@ struct CleanupSettings {
   int64_t keep_blue_ms = 0;
 };
 
+// `assert NAME 'SQL';` of a `validate` block: the query must return one row with one boolean
+// column, true. `{schema}` placeholders (plans/validation.h) name blue schemas of the deployment
+// and are replaced by the quoted green name when resolved.
+struct ValidationAssert {
+  std::string name;
+  std::string sql;     // as written (the string's value), placeholders unreplaced
+  SourceRange origin;  // the assert's name
+  SourceRange sql_origin;  // the SQL string literal
+  bool operator==(const ValidationAssert&) const = default;
+};
+
+// `validate { assert ...; row_count_change N; }`: the user's checks, run against green before
+// the swap (promote, apply) and by `bgplan validate`.
+struct ValidateSettings {
+  std::vector<ValidationAssert> asserts;
+  // `row_count_change N`: percent, 0..1000; unset = off. Fails a relation whose row count in
+  // green differs from blue's by more than N percent of blue's.
+  std::optional<int64_t> row_count_change_pct;
+  SourceRange origin;  // the `validate` keyword; invalid when the block is absent
+  bool empty() const { return asserts.empty() && !row_count_change_pct.has_value(); }
+  bool operator==(const ValidateSettings&) const = default;
+};
+
 struct Deployment {
   std::string name;
   SourceRange origin;
@@ -94,6 +117,7 @@ struct Deployment {
   AwaitSettings await;
   PromoteSettings promote;
   CleanupSettings cleanup;
+  ValidateSettings validate;
 };
 
 enum class PhaseKind { kInit, kAwait, kPromote, kRollback, kCleanup };
@@ -163,6 +187,7 @@ enum class StepKind {
   kRepointSinks,  // Materialize: ALTER SINK ... SET FROM; PostgreSQL: re-create dependent views
   kTagSchemas,    // deployment comment on the (new) production schemas
   kDropGreen,     // DROP ... CASCADE of the objects named by the green names
+  kValidate,      // the deployment's `validate` block, read-only, against green (before a swap)
 };
 std::string_view StepKindName(StepKind kind);
 

@@ -236,7 +236,7 @@ static Deployment DeploymentFromJson(const json& j, const std::string& p) {
 }
 
 static StepKind StepKindFromName(const std::string& name, const std::string& path) {
-  for (int k = 0; k <= static_cast<int>(StepKind::kDropGreen); ++k) {
+  for (int k = 0; k <= static_cast<int>(StepKind::kValidate); ++k) {
     if (StepKindName(static_cast<StepKind>(k)) == name) {
       return static_cast<StepKind>(k);
     }

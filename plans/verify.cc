@@ -17,9 +17,9 @@ static bool AllowedIn(PhaseKind phase, StepKind kind) {
     case PhaseKind::kAwait:
       return kind == StepKind::kAwaitReady;
     case PhaseKind::kPromote:
-      return kind == StepKind::kAwaitReady || kind == StepKind::kJournal ||
-             kind == StepKind::kSwap || kind == StepKind::kTagSchemas ||
-             kind == StepKind::kRepointSinks;
+      return kind == StepKind::kAwaitReady || kind == StepKind::kValidate ||
+             kind == StepKind::kJournal || kind == StepKind::kSwap ||
+             kind == StepKind::kTagSchemas || kind == StepKind::kRepointSinks;
     case PhaseKind::kRollback:
       return kind == StepKind::kSwap || kind == StepKind::kRepointSinks ||
              kind == StepKind::kJournal;

@@ -687,6 +687,9 @@ void Resolver::Step(const plans::Step& step, ActionSink& out) {
     case StepKind::kDropGreen:
       DropGreen(r, step, out);
       return;
+    case StepKind::kValidate:
+      ResolveValidate(r, step, out);
+      return;
   }
 }
 

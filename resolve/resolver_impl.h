@@ -133,6 +133,10 @@ void RepointNotOwner(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void CleanupDrops(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void CutoverUnfinished(Resolver::Impl& r, Resolver::Impl::Dep& d);
 
+// The user's checks of a `validate` block (resolve/validate.cc): offline, what each verifies;
+// live, one kValidate action per query, run by the executor before any write of the phase.
+void ResolveValidate(Resolver::Impl& r, const plans::Step& step, ActionSink& out);
+
 // The checks (resolve/rules.cc): offline, a kCheck action saying what is verified; live, the
 // rule evaluated for each deployment of the step that the phase acts on.
 void ResolveCheck(Resolver::Impl& r, const plans::Step& step, ActionSink& out);
