@@ -166,13 +166,34 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
                     "command run through /bin/sh -c after init to put the new code into green "
                     "(environment: BGPLAN_DEPLOYMENT, BGPLAN_GREEN_SCHEMAS, "
                     "BGPLAN_GREEN_CLUSTERS, BGPLAN_GREEN_<BLUE NAME>, BGPLAN_URL, PG*)");
+    cmd->add_option("--validate-cmd", o.validate_cmd,
+                    "command run like --deploy-cmd after await and before promote to check green "
+                    "(e.g. dbt test); a non-zero exit stops before promote (validation-failed, "
+                    "exit 3)");
     cmd->add_option("--through", o.through, "last phase: promote (default) or cleanup")
         ->check(CLI::IsMember({"promote", "cleanup"}));
     AddOverrides(cmd, o, std::nullopt);
     cmd->add_flag("--tolerate-failing", o.run.tolerate_failing, "see await");
     cmd->footer(Example(
-        "bgplan apply deploy.bgplan --deploy-cmd 'psql -v green=$BGPLAN_GREEN_MARTS -f new.sql'"));
+        "bgplan apply deploy.bgplan --deploy-cmd 'psql -v green=$BGPLAN_GREEN_MARTS -f new.sql' "
+        "--validate-cmd 'psql -v ON_ERROR_STOP=1 -f checks.sql'"));
     cmd->callback([&global, exit_code, &o] { *exit_code = RunLiveCommand("apply", o, global, std::nullopt); });
+  }
+
+  {
+    LiveOptions& o = make();
+    CLI::App* cmd = app.add_subcommand(
+        "validate",
+        "Check green before the cut-over: promote's rules (incompatible-upstream included) and "
+        "the checks of each `validate` block, against green, without swapping (read-only)");
+    AddCommon(cmd, o, false);
+    AddOverrides(cmd, o, plans::PhaseKind::kPromote);
+    cmd->footer(Example("bgplan validate deploy.bgplan --url postgresql://me@db/prod\n"
+                        "  exit 0: promote would pass its rules and checks; 3: what fails, "
+                        "every check with its query and what it returned"));
+    cmd->callback([&global, exit_code, &o] {
+      *exit_code = RunLiveCommand("validate", o, global, std::nullopt);
+    });
   }
 
   {

@@ -44,6 +44,7 @@ struct LiveOptions {
   std::string shown_url;
   // apply
   std::string deploy_cmd;
+  std::string validate_cmd;
   std::string through = "promote";
   // unlock
   bool break_lock = false;

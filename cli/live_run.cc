@@ -255,8 +255,12 @@ int Run(const LiveCall& call) {
   if (command == "apply") {
     return WithExecutor(call, true, [&](Executor& ex, const LoadedPlan& loaded) {
       BGPLAN_RETURN_IF_ERROR(CheckDeployEnvironment(o, loaded, ex.selected(), ex.sink()));
-      return ex.Apply(o.deploy_cmd, o.through == "cleanup");
+      return ex.Apply(o.deploy_cmd, o.through == "cleanup", o.validate_cmd);
     });
+  }
+  if (command == "validate") {
+    return WithExecutor(call, false,
+                        [&](Executor& ex, const LoadedPlan&) { return ex.Validate(); });
   }
   if (command == "status") {
     return WithExecutor(call, false,

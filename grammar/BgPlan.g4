@@ -34,6 +34,7 @@ item
     | AWAIT LBRACE setting* RBRACE                        # AwaitItem
     | PROMOTE LBRACE setting* RBRACE                      # PromoteItem
     | CLEANUP LBRACE setting* RBRACE                      # CleanupItem
+    | VALIDATE LBRACE validateSetting* RBRACE             # ValidateItem
     ;
 
 sinkItem
@@ -43,6 +44,13 @@ sinkItem
 
 setting
     : IDENT value SEMI
+    ;
+
+// Inside `validate { }`: a setting, optionally with a name before its value, for
+// `assert NAME 'SQL';`. Like every block, keys are identifiers checked by the compiler (`assert`
+// is not a keyword), so a misspelt key is an unknown-setting diagnostic, not a syntax error.
+validateSetting
+    : IDENT name? value SEMI
     ;
 
 value
@@ -77,6 +85,7 @@ DATABASE   : 'database' ;
 AWAIT      : 'await' ;
 PROMOTE    : 'promote' ;
 CLEANUP    : 'cleanup' ;
+VALIDATE   : 'validate' ;
 BOOLEAN    : 'true' | 'false' ;
 
 LBRACE : '{' ;

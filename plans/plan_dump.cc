@@ -17,16 +17,30 @@ static std::string Qualified(const std::string& database, const std::string& nam
   return database.empty() ? DumpName(name) : DumpName(database) + "." + DumpName(name);
 }
 
-static std::string Literal(const std::string& text) {
-  std::string out = "'";
+// `text` between `quote`s, a quote doubled; with `hex_controls`, control characters as \xNN
+// (one item per line of the dump, whatever the text holds).
+static std::string Quote(std::string_view text, char quote, bool hex_controls) {
+  std::string out(1, quote);
   for (char c : text) {
+    if (hex_controls && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[static_cast<unsigned char>(c) & 0xf];
+      continue;
+    }
     out += c;
-    if (c == '\'') {
-      out += '\'';
+    if (c == quote) {
+      out += quote;
     }
   }
-  return out + "'";
+  return out + quote;
 }
+
+static std::string Literal(const std::string& text) { return Quote(text, '\'', false); }
+
+// A literal with control characters as \xNN: SQL over several lines stays on one dump line.
+static std::string SqlLiteral(const std::string& text) { return Quote(text, '\'', true); }
 
 static std::string Object(const ObjectRef& o) {
   std::string out = o.kind == ObjectKind::kSchema ? "schema " : "cluster ";
@@ -78,6 +92,18 @@ static void DumpDeployment(const Deployment& d, const DumpOptions& options, std:
          " retry_backoff=" + Ms(d.promote.retry_backoff_ms) +
          " lock_timeout=" + Ms(d.promote.lock_timeout_ms) + "\n";
   out += "  cleanup keep_blue=" + Ms(d.cleanup.keep_blue_ms) + "\n";
+  // Only a deployment with a `validate` block (or a hand-built one with settings) has these lines.
+  const ValidateSettings& v = d.validate;
+  if (v.origin.valid() || !v.empty()) {
+    out += "  validate row_count_change=" +
+           (v.row_count_change_pct.has_value() ? std::to_string(*v.row_count_change_pct) + "%"
+                                               : std::string("off")) +
+           Origin(v.origin, options) + "\n";
+    for (const auto& a : v.asserts) {
+      out += "    assert " + DumpName(a.name) + " " + SqlLiteral(a.sql) +
+             Origin(a.origin, options) + "\n";
+    }
+  }
 }
 
 std::string DumpName(std::string_view name) {
@@ -90,22 +116,8 @@ std::string DumpName(std::string_view name) {
   if (plain) {
     return std::string(name);
   }
-  std::string out = "\"";
-  for (char c : name) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      // Keep one item per line: control characters (a quoted name may hold a newline) as \xNN.
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[static_cast<unsigned char>(c) >> 4];
-      out += kHex[static_cast<unsigned char>(c) & 0xf];
-      continue;
-    }
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + "\"";
+  // One item per line: control characters (a quoted name may hold a newline) as \xNN.
+  return Quote(name, '"', true);
 }
 
 std::string DumpPlan(const Plan& plan) { return DumpPlan(plan, DumpOptions{}); }

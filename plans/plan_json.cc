@@ -88,6 +88,18 @@ static json DeploymentToJson(const Deployment& d) {
                       {"retry_backoff_ms", d.promote.retry_backoff_ms},
                       {"lock_timeout_ms", d.promote.lock_timeout_ms}};
   j["cleanup"] = json{{"keep_blue_ms", d.cleanup.keep_blue_ms}};
+  json asserts = json::array();
+  for (const auto& a : d.validate.asserts) {
+    asserts.push_back(json{{"name", a.name},
+                           {"sql", a.sql},
+                           {"origin", RangeToJson(a.origin)},
+                           {"sql_origin", RangeToJson(a.sql_origin)}});
+  }
+  j["validate"] = json{{"asserts", std::move(asserts)},
+                       {"row_count_change_pct", d.validate.row_count_change_pct.has_value()
+                                                    ? json(*d.validate.row_count_change_pct)
+                                                    : json(nullptr)},
+                       {"origin", RangeToJson(d.validate.origin)}};
   return j;
 }
 
@@ -232,6 +244,17 @@ static Deployment DeploymentFromJson(const json& j, const std::string& p) {
   d.promote.retry_backoff_ms = Int(promote, "retry_backoff_ms", q);
   d.promote.lock_timeout_ms = Int(promote, "lock_timeout_ms", q);
   d.cleanup.keep_blue_ms = Int(Field(j, "cleanup", p), "keep_blue_ms", p + ".cleanup");
+  const json& validate = Field(j, "validate", p);
+  q = p + ".validate";
+  const json& asserts = Array(validate, "asserts", q);
+  for (size_t i = 0; i < asserts.size(); ++i) {
+    std::string r = Index(q, "asserts", i);
+    d.validate.asserts.push_back({String(asserts[i], "name", r), String(asserts[i], "sql", r),
+                                  Range(asserts[i], "origin", r),
+                                  Range(asserts[i], "sql_origin", r)});
+  }
+  d.validate.row_count_change_pct = OptInt(validate, "row_count_change_pct", q);
+  d.validate.origin = Range(validate, "origin", q);
   return d;
 }
 

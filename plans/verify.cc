@@ -1,5 +1,7 @@
 #include "plans/verify.h"
 
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -54,6 +56,12 @@ Status VerifyPlan(const Plan& plan) {
   std::set<std::string> deployments;
   for (const auto& d : plan.deployments) {
     deployments.insert(d.name);
+    // Lowering keeps only a value in range (invalid-setting-value otherwise).
+    const std::optional<int64_t>& pct = d.validate.row_count_change_pct;
+    if (pct.has_value() && (*pct < 0 || *pct > 1000)) {
+      return Status::Internal("deployment '" + d.name + "': row_count_change " +
+                              std::to_string(*pct) + " is outside 0..1000");
+    }
   }
   // Objects of one step mostly share a deployment: skip the lookup for a name just checked.
   std::string_view last_known;

@@ -9,6 +9,7 @@
 namespace bgplan::plans {
 
 // Returns OK, or kInternal naming the first broken invariant (with its phase/batch/step index):
+//  - a deployment's `row_count_change`, when set, is within 0..1000;
 //  - phases are absent, or exactly init, await, promote, rollback, cleanup in that order;
 //  - no batch is empty; every step acts on at least one object;
 //  - each object has a non-empty blue and green name that differ, belongs to a deployment of the

@@ -35,6 +35,9 @@ void Container(Facts& f, const char* what, const ContainerFacts& c, bool grants)
 void Objects(Facts& f, const std::vector<CatalogObject>& objects) {
   for (const CatalogObject& o : objects) {
     f << "object" << o.id << o.kind << o.database << o.schema << o.name << o.owner;
+    for (const CatalogColumn& c : o.columns) {
+      f << c.name << c.type;
+    }
     f.End();
   }
 }

@@ -241,6 +241,64 @@ void CutoverUnfinished(Resolver::Impl& r, Dep& d) {
               objects);
 }
 
+void IncompatibleUpstream(Resolver::Impl& r, Dep& d) {
+  auto find = [](const std::vector<CatalogObject>& objects, const std::string& name) {
+    const auto it = std::find_if(objects.begin(), objects.end(), [&](const CatalogObject& o) {
+      return o.name == name && !o.columns.empty();
+    });
+    return it == objects.end() ? nullptr : &*it;
+  };
+  std::vector<std::string> problems;
+  for (const SinkFacts& k : d.facts->sinks) {
+    const std::string reader = k.object.kind + " " +
+                               r.ShownSchema(k.object.database, k.object.schema) + "." +
+                               k.object.name;
+    for (const CatalogObject& read : k.reads) {
+      for (const PairFacts& p : d.facts->schemas) {
+        if (!p.green.exists || p.green.projected || read.schema != p.blue.name ||
+            read.database != p.blue.database) {
+          continue;
+        }
+        const CatalogObject* blue = find(p.blue.objects, read.name);
+        const CatalogObject* green = find(p.green.objects, read.name);
+        if (blue == nullptr || green == nullptr) {
+          continue;  // sink-upstream-missing
+        }
+        for (const CatalogColumn& column : blue->columns) {
+          // A Materialize sink emits every column; a view reads those pg_depend names.
+          if (!k.columns_read.empty() || k.object.kind == "view") {
+            const std::pair<std::string, std::string> want = {read.name, column.name};
+            if (std::find(k.columns_read.begin(), k.columns_read.end(), want) ==
+                k.columns_read.end()) {
+              continue;
+            }
+          }
+          const auto g = std::find_if(green->columns.begin(), green->columns.end(),
+                                      [&](const CatalogColumn& c) { return c.name == column.name; });
+          const std::string where = r.Shown(p.blue) + "." + read.name + "." + column.name;
+          if (g == green->columns.end()) {
+            problems.push_back(reader + " reads " + where + " (" + column.type + "), which " +
+                               r.Shown(p.green) + "." + read.name +
+                               " lacks (removed or renamed)");
+          } else if (g->type != column.type) {
+            problems.push_back(reader + " reads " + where + " (" + column.type + "), which " +
+                               r.Shown(p.green) + "." + read.name + " has as " + g->type);
+          }
+        }
+      }
+    }
+  }
+  if (problems.empty()) {
+    return;
+  }
+  r.Violation(DiagKind::kIncompatibleUpstream, Of(d), {},
+              "green breaks " + std::to_string(problems.size()) +
+                  " column(s) read after the swap: " + Join(problems, "; ") +
+                  " (new columns are fine; removed, renamed or retyped ones are not: give green "
+                  "the columns, or change the readers first)",
+              problems);
+}
+
 void RepointNotOwner(Resolver::Impl& r, Dep& d) {
   const ServerFacts& s = r.snapshot.server;
   if (s.superuser) {

@@ -164,6 +164,10 @@ class Renderer : public ActionSink {
           }
         }
         return;
+      case Action::Kind::kValidate:
+        Comment("validate (read-only, before any write): " + Sql(a.validation->name) + ": " +
+                Sql(a.validation->sql));
+        return;
       case Action::Kind::kExpectId:
         Comment("check (read-only, just before the drop): " + Sql(a.identity->Describe()) +
                 " is still under that name (else cleanup-id-mismatch: exit 3, nothing more "

@@ -59,6 +59,7 @@ struct Action {
     kCheck,    // offline: a read-only check; `lines` say what it verifies
     kNote,     // a remark for people (a comment line when printed), e.g. what was skipped
     kExpectId, // a read-only identity check just before the next statement (`identity`)
+    kValidate, // one user check of a `validate` block (`validation`), run before any write
   };
   // kExpectId: where DDL is not transactional (Materialize), the object under `name` must still
   // have `id` right before the statement that follows (a DROP): else cleanup-id-mismatch stops
@@ -77,6 +78,16 @@ struct Action {
                                      // an engaged JournalOp costs ten strings)
   std::vector<std::string> lines;  // kPending, kCheck, kNote: comment text, comment-safe
   std::optional<Identity> identity;  // kExpectId
+  // kValidate: an exact read-only query against green. An assert must return one row with one
+  // column, true; a row count returns (blue count, green count), which may differ by at most
+  // `max_change_pct` percent of blue's.
+  struct Validation {
+    std::string name;  // the assert's name, or "row_count_change <green relation>"
+    std::string sql;
+    std::optional<int64_t> max_change_pct;
+    SourceRange origin;
+  };
+  std::optional<Validation> validation;
   // kSql: false when it would change nothing (DROP ... IF EXISTS of an absent object).
   bool changes = true;
   // The deployment the action is for ("" for several).

@@ -768,8 +768,7 @@ Status CheckRunnable(const plans::Plan& plan) {
         continue;
       }
       for (const plans::Step& step : batch.steps) {
-        const bool writes = step.kind != plans::StepKind::kCheck &&
-                            step.kind != plans::StepKind::kAwaitReady;
+        const bool writes = step.IsWrite();
         if (step.kind == plans::StepKind::kSwap || (transactional && writes)) {
           return Status::InvalidArgument(
               "phase " + std::string(plans::PhaseName(phase.kind)) + " would run its " +

@@ -132,6 +132,7 @@ void CleanupIdMismatch(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void RepointNotOwner(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void CleanupDrops(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void CutoverUnfinished(Resolver::Impl& r, Resolver::Impl::Dep& d);
+void IncompatibleUpstream(Resolver::Impl& r, Resolver::Impl::Dep& d);
 
 // The user's checks of a `validate` block (resolve/validate.cc): offline, what each verifies;
 // live, one kValidate action per query, run by the executor before any write of the phase.

@@ -144,6 +144,15 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
            p.List(objects, Side::kGreen) + " removes is listed (kind and name" +
            (mz ? "" : "; tables with PostgreSQL's row estimate") + ")";
   }
+  if (rule == "incompatible-upstream") {
+    return mz ? "every sink reading the " + p.List(objects, Side::kBlue, ObjectKind::kSchema) +
+                    " finds each column of its upstream, with the same type, in the green "
+                    "counterpart (mz_columns)"
+              : "every view of the sinks schemas reading the " +
+                    p.List(objects, Side::kBlue, ObjectKind::kSchema) +
+                    " finds each column it references (pg_depend), with the same type, in the "
+                    "green counterpart (format_type)";
+  }
   if (rule == "cutover-unfinished") {
     return std::string("no ") + (mz ? "sink" : "view of the sinks schemas") +
            " reads an object of the " + p.List(objects, Side::kGreen, ObjectKind::kSchema) +
@@ -552,6 +561,7 @@ constexpr Rule kRules[] = {
     {"repoint-not-owner", RepointNotOwner},
     {"cleanup-drops", CleanupDrops},
     {"cutover-unfinished", CutoverUnfinished},
+    {"incompatible-upstream", IncompatibleUpstream},
 };
 
 }  // namespace

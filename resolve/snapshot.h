@@ -10,12 +10,21 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "plans/plan.h"
 #include "sql/statements.h"
 
 namespace bgplan::resolve {
+
+// A column of a relation: its name and type as the catalog spells it (PostgreSQL
+// format_type(), Materialize mz_columns.type).
+struct CatalogColumn {
+  std::string name;
+  std::string type;
+  auto operator<=>(const CatalogColumn&) const = default;
+};
 
 // One object of the catalog.
 struct CatalogObject {
@@ -34,6 +43,9 @@ struct CatalogObject {
   // PostgreSQL tables and materialized views: the planner's row estimate (pg_class.reltuples;
   // -1 = never analyzed, or not a table). Not compared (it changes with every write).
   int64_t row_estimate = -1;
+  // Relations of the deployment's schemas, both sides, when a followed sink exists: the columns
+  // in order (incompatible-upstream). Empty otherwise.
+  std::vector<CatalogColumn> columns;
 
   // "<kind> <database.>schema.name"
   std::string Describe() const;
@@ -109,6 +121,9 @@ struct SinkFacts {
   // PostgreSQL: pg_get_viewdef() under an empty search_path, and the view's reloptions.
   std::string definition;
   std::vector<std::string> options;
+  // PostgreSQL: the columns of `reads` the view references (pg_depend), as (relation name,
+  // column name); Materialize: empty, a sink emits every column of its upstream.
+  std::vector<std::pair<std::string, std::string>> columns_read;
 };
 
 // An object outside a set of schemas that references objects inside them (or runs on a cluster

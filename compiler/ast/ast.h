@@ -45,9 +45,12 @@ struct Value {
   SourceRange range;
 };
 
-// `key value;` inside await/promote/cleanup/cluster blocks.
+// `key value;` inside await/promote/cleanup/cluster/validate blocks, or `key label value;`
+// inside `validate { }` (`assert NAME 'SQL';`, the only key that takes a label).
 struct Setting {
   Name key;
+  bool has_label = false;
+  Name label;
   Value value;
   SourceRange range;
 };
@@ -70,6 +73,7 @@ enum class ItemKind {
   kAwait,         // await { settings }
   kPromote,       // promote { settings }
   kCleanup,       // cleanup { settings }
+  kValidate,      // validate { settings, `assert NAME 'SQL';` among them }
 };
 
 // One item of a deployment. Which fields are set depends on `kind`.
@@ -80,7 +84,7 @@ struct Item {
   std::vector<QualifiedName> schemas;  // kSchemas
   std::vector<Name> clusters;          // kClusters
   Name name;                           // kClusterBlock (cluster name), kDatabase
-  std::vector<Setting> settings;       // kClusterBlock, kAwait, kPromote, kCleanup
+  std::vector<Setting> settings;       // kClusterBlock, kAwait, kPromote, kCleanup, kValidate
   std::vector<SinkItem> sink_items;    // kSinks
   std::string suffix;                  // kSuffix: content with '' unescaped
   std::string suffix_source;           // kSuffix: the exact lexeme, quotes included

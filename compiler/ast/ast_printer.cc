@@ -10,9 +10,9 @@
 namespace bgplan::ast {
 
 // Must match the keyword tokens of grammar/BgPlan.g4 (tests/unit/ast checks each one).
-constexpr std::array<std::string_view, 13> kKeywords = {
-    "target",   "deployment", "schemas", "clusters", "cluster", "sinks", "suffix",
-    "database", "await",      "promote", "cleanup",  "true",    "false",
+constexpr std::array<std::string_view, 14> kKeywords = {
+    "target",   "deployment", "schemas", "clusters", "cluster",  "sinks", "suffix",
+    "database", "await",      "promote", "cleanup",  "validate", "true",  "false",
 };
 
 constexpr std::string_view kIndent = "    ";
@@ -158,15 +158,22 @@ class Printer {
     slots_.back().top_level_close = top_level;
   }
 
+  // Keys padded to the longest key among the settings without a label; a labeled setting
+  // (`assert NAME 'SQL';`) is printed with single spaces and is not aligned.
   void AddSettings(int depth, const std::vector<Setting>& settings) {
     int width = 0;
     for (const Setting& setting : settings) {
-      width = std::max(width, CodePoints(FormatName(setting.key)));
+      if (!setting.has_label) {
+        width = std::max(width, CodePoints(FormatName(setting.key)));
+      }
     }
     for (const Setting& setting : settings) {
       std::string key = FormatName(setting.key);
-      std::string text = key + std::string(static_cast<size_t>(width - CodePoints(key) + 1), ' ') +
-                         FormatValue(setting.value) + ";";
+      std::string text =
+          setting.has_label
+              ? key + " " + FormatName(setting.label) + " "
+              : key + std::string(static_cast<size_t>(width - CodePoints(key) + 1), ' ');
+      text += FormatValue(setting.value) + ";";
       Add(Slot::Kind::kLine, depth, std::move(text), setting.range.begin, setting.range.end);
     }
   }
@@ -210,10 +217,12 @@ class Printer {
         return;
       case ItemKind::kAwait:
       case ItemKind::kPromote:
-      case ItemKind::kCleanup: {
+      case ItemKind::kCleanup:
+      case ItemKind::kValidate: {
         std::string_view keyword = item.kind == ItemKind::kAwait     ? "await"
                                    : item.kind == ItemKind::kPromote ? "promote"
-                                                                     : "cleanup";
+                                   : item.kind == ItemKind::kCleanup ? "cleanup"
+                                                                     : "validate";
         Add(Slot::Kind::kOpen, depth, std::string(keyword) + " {", item.range.begin,
             item.keyword_range.end);
         AddSettings(depth + 1, item.settings);

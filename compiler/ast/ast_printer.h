@@ -14,7 +14,8 @@ namespace bgplan::ast {
 //   - `target x;` lines first, then one blank line; one blank line between deployments;
 //   - items in the order written, one per line, four-space indent per block level, lists on one
 //     line as `a, b`, one space before `{`, an empty block as `name {}`;
-//   - settings aligned within a block (keys padded to the longest key of that block);
+//   - settings aligned within a block (keys padded to the longest key of that block), except
+//     `assert NAME 'SQL';` in a validate block, printed with single spaces;
 //   - names as written, except that a quoted name that reads the same unquoted (lower case, a
 //     valid identifier, not a keyword) is printed bare; other quoted names keep their quotes with
 //     `"` re-escaped; strings, durations and integers exactly as written;

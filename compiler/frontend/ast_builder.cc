@@ -220,6 +220,13 @@ class AstBuilder {
         item.settings = BuildSettings(
             ChildrenOf<Parser::SettingContext>(Alternative<Parser::CleanupItemContext>(ctx)));
         break;
+      case Parser::VALIDATE:
+        item.kind = ast::ItemKind::kValidate;
+        for (auto* setting : ChildrenOf<Parser::ValidateSettingContext>(
+                 Alternative<Parser::ValidateItemContext>(ctx))) {
+          item.settings.push_back(BuildValidateSetting(*setting));
+        }
+        break;
       default:
         // Every alternative of `item` is labeled; an unknown start means the grammar changed.
         BGPLAN_CHECK(false && "unknown item alternative");
@@ -252,6 +259,13 @@ class AstBuilder {
     // `setting : IDENT value SEMI`: the first token is the key.
     BGPLAN_CHECK(ctx.getStart() != nullptr && ctx.getStart()->getType() == Parser::IDENT);
     setting.key = NameFromToken(*ctx.getStart());
+    FinishSetting(ctx, setting);
+    return setting;
+  }
+
+  // The value (the one direct ValueContext child) and range of a setting-like rule.
+  void FinishSetting(antlr4::ParserRuleContext& ctx, ast::Setting& setting) {
+    // A value has labeled alternatives (subclasses): dynamic_cast, not ChildrenOf.
     std::vector<Parser::ValueContext*> values;
     for (antlr4::tree::ParseTree* child : ctx.children) {
       if (auto* value = dynamic_cast<Parser::ValueContext*>(child)) {
@@ -261,6 +275,21 @@ class AstBuilder {
     BGPLAN_CHECK(values.size() == 1);
     setting.value = BuildValue(*values[0]);
     setting.range = RangeOf(ctx);
+  }
+
+  // `validateSetting : IDENT name? value SEMI`: a setting with an optional label.
+  ast::Setting BuildValidateSetting(Parser::ValidateSettingContext& ctx) {
+    ast::Setting setting;
+    BGPLAN_CHECK(ctx.getStart() != nullptr && ctx.getStart()->getType() == Parser::IDENT);
+    setting.key = NameFromToken(*ctx.getStart());
+    // The label is a direct child; the value's own name (a NameValue) is nested in the value.
+    std::vector<Parser::NameContext*> labels = ChildrenOf<Parser::NameContext>(ctx);
+    BGPLAN_CHECK(labels.size() <= 1);
+    if (!labels.empty()) {
+      setting.has_label = true;
+      setting.label = BuildName(*labels[0]);
+    }
+    FinishSetting(ctx, setting);
     return setting;
   }
 

@@ -39,8 +39,8 @@ static size_t WordType(const char32_t* s, size_t length) {
       {"target", L::TARGET},     {"deployment", L::DEPLOYMENT}, {"schemas", L::SCHEMAS},
       {"clusters", L::CLUSTERS}, {"cluster", L::CLUSTER},       {"sinks", L::SINKS},
       {"suffix", L::SUFFIX},     {"database", L::DATABASE},     {"await", L::AWAIT},
-      {"promote", L::PROMOTE},   {"cleanup", L::CLEANUP},       {"true", L::BOOLEAN},
-      {"false", L::BOOLEAN},
+      {"promote", L::PROMOTE},   {"cleanup", L::CLEANUP},       {"validate", L::VALIDATE},
+      {"true", L::BOOLEAN},      {"false", L::BOOLEAN},
   };
   for (const auto& [keyword, type] : kWords) {
     if (word == keyword) {

@@ -140,8 +140,8 @@ static std::string DescribeExpected(const antlr4::misc::IntervalSet& set,
   };
   std::vector<std::string> words;
   const std::initializer_list<ssize_t> kItems = {
-      Parser::SCHEMAS,  Parser::CLUSTERS, Parser::CLUSTER, Parser::SINKS,  Parser::SUFFIX,
-      Parser::DATABASE, Parser::AWAIT,    Parser::PROMOTE, Parser::CLEANUP};
+      Parser::SCHEMAS,  Parser::CLUSTERS, Parser::CLUSTER, Parser::SINKS,   Parser::SUFFIX,
+      Parser::DATABASE, Parser::AWAIT,    Parser::PROMOTE, Parser::CLEANUP, Parser::VALIDATE};
   if (std::all_of(kItems.begin(), kItems.end(), has)) {
     words.push_back("an item");
     remove(kItems);

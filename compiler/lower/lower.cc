@@ -58,6 +58,12 @@ constexpr SettingSpec kClusterSpecs[] = {
     {"size", SettingType::kString, 0, 0, ""},
     {"replication_factor", SettingType::kInteger, 0, 16, ""},
 };
+// `assert NAME 'SQL';` may repeat and takes a name before its value (LowerValidate); the SQL is
+// checked by the validate-validation pass (empty-assert-sql, unknown-placeholder).
+constexpr SettingSpec kValidateSpecs[] = {
+    {"assert", SettingType::kString, 0, 0, ""},
+    {"row_count_change", SettingType::kInteger, 0, 1000, "a percentage of blue's row count"},
+};
 
 static std::string_view TypeNoun(SettingType type) {
   switch (type) {
@@ -103,7 +109,8 @@ static bool TypeMatches(SettingType type, ast::ValueKind kind) {
   return false;
 }
 
-// The block whose settings include `key` ("await", "promote", "cleanup", "cluster"), or "".
+// The block whose settings include `key` ("await", "promote", "cleanup", "cluster", "validate"),
+// or "".
 static std::string_view BlockOfKey(std::string_view key) {
   for (const auto& spec : kAwaitSpecs) {
     if (spec.key == key) {
@@ -123,6 +130,11 @@ static std::string_view BlockOfKey(std::string_view key) {
   for (const auto& spec : kClusterSpecs) {
     if (spec.key == key) {
       return "cluster";
+    }
+  }
+  for (const auto& spec : kValidateSpecs) {
+    if (spec.key == key) {
+      return "validate";
     }
   }
   return "";
@@ -208,6 +220,51 @@ class Lowerer {
     return true;
   }
 
+  // The spec of `setting`'s key among `specs`; when there is none, reports unknown-setting (with
+  // the closest key, or the block the key belongs in) and returns null.
+  template <size_t N>
+  const SettingSpec* FindSpec(const ast::Setting& setting, const SettingSpec (&specs)[N],
+                              std::string_view block) {
+    std::string key = FoldName(setting.key);
+    for (const auto& candidate : specs) {
+      if (candidate.key == key) {
+        return &candidate;
+      }
+    }
+    const SettingSpec* best = &specs[0];
+    int best_distance = EditDistance(key, best->key);
+    for (const auto& candidate : specs) {
+      int distance = EditDistance(key, candidate.key);
+      if (distance < best_distance) {
+        best = &candidate;
+        best_distance = distance;
+      }
+    }
+    std::string message =
+        "unknown setting " + Quoted(setting.key.text) + " in '" + std::string(block) + "' block";
+    // A key of another block is more likely misplaced than misspelt: say where it belongs.
+    std::string_view home = BlockOfKey(key);
+    if (!home.empty()) {
+      message += "; " + Quoted(key) + " belongs in a '" + std::string(home) + "' block";
+    } else {
+      message += "; did you mean " + Quoted(best->key) + "?";
+    }
+    Report(DiagKind::kUnknownSetting, setting.key.range, message);
+    return nullptr;
+  }
+
+  // Reports duplicate-setting when `spec`'s key was already set in this block; else records it.
+  bool FirstSetting(std::map<std::string_view, SourceRange>& seen, const SettingSpec& spec,
+                    const ast::Setting& setting, std::string_view block) {
+    auto [it, inserted] = seen.emplace(spec.key, setting.key.range);
+    if (!inserted) {
+      Report(DiagKind::kDuplicateSetting, setting.key.range,
+             "duplicate setting " + Quoted(spec.key) + " in '" + std::string(block) + "' block",
+             {{it->second, "first set here"}});
+    }
+    return inserted;
+  }
+
   // Checks the settings of one block against `specs`. Returns, per valid key, its value; every
   // problem is reported and the offending setting left out.
   template <size_t N>
@@ -217,40 +274,8 @@ class Lowerer {
     std::map<std::string_view, const ast::Value*> values;
     std::map<std::string_view, SourceRange> seen;
     for (const auto& setting : settings) {
-      std::string key = FoldName(setting.key);
-      const SettingSpec* spec = nullptr;
-      for (const auto& candidate : specs) {
-        if (candidate.key == key) {
-          spec = &candidate;
-        }
-      }
-      if (spec == nullptr) {
-        const SettingSpec* best = &specs[0];
-        int best_distance = EditDistance(key, best->key);
-        for (const auto& candidate : specs) {
-          int distance = EditDistance(key, candidate.key);
-          if (distance < best_distance) {
-            best = &candidate;
-            best_distance = distance;
-          }
-        }
-        std::string message = "unknown setting " + Quoted(setting.key.text) + " in '" +
-                              std::string(block) + "' block";
-        // A key of another block is more likely misplaced than misspelt: say where it belongs.
-        std::string_view home = BlockOfKey(key);
-        if (!home.empty()) {
-          message += "; " + Quoted(key) + " belongs in a '" + std::string(home) + "' block";
-        } else {
-          message += "; did you mean " + Quoted(best->key) + "?";
-        }
-        Report(DiagKind::kUnknownSetting, setting.key.range, message);
-        continue;
-      }
-      auto [it, inserted] = seen.emplace(spec->key, setting.key.range);
-      if (!inserted) {
-        Report(DiagKind::kDuplicateSetting, setting.key.range,
-               "duplicate setting " + Quoted(spec->key) + " in '" + std::string(block) + "' block",
-               {{it->second, "first set here"}});
+      const SettingSpec* spec = FindSpec(setting, specs, block);
+      if (spec == nullptr || !FirstSetting(seen, *spec, setting, block)) {
         continue;
       }
       if (CheckValue(*spec, setting.value)) {
@@ -258,6 +283,57 @@ class Lowerer {
       }
     }
     return values;
+  }
+
+  // `validate { assert NAME 'SQL'; row_count_change N; }`: unknown keys, a duplicate or
+  // out-of-range row_count_change, and the shape of each assert are reported here; what the
+  // asserts say (duplicate names, empty SQL, placeholders) by the validate-validation pass.
+  void LowerValidate(const ast::Item& item, plans::ValidateSettings& validate) {
+    validate.origin = item.keyword_range;
+    std::map<std::string_view, SourceRange> seen;
+    for (const auto& setting : item.settings) {
+      const SettingSpec* spec = FindSpec(setting, kValidateSpecs, "validate");
+      if (spec == nullptr) {
+        continue;
+      }
+      if (spec->key == "assert") {
+        LowerAssert(setting, validate);
+        continue;
+      }
+      if (!FirstSetting(seen, *spec, setting, "validate")) {
+        continue;
+      }
+      if (setting.has_label) {
+        Report(DiagKind::kInvalidSettingValue, setting.label.range,
+               Quoted(spec->key) + " takes one value, not a name and a value");
+        continue;
+      }
+      if (CheckValue(*spec, setting.value)) {
+        validate.row_count_change_pct = setting.value.integer;
+      }
+    }
+  }
+
+  void LowerAssert(const ast::Setting& setting, plans::ValidateSettings& validate) {
+    const ast::Value& value = setting.value;
+    if (!setting.has_label) {
+      Report(DiagKind::kInvalidSettingValue, value.range,
+             "'assert' takes a name and then its SQL: assert NAME 'SELECT ...';");
+      return;
+    }
+    if (value.kind != ast::ValueKind::kString) {
+      Report(DiagKind::kInvalidSettingValue, value.range,
+             "invalid value " + Quoted(value.source_text) +
+                 " for 'assert': expected a SQL string such as 'SELECT true', found " +
+                 std::string(ValueNoun(value.kind)));
+      return;
+    }
+    plans::ValidationAssert a;
+    a.name = FoldName(setting.label);
+    a.sql = value.string;
+    a.origin = setting.label.range;
+    a.sql_origin = value.range;
+    validate.asserts.push_back(std::move(a));
   }
 
   bool CheckValue(const SettingSpec& spec, const ast::Value& value) {
@@ -402,6 +478,11 @@ class Lowerer {
           SetDuration(values, "keep_blue", d.cleanup.keep_blue_ms);
           break;
         }
+        case ast::ItemKind::kValidate:
+          if (FirstItem(seen_items, "validate", item.keyword_range, d.name)) {
+            LowerValidate(item, d.validate);
+          }
+          break;
       }
     }
 

@@ -23,9 +23,12 @@ struct LowerOptions {
 // Lowers every deployment of `file` (whose ranges point into `source`) into a plan with no phases.
 //
 // Reports to `diags`, each at the offending token: unknown-target, duplicate-target,
-// duplicate-item (`suffix`, `database`, `await`, `promote`, `cleanup` or `cluster X` twice in one
-// deployment), empty-suffix, unknown-setting (with a "did you mean" suggestion),
-// duplicate-setting and invalid-setting-value.
+// duplicate-item (`suffix`, `database`, `await`, `promote`, `cleanup`, `validate` or `cluster X`
+// twice in one deployment), empty-suffix, unknown-setting (with a "did you mean" suggestion),
+// duplicate-setting and invalid-setting-value (of a validate block too: `row_count_change` out
+// of 0..1000 or given a name, an `assert` without a name or with a value that is not a string).
+// Asserts are kept as written (empty SQL and duplicate names included: validate-validation
+// reports them).
 //
 // Always returns a plan. After an error the plan is partial but consistent: a rejected value
 // keeps its default (an unknown target is Materialize, an empty suffix is the default suffix), a

@@ -10,8 +10,10 @@
 //    phase-done;
 //  - await: one await-ready per deployment;
 //  - promote: per deployment its checks (blue-missing, green-missing, not-owner, green-not-ours,
-//    sink-upstream-missing, orphaned-dependents, swap-name-taken [PostgreSQL, schemas only]),
-//    await-ready if `promote { wait true; }`,
+//    sink-upstream-missing, orphaned-dependents, missing-in-green, incompatible-upstream,
+//    repoint-not-owner, missing-privilege [PostgreSQL], state-not-carried, swap-name-taken
+//    [PostgreSQL, schemas only]), await-ready if `promote { wait true; }`, validate if the
+//    deployment has a `validate` block (and schemas),
 //    journal intent; then one swap per deployment (schemas, then clusters); then per deployment
 //    journal swapped, tag-schemas and repoint-sinks (when it has schemas);
 //  - rollback: per deployment its checks (nothing-to-roll-back, not-owner, orphaned-dependents,
@@ -150,6 +152,7 @@ class PhaseBuilder {
         AddCheck(steps, d, rule, r.all);
       }
       AddCheck(steps, d, "missing-in-green", r.schemas);
+      AddCheck(steps, d, "incompatible-upstream", r.schemas);
       AddCheck(steps, d, "repoint-not-owner", r.schemas);
       if (!materialize_) {  // ALTER SCHEMA ... RENAME needs CREATE on the database
         AddCheck(steps, d, "missing-privilege", r.schemas);
@@ -160,6 +163,10 @@ class PhaseBuilder {
       }
       if (d.promote.wait) {
         steps.push_back(MakeStep(StepKind::kAwaitReady, r.all, d.origin));
+      }
+      if (!d.validate.empty() && !d.schemas.empty()) {
+        steps.push_back(MakeStep(StepKind::kValidate, r.schemas,
+                                 d.validate.origin.valid() ? d.validate.origin : d.origin));
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "intent"));
     }

@@ -14,6 +14,7 @@ std::unique_ptr<Pass> MakeValidateObjectsPass();      // validate-objects
 std::unique_ptr<Pass> MakeValidateSinksPass();        // validate-sinks
 std::unique_ptr<Pass> MakeValidateClustersPass();     // validate-clusters
 std::unique_ptr<Pass> MakeValidateGreenNamesPass();   // validate-green-names
+std::unique_ptr<Pass> MakeValidateValidationPass();   // validate-validation
 std::unique_ptr<Pass> MakeValidateDeployEnvPass();    // validate-deploy-env
 
 // Transforms.

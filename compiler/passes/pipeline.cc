@@ -29,6 +29,7 @@ static std::vector<std::unique_ptr<Pass>> MakePipeline() {
   passes.push_back(MakeValidateSinksPass());
   passes.push_back(MakeValidateClustersPass());
   passes.push_back(MakeValidateGreenNamesPass());
+  passes.push_back(MakeValidateValidationPass());
   passes.push_back(MakeValidateDeployEnvPass());
   passes.push_back(MakeSelectDeploymentsPass());
   passes.push_back(MakeBuildPhasesPass());

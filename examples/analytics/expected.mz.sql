@@ -71,6 +71,7 @@ CREATE CLUSTER "compute_dbt_deploy" (SIZE = '200cc', REPLICATION FACTOR = 2);
 -- check (read-only): sink-upstream-missing: every sink whose upstream is in the blue schemas "marts", "staging" has an object of the same name in the matching green schema (mz_internal.mz_object_dependencies, mz_sinks, mz_objects)
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (mz_internal.mz_object_dependencies) (unless --allow-orphans)
 -- check (read-only): missing-in-green: every object of the blue schemas "marts", "staging" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and sources stand in for each other; sinks, indexes, connections, secrets and types must match) (unless --allow-missing)
+-- check (read-only): incompatible-upstream: every sink reading the blue schemas "marts", "staging" finds each column of its upstream, with the same type, in the green counterpart (mz_columns)
 -- check (read-only): repoint-not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, every sink (ALTER SINK ... SET FROM) that reads the blue schemas "marts", "staging", so the cut-over after the swap cannot fail on a right
 -- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schemas "marts", "staging" are listed; green does not inherit their rows
 

@@ -45,6 +45,7 @@ COMMIT;
 -- check (read-only): sink-upstream-missing: every dependent view in the sinks schemas that references the blue schemas "marts", "staging" finds objects of the same names in the matching green schema
 -- check (read-only): orphaned-dependents: nothing outside the deployment except sinks depends on the blue schemas "marts", "staging" (pg_depend, pg_rewrite) (unless --allow-orphans)
 -- check (read-only): missing-in-green: every object of the blue schemas "marts", "staging" has one of the same name and a compatible kind in the matching green schema (tables, views, materialized views and foreign tables stand in for each other; sequences, functions and types must match) (unless --allow-missing)
+-- check (read-only): incompatible-upstream: every view of the sinks schemas reading the blue schemas "marts", "staging" finds each column it references (pg_depend), with the same type, in the green counterpart (format_type)
 -- check (read-only): repoint-not-owner: unless the role is a superuser, the current role owns, directly or through role membership, every view of the sinks schemas and has CREATE on those schemas (CREATE OR REPLACE VIEW) that reads the blue schemas "marts", "staging", so the cut-over after the swap cannot fail on a right
 -- check (read-only): missing-privilege: the current role has CREATE on the database (has_database_privilege)
 -- check (read-only): state-not-carried: a warning, never an error: the tables of the blue schemas "marts", "staging" are listed; green does not inherit their rows

@@ -14,6 +14,49 @@ namespace bgplan::runtime {
 using resolve::CatalogObject;
 using resolve::Dependent;
 
+namespace {
+
+// For incompatible-upstream: the columns (mz_columns) of every relation in the schemas of the
+// deployments that have sinks, both sides. One query, none without sinks.
+Status ReadRelationColumns(SqlSession& session, resolve::Snapshot& snap) {
+  std::vector<CatalogObject*> relations;
+  for (resolve::DeploymentFacts& f : snap.deployments) {
+    if (f.sinks.empty()) {
+      continue;
+    }
+    for (resolve::PairFacts& p : f.schemas) {
+      for (resolve::SchemaFacts* side : {&p.blue, &p.green}) {
+        for (CatalogObject& o : side->objects) {
+          if (o.kind == "table" || o.kind == "view" || o.kind == "materialized-view" ||
+              o.kind == "source") {
+            relations.push_back(&o);
+          }
+        }
+      }
+    }
+  }
+  if (relations.empty()) {
+    return Status::Ok();
+  }
+  std::string ids;
+  for (const CatalogObject* o : relations) {
+    ids += (ids.empty() ? "" : ", ") + sql::QuoteLiteral(o->id);
+  }
+  BGPLAN_ASSIGN_OR_RETURN(Rows rows,
+                          session.Query("SELECT id, name, type FROM mz_columns WHERE id IN (" +
+                                        ids + ") ORDER BY id, position"));
+  for (CatalogObject* o : relations) {
+    for (const Row& r : rows) {
+      if (r[0] == o->id) {
+        o->columns.push_back({r[1], r[2]});
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<bool> IsMaterialize(SqlSession& session) {
   BGPLAN_ASSIGN_OR_RETURN(Rows rows, session.Query("SELECT version()"));
   return !rows.empty() && !rows[0].empty() && rows[0][0].find("Materialize") != std::string::npos;
@@ -525,6 +568,7 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
       }
     }
   }
+  BGPLAN_RETURN_IF_ERROR(ReadRelationColumns(session, snap));
   return snap;
 }
 

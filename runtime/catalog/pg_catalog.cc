@@ -222,6 +222,75 @@ Status ReadViewDefinitions(SqlSession& session, std::vector<resolve::SinkFacts*>
   return Status::Ok();
 }
 
+// For incompatible-upstream: the columns each sinks view references in the relations it reads
+// (pg_depend on columns), and the columns, with their types, of those relations and of their
+// green counterparts. Two queries, only when a deployment has sinks views.
+Status ReadSinkColumns(SqlSession& session, resolve::Snapshot& snap) {
+  std::vector<std::string> views, schemas, relations;
+  for (resolve::DeploymentFacts& f : snap.deployments) {
+    for (resolve::SinkFacts& k : f.sinks) {
+      views.push_back(k.object.id);
+      for (const CatalogObject& r : k.reads) {
+        for (const resolve::PairFacts& p : f.schemas) {
+          if (r.schema == p.blue.name) {
+            schemas.push_back(p.blue.name);
+            relations.push_back(r.name);
+            schemas.push_back(p.green.name);
+            relations.push_back(r.name);
+          }
+        }
+      }
+    }
+  }
+  if (views.empty()) {
+    return Status::Ok();
+  }
+  std::string oids;
+  for (const std::string& v : views) {
+    oids += (oids.empty() ? "" : ",") + v;
+  }
+  BGPLAN_ASSIGN_OR_RETURN(
+      Rows read,
+      session.Query("SELECT w.ev_class::text, c.relname, a.attname FROM pg_catalog.pg_depend d "
+                    "JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid JOIN pg_catalog.pg_class c "
+                    "ON c.oid = d.refobjid JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+                    "AND a.attnum = d.refobjsubid WHERE d.classid = "
+                    "'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.refclassid = "
+                    "'pg_catalog.pg_class'::pg_catalog.regclass AND d.refobjsubid > 0 AND "
+                    "w.ev_class <> c.oid AND w.ev_class IN (" +
+                    oids + ") ORDER BY 1, 2, a.attnum"));
+  BGPLAN_ASSIGN_OR_RETURN(
+      Rows columns,
+      session.Query("SELECT n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, "
+                    "a.atttypmod) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON "
+                    "c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE a.attnum > 0 AND NOT a.attisdropped AND (n.nspname, c.relname) IN "
+                    "(SELECT * FROM unnest(" + TextArray(schemas) + ", " + TextArray(relations) +
+                    ")) ORDER BY 1, 2, a.attnum"));
+  for (resolve::DeploymentFacts& f : snap.deployments) {
+    for (resolve::SinkFacts& k : f.sinks) {
+      for (const Row& r : read) {
+        if (r[0] == k.object.id) {
+          k.columns_read.push_back({r[1], r[2]});
+        }
+      }
+    }
+    for (resolve::PairFacts& p : f.schemas) {
+      for (resolve::SchemaFacts* side : {&p.blue, &p.green}) {
+        for (CatalogObject& o : side->objects) {
+          for (const Row& r : columns) {
+            if (r[0] == side->name && r[1] == o.name && o.kind != "index" && o.kind != "type" &&
+                o.kind != "sequence" && o.kind != "function") {
+              o.columns.push_back({r[2], r[3]});
+            }
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // The PostgreSQL kind of a pg_class row, in the snapshot's spelling.
 constexpr std::string_view kRelKind =
     "CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view' "
@@ -568,6 +637,7 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
     }
   }
   BGPLAN_RETURN_IF_ERROR(ReadViewDefinitions(session, views));
+  BGPLAN_RETURN_IF_ERROR(ReadSinkColumns(session, snap));
   return snap;
 }
 

@@ -43,7 +43,9 @@ std::string DeployUrl(const std::vector<ConnParam>& params) {
 
 }  // namespace
 
-Status Executor::RunDeployCmd(const std::string& cmd) {
+Status Executor::RunDeployCmd(const std::string& cmd, bool validation) {
+  const std::string event = validation ? "validate-cmd" : "deploy-cmd";
+  const std::string what = validation ? "validate" : "deploy";
   std::vector<std::pair<std::string, std::string>> env =
       plans::DeployEnvironment(plan_, selected_);
   std::vector<std::string> greens;
@@ -78,9 +80,11 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
   if (!options_.password.empty()) {
     env.push_back({"PGPASSWORD", options_.password});
   }
-  sink_.Emit({"deploy-cmd",
+  sink_.Emit({event,
               names,
-              "deploy: running `" + cmd + "` to put the new code into " + Join(greens, ", "),
+              what + ": running `" + cmd + "` " +
+                  (validation ? "to check" : "to put the new code into") + " " +
+                  Join(greens, ", "),
               {{"command", cmd}, {"state", "started"}}});
   std::fflush(nullptr);
   pid_t pid = fork();
@@ -114,25 +118,36 @@ Status Executor::RunDeployCmd(const std::string& cmd) {
       kill(-pid, SIGTERM);
       waitpid(pid, &status, 0);
       return Status(StatusCode::kInterrupted,
-                    "interrupted while the deploy command ran; green is not promoted; re-run "
-                    "apply to continue");
+                    "interrupted while the " + what +
+                        " command ran; green is not promoted; re-run apply to continue");
     }
     InterruptibleSleep(20);
   }
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (code != 0 && validation) {
+    // A failed check of green: validation-failed, like the validate block's (exit 3).
+    Diagnose({{DiagKind::kValidationFailed, Join(selected_), {},
+               "--validate-cmd `" + cmd + "` failed with exit status " + std::to_string(code) +
+                   "; stopped before promote, nothing was swapped",
+               {cmd}}},
+             Severity::kError);
+    return Status(StatusCode::kPrecondition,
+                  "apply: the validate command failed; nothing was promoted");
+  }
   if (code != 0) {
     return Status(StatusCode::kDatabaseError,
                   "deploy command `" + cmd + "` failed with exit status " + std::to_string(code) +
                       "; stopped before await, nothing was promoted");
   }
-  sink_.Emit({"deploy-cmd",
+  sink_.Emit({event,
               names,
-              "deploy: the command succeeded",
+              what + ": the command succeeded",
               {{"command", cmd}, {"state", "done"}}});
   return Status::Ok();
 }
 
-Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup) {
+Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup,
+                       const std::string& validate_cmd) {
   BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read());
   bool any_absent = false;
   bool all_promoted = true;
@@ -195,6 +210,13 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup) {
     if (!options_.dry_run) {
       BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kAwait));
       FaultPoint("apply", "after-await");
+    }
+    // The user's own checks of green (e.g. `dbt test`), after await and before promote (which
+    // runs the plan's validate block itself, before its swap).
+    if (!validate_cmd.empty() && options_.dry_run) {
+      sink_.Emit({"validate-cmd", "", "validate (dry run): would run `" + validate_cmd + "`", {}});
+    } else if (!validate_cmd.empty()) {
+      BGPLAN_RETURN_IF_ERROR(RunDeployCmd(validate_cmd, /*validation=*/true));
     }
   }
   // Promote also finishes a cut-over a crash interrupted after the swap.

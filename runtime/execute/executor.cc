@@ -285,6 +285,8 @@ Status Executor::RunPhase(PhaseKind phase) {
       }
       if (attempt == 0) {
         Warn(resolved.warnings);
+        // The user's checks of green, before any write (and in a dry run: they only read).
+        BGPLAN_RETURN_IF_ERROR(RunValidations(resolved, name));
         for (const std::string& n : resolved.notes) {
           Note("", n);
         }

@@ -74,7 +74,13 @@ class Executor {
   Status RunPhase(plans::PhaseKind phase);
   // apply: init -> deploy command -> await -> promote (-> cleanup), resuming from where each
   // deployment stands.
-  Status Apply(const std::string& deploy_cmd, bool through_cleanup);
+  // With `validate_cmd`, that command runs (like the deploy command) after await; a non-zero
+  // exit stops before promote (validation-failed, exit 3).
+  Status Apply(const std::string& deploy_cmd, bool through_cleanup,
+               const std::string& validate_cmd = "");
+  // `bgplan validate`: promote's rules and the `validate` blocks' checks against green, without
+  // the swap (read-only). kPrecondition after reporting every failure.
+  Status Validate();
   // `bgplan status`: where each deployment stands, its ids, readiness, sinks, dependents and
   // history (read-only).
   Status PrintStatus();
@@ -96,8 +102,9 @@ class Executor {
   Result<std::vector<std::string>> TransactionStatements(const resolve::ResolvedBatch& batch);
   // Runs `cmd` through /bin/sh -c with the variables of plans/deploy_env.h, BGPLAN_URL (no
   // password) and the PG* variables (PGPASSWORD when a password is known). A non-zero exit
-  // status is kDatabaseError naming it; SIGINT/SIGTERM stop the command (kInterrupted).
-  Status RunDeployCmd(const std::string& cmd);
+  // status is kDatabaseError naming it; SIGINT/SIGTERM stop the command (kInterrupted). With
+  // `validation` it is the validate command: a non-zero exit is validation-failed (kPrecondition).
+  Status RunDeployCmd(const std::string& cmd, bool validation = false);
 
   const std::vector<std::string>& selected() const { return selected_; }
   EventSink& sink() { return sink_; }
@@ -116,6 +123,8 @@ class Executor {
   void EarlyWarnings(const resolve::Snapshot& after_init, const resolve::Snapshot& after_promote);
   void Diagnose(const std::vector<resolve::Violation>& found, Severity severity);
   Status Report(const std::vector<resolve::Violation>& violations, const std::string& what);
+  // Runs every kValidate action of `resolved` (read-only); all failures reported at once.
+  Status RunValidations(const resolve::ResolvedPhase& resolved, const std::string& what);
   Status RunBatch(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);
   Status RunTransaction(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);
   Status RunEach(plans::PhaseKind phase, const resolve::ResolvedBatch& batch);

@@ -422,5 +422,37 @@ TEST_F(BothDatabases, PlanBeforeInitWarnsEarlyAndProjectsLaterPhases) {
   EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
 }
 
+// Issue 11 on both databases, through the binary: a `validate` block's assert, `bgplan validate`
+// (read-only), promote refusing before the swap, and apply's --validate-cmd.
+TEST_F(BothDatabases, ValidateBlockCommandAndValidateCmd) {
+  const std::string validate =
+      "    validate {\n        assert has_rows 'SELECT count(*) > 0 FROM {shop}.t';\n    }\n}\n";
+  for (std::string* file : {&pg_file_, &mz_file_}) {
+    std::string text = Slurp(*file);
+    text.replace(text.rfind("}\n"), 2, validate);
+    *file = WriteFile(file == &pg_file_ ? "pg_v.bgplan" : "mz_v.bgplan", text);
+  }
+  Same("init", 0);
+  ASSERT_EQ(Pg()->Exec(pg_db_, "CREATE TABLE shop_dbt_deploy.t (id int)"), "");
+  Exec({"CREATE TABLE shop_dbt_deploy.t (id int)"});
+  auto [pg, mz] = Both("validate");
+  for (const ProcResult* r : {&pg, &mz}) {
+    EXPECT_EQ(r->exit_code, 3) << r->err;
+    EXPECT_NE(r->err.find("check has_rows failed: it did not return true"), std::string::npos)
+        << r->err;
+    EXPECT_NE(r->err.find("[validation-failed]"), std::string::npos) << r->err;
+  }
+  Same("promote", 3);
+  SameStatus("deployment shop: initialized");
+  ASSERT_EQ(Pg()->Exec(pg_db_, "INSERT INTO shop_dbt_deploy.t VALUES (1)"), "");
+  Exec({"INSERT INTO shop_dbt_deploy.t VALUES (1)"});
+  Same("validate", 0);
+  // apply's own command after await: a failure stops before promote (exit 3).
+  Same("apply", 3, {"--validate-cmd", "exit 1"});
+  SameStatus("deployment shop: initialized");
+  Same("apply", 0, {"--validate-cmd", "test -n \"$BGPLAN_URL\""});
+  SameStatus("deployment shop: promoted");
+}
+
 }  // namespace
 }  // namespace bgplan::testing

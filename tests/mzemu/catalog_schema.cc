@@ -124,6 +124,18 @@ CREATE VIEW mz_catalog.mz_connections AS
   SELECT id, oid, schema_id, name, subtype AS type, owner_id, privileges, create_sql,
          create_sql AS redacted_create_sql
   FROM mzemu.objects WHERE type = 'connection';
+-- The columns of relations backed by a PostgreSQL relation (tables, views, materialized views,
+-- sources), with PostgreSQL's type names.
+CREATE VIEW mz_catalog.mz_columns AS
+  SELECT o.id, a.attname::text AS name, a.attnum::bigint AS position,
+         NOT a.attnotnull AS nullable, format_type(a.atttypid, NULL) AS type,
+         NULL::text AS "default", a.atttypid AS type_oid, a.atttypmod AS type_mod
+  FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
+       JOIN pg_catalog.pg_namespace n ON n.nspname = s.name
+       JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = o.name
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0
+                                        AND NOT a.attisdropped
+  WHERE o.pg_kind IS NOT NULL;
 CREATE VIEW mz_catalog.mz_secrets AS
   SELECT id, oid, schema_id, name, owner_id, privileges FROM mzemu.objects WHERE type = 'secret';
 

@@ -161,6 +161,32 @@ TEST(AstPrinterTest, SettingsAlignPerBlock) {
             "}\n");
 }
 
+TEST(AstPrinterTest, ValidateBlockAssertsAreNotAlignedAndSqlIsKeptAsWritten) {
+  const char kMessyValidate[] =
+      "deployment a { schemas marts;\n"
+      "  validate {   # checks\n"
+      "    assert   \"No Neg\"   'SELECT count(*) = 0 FROM {marts}.o WHERE s <> ''x''';\n"
+      "    row_count_change 10;  # percent\n"
+      "    assert \"plain\" 'SELECT\n"
+      "      true  ';\n"
+      "    x 1;\n"
+      "  } }\n";
+  const std::string once = Fmt(kMessyValidate);
+  EXPECT_EQ(once,
+            "deployment a {\n"
+            "    schemas marts;\n"
+            "    validate {  # checks\n"
+            "        assert \"No Neg\" 'SELECT count(*) = 0 FROM {marts}.o WHERE s <> ''x''';\n"
+            "        row_count_change 10;  # percent\n"
+            "        assert plain 'SELECT\n"
+            "      true  ';\n"
+            "        x                1;\n"
+            "    }\n"
+            "}\n");
+  EXPECT_EQ(Fmt(once), once);
+  EXPECT_EQ(Fmt("deployment a { validate {} }"), "deployment a {\n    validate {}\n}\n");
+}
+
 TEST(AstPrinterTest, ValuesAndStringsAreKeptAsWritten) {
   EXPECT_EQ(Fmt("deployment a { suffix 'it''s'; await { a 1h30m; b 007; c 'x''y'; "
                 "d \"Name\"; e \"false\"; f plain; g \"plain\"; h FALSE; } }"),
@@ -242,11 +268,12 @@ TEST(AstPrinterTest, QuotedNamesAreBareOnlyWhenThatMeansTheSame) {
 TEST(AstPrinterTest, KeywordListMatchesTheGrammar) {
   for (const char* keyword :
        {"target", "deployment", "schemas", "clusters", "cluster", "sinks", "suffix", "database",
-        "await", "promote", "cleanup", "true", "false"}) {
+        "await", "promote", "cleanup", "validate", "true", "false"}) {
     EXPECT_TRUE(ast::IsKeyword(keyword)) << keyword;
     EXPECT_EQ(ParseString(std::string("deployment ") + keyword + " {}")->file, nullptr) << keyword;
   }
-  for (const char* word : {"size", "wait", "timeout", "materialize", "postgres", "Target"}) {
+  for (const char* word :
+       {"size", "wait", "timeout", "materialize", "postgres", "Target", "assert", "Validate"}) {
     EXPECT_FALSE(ast::IsKeyword(word)) << word;
     EXPECT_NE(ParseString(std::string("deployment ") + word + " {}")->file, nullptr) << word;
   }

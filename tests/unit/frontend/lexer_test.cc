@@ -42,6 +42,7 @@ TEST(LexerTest, EdgeCasesMatchTheGeneratedLexer) {
       U"a\rb\n\nc\t\td",
       U"{};,.",
       U"deployment\u00e9",
+      U"validate validates Validate _validate validate{assert a 'SELECT {{x}';}",
   };
   for (const auto& text : cases) {
     EXPECT_EQ(CompareWithGeneratedLexer(text), "") << std::string(text.begin(), text.end());

@@ -127,7 +127,7 @@ TEST(ParseAstTest, NamesKeepSpellingQuotedNamesAreUnescaped) {
 TEST(ParseAstTest, EveryKeywordIsUsableQuoted) {
   for (const char* keyword :
        {"target", "deployment", "schemas", "clusters", "cluster", "sinks", "suffix", "database",
-        "await", "promote", "cleanup", "true", "false"}) {
+        "await", "promote", "cleanup", "validate", "true", "false"}) {
     std::string text =
         std::string("deployment \"") + keyword + "\" { schemas \"" + keyword + "\"; }";
     auto parsed = ParseString(text);
@@ -139,6 +139,47 @@ TEST(ParseAstTest, EveryKeywordIsUsableQuoted) {
     auto bare = ParseString(std::string("deployment d { schemas ") + keyword + "; }");
     EXPECT_EQ(bare->file, nullptr) << keyword;
   }
+}
+
+TEST(ParseAstTest, ValidateBlockKeepsLabelsAndTheSqlString) {
+  auto parsed = ParseString(
+      "deployment d {\n"
+      "    schemas marts;\n"
+      "    validate {\n"
+      "        assert No_Neg 'SELECT count(*) = 0 FROM {marts}.o WHERE s = ''x''';\n"
+      "        assert \"Q\" 'SELECT\n  true';\n"
+      "        row_count_change 10;\n"
+      "        asert typo 1;\n"
+      "    }\n"
+      "}\n");
+  ASSERT_EQ(parsed->Rendered(), "");
+  ASSERT_NE(parsed->file, nullptr);
+  EXPECT_EQ(DumpAst(*parsed->file),
+            "deployment U:d\n"
+            "  schemas U:marts\n"
+            "  validate\n"
+            "    setting U:assert U:No_Neg = string [SELECT count(*) = 0 FROM {marts}.o WHERE s = "
+            "'x']\n"
+            "    setting U:assert Q:Q = string [SELECT\n  true]\n"
+            "    setting U:row_count_change = integer 10 (10)\n"
+            "    setting U:asert U:typo = integer 1 (1)\n");
+  const ast::Item& item = parsed->file->deployments[0].items[1];
+  EXPECT_EQ(item.kind, ast::ItemKind::kValidate);
+  EXPECT_EQ(item.keyword_range, R(3, 5, 3, 13));
+  EXPECT_EQ(item.range, R(3, 5, 9, 6));
+  EXPECT_TRUE(item.settings[0].has_label);
+  EXPECT_EQ(item.settings[0].label.range, R(4, 16, 4, 22));
+  EXPECT_EQ(item.settings[0].value.range, R(4, 23, 4, 75));
+  EXPECT_EQ(item.settings[0].range, R(4, 9, 4, 76));
+  // A string over two lines ends on the second.
+  EXPECT_EQ(item.settings[1].value.range, R(5, 20, 6, 8));
+  EXPECT_FALSE(item.settings[2].has_label);
+}
+
+TEST(ParseAstTest, LabelsAreOnlyAllowedInValidateBlocks) {
+  EXPECT_EQ(ParseString("deployment d { await { assert a 'x'; } }")->file, nullptr);
+  EXPECT_EQ(ParseString("deployment d { validate { assert a b 'x'; } }")->file, nullptr);
+  EXPECT_NE(ParseString("deployment d { validate { } validate {} }")->file, nullptr);
 }
 
 TEST(ParseAstTest, LongQuotedNameParses) {

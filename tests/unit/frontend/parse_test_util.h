@@ -69,7 +69,11 @@ inline std::string DumpAst(const ast::File& file, DumpMode mode = DumpMode::kExa
   };
   auto settings = [&](const std::vector<ast::Setting>& list) {
     for (const auto& s : list) {
-      out << "    setting " << name(s.key) << " = ";
+      out << "    setting " << name(s.key);
+      if (s.has_label) {
+        out << " " << name(s.label);
+      }
+      out << " = ";
       const ast::Value& v = s.value;
       switch (v.kind) {
         case ast::ValueKind::kDuration:
@@ -145,6 +149,10 @@ inline std::string DumpAst(const ast::File& file, DumpMode mode = DumpMode::kExa
           break;
         case ast::ItemKind::kCleanup:
           out << "  cleanup\n";
+          settings(item.settings);
+          break;
+        case ast::ItemKind::kValidate:
+          out << "  validate\n";
           settings(item.settings);
           break;
       }

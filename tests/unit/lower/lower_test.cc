@@ -195,6 +195,118 @@ TEST(LowerTest, DuplicateSettingAndItems) {
   EXPECT_EQ(out->plan.deployments[0].await.timeout_ms, 3'600'000);
 }
 
+TEST(LowerTest, ValidateBlockLowersAssertsAndRowCountChange) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    schemas marts;\n"
+      "    validate {\n"
+      "        ASSERT No_Neg 'SELECT count(*) = 0 FROM {marts}.o WHERE s <> ''x''';\n"
+      "        Row_Count_Change 10;\n"
+      "        assert \"Exact\" '';\n"
+      "        assert no_neg 'SELECT true';\n"
+      "    }\n"
+      "}\n");
+  // Empty SQL and a repeated name are the validate-validation pass's to report.
+  ASSERT_EQ(out->Rendered(), "");
+  const plans::ValidateSettings& v = out->plan.deployments[0].validate;
+  EXPECT_EQ(v.origin, (SourceRange{{3, 5}, {3, 13}}));
+  EXPECT_EQ(v.row_count_change_pct, 10);
+  ASSERT_EQ(v.asserts.size(), 3u);
+  EXPECT_EQ(v.asserts[0].name, "no_neg");
+  EXPECT_EQ(v.asserts[0].sql, "SELECT count(*) = 0 FROM {marts}.o WHERE s <> 'x'");
+  EXPECT_EQ(v.asserts[0].origin, (SourceRange{{4, 16}, {4, 22}}));
+  EXPECT_EQ(v.asserts[0].sql_origin, (SourceRange{{4, 23}, {4, 76}}));
+  EXPECT_EQ(v.asserts[1].name, "Exact");
+  EXPECT_EQ(v.asserts[1].sql, "");
+  EXPECT_EQ(v.asserts[2].name, "no_neg");
+  EXPECT_NE(plans::DumpPlan(out->plan).find(
+                "  validate row_count_change=10% @3:5\n"
+                "    assert no_neg 'SELECT count(*) = 0 FROM {marts}.o WHERE s <> ''x''' @4:16\n"),
+            std::string::npos)
+      << plans::DumpPlan(out->plan);
+}
+
+TEST(LowerTest, NoValidateBlockMeansNoValidation) {
+  auto out = LowerText("deployment d {\n    schemas a;\n}\n");
+  const plans::ValidateSettings& v = out->plan.deployments[0].validate;
+  EXPECT_TRUE(v.empty());
+  EXPECT_FALSE(v.origin.valid());
+  EXPECT_EQ(plans::DumpPlan(out->plan).find("validate"), std::string::npos);
+  auto empty = LowerText("deployment d {\n    schemas a;\n    validate {}\n}\n");
+  EXPECT_TRUE(empty->plan.deployments[0].validate.empty());
+  EXPECT_NE(plans::DumpPlan(empty->plan).find("  validate row_count_change=off @3:5\n"),
+            std::string::npos);
+}
+
+TEST(LowerTest, ValidateBlockUnknownKeysSuggestOrSayWhereTheyBelong) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    schemas a;\n"
+      "    validate { asert x 'SELECT 1'; row_count_chang 5; keep_blue 1h; }\n"
+      "    await { row_count_change 5; }\n"
+      "}\n");
+  EXPECT_EQ(out->Rendered(),
+            "input.bgplan:3:16: error: unknown setting 'asert' in 'validate' block; did you mean "
+            "'assert'? [unknown-setting]\n"
+            "    validate { asert x 'SELECT 1'; row_count_chang 5; keep_blue 1h; }\n"
+            "               ^~~~~\n"
+            "input.bgplan:3:36: error: unknown setting 'row_count_chang' in 'validate' block; did "
+            "you mean 'row_count_change'? [unknown-setting]\n"
+            "    validate { asert x 'SELECT 1'; row_count_chang 5; keep_blue 1h; }\n"
+            "                                   ^~~~~~~~~~~~~~~\n"
+            "input.bgplan:3:55: error: unknown setting 'keep_blue' in 'validate' block; "
+            "'keep_blue' belongs in a 'cleanup' block [unknown-setting]\n"
+            "    validate { asert x 'SELECT 1'; row_count_chang 5; keep_blue 1h; }\n"
+            "                                                      ^~~~~~~~~\n"
+            "input.bgplan:4:13: error: unknown setting 'row_count_change' in 'await' block; "
+            "'row_count_change' belongs in a 'validate' block [unknown-setting]\n"
+            "    await { row_count_change 5; }\n"
+            "            ^~~~~~~~~~~~~~~~\n");
+  EXPECT_TRUE(out->plan.deployments[0].validate.empty());
+}
+
+TEST(LowerTest, ValidateBlockInvalidValuesAndDuplicates) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    schemas a;\n"
+      "    validate {\n"
+      "        row_count_change 1001;\n"
+      "        row_count_change 5;\n"
+      "        assert 'SELECT 1';\n"
+      "        assert x 1;\n"
+      "        assert y z;\n"
+      "    }\n"
+      "    validate { row_count_change 5; }\n"
+      "}\n");
+  EXPECT_EQ(Kinds(out->diags),
+            (std::vector<std::string>{"invalid-setting-value", "duplicate-setting",
+                                      "invalid-setting-value", "invalid-setting-value",
+                                      "invalid-setting-value", "duplicate-item"}))
+      << out->Rendered();
+  std::string rendered = out->Rendered();
+  for (const char* message :
+       {"4:26: error: invalid value '1001' for 'row_count_change': must be between 0 and 1000 (a "
+        "percentage of blue's row count)",
+        "5:9: error: duplicate setting 'row_count_change' in 'validate' block",
+        "6:16: error: 'assert' takes a name and then its SQL: assert NAME 'SELECT ...';",
+        "7:18: error: invalid value '1' for 'assert': expected a SQL string such as 'SELECT "
+        "true', found integer",
+        "8:18: error: invalid value 'z' for 'assert': expected a SQL string",
+        "10:5: error: duplicate 'validate' in deployment 'd'; only the first one is used"}) {
+    EXPECT_NE(rendered.find(message), std::string::npos) << message << "\n" << rendered;
+  }
+  const plans::ValidateSettings& v = out->plan.deployments[0].validate;
+  EXPECT_TRUE(v.asserts.empty());
+  EXPECT_FALSE(v.row_count_change_pct.has_value());
+  auto labeled =
+      LowerText("deployment d {\n    schemas a;\n    validate { row_count_change x 5; }\n}\n");
+  EXPECT_EQ(labeled->Rendered(),
+            "input.bgplan:3:33: error: 'row_count_change' takes one value, not a name and a value "
+            "[invalid-setting-value]\n"
+            "    validate { row_count_change x 5; }\n"
+            "                                ^\n");
+}
+
 TEST(LowerTest, EmptySuffixKeepsDefault) {
   auto out = LowerText("deployment d {\n    schemas a;\n    suffix '';\n}\n");
   EXPECT_EQ(out->Rendered(),

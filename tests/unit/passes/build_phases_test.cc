@@ -152,6 +152,8 @@ phase promote
       cluster c -> c_dbt_deploy (a)
     check missing-in-green @1:12
       schema s -> s_dbt_deploy (a)
+    check incompatible-upstream @1:12
+      schema s -> s_dbt_deploy (a)
     check repoint-not-owner @1:12
       schema s -> s_dbt_deploy (a)
     check state-not-carried @1:12
@@ -306,6 +308,9 @@ phase promote
     check missing-in-green
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check incompatible-upstream
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check repoint-not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -334,6 +339,8 @@ phase promote
     check orphaned-dependents
       schema t -> t_dbt_deploy (b)
     check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check incompatible-upstream
       schema t -> t_dbt_deploy (b)
     check repoint-not-owner
       schema t -> t_dbt_deploy (b)

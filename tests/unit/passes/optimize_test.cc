@@ -340,6 +340,9 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
     check missing-in-green
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check incompatible-upstream
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check repoint-not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -375,6 +378,8 @@ TEST(MergeSwapsTest, OneSwapSchemasFirstInItsOwnTransaction) {
       cluster c2 -> c2_dbt_deploy (b)
       cluster c3 -> c3_dbt_deploy (b)
     check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check incompatible-upstream
       schema t -> t_dbt_deploy (b)
     check repoint-not-owner
       schema t -> t_dbt_deploy (b)
@@ -510,6 +515,8 @@ TEST(BatchTest, MaterializeOneStatementPerRoundTripSwapAlone) {
       cluster c -> c_dbt_deploy (a)
     check missing-in-green
       schema s -> s_dbt_deploy (a)
+    check incompatible-upstream
+      schema s -> s_dbt_deploy (a)
     check repoint-not-owner
       schema s -> s_dbt_deploy (a)
     check state-not-carried
@@ -550,6 +557,8 @@ TEST(BatchTest, PostgresEveryWriteOfAPhaseInOneTransaction) {
     check orphaned-dependents
       schema s -> s_dbt_deploy (a)
     check missing-in-green
+      schema s -> s_dbt_deploy (a)
+    check incompatible-upstream
       schema s -> s_dbt_deploy (a)
     check repoint-not-owner
       schema s -> s_dbt_deploy (a)

@@ -32,7 +32,8 @@ TEST(PipelineTest, PassNamesInOrder) {
   EXPECT_EQ(PassNames(),
             (std::vector<std::string>{"validate-deployments", "validate-objects", "validate-sinks",
                                       "validate-clusters", "validate-green-names",
-                                      "validate-deploy-env", "select-deployments", "build-phases", "dedupe", "order-drops",
+                                      "validate-validation", "validate-deploy-env",
+                                      "select-deployments", "build-phases", "dedupe", "order-drops",
                                       "hoist-checks", "merge-swaps", "batch"}));
 }
 
@@ -152,6 +153,9 @@ phase promote
     check missing-in-green @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check incompatible-upstream @1:12
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check repoint-not-owner @1:12
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -171,6 +175,8 @@ phase promote
     check orphaned-dependents @5:12
       schema t -> t_dbt_deploy (b)
     check missing-in-green @5:12
+      schema t -> t_dbt_deploy (b)
+    check incompatible-upstream @5:12
       schema t -> t_dbt_deploy (b)
     check repoint-not-owner @5:12
       schema t -> t_dbt_deploy (b)
@@ -395,6 +401,9 @@ phase promote
     check missing-in-green
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
+    check incompatible-upstream
+      schema s1 -> s1_dbt_deploy (a)
+      schema s2 -> s2_dbt_deploy (a)
     check repoint-not-owner
       schema s1 -> s1_dbt_deploy (a)
       schema s2 -> s2_dbt_deploy (a)
@@ -420,6 +429,8 @@ phase promote
     check orphaned-dependents
       schema t -> t_dbt_deploy (b)
     check missing-in-green
+      schema t -> t_dbt_deploy (b)
+    check incompatible-upstream
       schema t -> t_dbt_deploy (b)
     check repoint-not-owner
       schema t -> t_dbt_deploy (b)
@@ -586,7 +597,7 @@ TEST(PipelineTest, StopsAfterValidationErrors) {
   options.timings = &timings;
   EXPECT_FALSE(RunPipelineForTest(*lowered, options));
   // Every validation pass ran (all errors at once), nothing after them.
-  ASSERT_EQ(timings.size(), 6u);
+  ASSERT_EQ(timings.size(), 7u);
   EXPECT_EQ(timings.back().name, "validate-deploy-env");
   EXPECT_TRUE(lowered->plan.phases.empty());
   EXPECT_EQ(lowered->diags.error_count(), 2);
@@ -613,7 +624,7 @@ TEST(PipelineTest, DisabledPassesAndTimings) {
   options.disabled_passes = {"batch", "merge-swaps"};
   options.timings = &timings;
   ASSERT_TRUE(RunPipelineForTest(*lowered, options));
-  EXPECT_EQ(timings.size(), 11u);
+  EXPECT_EQ(timings.size(), 12u);
   for (const auto& t : timings) {
     EXPECT_NE(t.name, "batch");
     EXPECT_NE(t.name, "merge-swaps");

@@ -32,6 +32,9 @@ deployment analytics @2:12
   await poll_interval=500ms lag_threshold=1000ms timeout=86400000ms stable_for=0ms
   promote wait=true max_retries=7 retry_backoff=1000ms lock_timeout=5000ms
   cleanup keep_blue=86400000ms
+  validate row_count_change=10% @7:5
+    assert no_neg 'SELECT count(*) = 0 FROM {marts}.o WHERE s <> ''x''' @8:16
+    assert "Multi ""Line""" 'SELECT\x0a  true' @9:16
 phase init
   batch each
     check blue-missing @2:12

@@ -55,7 +55,9 @@ TEST(PlanFileTest, ChecksumCoversTheWholeContent) {
            {"\"lock_timeout_ms\": 5000", "\"lock_timeout_ms\": 0"},
            {"\"url\": \"postgresql://u:***@h/db\"", "\"url\": \"x\""},
            {"\"merge-swaps\"", "\"dedupe\""},
-           {"# ü", "# u"}}) {
+           {"# ü", "# u"},
+           {"WHERE s <> 'x'", "WHERE s <> 'y'"},
+           {"\"row_count_change_pct\": 10", "\"row_count_change_pct\": 11"}}) {
     std::string edited = text;
     size_t at = edited.find(from);
     ASSERT_NE(at, std::string::npos) << from;
@@ -70,6 +72,27 @@ TEST(PlanFileTest, ChecksumCoversTheWholeContent) {
     spaced.replace(at, 3, "\n    ");
   }
   EXPECT_TRUE(PlanFileFromJson(spaced).ok());
+}
+
+// The checksum is over the plan as well: plans that differ only in an assert differ in it.
+TEST(PlanFileTest, ChecksumFollowsTheValidateBlock) {
+  auto checksum = [](const PlanFile& f) {
+    std::string text = PlanFileToJson(f);
+    size_t at = text.find("\"content_sha256\": \"");
+    EXPECT_NE(at, std::string::npos);
+    return text.substr(at, 20 + 64);
+  };
+  const PlanFile base = RichFile();
+  PlanFile sql = base;
+  sql.plan.deployments[0].validate.asserts[0].sql += " ";
+  PlanFile name = base;
+  name.plan.deployments[0].validate.asserts[1].name = "other";
+  PlanFile pct = base;
+  pct.plan.deployments[0].validate.row_count_change_pct.reset();
+  EXPECT_NE(checksum(sql), checksum(base));
+  EXPECT_NE(checksum(name), checksum(base));
+  EXPECT_NE(checksum(pct), checksum(base));
+  EXPECT_EQ(checksum(RichFile()), checksum(base));
 }
 
 TEST(PlanFileTest, RefusesOtherFormatsDepthAndBadPhases) {

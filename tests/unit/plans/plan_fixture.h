@@ -32,6 +32,12 @@ inline Plan RichPlan() {
   d.promote.wait = true;
   d.promote.max_retries = 7;
   d.cleanup.keep_blue_ms = 86'400'000;
+  d.validate.origin = At(7, 5, 8);
+  d.validate.row_count_change_pct = 10;
+  d.validate.asserts.push_back(
+      {"no_neg", "SELECT count(*) = 0 FROM {marts}.o WHERE s <> 'x'", At(8, 16, 6), At(8, 23, 53)});
+  d.validate.asserts.push_back(
+      {"Multi \"Line\"", "SELECT\n  true", At(9, 16, 14), SourceRange{{9, 31}, {10, 9}}});
   plan.deployments.push_back(d);
 
   ObjectRef marts{ObjectKind::kSchema, "analytics", "", "marts", "marts_g"};

@@ -22,6 +22,31 @@ TEST(PlanJsonTest, RoundTripIsIdentity) {
   EXPECT_EQ(PlanToJson(*back), json);
 }
 
+TEST(PlanJsonTest, ValidateSettingsRoundTrip) {
+  Plan plan = testing_fixture::RichPlan();
+  Result<Plan> back = PlanFromJson(PlanToJson(plan));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->deployments[0].validate, plan.deployments[0].validate);
+  // Unset and absent round-trip too.
+  plan.deployments[0].validate = ValidateSettings{};
+  back = PlanFromJson(PlanToJson(plan));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->deployments[0].validate, ValidateSettings{});
+  EXPECT_FALSE(back->deployments[0].validate.row_count_change_pct.has_value());
+}
+
+TEST(PlanJsonTest, ValidateShape) {
+  std::string json = PlanToJson(testing_fixture::RichPlan());
+  EXPECT_NE(json.find("\"row_count_change_pct\": 10"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"sql\": \"SELECT\\n  true\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"sql_origin\": [\n"), std::string::npos) << json;
+  Plan plan;
+  plan.deployments.emplace_back().name = "d";
+  std::string unset = PlanToJson(plan);
+  EXPECT_NE(unset.find("\"row_count_change_pct\": null"), std::string::npos) << unset;
+  EXPECT_NE(unset.find("\"asserts\": []"), std::string::npos) << unset;
+}
+
 TEST(PlanJsonTest, EmptyPlanRoundTrips) {
   Plan plan;
   plan.target = Target::kPostgres;
@@ -55,6 +80,16 @@ TEST(PlanJsonTest, RejectsMalformedDocuments) {
   std::string missing = json;
   missing.replace(missing.find("\"suffix\""), 8, "\"sufix\"");
   EXPECT_NE(error(missing).find("$.deployments[0].suffix: missing"), std::string::npos);
+  std::string no_sql = json;
+  no_sql.replace(no_sql.find("\"sql\""), 5, "\"sq\"");
+  EXPECT_NE(error(no_sql).find("$.deployments[0].validate.asserts[0].sql: missing"),
+            std::string::npos);
+  std::string bad_pct = json;
+  bad_pct.replace(bad_pct.find("\"row_count_change_pct\": 10"), 26,
+                  "\"row_count_change_pct\": 1e3");
+  EXPECT_NE(
+      error(bad_pct).find("$.deployments[0].validate.row_count_change_pct: expected an integer"),
+      std::string::npos);
   Plan broken = testing_fixture::RichPlan();
   broken.phases.pop_back();
   EXPECT_NE(error(PlanToJson(broken)).find("expected 0 or 5 phases"), std::string::npos);

@@ -87,6 +87,14 @@ TEST(VerifyPlanTest, RejectsBrokenInvariants) {
   ChangeFirstObject(plan.phases[0].batches[0].steps[1],
                     [](ObjectRef& o) { o.kind = ObjectKind::kCluster; });
   EXPECT_NE(Problem(plan).find("wrong object kind"), std::string::npos);
+
+  plan = RichPlan();
+  plan.deployments[0].validate.row_count_change_pct = 1001;
+  EXPECT_EQ(Problem(plan), "deployment 'analytics': row_count_change 1001 is outside 0..1000");
+  plan.deployments[0].validate.row_count_change_pct = -1;
+  EXPECT_NE(Problem(plan).find("row_count_change -1 is outside"), std::string::npos);
+  plan.deployments[0].validate.row_count_change_pct = 1000;
+  EXPECT_EQ(Problem(plan), "");
 }
 
 TEST(VerifyPlanTest, PostgresTransactionsMayHoldAnyWrite) {
