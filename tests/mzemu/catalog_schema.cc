@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "tests/mzemu/catalog_history.h"
+
 namespace mzemu {
 
 namespace {
@@ -93,8 +95,8 @@ CREATE VIEW mz_catalog.mz_relations AS
   SELECT id, oid, schema_id, name, type, owner_id, cluster_id, privileges FROM mzemu.objects
   WHERE type IN ('table', 'source', 'view', 'materialized-view');
 CREATE VIEW mz_catalog.mz_tables AS
-  SELECT id, oid, schema_id, name, privileges, create_sql, create_sql AS redacted_create_sql,
-         NULL::text AS source_id, owner_id
+  SELECT id, oid, schema_id, name, owner_id, privileges, create_sql,
+         create_sql AS redacted_create_sql, NULL::text AS source_id
   FROM mzemu.objects WHERE type = 'table';
 CREATE VIEW mz_catalog.mz_views AS
   SELECT id, oid, schema_id, name, definition, owner_id, privileges, create_sql,
@@ -115,9 +117,12 @@ CREATE VIEW mz_catalog.mz_sources AS
          envelope_type, key_format, value_format, cluster_id, owner_id, privileges, create_sql,
          create_sql AS redacted_create_sql
   FROM mzemu.objects WHERE type = 'source';
+-- `format` is Materialize's deprecated combined format column (NOT NULL), kept before
+-- key_format/value_format as in builtin.rs; here it repeats the value format.
 CREATE VIEW mz_catalog.mz_sinks AS
   SELECT id, oid, schema_id, name, subtype AS type, connection_id, NULL::text AS size,
-         envelope_type, key_format, value_format, cluster_id, owner_id, create_sql,
+         envelope_type, coalesce(value_format, key_format, 'text') AS format, key_format,
+         value_format, cluster_id, owner_id, create_sql,
          create_sql AS redacted_create_sql
   FROM mzemu.objects WHERE type = 'sink';
 CREATE VIEW mz_catalog.mz_connections AS
@@ -127,7 +132,7 @@ CREATE VIEW mz_catalog.mz_connections AS
 -- The columns of relations backed by a PostgreSQL relation (tables, views, materialized views,
 -- sources), with PostgreSQL's type names.
 CREATE VIEW mz_catalog.mz_columns AS
-  SELECT o.id, a.attname::text AS name, a.attnum::bigint AS position,
+  SELECT o.id, a.attname::text AS name, a.attnum::mz_catalog.uint8 AS position,
          NOT a.attnotnull AS nullable, format_type(a.atttypid, NULL) AS type,
          NULL::text AS "default", a.atttypid AS type_oid, a.atttypmod AS type_mod
   FROM mzemu.objects o JOIN mz_catalog.mz_schemas s ON s.id = o.schema_id
@@ -146,7 +151,9 @@ CREATE TABLE mz_internal.mz_comments (
 CREATE TABLE mz_internal.mz_cluster_schedules (
   cluster_id text NOT NULL, type text NOT NULL, refresh_hydration_time_estimate interval);
 CREATE TABLE mz_internal.mz_cluster_auto_scaling_strategies (
-  cluster_id text NOT NULL, strategy jsonb);
+  cluster_id text NOT NULL, strategy jsonb,
+  -- the in-flight hydration burst; NULL when none runs (always, as nothing autoscales here)
+  state jsonb);
 CREATE TABLE mz_internal.mz_internal_cluster_replicas (id text NOT NULL);
 CREATE TABLE mz_internal.mz_cluster_replica_status_history (
   replica_id text NOT NULL, process_id mz_catalog.uint8, status text NOT NULL, reason text,
@@ -184,7 +191,8 @@ CREATE FUNCTION mz_catalog.current_setting(text) RETURNS text LANGUAGE sql STABL
 CREATE FUNCTION mz_catalog.current_setting(text, boolean) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN lower($1) = 'cluster' THEN pg_catalog.current_setting('mzemu.cluster', true)
               ELSE pg_catalog.current_setting($1, $2) END $$;
-CREATE FUNCTION mz_catalog.mz_now() RETURNS timestamptz LANGUAGE sql STABLE AS $$ SELECT now() $$;
+CREATE FUNCTION mz_catalog.mz_now() RETURNS mz_catalog.mz_timestamp LANGUAGE sql STABLE AS
+  $$ SELECT now()::mz_catalog.mz_timestamp $$;
 
 -- PostgreSQL-compatibility objects that Materialize answers from its own catalog. mz_catalog is
 -- searched before pg_catalog (see Session::SyncBackendSession), so these shadow the built-ins.
@@ -638,6 +646,7 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
   };
   std::ostringstream sql;
   sql << kCatalogSql;
+  sql << CatalogHistorySql();
   sql << "INSERT INTO mzemu.state VALUES (" << kCatalogFormat << ", 1, true);\n";
   sql << "INSERT INTO mz_catalog.mz_roles VALUES "
          "('s1', 16661, 'mz_system', true, true, true), "

@@ -1165,3 +1165,115 @@ TEST_F(MzemuTest, SystemIntrospectionIndexHydrationIsControllable) {
   Run({"DROP CLUSTER prod_dbt_deploy"});
   EXPECT_EQ(Scalar("SELECT count(*) FROM mzemu.hydration"), "0");
 }
+
+// --- catalog shape (issue 12): columns, order and types as in Materialize's builtin.rs --------
+
+// The columns of an emulated catalog relation, in order, as "name type" (PostgreSQL's names).
+static std::string Columns(Conn& c, const std::string& relation) {
+  return c.Scalar(
+      "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod), ',' ORDER BY "
+      "attnum) FROM pg_catalog.pg_attribute WHERE attrelid = '" + relation +
+      "'::regclass AND attnum > 0 AND NOT attisdropped");
+}
+
+TEST_F(MzemuTest, CatalogColumnsHaveMaterializesNamesOrderAndTypes) {
+  // builtin.rs MZ_TABLES: owner_id and privileges come before create_sql; source_id last.
+  EXPECT_EQ(Columns(*admin_, "mz_catalog.mz_tables"),
+            "id text,oid oid,schema_id text,name text,owner_id text,privileges mz_aclitem[],"
+            "create_sql text,redacted_create_sql text,source_id text");
+  // builtin.rs MZ_SINKS: the deprecated `format` between envelope_type and key_format.
+  EXPECT_EQ(Columns(*admin_, "mz_catalog.mz_sinks"),
+            "id text,oid oid,schema_id text,name text,type text,connection_id text,size text,"
+            "envelope_type text,format text,key_format text,value_format text,cluster_id text,"
+            "owner_id text,create_sql text,redacted_create_sql text");
+  // builtin.rs MZ_COLUMNS: position is uint8, type_mod int4.
+  EXPECT_EQ(Columns(*admin_, "mz_catalog.mz_columns"),
+            "id text,name text,position uint8,nullable boolean,type text,default text,"
+            "type_oid oid,type_mod integer");
+  // Docs (sql/alter-cluster.md "Configure autoscaling"): strategy and the in-flight burst state.
+  EXPECT_EQ(Columns(*admin_, "mz_internal.mz_cluster_auto_scaling_strategies"),
+            "cluster_id text,strategy jsonb,state jsonb");
+  // REPLICA_STATUS_HISTORY_DESC has no deployment_generation: the columns stay as they are.
+  EXPECT_EQ(Columns(*admin_, "mz_internal.mz_cluster_replica_status_history"),
+            "replica_id text,process_id uint8,status text,reason text,"
+            "occurred_at timestamp with time zone");
+  Run({"CREATE CONNECTION k TO KAFKA (BROKER 'localhost:9092')", "CREATE TABLE src (val int)",
+       "CREATE SINK out FROM src INTO KAFKA CONNECTION k (TOPIC 'out') FORMAT JSON "
+       "ENVELOPE DEBEZIUM",
+       "CREATE CLUSTER auto (SIZE = 'scale=1,workers=1', AUTO SCALING STRATEGY = (ON HYDRATION "
+       "(HYDRATION SIZE = 'scale=1,workers=2')))"});
+  EXPECT_EQ(Scalar("SELECT format || '/' || coalesce(key_format, '-') || '/' || value_format "
+                   "FROM mz_sinks WHERE name = 'out'"),
+            "json/json/json");  // FORMAT JSON sets both key and value formats
+  EXPECT_EQ(Scalar("SELECT s.strategy->'on_hydration'->>'hydration_size' || '/' || "
+                   "coalesce(s.state->'burst'->>'burst_size', 'none') FROM "
+                   "mz_internal.mz_cluster_auto_scaling_strategies s JOIN mz_clusters c ON c.id "
+                   "= s.cluster_id WHERE c.name = 'auto'"),
+            "scale=1,workers=2/none");
+  EXPECT_EQ(Scalar("SELECT string_agg(c.name || ':' || c.position || ':' || pg_typeof(c.position), "
+                   "',') FROM mz_columns c JOIN mz_tables t ON t.id = c.id WHERE t.name = 'src'"),
+            "val:1:uint8");
+}
+
+TEST_F(MzemuTest, MzNowReturnsMzTimestampAndStillComparesWithTimestamps) {
+  EXPECT_EQ(Scalar("SELECT pg_typeof(mz_now())::text"), "mz_timestamp");
+  // The readiness query's comparison (runtime/await/await.cc) keeps working.
+  Run({"SELECT mzemu_oom('quickstart.r1', 3)"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_cluster_replica_status_history WHERE "
+                   "occurred_at + INTERVAL '24 hours' > mz_now() AND reason = 'oom-killed'"),
+            "3");
+  EXPECT_EQ(Scalar("SELECT mz_now() <= now()"), "t");
+}
+
+TEST_F(MzemuTest, WallclockLagHistoryFollowsTheCurrentLag) {
+  EXPECT_EQ(Columns(*admin_, "mz_internal.mz_wallclock_lag_history"),
+            "object_id text,replica_id text,lag interval,occurred_at timestamp with time zone");
+  EXPECT_EQ(Columns(*admin_, "mz_internal.mz_wallclock_global_lag_history"),
+            "object_id text,lag interval,occurred_at timestamp with time zone");
+  EXPECT_EQ(Columns(*admin_, "mz_internal.mz_wallclock_global_lag_recent_history"),
+            "object_id text,lag interval,occurred_at timestamp with time zone");
+  Run({"CREATE CLUSTER c2 (SIZE = '1', REPLICATION FACTOR = 2)", "CREATE TABLE t (a int)",
+       "CREATE INDEX t_idx IN CLUSTER c2 ON t (a)", "SELECT mzemu_set_lag('t_idx', '7 s')"});
+  std::string t = Scalar("SELECT id FROM mz_tables WHERE name = 't'");
+  std::string idx = Scalar("SELECT id FROM mz_indexes WHERE name = 't_idx'");
+  // A persistent collection has one row without replica; an index one per replica.
+  EXPECT_EQ(Scalar("SELECT string_agg(coalesce(replica_id, '-') || ':' || lag, ',') FROM "
+                   "mz_internal.mz_wallclock_lag_history WHERE object_id = '" + t + "'"),
+            "-:00:00:00");
+  EXPECT_EQ(Scalar("SELECT count(DISTINCT replica_id) || ':' || min(lag) FROM "
+                   "mz_internal.mz_wallclock_lag_history WHERE object_id = '" + idx + "'"),
+            "2:00:00:07");
+  // Global history: one minute-aligned row per object with the minimum lag; recent = last day.
+  EXPECT_EQ(Scalar("SELECT count(*) || ':' || min(lag) || ':' || bool_and(occurred_at = "
+                   "date_trunc('minute', occurred_at)) FROM "
+                   "mz_internal.mz_wallclock_global_lag_history WHERE object_id = '" + idx + "'"),
+            "1:00:00:07:true");
+  EXPECT_EQ(Scalar("SELECT lag FROM mz_internal.mz_wallclock_global_lag_recent_history WHERE "
+                   "object_id = '" + idx + "'"),
+            "00:00:07");
+  Run({"SELECT mzemu_set_lag('t_idx', '2 s')"});
+  EXPECT_EQ(Scalar("SELECT lag FROM mz_internal.mz_wallclock_global_lag_recent_history WHERE "
+                   "object_id = '" + idx + "'"),
+            "00:00:02");
+}
+
+TEST_F(MzemuTest, ShowRoleMembersViewsListMembershipsByName) {
+  EXPECT_EQ(Columns(*admin_, "mz_internal.mz_show_role_members"),
+            "role text,member text,grantor text");
+  EXPECT_EQ(Columns(*admin_, "mz_internal.mz_show_my_role_members"),
+            "role text,member text,grantor text");
+  Run({"CREATE ROLE alice", "CREATE ROLE bob", "CREATE ROLE team", "GRANT team TO alice, bob"});
+  const std::string all =
+      "SELECT string_agg(role || '>' || member || '/' || grantor, ',' ORDER BY member) FROM "
+      "mz_internal.mz_show_role_members";
+  const std::string mine =
+      "SELECT string_agg(role || '>' || member, ',' ORDER BY member) FROM "
+      "mz_internal.mz_show_my_role_members";
+  EXPECT_EQ(Scalar(all), "team>alice/materialize,team>bob/materialize");
+  EXPECT_EQ(Scalar(mine), "team>alice,team>bob");  // superuser: every row
+  Conn alice(Dsn("alice"));
+  ASSERT_TRUE(alice.ok());
+  EXPECT_EQ(alice.Scalar(mine), "team>alice");
+  Run({"REVOKE team FROM bob"});
+  EXPECT_EQ(Scalar(all), "team>alice/materialize");
+}
