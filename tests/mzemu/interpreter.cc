@@ -530,6 +530,11 @@ Outcome Session::HandleSet(const Statement& stmt) {
   std::vector<std::string> values;
   if (!reset) {
     if (i < t.size() && (t[i].IsOp("=") || t[i].IsWord("to"))) ++i;
+    // `SET x TO DEFAULT` (the unquoted keyword) is RESET x, as in Materialize; a quoted
+    // 'default' is a value (a cluster may be named so).
+    if (i + 1 == t.size() && t[i].IsWord("default")) reset = true;
+  }
+  if (!reset) {
     for (; i < t.size(); ++i) {
       if (t[i].IsOp(",")) continue;
       values.push_back(t[i].text);
@@ -550,7 +555,7 @@ Outcome Session::HandleSet(const Statement& stmt) {
     }
     search_path_ = path;
     SyncBackendSession();
-    return Outcome::Tag(reset ? "RESET" : "SET");
+    return Outcome::Tag(t[0].IsWord("reset") ? "RESET" : "SET");
   }
   if (name == "cluster" || name == "database" || name == "transaction_isolation" ||
       name == "cluster_replica" || name == "welcome_message" ||
@@ -565,7 +570,7 @@ Outcome Session::HandleSet(const Statement& stmt) {
       vars_[name] = v;
     }
     if (name == "cluster") SyncBackendSession();
-    return Outcome::Tag(reset ? "RESET" : "SET");
+    return Outcome::Tag(t[0].IsWord("reset") ? "RESET" : "SET");
   }
   return backend_.Exec(stmt.text);
 }

@@ -1088,6 +1088,21 @@ TEST_F(MzemuTest, AlterDefaultPrivilegesNeedsMembershipOrSuperuser) {
             "PUBLIC,alice,bob,team");
 }
 
+// Issue 12: `SET cluster TO DEFAULT` (the keyword) resets the variable, as in Materialize,
+// instead of naming a cluster "default"; a quoted 'default' is still a name.
+TEST_F(MzemuTest, SetToDefaultResetsTheVariable) {
+  Run({"SET cluster = nope"});
+  EXPECT_EQ(Scalar("SHOW cluster"), "nope");
+  Run({"SET cluster TO DEFAULT"});
+  EXPECT_EQ(Scalar("SHOW cluster"), "quickstart");
+  Run({"SET cluster = nope", "SET cluster = DEFAULT"});
+  EXPECT_EQ(Scalar("SHOW cluster"), "quickstart");
+  Run({"SET cluster = 'default'"});
+  EXPECT_EQ(Scalar("SHOW cluster"), "default");
+  Run({"SET search_path TO DEFAULT"});
+  EXPECT_EQ(Scalar("SHOW search_path"), "public");
+}
+
 // F4: reads of user relations (and UPDATE/DELETE) run on the active cluster; catalog-only
 // queries and INSERT ... VALUES do not need it.
 TEST_F(MzemuTest, UserRelationQueriesNeedAnActiveClusterWithReplicas) {
