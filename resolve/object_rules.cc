@@ -220,9 +220,7 @@ void CutoverUnfinished(Resolver::Impl& r, Dep& d) {
   const bool promoted = d.facts->state == DeployState::kPromoted;
   std::vector<std::string> objects, reads;
   for (const SinkFacts* k : sinks) {
-    objects.push_back(k->object.kind + " " +
-                      r.ShownSchema(k->object.database, k->object.schema) + "." +
-                      k->object.name);
+    objects.push_back(k->object.Describe());
     for (const CatalogObject& read : k->reads) {
       reads.push_back(objects.back() + " reads " + r.ShownSchema(read.database, read.schema) +
                       "." + read.name);
@@ -250,9 +248,7 @@ void IncompatibleUpstream(Resolver::Impl& r, Dep& d) {
   };
   std::vector<std::string> problems;
   for (const SinkFacts& k : d.facts->sinks) {
-    const std::string reader = k.object.kind + " " +
-                               r.ShownSchema(k.object.database, k.object.schema) + "." +
-                               k.object.name;
+    const std::string reader = k.object.Describe();
     for (const CatalogObject& read : k.reads) {
       for (const PairFacts& p : d.facts->schemas) {
         if (!p.green.exists || p.green.projected || read.schema != p.blue.name ||
@@ -308,9 +304,7 @@ void RepointNotOwner(Resolver::Impl& r, Dep& d) {
   std::vector<std::string> owners;
   for (const SinkFacts& k : d.facts->sinks) {
     if (s.member_of.count(k.object.owner) == 0) {
-      not_owned.push_back(k.object.kind + " " +
-                          r.ShownSchema(k.object.database, k.object.schema) + "." +
-                          k.object.name + " (owner " + Quoted(k.object.owner) + ")");
+      not_owned.push_back(k.object.Describe() + " (owner " + Quoted(k.object.owner) + ")");
       if (std::find(owners.begin(), owners.end(), k.object.owner) == owners.end()) {
         owners.push_back(k.object.owner);
       }

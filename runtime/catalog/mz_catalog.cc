@@ -45,11 +45,10 @@ Status ReadRelationColumns(SqlSession& session, resolve::Snapshot& snap) {
   BGPLAN_ASSIGN_OR_RETURN(Rows rows,
                           session.Query("SELECT id, name, type FROM mz_columns WHERE id IN (" +
                                         ids + ") ORDER BY id, position"));
+  const RowIndex by_id = IndexRows(rows, [](const Row& r) { return r[0]; });
   for (CatalogObject* o : relations) {
-    for (const Row& r : rows) {
-      if (r[0] == o->id) {
-        o->columns.push_back({r[1], r[2]});
-      }
+    for (const Row* r : RowsAt(by_id, o->id)) {
+      o->columns.push_back({(*r)[1], (*r)[2]});
     }
   }
   return Status::Ok();

@@ -267,22 +267,25 @@ Status ReadSinkColumns(SqlSession& session, resolve::Snapshot& snap) {
                     "WHERE a.attnum > 0 AND NOT a.attisdropped AND (n.nspname, c.relname) IN "
                     "(SELECT * FROM unnest(" + TextArray(schemas) + ", " + TextArray(relations) +
                     ")) ORDER BY 1, 2, a.attnum"));
+  const RowIndex read_by_view = IndexRows(read, [](const Row& r) { return r[0]; });
+  const RowIndex columns_by_relation =
+      IndexRows(columns, [](const Row& r) { return PairKey(r[0], r[1]); });
   for (resolve::DeploymentFacts& f : snap.deployments) {
     for (resolve::SinkFacts& k : f.sinks) {
-      for (const Row& r : read) {
-        if (r[0] == k.object.id) {
-          k.columns_read.push_back({r[1], r[2]});
-        }
+      for (const Row* r : RowsAt(read_by_view, k.object.id)) {
+        k.columns_read.push_back({(*r)[1], (*r)[2]});
       }
     }
     for (resolve::PairFacts& p : f.schemas) {
       for (resolve::SchemaFacts* side : {&p.blue, &p.green}) {
         for (CatalogObject& o : side->objects) {
-          for (const Row& r : columns) {
-            if (r[0] == side->name && r[1] == o.name && o.kind != "index" && o.kind != "type" &&
-                o.kind != "sequence" && o.kind != "function") {
-              o.columns.push_back({r[2], r[3]});
-            }
+          // Relations only (a function or type may share a relation's name).
+          if (o.kind != "table" && o.kind != "view" && o.kind != "materialized-view" &&
+              o.kind != "foreign-table") {
+            continue;
+          }
+          for (const Row* r : RowsAt(columns_by_relation, PairKey(side->name, o.name))) {
+            o.columns.push_back({(*r)[2], (*r)[3]});
           }
         }
       }

@@ -174,16 +174,25 @@ Result<resolve::Snapshot> Executor::Read(std::vector<resolve::Violation>* journa
   return snap;
 }
 
-std::vector<resolve::Violation> WithJournalAccess(std::vector<resolve::Violation> journal_access,
-                                                  const std::vector<resolve::Violation>& phase) {
-  // Without the journal the deployment's state is unknown: only the rules about the role's
-  // rights and the blue side, which do not depend on it, are reported with journal-access.
+std::vector<resolve::Violation> JournalFree(const std::vector<resolve::Violation>& phase) {
+  std::vector<resolve::Violation> out;
   for (const resolve::Violation& v : phase) {
     if (v.kind == DiagKind::kNotOwner || v.kind == DiagKind::kMissingPrivilege ||
         v.kind == DiagKind::kRepointNotOwner || v.kind == DiagKind::kBlueMissing ||
         v.kind == DiagKind::kUnsizedReplicas) {
-      journal_access.push_back(v);
+      out.push_back(v);
     }
+  }
+  return out;
+}
+
+std::vector<resolve::Violation> WithJournalAccess(std::vector<resolve::Violation> journal_access,
+                                                  const std::vector<resolve::Violation>& phase) {
+  if (journal_access.empty()) {
+    return phase;  // the journal is readable: every rule of the phase stands
+  }
+  for (resolve::Violation& v : JournalFree(phase)) {
+    journal_access.push_back(std::move(v));
   }
   return journal_access;
 }
@@ -277,11 +286,10 @@ Status Executor::RunPhase(PhaseKind phase) {
       fingerprint_checked = true;
       resolve::ResolvedPhase resolved = resolve::Resolver::ResolvePhase(
           plan_, *plan_phase, *snap, ResolveOptionsFor(fingerprint, false));
-      if (!journal_access.empty()) {
-        return Report(WithJournalAccess(std::move(journal_access), resolved.violations), name);
-      }
-      if (!resolved.violations.empty()) {
-        return Report(resolved.violations, name);
+      if (std::vector<resolve::Violation> refused =
+              WithJournalAccess(std::move(journal_access), resolved.violations);
+          !refused.empty()) {
+        return Report(refused, name);
       }
       if (attempt == 0) {
         Warn(resolved.warnings);

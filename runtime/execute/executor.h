@@ -48,8 +48,12 @@ struct RunOptions {
 // of a step sent one at a time (e.g. before-last-repoint-sinks).
 struct Backend;
 
-// `journal_access` (the session rule) and the violations of a phase that do not depend on the
-// journal (the role's rights, the blue side), to report together before anything runs.
+// The violations of `phase` that do not depend on the journal (the role's rights, the blue side):
+// all that can be said while the journal is unreadable, when the deployment's state is unknown.
+std::vector<resolve::Violation> JournalFree(const std::vector<resolve::Violation>& phase);
+// What a phase reports before anything runs: all of `phase` when `journal_access` is empty; else
+// `journal_access` (the session rule) and the violations of `phase` that do not depend on the
+// journal (the role's rights, the blue side).
 std::vector<resolve::Violation> WithJournalAccess(std::vector<resolve::Violation> journal_access,
                                                   const std::vector<resolve::Violation>& phase);
 

@@ -84,8 +84,10 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
     if (unreadable) {
       // Without the journal the state is unknown: the rules that do not depend on it, and
       // journal-access once, with the first phase; nothing is rendered.
-      r.violations = WithJournalAccess(std::move(journal_access), r.violations);
+      std::vector<resolve::Violation> independent = JournalFree(r.violations);
+      independent.insert(independent.begin(), journal_access.begin(), journal_access.end());
       journal_access.clear();
+      r.violations = std::move(independent);
       if (r.violations.empty()) {
         continue;
       }

@@ -27,7 +27,7 @@ std::string Judge(const Action::Validation& check, const Rows& rows, std::string
     *returned = "blue " + rows[0][0] + " rows, green " + rows[0][1] + " rows";
     const long long diff = blue > green ? blue - green : green - blue;
     // More than N percent of blue's count (an empty blue: any row in green is a change).
-    if (diff * 100 > *check.max_change_pct * (blue > 0 ? blue : 0) && diff > 0) {
+    if (diff > 0 && diff * 100 > *check.max_change_pct * blue) {
       return "green's row count differs from blue's by more than " +
              std::to_string(*check.max_change_pct) + "%";
     }
@@ -101,11 +101,10 @@ Status Executor::Validate() {
   resolve::ResolvedPhase r =
       resolve::Resolver::ResolvePhase(plan_, *promote, snap, ResolveOptionsFor("", true));
   Warn(r.warnings);
-  if (!journal_access.empty()) {
-    return Report(WithJournalAccess(std::move(journal_access), r.violations), "validate");
-  }
-  if (!r.violations.empty()) {
-    return Report(r.violations, "validate");
+  if (std::vector<resolve::Violation> failed =
+          WithJournalAccess(std::move(journal_access), r.violations);
+      !failed.empty()) {
+    return Report(failed, "validate");
   }
   for (const std::string& n : r.notes) {
     Note("", n);
