@@ -40,7 +40,40 @@ CREATE TABLE mzemu.lag (kind text NOT NULL, target_id text NOT NULL, lag interva
 CREATE DOMAIN mz_catalog.uint2 AS integer CHECK (VALUE >= 0);
 CREATE DOMAIN mz_catalog.uint4 AS bigint CHECK (VALUE >= 0);
 CREATE DOMAIN mz_catalog.uint8 AS numeric(20, 0) CHECK (VALUE >= 0);
-CREATE DOMAIN mz_catalog.mz_aclitem AS text;
+-- mz_aclitem is a base type with text's representation and I/O (textin/textout), not a domain:
+-- as in Materialize, its output (wire, arrays, format('%s')) shows role ids (mz_acl_item.rs
+-- `Display`), while an explicit cast to text shows role names (typeconv.rs (MzAclItem, String)
+-- joins mz_roles), and a domain cannot have a cast of its own. Comparisons are bytewise.
+CREATE TYPE mz_catalog.mz_aclitem;
+CREATE FUNCTION mzemu.aclitem_in(cstring) RETURNS mz_catalog.mz_aclitem
+  LANGUAGE internal IMMUTABLE STRICT AS 'textin';
+CREATE FUNCTION mzemu.aclitem_out(mz_catalog.mz_aclitem) RETURNS cstring
+  LANGUAGE internal IMMUTABLE STRICT AS 'textout';
+CREATE TYPE mz_catalog.mz_aclitem (INPUT = mzemu.aclitem_in, OUTPUT = mzemu.aclitem_out,
+  LIKE = text);
+DO $$ DECLARE f text[]; BEGIN
+  FOREACH f SLICE 1 IN ARRAY ARRAY[['eq', '='], ['ne', '<>'], ['lt', '<'], ['le', '<='],
+                                   ['gt', '>'], ['ge', '>=']] LOOP
+    EXECUTE format('CREATE FUNCTION mzemu.aclitem_%s(mz_catalog.mz_aclitem, mz_catalog.mz_aclitem) '
+                   'RETURNS boolean LANGUAGE internal IMMUTABLE STRICT AS %L', f[1], 'bytea' || f[1]);
+    EXECUTE format('CREATE OPERATOR mz_catalog.%s (LEFTARG = mz_catalog.mz_aclitem, '
+                   'RIGHTARG = mz_catalog.mz_aclitem, FUNCTION = mzemu.aclitem_%s)', f[2], f[1]);
+  END LOOP;
+END $$;
+CREATE FUNCTION mzemu.aclitem_cmp(mz_catalog.mz_aclitem, mz_catalog.mz_aclitem) RETURNS integer
+  LANGUAGE internal IMMUTABLE STRICT AS 'byteacmp';
+CREATE FUNCTION mzemu.aclitem_hash(mz_catalog.mz_aclitem) RETURNS integer
+  LANGUAGE internal IMMUTABLE STRICT AS 'hashvarlena';
+CREATE OPERATOR CLASS mzemu.aclitem_ops DEFAULT FOR TYPE mz_catalog.mz_aclitem USING btree AS
+  OPERATOR 1 mz_catalog.<, OPERATOR 2 mz_catalog.<=, OPERATOR 3 mz_catalog.=,
+  OPERATOR 4 mz_catalog.>=, OPERATOR 5 mz_catalog.>, FUNCTION 1 mzemu.aclitem_cmp(
+  mz_catalog.mz_aclitem, mz_catalog.mz_aclitem);
+CREATE OPERATOR CLASS mzemu.aclitem_hash_ops DEFAULT FOR TYPE mz_catalog.mz_aclitem USING hash AS
+  OPERATOR 1 mz_catalog.=, FUNCTION 1 mzemu.aclitem_hash(mz_catalog.mz_aclitem);
+CREATE CAST (text AS mz_catalog.mz_aclitem) WITHOUT FUNCTION AS ASSIGNMENT;
+-- The item as stored (ids), whatever the cast to text does.
+CREATE FUNCTION mzemu.acl_raw(mz_catalog.mz_aclitem) RETURNS text LANGUAGE sql IMMUTABLE STRICT
+  AS $$ SELECT format('%s', $1) $$;
 CREATE DOMAIN mz_catalog.mz_timestamp AS timestamptz;
 
 CREATE TABLE mz_catalog.mz_roles (
@@ -171,6 +204,18 @@ CREATE FUNCTION mzemu.role_id() RETURNS text LANGUAGE sql STABLE AS
 CREATE FUNCTION mzemu.role_name(text) RETURNS text LANGUAGE sql STABLE AS
   $$ SELECT CASE WHEN $1 = 'p' THEN 'PUBLIC'
                  ELSE coalesce((SELECT name FROM mz_catalog.mz_roles WHERE id = $1), $1) END $$;
+-- mz_aclitem → text (explicit, as in typeconv.rs): role names, '' for PUBLIC, the id if the
+-- role is gone. `acl::text::text[]` (array I/O) keeps the ids; `acl::text[]` casts each item.
+CREATE FUNCTION mzemu.aclitem_names(mz_catalog.mz_aclitem) RETURNS text LANGUAGE sql STABLE
+  STRICT AS $$
+  SELECT CASE WHEN e = '' THEN '' ELSE coalesce((SELECT name FROM mz_catalog.mz_roles
+                                                  WHERE id = e), e) END
+         || '=' || split_part(r, '/', 1) || '/'
+         || coalesce((SELECT name FROM mz_catalog.mz_roles WHERE id = split_part(r, '/', 2)),
+                     split_part(r, '/', 2))
+  FROM (SELECT split_part(mzemu.acl_raw($1), '=', 1) AS e,
+               split_part(mzemu.acl_raw($1), '=', 2) AS r) x $$;
+CREATE CAST (mz_catalog.mz_aclitem AS text) WITH FUNCTION mzemu.aclitem_names(mz_catalog.mz_aclitem);
 -- True if role $1 is (transitively) a member of role $2, or $2 is PUBLIC.
 CREATE FUNCTION mzemu.is_member(text, text) RETURNS boolean LANGUAGE sql STABLE AS $$
   WITH RECURSIVE m(r) AS (
@@ -184,6 +229,10 @@ CREATE FUNCTION mz_catalog.mz_version() RETURNS text LANGUAGE sql IMMUTABLE AS
   $$ SELECT 'v0.130.0 (mzemu)' $$;
 CREATE FUNCTION mz_catalog.mz_version_num() RETURNS integer LANGUAGE sql IMMUTABLE AS
   $$ SELECT 13000 $$;
+-- Lists (mz_clusters.availability_zones is a `text list`) are arrays here; list_length as in
+-- Materialize (0 for an empty list).
+CREATE FUNCTION mz_catalog.list_length(anyarray) RETURNS integer LANGUAGE sql IMMUTABLE AS
+  $$ SELECT cardinality($1) $$;
 -- current_setting('cluster') answers the emulated session variable (kept in mzemu.cluster).
 CREATE FUNCTION mz_catalog.current_setting(text) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN lower($1) = 'cluster' THEN pg_catalog.current_setting('mzemu.cluster', true)
@@ -219,7 +268,7 @@ CREATE FUNCTION mz_internal.mz_aclexplode(mz_catalog.mz_aclitem[])
   SELECT coalesce(nullif(split_part(split_part(item, '=', 2), '/', 2), ''), 'p'),
          coalesce(nullif(split_part(item, '=', 1), ''), 'p'),
          mzemu.priv_name(l), false
-  FROM unnest($1::text[]) WITH ORDINALITY AS a(item, n),
+  FROM unnest($1::text::text[]) WITH ORDINALITY AS a(item, n),
        regexp_split_to_table(split_part(split_part(item, '=', 2), '/', 1), '') AS l
   WHERE l <> '' $$;
 
@@ -233,7 +282,7 @@ DECLARE
   found boolean := false;
   item text;
 BEGIN
-  FOREACH item IN ARRAY coalesce(acl::text[], '{}') LOOP
+  FOREACH item IN ARRAY coalesce(acl::text::text[], '{}') LOOP
     IF split_part(item, '=', 1) = g AND split_part(split_part(item, '=', 2), '/', 2) = grantor THEN
       item := g || '=' || mzemu.canon(split_part(split_part(item, '=', 2), '/', 1) || letters)
               || '/' || grantor;
@@ -255,7 +304,7 @@ DECLARE
   item text;
   rest text;
 BEGIN
-  FOREACH item IN ARRAY coalesce(acl::text[], '{}') LOOP
+  FOREACH item IN ARRAY coalesce(acl::text::text[], '{}') LOOP
     IF split_part(item, '=', 1) = g THEN
       rest := coalesce(mzemu.canon(translate(split_part(split_part(item, '=', 2), '/', 1),
                                              letters, '')), '');
@@ -271,13 +320,13 @@ CREATE FUNCTION mzemu.acl_reown(mz_catalog.mz_aclitem[], text, text)
   RETURNS mz_catalog.mz_aclitem[] LANGUAGE sql IMMUTABLE AS $$
   SELECT coalesce(array_agg(regexp_replace(regexp_replace(item, '^' || $2 || '=', $3 || '='),
                                            '/' || $2 || '$', '/' || $3)), '{}')::mz_catalog.mz_aclitem[]
-  FROM unnest($1::text[]) item $$;
+  FROM unnest($1::text::text[]) item $$;
 
 -- Removes every item granted to role $2 (the role is being dropped).
 CREATE FUNCTION mzemu.acl_drop_role(mz_catalog.mz_aclitem[], text)
   RETURNS mz_catalog.mz_aclitem[] LANGUAGE sql IMMUTABLE AS $$
   SELECT coalesce(array_agg(item), '{}')::mz_catalog.mz_aclitem[]
-  FROM unnest($1::text[]) item WHERE split_part(item, '=', 1) <> $2 $$;
+  FROM unnest($1::text::text[]) item WHERE split_part(item, '=', 1) <> $2 $$;
 -- Number of catalog objects owned by role $1.
 CREATE FUNCTION mzemu.owned_count(text) RETURNS bigint LANGUAGE sql STABLE AS $$
   SELECT (SELECT count(*) FROM mz_catalog.mz_databases WHERE owner_id = $1)
@@ -484,26 +533,52 @@ BEGIN
   DELETE FROM mzemu.objects WHERE id = ANY ($1);
 END $$;
 
--- Grants the default privileges that apply to a new item $1.
-CREATE FUNCTION mzemu.apply_default_privs(text) RETURNS void LANGUAGE plpgsql AS $$
+-- Privileges an object type has (rbac.rs all_object_privileges; AllLetters in ddl_impl.h).
+CREATE FUNCTION mzemu.all_privileges(text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN $1 = 'table' THEN 'arwd'
+              WHEN $1 IN ('view', 'materialized-view', 'source') THEN 'r'
+              WHEN $1 IN ('connection', 'secret', 'type') THEN 'U'
+              WHEN $1 IN ('schema', 'cluster', 'database') THEN 'UC' ELSE '' END $$;
+-- The privileges of a new object of type `typ` owned by `owner` in database `db` / schema `sch`:
+-- the owner's, plus the default privileges that apply (catalog objects.rs
+-- get_applicable_privileges, used by transact.rs for items, schemas, clusters and databases):
+-- those FOR ROLE `owner` itself (not a role it is a member of) or FOR ALL ROLES, whose database
+-- and schema are unset or the object's; relations match TABLES. Each grantee's privileges are
+-- merged and restricted to what the type supports (GRANT ALL ON TABLES gives a view only r).
+CREATE FUNCTION mzemu.default_acl(owner text, db text, sch text, typ text)
+  RETURNS mz_catalog.mz_aclitem[] LANGUAGE plpgsql STABLE AS $$
 DECLARE
-  o record;
+  valid text := mzemu.all_privileges(typ);
+  acl mz_catalog.mz_aclitem[] := CASE WHEN valid = '' THEN '{}'
+                                      ELSE ARRAY[owner || '=' || valid || '/' || owner] END;
   dp record;
-  kind text;
+  l text;
 BEGIN
-  SELECT ob.*, s.database_id INTO o FROM mzemu.objects ob
-    LEFT JOIN mz_catalog.mz_schemas s ON s.id = ob.schema_id WHERE ob.id = $1;
-  kind := CASE WHEN o.type IN ('table', 'view', 'materialized-view', 'source') THEN 'table'
-               ELSE o.type END;
-  FOR dp IN SELECT * FROM mz_catalog.mz_default_privileges d
-            WHERE (d.role_id = 'p' OR mzemu.is_member(o.owner_id, d.role_id))
-              AND (d.database_id IS NULL OR d.database_id = o.database_id)
-              AND (d.schema_id IS NULL OR d.schema_id = o.schema_id)
-              AND d.object_type = kind LOOP
-    UPDATE mzemu.objects SET privileges = mzemu.acl_grant(privileges, dp.grantee, o.owner_id,
-                                                          dp.privileges)
-      WHERE id = $1;
+  FOR dp IN SELECT d.grantee, string_agg(d.privileges, '') AS l
+            FROM mz_catalog.mz_default_privileges d
+            WHERE d.role_id IN (owner, 'p')
+              AND (d.database_id IS NULL OR d.database_id = db)
+              AND (d.schema_id IS NULL OR d.schema_id = sch)
+              AND d.object_type = CASE WHEN typ IN ('view', 'materialized-view', 'source')
+                                       THEN 'table' ELSE typ END
+            GROUP BY d.grantee LOOP
+    l := translate(dp.l, translate(dp.l, valid, ''), '');  -- only the type's privileges
+    IF l <> '' THEN acl := mzemu.acl_grant(acl, dp.grantee, owner, l); END IF;
   END LOOP;
+  RETURN acl;
+END $$;
+-- Sets the privileges of the new item $1 (owner's and default privileges).
+CREATE FUNCTION mzemu.apply_default_privs(text) RETURNS void LANGUAGE sql AS $$
+  UPDATE mzemu.objects o SET privileges = mzemu.default_acl(o.owner_id, s.database_id, s.id, o.type)
+  FROM mz_catalog.mz_schemas s WHERE o.id = $1 AND s.id = o.schema_id $$;
+-- A new user cluster gets its owner's and the default privileges whatever statement inserts it
+-- (a trigger, created after the bootstrap objects, whose privileges are initialize.rs's).
+CREATE FUNCTION mzemu.cluster_default_privs() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.id LIKE 'u%' THEN
+    NEW.privileges := mzemu.default_acl(NEW.owner_id, NULL, NULL, 'cluster');
+  END IF;
+  RETURN NEW;
 END $$;
 
 -- Control functions for tests (see README). Targets: a cluster name, 'cluster.replica',
@@ -650,7 +725,8 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
   sql << "INSERT INTO mzemu.state VALUES (" << kCatalogFormat << ", 1, true);\n";
   sql << "INSERT INTO mz_catalog.mz_roles VALUES "
          "('s1', 16661, 'mz_system', true, true, true), "
-         "('s2', 16662, 'mz_support', true, false, false);\n";
+         "('s2', 16662, 'mz_support', true, false, false), "
+         "('s3', 16663, 'mz_analytics', true, false, false);\n";
   std::string rest = superusers;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
@@ -660,34 +736,48 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
     sql << "INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id('role'), mzemu.new_oid(), " << lit(name)
         << ", true, true, true);\n";
   }
-  // The first superuser owns the bootstrap objects, like `materialize` does.
-  sql << "CREATE TEMP TABLE boot AS SELECT (SELECT id FROM mz_catalog.mz_roles WHERE id LIKE 'u%' "
-         "ORDER BY substr(id, 2)::int LIMIT 1) AS owner, mzemu.new_id('database') AS db, "
-         "mzemu.new_id('cluster') AS cluster;\n";
+  // src/catalog/src/durable/initialize.rs: mz_system (s1) owns the database, its `public` schema
+  // and the `quickstart` cluster and replica. Their privileges: mz_system's (UC), USAGE for
+  // mz_support (s2) and PUBLIC, and all (UC, granted by mz_system) for the bootstrap role, here
+  // the first superuser. System schemas: UC for mz_system, USAGE for mz_support and PUBLIC.
+  sql << "CREATE TEMP TABLE boot AS SELECT ARRAY['s1=UC/s1', 's2=U/s1'] || coalesce((SELECT "
+         "ARRAY[id || '=UC/s1'] FROM mz_catalog.mz_roles WHERE id LIKE 'u%' ORDER BY "
+         "substr(id, 2)::int LIMIT 1), '{}') || ARRAY['=U/s1'] AS acl, mzemu.new_id('database') "
+         "AS db, mzemu.new_id('cluster') AS cluster;\n";
   sql << "INSERT INTO mz_catalog.mz_databases SELECT db, mzemu.new_oid(), " << lit(db_name)
-      << ", coalesce(owner, 's1'), ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || "
-         "'=UC/' || coalesce(owner, 's1')] FROM boot;\n";
-  sql << "INSERT INTO mz_catalog.mz_schemas VALUES "
-         "('s1', 16671, NULL, 'mz_catalog', 's1', '{=U/s1}'), "
-         "('s2', 16672, NULL, 'pg_catalog', 's1', '{=U/s1}'), "
-         "('s3', 16673, NULL, 'information_schema', 's1', '{=U/s1}'), "
-         "('s4', 16674, NULL, 'mz_internal', 's1', '{=U/s1}'), "
-         "('s5', 16675, NULL, 'mz_introspection', 's1', '{=U/s1}');\n";
-  sql << "INSERT INTO mz_catalog.mz_schemas SELECT mzemu.new_id('schema'), mzemu.new_oid(), db, 'public', "
-         "coalesce(owner, 's1'), ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || "
-         "'=UC/' || coalesce(owner, 's1')] FROM boot;\n";
+      << ", 's1', acl FROM boot;\n";
+  sql << "INSERT INTO mz_catalog.mz_schemas SELECT 's' || n, 16670 + n, NULL, name, 's1', "
+         "'{s1=UC/s1,s2=U/s1,=U/s1}' FROM unnest(ARRAY['mz_catalog', 'pg_catalog', "
+         "'information_schema', 'mz_internal', 'mz_introspection']) WITH ORDINALITY a(name, n);\n";
+  sql << "INSERT INTO mz_catalog.mz_schemas SELECT mzemu.new_id('schema'), mzemu.new_oid(), db, "
+         "'public', 's1', acl FROM boot;\n";
   sql << "INSERT INTO mz_catalog.mz_clusters VALUES "
          "('s1', 'mz_system', 's1', '{s1=UC/s1}', true, '1', 1, false, '{}', false, '1 s'), "
          "('s2', 'mz_catalog_server', 's1', '{=U/s1,s1=UC/s1}', true, '1', 1, false, '{}', "
-         "false, '1 s');\n";
+         "false, '1 s'), ('s3', 'mz_probe', 's1', '{s1=UC/s1,s2=U/s1}', true, '1', 1, false, "
+         "'{}', false, '1 s'), ('s4', 'mz_support', 's2', '{s1=UC/s2,s2=UC/s2}', true, '1', 0, "
+         "false, '{}', false, '1 s'), ('s5', 'mz_analytics', 's3', '{s1=UC/s3,s3=UC/s3}', true, "
+         "'1', 0, false, '{}', false, '1 s');\n";
+  // Built-in clusters as in MaterializeInc/materialize src/catalog/src/builtin.rs (MZ_*_CLUSTER):
+  // mz_support and mz_analytics run no replica by default (replication factor 0).
   sql << "INSERT INTO mz_catalog.mz_cluster_replicas VALUES "
          "('s1', 'r1', 's1', '1', NULL, 's1', false), ('s2', 'r1', 's2', '1', NULL, 's1', "
-         "false);\n";
-  sql << "INSERT INTO mz_catalog.mz_clusters SELECT cluster, 'quickstart', coalesce(owner, 's1'), "
-         "ARRAY['=U/' || coalesce(owner, 's1'), coalesce(owner, 's1') || '=UC/' || "
-         "coalesce(owner, 's1')], true, '25cc', 1, false, '{}', false, '1 s' FROM boot;\n";
-  sql << "INSERT INTO mz_catalog.mz_cluster_replicas SELECT mzemu.new_id('replica'), 'r1', cluster, '25cc', "
-         "NULL, coalesce(owner, 's1'), false FROM boot;\n";
+         "false), ('s3', 'r1', 's3', '1', NULL, 's1', false);\n";
+  sql << "INSERT INTO mz_catalog.mz_clusters SELECT cluster, 'quickstart', 's1', acl, true, "
+         "'25cc', 1, false, '{}', false, '1 s' FROM boot;\n";
+  sql << "INSERT INTO mz_catalog.mz_cluster_replicas SELECT mzemu.new_id('replica'), 'r1', "
+         "cluster, '25cc', NULL, 's1', false FROM boot;\n";
+  // All system privileges for mz_system and the bootstrap role; the built-in default
+  // privileges (USAGE for mz_support on new clusters, databases and schemas, and for PUBLIC on
+  // types, all FOR ALL ROLES; doc/user/content/sql/alter-default-privileges.md mentions the
+  // last). From here on new user clusters get default privileges.
+  sql << "INSERT INTO mz_catalog.mz_system_privileges SELECT replace(a, '=UC/', '=RBNP/') "
+         "FROM boot, unnest(acl) a WHERE a LIKE '%=UC/s1';\n";
+  sql << "INSERT INTO mz_catalog.mz_default_privileges VALUES ('p', NULL, NULL, 'cluster', 's2', "
+         "'U'), ('p', NULL, NULL, 'database', 's2', 'U'), ('p', NULL, NULL, 'schema', 's2', 'U'), "
+         "('p', NULL, NULL, 'type', 'p', 'U');\n";
+  sql << "CREATE TRIGGER default_privileges BEFORE INSERT ON mz_catalog.mz_clusters FOR EACH ROW "
+         "EXECUTE FUNCTION mzemu.cluster_default_privs();\n";
   sql << "INSERT INTO mz_internal.mz_cluster_schedules SELECT id, 'manual', NULL FROM "
          "mz_catalog.mz_clusters;\n";
   // System relations are catalog items too (dbt probes mz_objects for them).

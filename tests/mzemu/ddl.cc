@@ -6,6 +6,20 @@
 namespace mzemu {
 namespace ddl_internal {
 
+namespace {
+
+// transact.rs Op::CreateSchema / Op::RenameSchema: ErrorKind::ReservedSchemaName
+// (src/catalog/src/memory/error.rs), a catalog error (XX000).
+void CheckReservedSchemaName(const std::string& name) {
+  if (IsReservedName(name)) {
+    throw DdlError{SqlError{"XX000", "unacceptable schema name '" + name + "'",
+                            "The prefixes \"mz_\" and \"pg_\" are reserved for system schemas.",
+                            ""}};
+  }
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Name resolution
 
@@ -112,21 +126,22 @@ std::string Impl::InsertItem(const std::string& type, const SchemaRef& schema,
                              const std::string& name, const std::string& cluster_id,
                              const std::string& pg_kind, const std::string& create_sql) {
   if (!IsSuperuser()) {
-    RequirePriv("mz_catalog.mz_schemas", schema.id, "CREATE", "SCHEMA \"" + schema.name + "\"");
+    RequirePriv("mz_catalog.mz_schemas", schema.id, "CREATE",
+                PrivName("SCHEMA", SchemaName(schema.name)));
     if (!cluster_id.empty()) {
-      RequirePriv("mz_catalog.mz_clusters", cluster_id, "CREATE", "CLUSTER");
+      RequirePriv("mz_catalog.mz_clusters", cluster_id, "CREATE",
+                  PrivName("CLUSTER", Q1("SELECT name FROM mz_catalog.mz_clusters WHERE id = $1",
+                                         {cluster_id})));
     }
   }
-  std::string owner = RoleId();
-  std::string letters = AllLetters(type);
-  std::string id = Q1(
-      "INSERT INTO mzemu.objects (id, oid, schema_id, name, type, owner_id, cluster_id, "
-      "privileges, pg_kind, create_sql) VALUES (mzemu.new_id('item'), mzemu.new_oid(), $1, $2, $3, $4, "
-      "$5, CASE WHEN $6 = '' THEN '{}' ELSE ARRAY[$4 || '=' || $6 || '/' || $4] END::"
-      "mz_catalog.mz_aclitem[], $7, $8) RETURNING id",
-      {schema.id, name, type, owner,
-       cluster_id.empty() ? std::nullopt : std::optional<std::string>(cluster_id), letters,
-       pg_kind.empty() ? std::nullopt : std::optional<std::string>(pg_kind), create_sql});
+  // The owner's privileges and the default privileges that apply (mzemu.default_acl).
+  std::string id =
+      Q1("INSERT INTO mzemu.objects (id, oid, schema_id, name, type, owner_id, cluster_id, "
+         "privileges, pg_kind, create_sql) VALUES (mzemu.new_id('item'), mzemu.new_oid(), $1, "
+         "$2, $3, $4, $5, '{}', $6, $7) RETURNING id",
+         {schema.id, name, type, RoleId(),
+          cluster_id.empty() ? std::nullopt : std::optional<std::string>(cluster_id),
+          pg_kind.empty() ? std::nullopt : std::optional<std::string>(pg_kind), create_sql});
   Q("SELECT mzemu.apply_default_privs($1)", {id});
   return id;
 }
@@ -222,40 +237,18 @@ std::string Impl::CreateSchema() {
     Fail(kAlreadyExists, "schema '" + name + "' already exists");
   }
   if (!IsSuperuser()) {
-    RequirePriv("mz_catalog.mz_databases", DbId(), "CREATE", "DATABASE \"" + DbName() + "\"");
+    RequirePriv("mz_catalog.mz_databases", DbId(), "CREATE", PrivName("DATABASE", DbName()));
   }
-  std::string owner = RoleId();
-  Q("INSERT INTO mz_catalog.mz_schemas VALUES (mzemu.new_id('schema'), mzemu.new_oid(), $1, $2, $3, "
-    "ARRAY[$3 || '=UC/' || $3]::mz_catalog.mz_aclitem[])",
-    {DbId(), name, owner});
+  CheckReservedSchemaName(name);
+  // transact.rs Op::CreateSchema: the owner's privileges and the default privileges ON SCHEMAS
+  // that apply (FOR the owner or ALL ROLES, in this database or in all).
+  Q("INSERT INTO mz_catalog.mz_schemas VALUES (mzemu.new_id('schema'), mzemu.new_oid(), $1, "
+    "$2, $3, mzemu.default_acl($3, $1, NULL, 'schema'))",
+    {DbId(), name, RoleId()});
   Q("CREATE SCHEMA " + QuoteIdent(name));
   return "CREATE SCHEMA";
 }
 
-
-std::string Impl::CreateRole() {
-  std::string name = c_.Name();
-  c_.Word("with");
-  bool super = false;
-  bool login = false;
-  while (!c_.AtEnd()) {
-    std::string opt = c_.Value();
-    if (opt == "superuser") super = true;
-    if (opt == "login") login = true;
-    if (opt == "password") c_.Value();
-  }
-  if (!True("SELECT mz_catalog.has_system_privilege('CREATEROLE')")) {
-    Fail("42501", "permission denied for SYSTEM",
-         "The '" + session_.role() + "' role needs CREATEROLE privileges on SYSTEM");
-  }
-  if (super && !IsSuperuser()) Fail("42501", "must be superuser to create superusers");
-  if (!Q1("SELECT id FROM mz_catalog.mz_roles WHERE name = $1", {name}).empty()) {
-    Fail(kAlreadyExists, "role '" + name + "' already exists");
-  }
-  Q("INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id('role'), mzemu.new_oid(), $1, true, $2, $3)",
-    {name, login ? "true" : "false", super ? "true" : "false"});
-  return "CREATE ROLE";
-}
 
 std::string Impl::CreateItem() {
   bool or_replace = c_.Words({"or", "replace"});
@@ -285,7 +278,7 @@ std::string Impl::CreateRelation(bool or_replace, const std::string& type) {
     if (!or_replace || existing->type != type) {
       Fail(kAlreadyExists, "catalog item '" + name + "' already exists");
     }
-    RequireOwner(existing->owner_id, TypeWord(type) + " " + name);
+    RequireOwner(existing->owner_id, TypeWord(type) + " " + ItemName(*existing));
     DropItemsChecked({existing->id}, /*cascade=*/false, TypeWord(type) + " \"" + name + "\"");
   }
   std::string cols;
@@ -347,7 +340,7 @@ std::string Impl::CreateIndex() {
     if (if_not_exists) return "CREATE INDEX";
     Fail(kAlreadyExists, "catalog item '" + name + "' already exists");
   }
-  RequireOwner(on.owner_id, TypeWord(on.type) + " " + on.name);
+  RequireOwner(on.owner_id, TypeWord(on.type) + " " + ItemName(on));
   std::string id = InsertItem("index", schema, name, cluster_id, "",
                               "CREATE INDEX " + QuoteIdent(name) + " IN CLUSTER [" + cluster_id +
                                   "] ON " + FullName(on.schema_name, on.name) + " " + rest);
@@ -424,7 +417,7 @@ std::string Impl::CreateSink() {
     }
   }
   if (!IsSuperuser()) {
-    RequirePriv("mzemu.objects", from.id, "SELECT", TypeWord(from.type) + " \"" + from.name + "\"");
+    RequirePriv("mzemu.objects", from.id, "SELECT", PrivName(TypeWord(from.type), ItemName(from)));
   }
   std::string create_sql =
       "CREATE SINK " + FullName(schema.name, name) + " IN CLUSTER [" + cluster_id + "] FROM [" +
@@ -492,8 +485,8 @@ std::string Impl::AlterSwap(const std::string& kind, const std::vector<std::stri
     }
     SchemaRef sb = GetSchema({b});
     if (sa->id[0] != 'u' || sb.id[0] != 'u') Fail("42832", "cannot swap system schemas");
-    RequireOwner(sa->owner_id, "SCHEMA " + QuoteIdent(DbName()) + "." + QuoteIdent(sa->name));
-    RequireOwner(sb.owner_id, "SCHEMA " + QuoteIdent(DbName()) + "." + QuoteIdent(sb.name));
+    RequireOwner(sa->owner_id, "SCHEMA " + SchemaName(sa->name));
+    RequireOwner(sb.owner_id, "SCHEMA " + SchemaName(sb.name));
     std::string tmp = "mz_schema_swap_" + sa->id;
     Q("UPDATE mz_catalog.mz_schemas SET name = CASE id WHEN $1 THEN $3 ELSE $4 END "
       "WHERE id IN ($1, $2)",
@@ -512,8 +505,8 @@ std::string Impl::AlterSwap(const std::string& kind, const std::vector<std::stri
     }
     ClusterRef cb = GetCluster(b);
     if (ca->id[0] != 'u' || cb.id[0] != 'u') Fail("42832", "cannot swap system clusters");
-    RequireOwner(ca->owner_id, "CLUSTER " + QuoteIdent(ca->name));
-    RequireOwner(cb.owner_id, "CLUSTER " + QuoteIdent(cb.name));
+    RequireOwner(ca->owner_id, "CLUSTER " + ca->name);
+    RequireOwner(cb.owner_id, "CLUSTER " + cb.name);
     Q("UPDATE mz_catalog.mz_clusters SET name = 'mz_cluster_swap_' || id WHERE id IN ($1, $2)",
       {ca->id, cb.id});
     Q("UPDATE mz_catalog.mz_clusters SET name = CASE id WHEN $1 THEN $3 ELSE $4 END "
@@ -530,7 +523,8 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
   std::string tag = "ALTER " + TypeWord(kind);
   if (kind == "schema") {
     SchemaRef s = GetSchema(a);
-    RequireOwner(s.owner_id, "SCHEMA " + s.name);
+    RequireOwner(s.owner_id, "SCHEMA " + SchemaName(s.name));
+    CheckReservedSchemaName(to);  // Op::RenameSchema with check_reserved_names (not SWAP)
     if (FindSchema({to})) Fail(kAlreadyExists, "schema '" + to + "' already exists");
     Q("UPDATE mz_catalog.mz_schemas SET name = $2 WHERE id = $1", {s.id, to});
     Q("ALTER SCHEMA " + QuoteIdent(s.name) + " RENAME TO " + QuoteIdent(to));
@@ -539,6 +533,12 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
   if (kind == "cluster") {
     ClusterRef cl = GetCluster(a.back());
     RequireOwner(cl.owner_id, "CLUSTER " + cl.name);
+    if (IsReservedName(to)) {  // transact.rs Op::RenameCluster: ReservedClusterName
+      throw DdlError{SqlError{"XX000", "cluster name \"" + to + "\" is reserved",
+                              "The prefixes \"mz_\" and \"pg_\" are reserved for system "
+                              "clusters.",
+                              ""}};
+    }
     if (FindCluster(to)) Fail(kAlreadyExists, "cluster '" + to + "' already exists");
     Q("UPDATE mz_catalog.mz_clusters SET name = $2 WHERE id = $1", {cl.id, to});
     return tag;
@@ -546,7 +546,8 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
   if (kind == "cluster-replica") {
     if (a.size() != 2) Fail("42601", "mzemu: expected cluster.replica");
     ClusterRef cl = GetCluster(a[0]);
-    RequireOwner(cl.owner_id, "CLUSTER " + cl.name);
+    CheckReplicaRename(cl, a[1]);
+    RequireOwner(cl.owner_id, "CLUSTER REPLICA " + Join(a, "."));
     Outcome o =
         Q("UPDATE mz_catalog.mz_cluster_replicas SET name = $3 WHERE cluster_id = $1 AND "
           "name = $2 RETURNING id",
@@ -558,7 +559,7 @@ std::string Impl::AlterRename(const std::string& kind, const std::vector<std::st
     Fail("0A000", "mzemu: ALTER " + TypeWord(kind) + " ... RENAME is not supported");
   }
   ItemRef item = GetItem(a, kind);
-  RequireOwner(item.owner_id, TypeWord(kind) + " " + item.name);
+  RequireOwner(item.owner_id, TypeWord(kind) + " " + ItemName(item));
   if (FindItem({item.schema_name, to})) {
     Fail(kAlreadyExists, "catalog item '" + to + "' already exists");
   }
@@ -575,10 +576,10 @@ std::string Impl::AlterOwner(const std::string& kind, const std::vector<std::str
   c_.ExpectEnd();
   std::string new_owner = GetRoleId(role);
   if (!IsOwner(new_owner)) Fail("42501", "must be a member of " + QuoteIdent(role));
-  std::string table, id, owner;
+  std::string table, id, owner, label = a.back();
   if (kind == "schema") {
     SchemaRef s = GetSchema(a);
-    table = "mz_catalog.mz_schemas", id = s.id, owner = s.owner_id;
+    table = "mz_catalog.mz_schemas", id = s.id, owner = s.owner_id, label = SchemaName(s.name);
   } else if (kind == "cluster") {
     ClusterRef cl = GetCluster(a.back());
     table = "mz_catalog.mz_clusters", id = cl.id, owner = cl.owner_id;
@@ -590,9 +591,9 @@ std::string Impl::AlterOwner(const std::string& kind, const std::vector<std::str
     Fail("0A000", "mzemu: ALTER CLUSTER REPLICA ... OWNER TO is not supported");
   } else {
     ItemRef item = GetItem(a, kind);
-    table = "mzemu.objects", id = item.id, owner = item.owner_id;
+    table = "mzemu.objects", id = item.id, owner = item.owner_id, label = ItemName(item);
   }
-  RequireOwner(owner, TypeWord(kind) + " " + a.back());
+  RequireOwner(owner, TypeWord(kind) + " " + label);
   Q("UPDATE " + table +
         " SET owner_id = $2, privileges = mzemu.acl_reown(privileges, $3, $2) "
         "WHERE id = $1",
@@ -609,10 +610,12 @@ std::string Impl::AlterSinkSetFrom(const std::vector<std::string>& a) {
       from.type != "source") {
     Fail("42809", "\"" + from.name + "\" is a " + TypeWord(from.type) + ", which cannot be sunk");
   }
-  RequireOwner(sink.owner_id, "SINK " + sink.name);
+  RequireOwner(sink.owner_id, "SINK " + ItemName(sink));
   if (!IsSuperuser()) {
-    RequirePriv("mzemu.objects", from.id, "SELECT", TypeWord(from.type) + " \"" + from.name + "\"");
-    RequirePriv("mz_catalog.mz_clusters", sink.cluster_id, "CREATE", "CLUSTER");
+    RequirePriv("mzemu.objects", from.id, "SELECT", PrivName(TypeWord(from.type), ItemName(from)));
+    RequirePriv("mz_catalog.mz_clusters", sink.cluster_id, "CREATE",
+                PrivName("CLUSTER", Q1("SELECT name FROM mz_catalog.mz_clusters WHERE id = $1",
+                                       {sink.cluster_id})));
   }
   Q("DELETE FROM mz_internal.mz_object_dependencies d USING mzemu.objects o WHERE d.object_id = $1 "
     "AND o.id = d.referenced_object_id AND o.type <> 'connection'",
@@ -647,13 +650,15 @@ std::string Impl::Drop() {
         if (if_exists) continue;
         Fail("42704", "unknown cluster '" + n[0] + "'");
       }
-      RequireOwner(cl->owner_id, "CLUSTER " + cl->name);
+      RequireOwner(cl->owner_id, "CLUSTER REPLICA " + Join(n, "."));
+      CheckReplicaDrop(*cl, n[1]);
       Outcome o =
           Q("DELETE FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = $1 AND name = $2 "
             "RETURNING id",
             {cl->id, n[1]});
       if (o.rows.empty() && !if_exists) {
-        Fail("42704", "unknown cluster replica '" + Join(n, ".") + "'");
+        // Materialize's CatalogError::UnknownClusterReplica wording (managed_cluster.slt).
+        Fail("42704", "CLUSTER " + n[0] + " has no CLUSTER REPLICA named \"" + n[1] + "\"");
       }
       if (!o.rows.empty()) {
         Q("DELETE FROM mz_internal.mz_comments WHERE object_type = 'cluster-replica' AND id = $1",
@@ -661,30 +666,7 @@ std::string Impl::Drop() {
         Q("DELETE FROM mzemu.hydration WHERE kind = 'replica' AND target_id = $1", {o.Get(0)});
       }
     } else if (kind == "role") {
-      std::string id = Q1("SELECT id FROM mz_catalog.mz_roles WHERE name = $1", {n.back()});
-      if (id.empty()) {
-        if (if_exists) continue;
-        Fail("42704", "unknown role '" + n.back() + "'");
-      }
-      if (!True("SELECT mz_catalog.has_system_privilege('CREATEROLE')")) {
-        Fail("42501", "permission denied for SYSTEM");
-      }
-      if (Q1("SELECT mzemu.owned_count($1)", {id}) != "0") {
-        Fail("2BP01",
-             "role \"" + n.back() + "\" cannot be dropped because some objects depend on it");
-      }
-      // Privileges granted to the role go with it.
-      for (const char* table : {"mz_catalog.mz_databases", "mz_catalog.mz_schemas",
-                                "mz_catalog.mz_clusters", "mzemu.objects"}) {
-        Q(std::string("UPDATE ") + table + " SET privileges = mzemu.acl_drop_role(privileges, $1)",
-          {id});
-      }
-      Q("DELETE FROM mz_catalog.mz_system_privileges WHERE split_part(privileges, '=', 1) = $1",
-        {id});
-      Q("DELETE FROM mz_catalog.mz_default_privileges WHERE role_id = $1 OR grantee = $1", {id});
-      Q("DELETE FROM mz_catalog.mz_role_members WHERE role_id = $1 OR member = $1", {id});
-      Q("DELETE FROM mz_internal.mz_comments WHERE object_type = 'role' AND id = $1", {id});
-      Q("DELETE FROM mz_catalog.mz_roles WHERE id = $1", {id});
+      DropRole(n.back(), if_exists);
     } else if (kind == "database") {
       Fail("0A000", "mzemu: DROP DATABASE is not supported");
     } else {
@@ -697,7 +679,7 @@ std::string Impl::Drop() {
         Fail("42809",
              "\"" + Join(n, ".") + "\" is a " + TypeWord(item->type) + " not a " + TypeWord(kind));
       }
-      RequireOwner(item->owner_id, TypeWord(kind) + " " + item->name);
+      RequireOwner(item->owner_id, TypeWord(kind) + " " + ItemName(*item));
       DropItemsChecked({item->id}, cascade, TypeWord(kind) + " \"" + item->name + "\"");
     }
   }
@@ -711,7 +693,7 @@ std::string Impl::DropSchema(const std::vector<std::string>& parts, bool if_exis
     Fail("3F000", "unknown schema '" + Join(parts, ".") + "'");
   }
   if (s->id[0] != 'u') Fail("42832", "cannot drop system schema '" + s->name + "'");
-  RequireOwner(s->owner_id, "SCHEMA " + QuoteIdent(DbName()) + "." + QuoteIdent(s->name));
+  RequireOwner(s->owner_id, "SCHEMA " + SchemaName(s->name));
   Outcome items = Q("SELECT id FROM mzemu.objects WHERE schema_id = $1", {s->id});
   std::vector<std::string> ids;
   for (size_t r = 0; r < items.rows.size(); ++r) ids.push_back(items.Get(r));

@@ -34,6 +34,12 @@ struct DdlError {
 // IF NOT EXISTS emits.
 inline constexpr const char* kAlreadyExists = "XX000";
 
+// Names reserved for system schemas, clusters, replicas and roles (src/adapter/src/catalog.rs
+// is_reserved_name: BUILTIN_PREFIXES "mz_" and "pg_"), refused by catalog_transact (XX000).
+inline bool IsReservedName(const std::string& name) {
+  return name.rfind("mz_", 0) == 0 || name.rfind("pg_", 0) == 0;
+}
+
 inline std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), ::toupper);
   return s;
@@ -225,13 +231,32 @@ class Impl {
   void RequireOwner(const std::string& owner_id, const std::string& what) {
     if (!IsOwner(owner_id)) Fail("42501", "must be owner of " + what);
   }
+  // `what` is e.g. `SCHEMA "materialize.s"` (PrivName). The role's need is the error's DETAIL
+  // (rbac.rs UnauthorizedError::detail).
   void RequirePriv(const std::string& table, const std::string& id, const std::string& priv,
                    const std::string& what) {
     if (!True("SELECT mzemu.has_priv(privileges, owner_id, $2) FROM " + table + " WHERE id = $1",
               {id, priv})) {
-      Fail("42501", "permission denied for " + what,
-           "The '" + session_.role() + "' role needs " + priv + " privileges on " + what);
+      throw DdlError{SqlError{
+          "42501", "permission denied for " + what,
+          "The '" + session_.role() + "' role needs " + priv + " privileges on " + what, ""}};
     }
+  }
+  // A privilege on SYSTEM (CREATEROLE, CREATECLUSTER, ...), as rbac.rs reports its absence.
+  void RequireSystemPriv(const std::string& priv) {
+    if (!True("SELECT mz_catalog.has_system_privilege($1)", {priv})) {
+      throw DdlError{SqlError{
+          "42501", "permission denied for SYSTEM",
+          "The '" + session_.role() + "' role needs " + priv + " privileges on SYSTEM", ""}};
+    }
+  }
+  // Object names in RBAC errors (rbac.rs ownership_err, ErrorMessageObjectDescription): schemas
+  // and items fully qualified and unquoted after "must be owner of" (`SCHEMA materialize.s`),
+  // double-quoted after "permission denied for" (`SCHEMA "materialize.s"`).
+  std::string SchemaName(const std::string& schema) { return DbName() + "." + schema; }
+  std::string ItemName(const ItemRef& i) { return DbName() + "." + i.schema_name + "." + i.name; }
+  static std::string PrivName(const std::string& type_word, const std::string& name) {
+    return type_word + " \"" + name + "\"";
   }
 
   // --- name resolution ---
@@ -287,6 +312,7 @@ class Impl {
   std::string Drop();
   std::string DropSchema(const std::vector<std::string>& parts, bool if_exists, bool cascade);
   std::string DropCluster(const std::string& name, bool if_exists, bool cascade);
+  void DropRole(const std::string& name, bool if_exists);
 
   // Parses an object kind word sequence (SCHEMA, CLUSTER REPLICA, MATERIALIZED VIEW, ...).
   std::string ParseKind();
@@ -308,15 +334,31 @@ class Impl {
       std::string name;
       std::optional<std::string> size, availability_zone;
       bool unsized = false;
+      bool disk = false;
     };
     std::optional<std::vector<Replica>> replicas;
-    std::vector<std::string> reset;
+    bool workload_class = false;
+    std::set<std::string> seen;   // option names given (SET / CREATE), lower case
+    std::set<std::string> reset;  // option names given to ALTER CLUSTER ... RESET
   };
   std::string ParseOptionName();
   void ParseClusterOption(ClusterOptions& o);
   ClusterOptions::Replica ParseReplicaOptions(const std::string& name);
   void ApplyClusterOptions(const ClusterRef& cluster, const ClusterOptions& o, bool create);
-  void SyncManagedReplicas(const std::string& cluster_id);
+  void SyncManagedReplicas(const std::string& cluster_id, bool recreate = false);
+  // Materialize's planner checks of CREATE CLUSTER and ALTER CLUSTER ... SET (ddl_cluster.cc).
+  void CheckCreateClusterOptions(const ClusterOptions& o, bool managed);
+  void CheckAlterClusterOptions(const ClusterRef& cl, const ClusterOptions& o);
+  static void RefuseManagedOnlyOptions(const ClusterOptions& o, bool non_manual_schedule);
+  void CheckManagedCommon(const ClusterOptions& o, const std::string& size,
+                          const std::string& schedule);
+  void ConvertToManaged(const ClusterRef& cl, const ClusterOptions& o);
+  void ConvertToUnmanaged(const ClusterRef& cl);
+  void CheckReplicaLimit(int current, int desired);
+  // One-line hooks called from ddl.cc: DROP CLUSTER REPLICA and ALTER CLUSTER REPLICA ... RENAME
+  // of a replica of a managed cluster are refused as in Materialize.
+  void CheckReplicaDrop(const ClusterRef& cl, const std::string& replica);
+  void CheckReplicaRename(const ClusterRef& cl, const std::string& replica);
   void AddReplica(const std::string& cluster_id, const std::string& owner,
                   const ClusterOptions::Replica& r);
 

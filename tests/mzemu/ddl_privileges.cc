@@ -1,24 +1,91 @@
-// The DDL interpreter: ALTER DEFAULT PRIVILEGES, COMMENT ON, GRANT/REVOKE.
+// The DDL interpreter: roles, ALTER DEFAULT PRIVILEGES, COMMENT ON, GRANT/REVOKE.
 #include "tests/mzemu/ddl_impl.h"
 
 namespace mzemu::ddl_internal {
 
+// ---------------------------------------------------------------------------------------------
+// Roles
+
+std::string Impl::CreateRole() {
+  std::string name = c_.Name();
+  c_.Word("with");
+  bool super = false;
+  bool login = false;
+  while (!c_.AtEnd()) {
+    std::string opt = c_.Value();
+    if (opt == "superuser") super = true;
+    if (opt == "login") login = true;
+    if (opt == "password") c_.Value();
+  }
+  // rbac.rs Plan::CreateRole: CREATEROLE on SYSTEM, or being a superuser for a superuser role.
+  if (super && !IsSuperuser()) {
+    throw DdlError{SqlError{"42501", "permission denied to create superuser role",
+                            "You must be a superuser to create superuser role", ""}};
+  }
+  if (!super) RequireSystemPriv("CREATEROLE");
+  // transact.rs Op::CreateRole: is_reserved_role_name (catalog.rs) is the prefixes mz_ and pg_,
+  // the role PUBLIC (any case: PUBLIC_ROLE_NAME is an UncasedStr) and, in current Materialize,
+  // the role specifications of GRANT/SET ROLE. A catalog error: XX000 (see kAlreadyExists).
+  static const std::set<std::string> kRoleSpecs = {"current_user", "current_role", "session_user",
+                                                   "user", "none"};
+  if (IsReservedName(name) || Upper(name) == "PUBLIC" || kRoleSpecs.count(name)) {
+    throw DdlError{SqlError{"XX000", "role name \"" + name + "\" is reserved",
+                            "The role \"public\" and the prefixes \"mz_\" and \"pg_\" are "
+                            "reserved for system roles.",
+                            ""}};
+  }
+  if (!Q1("SELECT id FROM mz_catalog.mz_roles WHERE name = $1", {name}).empty()) {
+    Fail(kAlreadyExists, "role '" + name + "' already exists");
+  }
+  Q("INSERT INTO mz_catalog.mz_roles VALUES (mzemu.new_id('role'), mzemu.new_oid(), $1, true, $2, "
+    "$3)",
+    {name, login ? "true" : "false", super ? "true" : "false"});
+  return "CREATE ROLE";
+}
+
+void Impl::DropRole(const std::string& name, bool if_exists) {
+  std::string id = Q1("SELECT id FROM mz_catalog.mz_roles WHERE name = $1", {name});
+  if (id.empty()) {
+    if (if_exists) return;
+    Fail("42704", "unknown role '" + name + "'");
+  }
+  RequireSystemPriv("CREATEROLE");
+  if (Q1("SELECT mzemu.owned_count($1)", {id}) != "0") {
+    Fail("2BP01", "role \"" + name + "\" cannot be dropped because some objects depend on it");
+  }
+  // Privileges granted to the role go with it.
+  for (const char* table : {"mz_catalog.mz_databases", "mz_catalog.mz_schemas",
+                            "mz_catalog.mz_clusters", "mzemu.objects"}) {
+    Q(std::string("UPDATE ") + table + " SET privileges = mzemu.acl_drop_role(privileges, $1)",
+      {id});
+  }
+  Q("DELETE FROM mz_catalog.mz_system_privileges WHERE "
+    "split_part(mzemu.acl_raw(privileges), '=', 1) = $1",
+    {id});
+  Q("DELETE FROM mz_catalog.mz_default_privileges WHERE role_id = $1 OR grantee = $1", {id});
+  Q("DELETE FROM mz_catalog.mz_role_members WHERE role_id = $1 OR member = $1", {id});
+  Q("DELETE FROM mz_internal.mz_comments WHERE object_type = 'role' AND id = $1", {id});
+  Q("DELETE FROM mz_catalog.mz_roles WHERE id = $1", {id});
+}
+
+// ---------------------------------------------------------------------------------------------
+// ALTER DEFAULT PRIVILEGES
+
 std::string Impl::AlterDefaultPrivileges() {
+  // doc/user/content/sql/alter-default-privileges.md "Privileges": role membership in
+  // role_name; superuser status if the target role is PUBLIC or ALL ROLES is specified; rbac.rs
+  // checks the memberships, then USAGE on the database of IN SCHEMA, then superuser status.
   std::vector<std::string> roles;
+  bool public_target = false;
   if (c_.Words({"for", "all", "roles"})) {
-    if (!IsSuperuser()) Fail("42501", "permission denied: FOR ALL ROLES requires superuser");
+    public_target = true;
     roles.push_back("p");
   } else if (c_.Word("for")) {
     if (!c_.Word("role")) c_.Expect("user");
-    // doc/user/content/sql/alter-default-privileges.md "Privileges": role membership in
-    // role_name; superuser status if the target role is PUBLIC or ALL ROLES is specified
-    // (rbac.rs: AlterDefaultPrivileges → Unauthorized → 42501).
     for (const auto& r : c_.NameList()) {
       std::string id = GetRoleId(r.back(), /*allow_public=*/true);
       if (id == "p") {
-        if (!IsSuperuser()) {
-          Fail("42501", "permission denied: FOR ROLE PUBLIC requires superuser");
-        }
+        public_target = true;
       } else if (!IsOwner(id)) {
         Fail("42501", "must be a member of " + QuoteIdent(r.back()));
       }
@@ -30,6 +97,9 @@ std::string Impl::AlterDefaultPrivileges() {
   std::vector<std::pair<std::optional<std::string>, std::optional<std::string>>> targets;
   if (c_.Words({"in", "schema"})) {
     for (const auto& s : c_.NameList()) targets.push_back({DbId(), GetSchema(s).id});
+    if (!IsSuperuser()) {
+      RequirePriv("mz_catalog.mz_databases", DbId(), "USAGE", PrivName("DATABASE", DbName()));
+    }
   } else if (c_.Words({"in", "database"})) {
     for (const auto& d : c_.NameList()) {
       if (d.back() != DbName()) Fail("3D000", "unknown database '" + d.back() + "'");
@@ -59,6 +129,11 @@ std::string Impl::AlterDefaultPrivileges() {
     Fail("42601", "mzemu: unknown object type " + Upper(plural));
   }
   if (all) letters = AllLetters(object_type);
+  if (public_target && !IsSuperuser()) {
+    const std::string action = "ALTER DEFAULT PRIVILEGES FOR ALL ROLES";
+    throw DdlError{SqlError{"42501", "permission denied to " + action,
+                            "You must be a superuser to " + action, ""}};
+  }
   if (grant) {
     c_.Expect("to");
   } else {
@@ -105,10 +180,10 @@ std::string Impl::Comment() {
   std::optional<std::string> text;
   if (!c_.Word("null")) text = c_.String();
   c_.ExpectEnd();
-  std::string id, owner;
+  std::string id, owner, label = Join(name, ".");
   if (kind == "schema") {
     SchemaRef s = GetSchema(name);
-    id = s.id, owner = s.owner_id;
+    id = s.id, owner = s.owner_id, label = SchemaName(s.name);
   } else if (kind == "cluster") {
     ClusterRef cl = GetCluster(name.back());
     id = cl.id, owner = cl.owner_id;
@@ -121,16 +196,20 @@ std::string Impl::Comment() {
     owner = cl.owner_id;
   } else if (kind == "role") {
     id = GetRoleId(name.back());
-    owner = id;
   } else if (kind == "database") {
     if (name.back() != DbName()) Fail("3D000", "unknown database '" + name.back() + "'");
     id = DbId();
     owner = Q1("SELECT owner_id FROM mz_catalog.mz_databases WHERE id = $1", {id});
   } else {
     ItemRef item = GetItem(name, kind);
-    id = item.id, owner = item.owner_id;
+    id = item.id, owner = item.owner_id, label = ItemName(item);
   }
-  RequireOwner(owner, TypeWord(kind) + " " + Join(name, "."));
+  // rbac.rs Plan::Comment: roles have no owner, a comment on one needs CREATEROLE on SYSTEM.
+  if (kind == "role") {
+    RequireSystemPriv("CREATEROLE");
+  } else {
+    RequireOwner(owner, TypeWord(kind) + " " + label);
+  }
   // Ids are per kind (a schema, a cluster and a table can all be u3): a comment is identified
   // by (id, object_type, object_sub_id), as in Materialize's mz_comments.
   Q("DELETE FROM mz_internal.mz_comments WHERE id = $1 AND object_type = $2 AND "
@@ -157,10 +236,7 @@ std::string Impl::GrantRevoke(bool grant) {
     std::vector<std::string> members;
     for (const auto& m : c_.NameList()) members.push_back(GetRoleId(m.back()));
     c_.ExpectEnd();
-    if (!True("SELECT mz_catalog.has_system_privilege('CREATEROLE')")) {
-      Fail("42501", "permission denied for SYSTEM",
-           "The '" + session_.role() + "' role needs CREATEROLE privileges on SYSTEM");
-    }
+    RequireSystemPriv("CREATEROLE");
     for (const auto& r : roles) {
       for (const auto& m : members) {
         Q("DELETE FROM mz_catalog.mz_role_members WHERE role_id = $1 AND member = $2", {r, m});
@@ -168,7 +244,8 @@ std::string Impl::GrantRevoke(bool grant) {
           if (True("SELECT mzemu.is_member($1, $2)", {r, m})) {
             Fail("0LP01", "granting role would create a cycle");
           }
-          Q("INSERT INTO mz_catalog.mz_role_members VALUES ($1, $2, $3)", {r, m, RoleId()});
+          // acl.rs plan_grant_role: without ADMIN OPTION the grantor is always mz_system.
+          Q("INSERT INTO mz_catalog.mz_role_members VALUES ($1, $2, 's1')", {r, m});
         }
       }
     }
@@ -211,7 +288,8 @@ std::string Impl::GrantRevoke(bool grant) {
     for (const auto& n : c_.NameList()) {
       if (kind == "schema") {
         SchemaRef s = GetSchema(n);
-        targets.push_back({"mz_catalog.mz_schemas", s.id, s.owner_id, kind, "SCHEMA " + s.name});
+        targets.push_back(
+            {"mz_catalog.mz_schemas", s.id, s.owner_id, kind, "SCHEMA " + SchemaName(s.name)});
       } else if (kind == "cluster") {
         ClusterRef cl = GetCluster(n.back());
         targets.push_back(
@@ -228,7 +306,7 @@ std::string Impl::GrantRevoke(bool grant) {
           Fail("42809", "\"" + Join(n, ".") + "\" is a " + TypeWord(item.type));
         }
         targets.push_back({"mzemu.objects", item.id, item.owner_id, item.type,
-                           TypeWord(item.type) + " " + item.name});
+                           TypeWord(item.type) + " " + ItemName(item)});
       }
     }
   }
@@ -255,17 +333,23 @@ std::string Impl::GrantRevoke(bool grant) {
       }
     }
     if (t.type == "system") {
-      if (!IsSuperuser()) Fail("42501", "permission denied for SYSTEM");
+      if (!IsSuperuser()) {  // rbac.rs: superuser_action
+        const std::string action = "GRANT/REVOKE SYSTEM PRIVILEGES";
+        throw DdlError{SqlError{"42501", "permission denied to " + action,
+                                "You must be a superuser to " + action, ""}};
+      }
       for (const auto& g : grantees) {
         std::string gname = g == "p" ? "" : g;
         std::string cur =
-            Q1("SELECT split_part(split_part(privileges, '=', 2), '/', 1) FROM "
-               "mz_catalog.mz_system_privileges WHERE split_part(privileges, '=', 1) = $1",
+            Q1("SELECT split_part(split_part(mzemu.acl_raw(privileges), '=', 2), '/', 1) FROM "
+               "mz_catalog.mz_system_privileges WHERE "
+               "split_part(mzemu.acl_raw(privileges), '=', 1) = $1",
                {gname});
         std::string next =
             grant ? Q1("SELECT mzemu.canon($1)", {cur + letters})
                   : Q1("SELECT coalesce(mzemu.canon(translate($1, $2, '')), '')", {cur, letters});
-        Q("DELETE FROM mz_catalog.mz_system_privileges WHERE split_part(privileges, '=', 1) = $1",
+        Q("DELETE FROM mz_catalog.mz_system_privileges WHERE "
+          "split_part(mzemu.acl_raw(privileges), '=', 1) = $1",
           {gname});
         if (!next.empty()) {
           Q("INSERT INTO mz_catalog.mz_system_privileges VALUES ($1 || '=' || $2 || '/s1')",

@@ -1,10 +1,9 @@
 #include "tests/mzemu/interpreter.h"
 
-#include <algorithm>
 #include <set>
 #include <sstream>
 
-#include "tests/mzemu/ddl.h"
+#include "tests/mzemu/show_queries.h"
 
 namespace mzemu {
 
@@ -139,22 +138,6 @@ bool Session::IsForwarded(const Statement& stmt) const {
   return k == Kind::kRead || k == Kind::kWrite;
 }
 
-static std::string StatementName(const Statement& s) {
-  std::string out;
-  for (size_t i = 0; i < s.tokens.size() && i < 3; ++i) {
-    if (s.tokens[i].kind != TokenKind::kIdent) break;
-    const std::string& w = s.tokens[i].text;
-    if (i > 0 && (w == "if" || w == "or")) break;
-    if (!out.empty()) out += ' ';
-    std::string up = w;
-    std::transform(up.begin(), up.end(), up.begin(), ::toupper);
-    out += up;
-    if (i == 0 && (w == "grant" || w == "revoke" || w == "drop" || w == "comment")) break;
-    if (i == 1 && w != "materialized" && w != "default" && w != "cluster") break;
-  }
-  return out;
-}
-
 Outcome Session::Execute(const Statement& stmt,
                          const std::vector<std::optional<std::string>>& params) {
   ++stats_->statements;
@@ -196,45 +179,11 @@ Outcome Session::Dispatch(const Statement& stmt,
       return Forward(stmt, params, /*count=*/false);
     }
     case Kind::kRead:
-    case Kind::kWrite: {
-      Block want = kind == Kind::kRead ? Block::kRead : Block::kWrite;
-      if (block_ == Block::kUndecided) {
-        Outcome begin = backend_.Exec("BEGIN");
-        if (!begin.ok()) return begin;
-        backend_txn_ = true;
-        block_ = want;
-      } else if (block_ == Block::kDdl) {
-        return Outcome::Error("25000",
-                              "transactions which modify objects are restricted to just "
-                              "modifying objects");
-      } else if (block_ == Block::kRead && want == Block::kWrite) {
-        return Outcome::Error("25006", "transaction in read-only mode");
-      } else if (block_ == Block::kWrite && want == Block::kRead) {
-        return Outcome::Error("25000", "transaction in write-only mode");
-      }
-      Outcome cluster = CheckActiveCluster(stmt, kind == Kind::kWrite);
-      if (!cluster.ok()) return cluster;
-      return Forward(stmt, params, /*count=*/kind == Kind::kRead);
-    }
+    case Kind::kWrite:
+      return RunReadWrite(stmt, params, /*write=*/kind == Kind::kWrite);
     case Kind::kSwapRename:
-      if (block_ == Block::kNone) return RunDdlAutocommit(stmt);
-      if (block_ == Block::kRead || block_ == Block::kWrite) {
-        return Outcome::Error("25000",
-                              "transactions which modify objects are restricted to just "
-                              "modifying objects");
-      }
-      block_ = Block::kDdl;
-      return AddToDdlBlock(stmt);
     case Kind::kDdl:
-      if (block_ != Block::kNone) {
-        return Outcome::Error("25001",
-                              StatementName(stmt) + " cannot be run inside a transaction block");
-      }
-      if (stmt.tokens.size() > 1 && stmt.tokens[1].IsWord("database") &&
-          (stmt.tokens[0].IsWord("create") || stmt.tokens[0].IsWord("drop"))) {
-        return HandleDatabaseDdl(stmt);
-      }
-      return RunDdlAutocommit(stmt);
+      return RunDdl(stmt, params);
   }
   return Outcome::Error("XX000", "mzemu: unreachable");
 }
@@ -311,17 +260,7 @@ Outcome Session::CheckActiveCluster(const Statement& stmt, bool write) {
   size_t skip_until = 0;
   if (write && !t.empty() && t[0].IsWord("insert")) {
     // INSERT INTO [db.][schema.]table: the target is written, not read.
-    size_t i = 1;
-    if (i < t.size() && t[i].IsWord("into")) ++i;
-    while (i < t.size() && t[i].IsName()) {
-      ++i;
-      if (i < t.size() && t[i].IsOp(".")) {
-        ++i;
-      } else {
-        break;
-      }
-    }
-    skip_until = i;
+    skip_until = AfterInsertTarget(stmt);
   }
   for (size_t i = skip_until; i < t.size(); ++i) {
     if (!t[i].IsName()) continue;
@@ -383,107 +322,10 @@ Outcome Session::CheckActiveCluster(const Statement& stmt, bool write) {
 Outcome Session::Forward(const Statement& stmt,
                          const std::vector<std::optional<std::string>>& params, bool count) {
   if (count) ++stats_->catalog_queries;
-  Outcome out = backend_.Exec(RewriteForPostgres(stmt), params);
-  return out;
-}
-
-Outcome Session::RunDdlAutocommit(const Statement& stmt) {
-  std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
-  Outcome begin = backend_.Exec("BEGIN");
-  if (!begin.ok()) return begin;
-  DdlInterpreter ddl(*this, backend_);
-  Outcome out = ddl.Apply(stmt);
-  if (!out.ok()) {
-    backend_.Exec("ROLLBACK");
-    return out;
-  }
-  Outcome bump = backend_.Exec("UPDATE mzemu.state SET catalog_version = catalog_version + 1");
-  Outcome commit = backend_.Exec("COMMIT");
-  if (!bump.ok()) return bump;
-  if (!commit.ok()) return commit;
-  return out;
-}
-
-Outcome Session::AddToDdlBlock(const Statement& stmt) {
-  // Validate by replaying the block so far plus this statement, then roll back: nothing is held
-  // between round trips, so concurrent sessions never wait on this block.
-  std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
-  Outcome begin = backend_.Exec("BEGIN");
-  if (!begin.ok()) return begin;
-  if (pending_ddl_.empty()) {
-    Outcome version = backend_.Exec("SELECT catalog_version FROM mzemu.state");
-    if (!version.ok()) {
-      backend_.Exec("ROLLBACK");
-      return version;
-    }
-    block_catalog_version_ = std::stoll(version.Get(0));
-  }
-  DdlInterpreter ddl(*this, backend_);
-  Outcome out;
-  for (const auto& p : pending_ddl_) {
-    out = ddl.Apply(p);
-    if (!out.ok()) break;
-  }
-  if (out.ok()) out = ddl.Apply(stmt);
-  backend_.Exec("ROLLBACK");
-  if (out.ok()) pending_ddl_.push_back(stmt);
-  return out;
-}
-
-Outcome Session::CommitDdlBlock() {
-  std::lock_guard<std::mutex> lock(shared_.ddl_mutex());
-  Outcome begin = backend_.Exec("BEGIN");
-  if (!begin.ok()) return begin;
-  Outcome version = backend_.Exec("SELECT catalog_version FROM mzemu.state FOR UPDATE");
-  if (!version.ok() || std::stoll(version.Get(0)) != block_catalog_version_) {
-    backend_.Exec("ROLLBACK");
-    return Outcome::Error("40001",
-                          "another session modified the catalog while this DDL transaction was "
-                          "open",
-                          "Retry the transaction; any concurrent DDL, even on unrelated objects, "
-                          "causes this error.");
-  }
-  DdlInterpreter ddl(*this, backend_);
-  for (const auto& p : pending_ddl_) {
-    Outcome out = ddl.Apply(p);
-    if (!out.ok()) {
-      backend_.Exec("ROLLBACK");
-      return out;
-    }
-  }
-  backend_.Exec("UPDATE mzemu.state SET catalog_version = catalog_version + 1");
-  return backend_.Exec("COMMIT");
-}
-
-Outcome Session::EndBlock(bool commit) {
-  Outcome out = Outcome::Tag(commit ? "COMMIT" : "ROLLBACK");
-  if (block_ == Block::kNone) {
-    // Like Materialize/PostgreSQL: a warning, not an error.
-    return out;
-  }
-  if (block_failed_) {
-    commit = false;
-    out = Outcome::Tag("ROLLBACK");
-  }
-  if (backend_txn_) {
-    Outcome end = backend_.Exec(commit ? "COMMIT" : "ROLLBACK");
-    if (!end.ok()) out = end;
-  } else if (commit && block_ == Block::kDdl) {
-    Outcome end = CommitDdlBlock();
-    if (!end.ok()) out = end;
-  }
-  if (saved_search_path_) {
-    search_path_ = *saved_search_path_;
-    vars_ = saved_vars_;
-    saved_search_path_.reset();
-    SyncBackendSession();
-  }
-  block_ = Block::kNone;
-  block_failed_ = false;
-  backend_txn_ = false;
-  pending_ddl_.clear();
-  block_catalog_version_ = -1;
-  return out;
+  Statement rewritten;
+  Outcome show = RewriteShowSubqueries(stmt, &rewritten);
+  if (!show.ok()) return show;
+  return backend_.Exec(RewriteForPostgres(rewritten), params);
 }
 
 Outcome Session::HandleSet(const Statement& stmt) {
@@ -499,11 +341,22 @@ Outcome Session::HandleSet(const Statement& stmt) {
     saved_vars_ = vars_;
   }
   if (i >= t.size()) return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
+  // Materialize's validate_set_isolation_level / validate_set_cluster: once the transaction
+  // has done anything (even a constant SELECT), the isolation level and the cluster are fixed.
+  const char kIsolationFixed[] = "SET TRANSACTION ISOLATION LEVEL must be called before any query";
   if (t[i].IsWord("transaction") || (t[i].IsWord("session") && i + 1 < t.size())) {
+    bool isolation = t[i].IsWord("transaction") && i + 1 < t.size() && t[i + 1].IsWord("isolation");
+    if (isolation && BlockHasOps()) return Outcome::Error("25001", kIsolationFixed);
     return Outcome::Tag("SET");
   }
   std::string name = t[i].text;
   ++i;
+  if (name == "cluster" && BlockHasOps()) {
+    return Outcome::Error("25001", "SET cluster cannot be called in an active transaction");
+  }
+  if (name == "transaction_isolation" && BlockHasOps()) {
+    return Outcome::Error("25001", kIsolationFixed);
+  }
   if (!reset && name == "role") {
     // SET ROLE name | NONE
     std::string target = i < t.size() ? t[i].text : "none";
@@ -595,17 +448,18 @@ Outcome Session::HandleShow(const Statement& stmt) {
   if (what == "role" || what == "current_role") return single(what, role_);
   if (what == "server_version") return single(what, "9.5.0");
   if (vars_.count(what)) return single(what, vars_[what]);
+  std::string sql = ShowObjectsSql(stmt, 1, var("database"));
+  if (!sql.empty()) {
+    // SHOW CLUSTERS / SCHEMAS are catalog reads (a peek), subject to the block's rules.
+    ++stats_->catalog_queries;
+    if (block_ == Block::kNone) return backend_.Exec(sql + " ORDER BY 1");
+    Outcome merge = AddOps(Block::kRead);
+    if (!merge.ok()) return merge;
+    Outcome begin = EnsureBackendTxn();
+    if (!begin.ok()) return begin;
+    return Isolated([&] { return backend_.Exec(sql + " ORDER BY 1"); });
+  }
   ++stats_->catalog_queries;
-  if (what == "clusters") {
-    return backend_.Exec(
-        "SELECT name, NULL::text AS replicas, NULL::text AS comment FROM "
-        "mz_catalog.mz_clusters ORDER BY name");
-  }
-  if (what == "schemas") {
-    return backend_.Exec(
-        "SELECT s.name, NULL::text AS comment FROM mz_catalog.mz_schemas s JOIN "
-        "mz_catalog.mz_databases d ON d.id = s.database_id ORDER BY s.name");
-  }
   return backend_.Exec(stmt.text);
 }
 
@@ -660,7 +514,11 @@ Outcome Session::HandleControl(const Statement& stmt, bool* handled) {
 }
 
 Outcome Session::Describe(const Statement& stmt, std::vector<uint32_t>* param_types) {
-  return backend_.Describe(RewriteForPostgres(stmt), param_types);
+  Statement rewritten;
+  Outcome show = RewriteShowSubqueries(stmt, &rewritten);
+  if (!show.ok()) return show;
+  // PQprepare locks the relations it names: in a block, let go of them at once.
+  return Isolated([&] { return backend_.Describe(RewriteForPostgres(rewritten), param_types); });
 }
 
 }  // namespace mzemu

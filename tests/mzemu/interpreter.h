@@ -1,12 +1,14 @@
 // Session: the statement interpreter of one emulated Materialize connection. It classifies each
-// statement, enforces Materialize's transaction rules (DDL blocks hold only SWAP/RENAME and are
-// checked for concurrent catalog changes at COMMIT), interprets Materialize DDL against the
+// statement, enforces Materialize's transaction rules (transactions.cc: a block is read-only,
+// insert-only, SWAP/RENAME-only or holds one other DDL statement run at COMMIT; no lock of the
+// backing PostgreSQL is held between statements), interprets Materialize DDL against the
 // catalog tables in the backing PostgreSQL, and forwards reads/writes with Materialize-only syntax
 // rewritten. Wire-protocol agnostic: the server feeds it Statements and renders Outcomes.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -115,7 +117,16 @@ class Session {
     kControl,
     kUnknown,
   };
-  enum class Block { kNone, kUndecided, kRead, kWrite, kDdl };
+  // What a block has done so far (Materialize's TransactionOps): nothing yet (kUndecided),
+  // constant reads only (kConstRead: SELECT 1, no relation; writes may still follow), reads of
+  // relations (kRead), constant INSERTs (kWrite), SWAP/RENAMEs (kDdl), or one other DDL statement
+  // deferred to COMMIT (kSingle).
+  enum class Block { kNone, kUndecided, kConstRead, kRead, kWrite, kDdl, kSingle };
+  // Deferred work of a block, replayed at COMMIT.
+  struct Deferred {
+    Statement stmt;
+    std::vector<std::optional<std::string>> params;
+  };
 
   Kind Classify(const Statement& stmt) const;
   Outcome Dispatch(const Statement& stmt, const std::vector<std::optional<std::string>>& params);
@@ -124,10 +135,25 @@ class Session {
   // Materialize runs reads of user relations on the active cluster: fails like it when that
   // cluster does not exist, has no replicas or is not usable by the role.
   Outcome CheckActiveCluster(const Statement& stmt, bool write);
+  // transactions.cc: Materialize's transaction rules.
+  // Merges an operation of kind `op` (kConstRead, kRead, kWrite, kDdl or kSingle) into the block
+  // like TransactionStatus::add_ops; an error if they cannot be combined.
+  Outcome AddOps(Block op);
+  bool BlockHasOps() const;
+  Outcome RunReadWrite(const Statement& stmt, const std::vector<std::optional<std::string>>& params,
+                       bool write);
+  Outcome RunDdl(const Statement& stmt, const std::vector<std::optional<std::string>>& params);
+  // Runs `fn` inside a savepoint of the open backing transaction that is rolled back afterwards,
+  // so the PostgreSQL locks it took are released (another session's DDL never waits on them).
+  Outcome Isolated(const std::function<Outcome()>& fn);
+  // Opens the backing transaction of a block if not open yet.
+  Outcome EnsureBackendTxn();
   Outcome RunDdlAutocommit(const Statement& stmt);
   Outcome AddToDdlBlock(const Statement& stmt);
   Outcome CommitDdlBlock();
   Outcome EndBlock(bool commit);
+  // `(SHOW ...)` subqueries rewritten into their SELECTs (show_queries.cc).
+  Outcome RewriteShowSubqueries(const Statement& stmt, Statement* out) const;
   Outcome HandleSet(const Statement& stmt);
   Outcome HandleShow(const Statement& stmt);
   Outcome HandleControl(const Statement& stmt, bool* handled);
@@ -149,6 +175,8 @@ class Session {
   bool implicit_ = false;
   bool backend_txn_ = false;
   std::vector<Statement> pending_ddl_;
+  std::vector<Deferred> pending_writes_;  // INSERTs of a write block, applied at COMMIT
+  std::optional<Deferred> single_;        // the one DDL statement of a kSingle block
   // Session state saved by the first SET LOCAL of a block.
   std::optional<std::vector<std::string>> saved_search_path_;
   std::map<std::string, std::string> saved_vars_;

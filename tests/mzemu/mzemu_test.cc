@@ -313,24 +313,26 @@ TEST_F(MzemuTest, SwapBlockFailsAt40001AfterConcurrentDdlAndSwapsNothing) {
   EXPECT_TRUE(retry.ok()) << retry.message;
 }
 
-TEST_F(MzemuTest, TransactionBlocksAcceptOnlySwapAndRename) {
+TEST_F(MzemuTest, TransactionBlocksHoldSwapsOrOneDeferredDdlStatement) {
   Run({"CREATE SCHEMA a", "CREATE SCHEMA b"});
+  // One DDL statement other than SWAP/RENAME is deferred to COMMIT (more: mzemu_transactions_test).
   Res r = admin_->Exec("BEGIN; CREATE SCHEMA c; COMMIT;");
-  EXPECT_EQ(r.code, "25001");
-  EXPECT_NE(r.message.find("cannot be run inside a transaction block"), std::string::npos);
-  EXPECT_EQ(admin_->TxStatus(), 'E');
-  EXPECT_EQ(admin_->Exec("SELECT 1").code, "25P02");
-  EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
-  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name = 'c'"), "0");
-  for (const char* stmt : {"COMMENT ON SCHEMA a IS 'x'", "GRANT USAGE ON SCHEMA a TO PUBLIC",
-                           "DROP SCHEMA a", "CREATE CLUSTER x (SIZE = '1')",
-                           "ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC"}) {
+  EXPECT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_schemas WHERE name = 'c'"), "1");
+  // DDL that cannot be deferred is refused in a block.
+  for (const char* stmt : {"ALTER CLUSTER quickstart SET (REPLICATION FACTOR 2)",
+                           "UPDATE mz_schemas SET name = 'x'"}) {
     ASSERT_TRUE(admin_->Exec("BEGIN").ok());
-    EXPECT_EQ(admin_->Exec(stmt).code, "25001") << stmt;
+    Res refused = admin_->Exec(stmt);
+    EXPECT_EQ(refused.code, "25001") << stmt;
+    EXPECT_NE(refused.message.find("cannot be run inside a transaction block"), std::string::npos);
+    EXPECT_EQ(admin_->TxStatus(), 'E');
+    EXPECT_EQ(admin_->Exec("SELECT 1").code, "25P02");
     EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
   }
   // Mixing reads and DDL is refused either way round.
-  EXPECT_EQ(admin_->Exec("BEGIN; SELECT 1; ALTER SCHEMA a SWAP WITH b").code, "25000");
+  EXPECT_EQ(admin_->Exec("BEGIN; SELECT * FROM mz_schemas; ALTER SCHEMA a SWAP WITH b").code,
+            "25006");
   EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
   EXPECT_EQ(admin_->Exec("BEGIN; ALTER SCHEMA a SWAP WITH b; SELECT 1").code, "25000");
   EXPECT_TRUE(admin_->Exec("ROLLBACK").ok());
@@ -360,7 +362,7 @@ TEST_F(MzemuTest, MultiStatementStringsAreImplicitTransactions) {
   Res w2 = admin_->Exec("INSERT INTO c.t VALUES (1); INSERT INTO c.t VALUES (2)");
   EXPECT_TRUE(w2.ok()) << w2.message;
   EXPECT_EQ(Scalar("SELECT count(*) FROM c.t"), "2");
-  EXPECT_EQ(admin_->Exec("SELECT 1; INSERT INTO c.t VALUES (3)").code, "25006");
+  EXPECT_EQ(admin_->Exec("SELECT * FROM c.t; INSERT INTO c.t VALUES (3)").code, "25006");
 }
 
 TEST_F(MzemuTest, SwapRequiresOwnershipOfBothObjects) {
@@ -648,10 +650,11 @@ TEST_F(MzemuTest, PrivilegeCopyQueriesProduceGrantAndRevokeText) {
                    "mz_internal.mz_show_cluster_privileges WHERE grantee = 'my_role' AND name = "
                    "'green_cluster'"),
             "USAGE");
-  // Permission validation queries (§1.5).
+  // Permission validation queries (§1.5). A superuser sees every grant: mz_system's UC,
+  // mz_support's U, the bootstrap role's UC and PUBLIC's U (initialize.rs).
   EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_my_database_privileges WHERE name = "
                    "current_database() AND privilege_type IN ('CREATE', 'USAGE')"),
-            "3");
+            "6");
   EXPECT_EQ(admin_
                 ->Exec("SELECT has_system_privilege('CREATECLUSTER') IS FALSE, "
                        "current_user()")
@@ -696,7 +699,7 @@ TEST_F(MzemuTest, RolesMembershipSetRoleAndQualifiedNames) {
   EXPECT_EQ(admin_->Exec("DROP ROLE team").code, "2BP01");
   Run({"DROP SCHEMA owned_by_team", "DROP ROLE team"});
   EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_database_privileges WHERE grantee "
-                   "NOT IN ('PUBLIC', 'materialize')"),
+                   "NOT IN ('PUBLIC', 'materialize', 'mz_system', 'mz_support')"),
             "0");
   EXPECT_EQ(Scalar("SHOW cluster"), "quickstart");
   Run({"SET cluster = owned_by_nobody"});
@@ -706,7 +709,7 @@ TEST_F(MzemuTest, RolesMembershipSetRoleAndQualifiedNames) {
 TEST_F(MzemuTest, ReplicaManagementAndSizeChanges) {
   Run({"CREATE CLUSTER u REPLICAS (r1 (SIZE 'a'))", "CREATE CLUSTER REPLICA u.r2 SIZE 'b'",
        "CREATE CLUSTER m (SIZE = 'small', REPLICATION FACTOR = 2)"});
-  EXPECT_EQ(admin_->Exec("CREATE CLUSTER REPLICA m.r3 SIZE 'x'").code, "0A000");
+  EXPECT_EQ(admin_->Exec("CREATE CLUSTER REPLICA m.r3 SIZE 'x'").code, "XX000");
   std::string replicas =
       "SELECT string_agg(r.name || ':' || coalesce(r.size, '-'), ',' ORDER BY "
       "r.name) FROM mz_cluster_replicas r JOIN mz_clusters c ON c.id = "
@@ -814,7 +817,7 @@ TEST_F(MzemuTest, CreateConnectAndDropDatabase) {
   EXPECT_EQ(again.code, "XX000");
   EXPECT_EQ(again.message, "database '" + x + "' already exists");
   Run({"CREATE DATABASE IF NOT EXISTS \"" + x + "\""});
-  EXPECT_EQ(admin_->Exec("BEGIN; CREATE DATABASE y").code, "25001");
+  EXPECT_EQ(admin_->Exec("BEGIN; CREATE DATABASE y").code, "");  // deferred to COMMIT
   Run({"ROLLBACK"});
 
   {
@@ -972,7 +975,7 @@ TEST_F(MzemuTest, AlterDefaultPrivilegesNeedsMembershipOrSuperuser) {
   Run({"ALTER DEFAULT PRIVILEGES FOR ROLE PUBLIC" + tail,
        "ALTER DEFAULT PRIVILEGES FOR ALL ROLES" + tail, "ALTER DEFAULT PRIVILEGES FOR ROLE bob" + tail});
   EXPECT_EQ(Scalar("SELECT string_agg(object_owner, ',' ORDER BY object_owner) FROM "
-                   "mz_internal.mz_show_default_privileges"),
+                   "mz_internal.mz_show_default_privileges WHERE schema = 's'"),
             "PUBLIC,alice,bob,team");
 }
 
@@ -1079,6 +1082,26 @@ static std::string Columns(Conn& c, const std::string& relation) {
       "'::regclass AND attnum > 0 AND NOT attisdropped");
 }
 
+// builtin.rs BUILTIN_CLUSTERS: five system clusters; mz_support and mz_analytics own theirs and
+// run no replica by default. availability_zones is a list (list_length).
+TEST_F(MzemuTest, BuiltInClustersAreListed) {
+  EXPECT_EQ(Scalar("SELECT string_agg(c.id || ' ' || c.name || ' ' || r.name || ' ' || "
+                   "c.replication_factor || ' ' || (SELECT count(*) FROM mz_cluster_replicas cr "
+                   "WHERE cr.cluster_id = c.id), ',' ORDER BY c.id) FROM mz_clusters c JOIN "
+                   "mz_roles r ON r.id = c.owner_id WHERE c.id LIKE 's%'"),
+            "s1 mz_system mz_system 1 1,s2 mz_catalog_server mz_system 1 1,"
+            "s3 mz_probe mz_system 1 1,s4 mz_support mz_support 0 0,"
+            "s5 mz_analytics mz_analytics 0 0");
+  EXPECT_EQ(Scalar("SELECT string_agg(name, ',' ORDER BY name) FROM (SHOW CLUSTERS)"),
+            "mz_analytics,mz_catalog_server,mz_probe,mz_support,mz_system,quickstart");
+  Run({"CREATE CLUSTER az (SIZE = '1', AVAILABILITY ZONES = ('use1-az1', 'use1-az2'))"});
+  EXPECT_EQ(Scalar("SELECT list_length(availability_zones) FROM mz_clusters WHERE name = 'az'"),
+            "2");
+  EXPECT_EQ(Scalar("SELECT list_length(availability_zones) FROM mz_clusters WHERE name = "
+                   "'quickstart'"),
+            "0");
+}
+
 TEST_F(MzemuTest, CatalogColumnsHaveMaterializesNamesOrderAndTypes) {
   // builtin.rs MZ_TABLES: owner_id and privileges come before create_sql; source_id last.
   EXPECT_EQ(Columns(*admin_, "mz_catalog.mz_tables"),
@@ -1172,11 +1195,11 @@ TEST_F(MzemuTest, ShowRoleMembersViewsListMembershipsByName) {
   const std::string mine =
       "SELECT string_agg(role || '>' || member, ',' ORDER BY member) FROM "
       "mz_internal.mz_show_my_role_members";
-  EXPECT_EQ(Scalar(all), "team>alice/materialize,team>bob/materialize");
+  EXPECT_EQ(Scalar(all), "team>alice/mz_system,team>bob/mz_system");  // acl.rs: grantor
   EXPECT_EQ(Scalar(mine), "team>alice,team>bob");  // superuser: every row
   Conn alice(Dsn("alice"));
   ASSERT_TRUE(alice.ok());
   EXPECT_EQ(alice.Scalar(mine), "team>alice");
   Run({"REVOKE team FROM bob"});
-  EXPECT_EQ(Scalar(all), "team>alice/materialize");
+  EXPECT_EQ(Scalar(all), "team>alice/mz_system");
 }

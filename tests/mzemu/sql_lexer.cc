@@ -235,4 +235,20 @@ std::string RewriteForPostgres(const Statement& stmt) {
   return out;
 }
 
+size_t AfterInsertTarget(const Statement& stmt) {
+  const auto& t = stmt.tokens;
+  if (t.empty() || !t[0].IsWord("insert")) return 0;
+  size_t i = 1;
+  if (i < t.size() && t[i].IsWord("into")) ++i;
+  while (i < t.size() && t[i].IsName()) {
+    ++i;
+    if (i < t.size() && t[i].IsOp(".")) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
 }  // namespace mzemu

@@ -39,6 +39,10 @@ struct Statement {
   std::vector<Token> tokens;
 };
 
+// For `INSERT [INTO] [db.][schema.]table ...`: the index of the first token after the target
+// table (what the INSERT reads starts there). 0 for any other statement.
+size_t AfterInsertTarget(const Statement& stmt);
+
 // Tokenizes `sql`. Unterminated strings/comments are tolerated (the rest becomes one token); the
 // backing PostgreSQL reports the syntax error when such text is forwarded.
 std::vector<Token> Tokenize(std::string_view sql);
