@@ -233,9 +233,10 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
   BGPLAN_ASSIGN_OR_RETURN(
       Rows defaults,
       session.Query("SELECT database, schema, object_owner, object_type, grantee, privilege_type "
-                    "FROM mz_internal.mz_show_default_privileges WHERE " +
+                    "FROM mz_internal.mz_show_default_privileges WHERE (" +
                     SchemaCondition(schema_names, "database", "schema") +
-                    " AND object_owner <> 'none' AND grantee <> 'none'"));
+                    " OR (schema IS NULL AND object_type IN ('schema', 'cluster'))) AND "
+                    "object_owner <> 'none' AND grantee <> 'none'"));
   // Grants bgplan copies: not those of none, mz_system, mz_support or the current role.
   auto grants_of = [&](const std::vector<const Row*>& rows) {
     std::vector<resolve::Grant> out;
@@ -347,6 +348,26 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     return it != set.end() &&
            std::find(it->second.begin(), it->second.end(), schema) != it->second.end();
   };
+  // What Materialize grants a schema or cluster the current role creates now, beyond its own
+  // privileges: the default privileges ON SCHEMAS (of the schema's database or every database)
+  // or ON CLUSTERS FOR that role itself or FOR ALL ROLES (catalog `get_applicable_privileges`).
+  // A green about to be created starts with them; the copy revokes those blue lacks.
+  auto initial_grants = [&](const char* type, const std::string& database) {
+    std::vector<const Row*> rows;
+    std::vector<Row> converted;
+    converted.reserve(defaults.size());
+    for (const Row& r : defaults) {
+      if (r[1].empty() && r[3] == type && (r[0].empty() || r[0] == database) &&
+          (r[2] == s.user || r[2] == "PUBLIC")) {
+        // As an aclexplode row of grants_of: (id, grantee id, grantee name, privilege).
+        converted.push_back({"", r[4] == "PUBLIC" ? "p" : "", r[4] == "PUBLIC" ? "" : r[4], r[5]});
+      }
+    }
+    for (const Row& r : converted) {
+      rows.push_back(&r);
+    }
+    return grants_of(rows);
+  };
   // Each kind of row indexed once: filling N objects is N lookups, not N scans.
   const RowIndex schema_rows = IndexRows(schemas, [](const Row& r) { return PairKey(r[0], r[1]); });
   const RowIndex default_rows =
@@ -371,6 +392,8 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
       if (auto it = schema_acl_by.find(f.id); it != schema_acl_by.end()) {
         f.grants = grants_of(it->second);
       }
+    } else {
+      f.grants = initial_grants("schema", f.database);
     }
     for (const Row* row : RowsAt(default_rows, key)) {
       const Row& r = *row;
@@ -408,6 +431,7 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
       f.hydration_time_estimate = r[8];
     }
     if (!f.exists) {
+      f.grants = initial_grants("cluster", "");
       return;
     }
     if (auto it = cluster_acl_by.find(f.id); it != cluster_acl_by.end()) {

@@ -483,7 +483,13 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
                     "'' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, "
                     "a.is_grantable::text FROM pg_default_acl d JOIN pg_namespace n ON n.oid = "
                     "d.defaclnamespace, aclexplode(d.defaclacl) a WHERE n.nspname = ANY(" +
-                    in + ") ORDER BY 1, 2, 3, 4, 5"));
+                    in +
+                    ") UNION ALL SELECT '', pg_get_userbyid(d.defaclrole), 'SCHEMAS', CASE WHEN "
+                    "a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee) END, a.privilege_type, "
+                    "a.is_grantable::text FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE "
+                    "d.defaclnamespace = 0 AND d.defaclobjtype = 'n' AND d.defaclrole = (SELECT "
+                    "oid FROM pg_roles WHERE rolname = current_user) AND (a.grantee = 0 OR "
+                    "pg_get_userbyid(a.grantee) <> current_user) ORDER BY 1, 2, 3, 4, 5"));
   BGPLAN_ASSIGN_OR_RETURN(
       Rows objects,
       session.Query("SELECT n.nspname, c.oid::text, " + std::string(kRelKind) +
@@ -519,6 +525,16 @@ Result<resolve::Snapshot> ReadPgSnapshot(SqlSession& session, const plans::Plan&
     for (const Row* r : RowsAt(acl_rows, s.name)) {
       if (sql::IsSqlKeyword((*r)[2])) {
         s.grants.push_back({(*r)[1], (*r)[2], (*r)[3] == "true"});
+      }
+    }
+    // A schema the current role creates now starts with its default privileges ON SCHEMAS
+    // (the rows under ""): a green about to be created has them; the copy revokes what blue
+    // lacks.
+    if (!s.exists) {
+      for (const Row* r : RowsAt(default_rows, "")) {
+        if (sql::IsSqlKeyword((*r)[4])) {
+          s.grants.push_back({(*r)[3], (*r)[4], (*r)[5] == "true"});
+        }
       }
     }
     for (const Row* r : RowsAt(default_rows, s.name)) {

@@ -1,6 +1,7 @@
 // The object-level safety rules on the Materialize path (docs/safety.md) that need more than a
 // crash: cleanup's identity check just before each drop, and a journal the role cannot use.
 // Both lanes; no sinks (no Kafka needed).
+#include <algorithm>
 #include <string_view>
 
 #include "tests/integration/mz_fixture.h"
@@ -59,6 +60,42 @@ TEST_F(MzSafety, CleanupChecksTheIdJustBeforeEachDrop) {
       << last_diagnostics_;
   EXPECT_EQ(SchemaId("app_dbt_deploy"), foreign);  // not ours: not dropped
   EXPECT_EQ(ClusterId(C("app_dbt_deploy")), green_cluster);  // nothing more dropped
+}
+
+// Materialize applies default privileges ON SCHEMAS and ON CLUSTERS to a new schema or cluster,
+// so green can start with grants blue lacks. Init makes green's grants exactly blue's: the
+// extra ones are revoked (the copy's REVOKE path), blue's own are kept.
+TEST_F(MzSafety, InitRevokesGrantsDefaultPrivilegesGaveGreen) {
+  const std::string reader = R("reader"), writer = R("writer");
+  const std::string owner = Scalar(
+      "SELECT r.name FROM mz_schemas s JOIN mz_roles r ON r.id = s.owner_id WHERE s.name = 'app'");
+  Exec({"CREATE ROLE " + reader, "CREATE ROLE " + writer,
+        "GRANT USAGE ON SCHEMA app TO " + writer, "GRANT USAGE ON CLUSTER " + C("app") + " TO " +
+            writer,
+        "ALTER DEFAULT PRIVILEGES FOR ROLE \"" + owner + "\" GRANT USAGE ON SCHEMAS TO " + reader,
+        "ALTER DEFAULT PRIVILEGES FOR ROLE \"" + owner + "\" GRANT USAGE ON CLUSTERS TO " +
+            reader});
+  // The server applies them: a schema created now gets the reader's USAGE.
+  Exec({"CREATE SCHEMA probe"});
+  ASSERT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_show_schema_privileges WHERE name = "
+                   "'probe' AND grantee = '" + reader + "'"),
+            "1");
+  ASSERT_TRUE(RunPhase(Plan(), PhaseKind::kInit).ok()) << last_diagnostics_;
+  auto grantees = [&](const std::string& relation, const std::string& name) {
+    return Column("SELECT DISTINCT grantee || ':' || privilege_type FROM mz_internal." + relation +
+                  " WHERE name = '" + name + "' ORDER BY 1");
+  };
+  EXPECT_EQ(grantees("mz_show_schema_privileges", "app_dbt_deploy"),
+            grantees("mz_show_schema_privileges", "app"));
+  EXPECT_EQ(grantees("mz_show_cluster_privileges", C("app_dbt_deploy")),
+            grantees("mz_show_cluster_privileges", C("app")));
+  const auto schema = grantees("mz_show_schema_privileges", "app_dbt_deploy");
+  EXPECT_EQ(std::count(schema.begin(), schema.end(), writer + ":USAGE"), 1);
+  EXPECT_EQ(std::count(schema.begin(), schema.end(), reader + ":USAGE"), 0);
+  Exec({"ALTER DEFAULT PRIVILEGES FOR ROLE \"" + owner + "\" REVOKE USAGE ON SCHEMAS FROM " +
+            reader,
+        "ALTER DEFAULT PRIVILEGES FOR ROLE \"" + owner + "\" REVOKE USAGE ON CLUSTERS FROM " +
+            reader});
 }
 
 // A journal another role created, which this role may not read or write: journal-access names

@@ -134,6 +134,24 @@ TEST_F(RuntimePg, FullCycleCatalogEffects) {
   EXPECT_EQ(Snapshot(), snap);
 }
 
+// Default privileges ON SCHEMAS give a schema the role creates grants of their own: green would
+// start with grants blue lacks. Init revokes them, so green's ACL is blue's.
+TEST_F(RuntimePg, InitRevokesGrantsDefaultPrivilegesGaveGreen) {
+  Production();
+  Exec("DO $$ BEGIN CREATE ROLE auditor; EXCEPTION WHEN duplicate_object THEN NULL; END $$; "
+       "ALTER DEFAULT PRIVILEGES GRANT USAGE ON SCHEMAS TO auditor; CREATE SCHEMA probe;");
+  ASSERT_EQ(Scalar("SELECT has_schema_privilege('auditor', 'probe', 'USAGE')"), "t");
+  plans::Plan plan = PgPlan("shop", {"marts"}, {"sinks"});
+  ASSERT_TRUE(Run(plan, PhaseKind::kInit).ok());
+  EXPECT_EQ(Scalar("SELECT has_schema_privilege('auditor', 'marts_dbt_deploy', 'USAGE')"), "f");
+  EXPECT_EQ(Scalar("SELECT has_schema_privilege('reader', 'marts_dbt_deploy', 'USAGE')"), "t");
+  const std::string acl =
+      "SELECT string_agg(a::text, ',' ORDER BY a::text) FROM pg_namespace n, "
+      "aclexplode(n.nspacl) a WHERE n.nspname = ";
+  EXPECT_EQ(Scalar(acl + "'marts_dbt_deploy'"), Scalar(acl + "'marts'"));
+  Exec("ALTER DEFAULT PRIVILEGES REVOKE USAGE ON SCHEMAS FROM auditor;");
+}
+
 TEST_F(RuntimePg, InitReportsEveryFailureAtOnceAndWritesNothing) {
   Production();
   Exec(
