@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "tests/mzemu/catalog_2026.h"
 #include "tests/mzemu/catalog_history.h"
 
 namespace mzemu {
@@ -225,10 +226,7 @@ CREATE FUNCTION mzemu.is_member(text, text) RETURNS boolean LANGUAGE sql STABLE 
 CREATE FUNCTION mz_catalog.mz_is_superuser() RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT coalesce((SELECT rolsuper FROM mz_catalog.mz_roles
                    WHERE name = mz_catalog.mzemu_current_role()), false) $$;
-CREATE FUNCTION mz_catalog.mz_version() RETURNS text LANGUAGE sql IMMUTABLE AS
-  $$ SELECT 'v0.130.0 (mzemu)' $$;
-CREATE FUNCTION mz_catalog.mz_version_num() RETURNS integer LANGUAGE sql IMMUTABLE AS
-  $$ SELECT 13000 $$;
+-- mz_version(), mz_version_num() and version() are in catalog_2026.cc (the emulated version).
 -- Lists (mz_clusters.availability_zones is a `text list`) are arrays here; list_length as in
 -- Materialize (0 for an empty list).
 CREATE FUNCTION mz_catalog.list_length(anyarray) RETURNS integer LANGUAGE sql IMMUTABLE AS
@@ -245,8 +243,6 @@ CREATE FUNCTION mz_catalog.mz_now() RETURNS mz_catalog.mz_timestamp LANGUAGE sql
 
 -- PostgreSQL-compatibility objects that Materialize answers from its own catalog. mz_catalog is
 -- searched before pg_catalog (see Session::SyncBackendSession), so these shadow the built-ins.
-CREATE FUNCTION mz_catalog.version() RETURNS text LANGUAGE sql IMMUTABLE AS
-  $$ SELECT 'PostgreSQL 9.5 on x86_64-unknown-linux-gnu (Materialize v0.130.0 (mzemu))' $$;
 CREATE VIEW mz_catalog.pg_roles AS
   SELECT name AS rolname, coalesce(rolsuper, false) AS rolsuper, inherit AS rolinherit,
          false AS rolcreaterole, false AS rolcreatedb, coalesce(rolcanlogin, false) AS rolcanlogin,
@@ -722,6 +718,7 @@ std::string CatalogBootstrapSql(const std::string& db_name, const std::string& s
   std::ostringstream sql;
   sql << kCatalogSql;
   sql << CatalogHistorySql();
+  sql << Catalog2026Sql();
   sql << "INSERT INTO mzemu.state VALUES (" << kCatalogFormat << ", 1, true);\n";
   sql << "INSERT INTO mz_catalog.mz_roles VALUES "
          "('s1', 16661, 'mz_system', true, true, true), "

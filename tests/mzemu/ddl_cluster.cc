@@ -46,6 +46,8 @@ std::string Impl::ParseOptionName() {
                                                                {"billed", "as"},
                                                                {"hydration", "time", "estimate"},
                                                                {"hydration", "size"},
+                                                               {"experimental", "arrangement",
+                                                                "compression"},
                                                                {"linger", "duration"},
                                                                {"size"},
                                                                {"schedule"},
@@ -156,7 +158,9 @@ Impl::ClusterOptions::Replica Impl::ParseReplicaOptions(const std::string& name)
 }
 
 void Impl::ParseClusterOption(ClusterOptions& o) {
+  size_t at = c_.pos();
   std::string opt = ParseOptionName();
+  CheckOptionVersion(opt, at);
   if (!o.seen.insert(opt).second) Fail(kPlanError, Upper(opt) + " specified more than once");
   if (opt == "size") {
     o.size = c_.Value();
@@ -175,7 +179,7 @@ void Impl::ParseClusterOption(ClusterOptions& o) {
         while (!c_.Op(")")) {
           std::string sub = ParseOptionName();
           if (sub != "hydration time estimate") c_.Unexpected("unknown ON REFRESH option");
-          o.hydration_estimate = c_.String();
+          o.hydration_estimate = ParseIntervalValue();
           c_.Op(",");
         }
       }
@@ -192,7 +196,7 @@ void Impl::ParseClusterOption(ClusterOptions& o) {
         if (sub == "hydration size") {
           o.hydration_size = c_.String();
         } else if (sub == "linger duration") {
-          o.linger = c_.String();
+          o.linger = ParseIntervalValue();
         } else {
           c_.Unexpected("unknown ON HYDRATION option");
         }
@@ -211,11 +215,17 @@ void Impl::ParseClusterOption(ClusterOptions& o) {
     }
     o.availability_zones = zones;
   } else if (opt == "introspection interval") {
-    o.introspection_interval = c_.Value();
+    o.introspection_interval = ParseIntervalValue();
   } else if (opt == "introspection debugging") {
     o.introspection_debugging = ParseFlag(c_);
   } else if (opt == "disk") {
     o.disk = ParseFlag(c_);
+  } else if (opt == "experimental arrangement compression") {
+    o.arrangement_compression = ParseFlag(c_);
+    if (*o.arrangement_compression) {
+      RequireMzVersion(26, 38, "EXPERIMENTAL ARRANGEMENT COMPRESSION = true",
+                       "EXPERIMENTAL ARRANGEMENT COMPRESSION is not available");
+    }
   } else if (opt == "workload class") {
     o.workload_class = true;
     c_.Value();
@@ -536,6 +546,7 @@ void Impl::ConvertToUnmanaged(const ClusterRef& cl) {
 }
 
 std::string Impl::CreateCluster() {
+  bool if_not_exists = ParseClusterIfNotExists();
   std::string name = c_.Name();
   ClusterOptions o;
   if (c_.Op("(")) {
@@ -552,7 +563,11 @@ std::string Impl::CreateCluster() {
   c_.ExpectEnd();
   bool managed = o.managed.value_or(!o.replicas.has_value());
   CheckCreateClusterOptions(o, managed);
-  if (FindCluster(name)) Fail(kAlreadyExists, "cluster '" + name + "' already exists");
+  CheckArrangementCompression(o, managed);
+  if (FindCluster(name)) {
+    if (if_not_exists) return "CREATE CLUSTER";  // Materialize: a NOTICE, "... skipping"
+    Fail(kAlreadyExists, "cluster '" + name + "' already exists");
+  }
   if (!True("SELECT mz_catalog.has_system_privilege('CREATECLUSTER')")) {
     Fail("42501", "permission denied for SYSTEM",
          "The '" + session_.role() + "' role needs CREATECLUSTER privileges on SYSTEM");
@@ -575,6 +590,7 @@ std::string Impl::CreateCluster() {
       Q("INSERT INTO mz_internal.mz_cluster_schedules VALUES ($1, 'manual', NULL)", {id});
     }
     ApplyClusterOptions(ClusterRef{id, name, owner, managed}, o, /*create=*/true);
+    ApplyArrangementCompression(id, o, managed, /*create=*/true);
   } else {
     for (const auto& r : *o.replicas) AddReplica(id, owner, r);
   }
@@ -582,6 +598,7 @@ std::string Impl::CreateCluster() {
 }
 
 std::string Impl::CreateClusterReplica() {
+  bool if_not_exists = ParseClusterIfNotExists();
   std::vector<std::string> parts = c_.QualifiedName();
   if (parts.size() != 2) Fail("42601", "mzemu: CREATE CLUSTER REPLICA needs cluster.replica");
   ClusterRef cluster = GetCluster(parts[0]);
@@ -593,6 +610,7 @@ std::string Impl::CreateClusterReplica() {
   if (!Q1("SELECT id FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = $1 AND name = $2",
           {cluster.id, r.name})
            .empty()) {
+    if (if_not_exists) return "CREATE CLUSTER REPLICA";
     Fail(kAlreadyExists, "cluster replica '" + parts[0] + "." + r.name + "' already exists");
   }
   int count = std::stoi(Q1(
@@ -630,7 +648,7 @@ std::string Impl::AlterClusterOptions(const std::vector<std::string>& a, bool re
       "size",     "replication factor",     "schedule",
       "managed",  "auto scaling strategy",  "availability zones",
       "replicas", "introspection interval", "introspection debugging",
-      "disk",     "workload class"};
+      "disk",     "workload class",         "experimental arrangement compression"};
   ClusterRef cl = GetCluster(a.back());
   ClusterOptions o;
   c_.ExpectOp("(");
@@ -653,6 +671,7 @@ std::string Impl::AlterClusterOptions(const std::vector<std::string>& a, bool re
     Fail(kPlanError, "WORKLOAD CLASS not supported for non-system users");
   }
   if (!reset) CheckAlterClusterOptions(cl, o);
+  if (o.reset.count("experimental arrangement compression")) o.arrangement_compression = false;
   RequireOwner(cl.owner_id, "CLUSTER " + cl.name);
   // sequence_alter_cluster_stage: the new configuration, then the conversion if any.
   auto given = [&](const std::string& opt) { return o.seen.count(opt) || o.reset.count(opt); };
@@ -680,13 +699,17 @@ std::string Impl::AlterClusterOptions(const std::vector<std::string>& a, bool re
   if (o.reset.count("replication factor")) o.replication_factor = 1;
   if (o.reset.count("schedule")) o.schedule = "manual";
   if (o.reset.count("auto scaling strategy")) o.has_strategy = true;
+  CheckArrangementCompression(o, managed);
   if (cl.managed && managed) {
+    std::optional<std::string> resize = DeferResize(cl, o);  // v26.35+: in the background
     ApplyClusterOptions(cl, o, /*create=*/false);
+    if (resize) RecordReconfiguration(cl, *resize);
   } else if (managed) {
     ConvertToManaged(cl, o);
   } else if (cl.managed) {
     ConvertToUnmanaged(cl);
   }
+  ApplyArrangementCompression(cl.id, o, managed, /*create=*/false);
   // Unmanaged and staying so: REPLICAS and SCHEDULE leave the configuration as it is, and
   // Materialize answers such a no-op ALTER with success.
   return "ALTER CLUSTER";

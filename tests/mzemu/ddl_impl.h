@@ -330,6 +330,7 @@ class Impl {
     std::optional<std::string> introspection_interval;
     std::optional<bool> introspection_debugging;
     std::optional<bool> disk;
+    std::optional<bool> arrangement_compression;  // EXPERIMENTAL ARRANGEMENT COMPRESSION
     struct Replica {
       std::string name;
       std::optional<std::string> size, availability_zone;
@@ -361,6 +362,30 @@ class Impl {
   void CheckReplicaRename(const ClusterRef& cl, const std::string& replica);
   void AddReplica(const std::string& cluster_id, const std::string& owner,
                   const ClusterOptions::Replica& r);
+
+  // Features of newer Materialize versions (ddl_cluster_2026.cc).
+  // Refuses `feature` below version major.minor like that version's parser: 42601 `message`,
+  // with a hint naming the emulated version.
+  void RequireMzVersion(int major, int minor, const std::string& feature,
+                        const std::string& message);
+  // The version gate of a cluster option name (at token `at`): AUTO SCALING STRATEGY from
+  // v26.34, EXPERIMENTAL ARRANGEMENT COMPRESSION from v26.35 (= true from v26.38).
+  void CheckOptionVersion(const std::string& option, size_t at);
+  // `IF NOT EXISTS` of CREATE CLUSTER [REPLICA] (v26.37 and later).
+  bool ParseClusterIfNotExists();
+  // An interval option value: 'text', a number, or INTERVAL 'text' (SHOW CREATE CLUSTER's form).
+  std::string ParseIntervalValue();
+  // EXPERIMENTAL ARRANGEMENT COMPRESSION: refused on unmanaged clusters; stored in
+  // mzemu.cluster_settings, and a change replaces the replicas (never on CREATE).
+  void CheckArrangementCompression(const ClusterOptions& o, bool managed);
+  void ApplyArrangementCompression(const std::string& cluster_id, const ClusterOptions& o,
+                                   bool managed, bool create);
+  // v26.35+: ALTER CLUSTER ... SET (SIZE) of a managed cluster runs in the background. Takes
+  // the new size out of `o` (nullopt if the resize stays synchronous or is a no-op) and cancels
+  // an in-flight reconfiguration when the size is the realized one.
+  std::optional<std::string> DeferResize(const ClusterRef& cl, ClusterOptions& o);
+  // Records (or retargets) the in-progress reconfiguration to `size`.
+  void RecordReconfiguration(const ClusterRef& cl, const std::string& size);
 
   Session& session_;
   Backend& backend_;

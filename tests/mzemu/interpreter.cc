@@ -38,10 +38,12 @@ void Session::SyncBackendSession() {
   std::string path = "mz_catalog, pg_catalog";
   for (const auto& s : search_path_) path += ", " + QuoteIdent(s);
   path += ", mzemu";
+  // mzemu.mz_version: the emulated version, read by mz_version(), mz_version_num() and version()
+  // (per session, since a catalog is reused by emulators started with other versions).
   backend_.Exec(
       "SELECT set_config('search_path', $1, false), set_config('mzemu.role', $2, false), "
-      "set_config('mzemu.cluster', $3, false)",
-      {path, role_, var("cluster")});
+      "set_config('mzemu.cluster', $3, false), set_config('mzemu.mz_version', $4, false)",
+      {path, role_, var("cluster"), mz_version().Text()});
 }
 
 Outcome Session::Start(const std::string& user) {
@@ -448,7 +450,9 @@ Outcome Session::HandleShow(const Statement& stmt) {
   if (what == "role" || what == "current_role") return single(what, role_);
   if (what == "server_version") return single(what, "9.5.0");
   if (vars_.count(what)) return single(what, vars_[what]);
-  std::string sql = ShowObjectsSql(stmt, 1, var("database"));
+  if (what == "create" && t.size() > 2 && t[2].IsWord("cluster")) return ShowCreateCluster(stmt);
+  std::string sql =
+      ShowObjectsSql(stmt, 1, var("database"), std::string::npos, mz_version().AtLeast(26, 35));
   if (!sql.empty()) {
     // SHOW CLUSTERS / SCHEMAS are catalog reads (a peek), subject to the block's rules.
     ++stats_->catalog_queries;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "tests/mzemu/backend.h"
+#include "tests/mzemu/mz_version.h"
 #include "tests/mzemu/sql_lexer.h"
 
 namespace mzemu {
@@ -49,6 +50,7 @@ class DatabaseOps {
 class Shared {
  public:
   DatabaseOps* databases = nullptr;
+  MzVersion mz_version;  // the emulated Materialize version (set before sessions start)
   // Serializes catalog mutations (and DDL-block validation) across sessions.
   std::mutex& ddl_mutex() { return ddl_mu_; }
   void Register(std::shared_ptr<SessionStats> stats);
@@ -102,6 +104,7 @@ class Session {
   // A session variable set by the connection's startup `options` (e.g. --cluster=x).
   void SetStartupVar(const std::string& name, const std::string& value);
   bool superuser_login() const { return superuser_login_; }
+  const MzVersion& mz_version() const { return shared_.mz_version; }
 
  private:
   enum class Kind {
@@ -156,6 +159,8 @@ class Session {
   Outcome RewriteShowSubqueries(const Statement& stmt, Statement* out) const;
   Outcome HandleSet(const Statement& stmt);
   Outcome HandleShow(const Statement& stmt);
+  // SHOW CREATE CLUSTER c (show_create_cluster.cc): a catalog read like SHOW CLUSTERS.
+  Outcome ShowCreateCluster(const Statement& stmt);
   Outcome HandleControl(const Statement& stmt, bool* handled);
   // CREATE DATABASE / DROP DATABASE (handled by Shared::databases).
   Outcome HandleDatabaseDdl(const Statement& stmt);

@@ -1,6 +1,6 @@
 // mzemu: a Materialize emulator for tests. See tests/mzemu/README.md.
 //   mzemu --postgres URL --listen 127.0.0.1:PORT [--superuser NAME,...] [--reset]
-//         [--log-statements]
+//         [--log-statements] [--mz-version vMAJOR.MINOR.PATCH]
 // PORT 0 picks a free port; the chosen one is printed as "listening on 127.0.0.1:<port>".
 #include <csignal>
 #include <cstdio>
@@ -11,12 +11,13 @@
 
 static void Usage() {
   std::cerr << "usage: mzemu --postgres URL --listen HOST:PORT [--superuser NAME[,NAME...]] "
-               "[--reset] [--log-statements]\n";
+               "[--reset] [--log-statements] [--mz-version vMAJOR.MINOR.PATCH]\n";
 }
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   mzemu::ServerConfig config;
+  mzemu::MzVersion::Parse(mzemu::kDefaultMzVersion, &config.mz_version);
   std::string listen = "127.0.0.1:0";
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
@@ -37,6 +38,12 @@ int main(int argc, char** argv) {
       config.reset_catalog = true;
     } else if (arg == "--log-statements") {
       config.log_statements = true;
+    } else if (arg == "--mz-version") {
+      std::string v = next();
+      if (!mzemu::MzVersion::Parse(v, &config.mz_version)) {
+        std::cerr << "mzemu: --mz-version wants vMAJOR.MINOR.PATCH, got " << v << "\n";
+        return 2;
+      }
     } else {
       Usage();
       return 2;

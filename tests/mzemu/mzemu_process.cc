@@ -21,6 +21,10 @@ bool MzemuProcess::Start(const std::string& postgres_url, std::string* error,
   }
   std::vector<std::string> args = {MzemuBinary(), "--postgres", postgres_url, "--listen",
                                    "127.0.0.1:0"};
+  if (!mz_version_.empty()) {
+    args.push_back("--mz-version");
+    args.push_back(mz_version_);
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ == 0) {

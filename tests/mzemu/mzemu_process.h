@@ -27,8 +27,13 @@ class MzemuProcess {
 
   // Starts `mzemu --postgres <postgres_url> --listen 127.0.0.1:0 <extra_args>` and waits for its
   // "listening on" line. Returns false and sets *error if it does not come up.
+  // With set_mz_version(v), `--mz-version v` is passed too.
   bool Start(const std::string& postgres_url, std::string* error,
              const std::vector<std::string>& extra_args = {});
+  // The Materialize version the next Start() emulates ("v26.34.0"; "" = mzemu's default,
+  // v26.40.0). A catalog may be reused by emulators started with different versions.
+  void set_mz_version(const std::string& version) { mz_version_ = version; }
+  const std::string& mz_version() const { return mz_version_; }
   // Stops the child (SIGTERM, then waits). The catalog stays in the backing database, so Start()
   // on the same URL resumes where it left off.
   void Stop();
@@ -42,6 +47,7 @@ class MzemuProcess {
  private:
   pid_t pid_ = -1;
   int port_ = 0;
+  std::string mz_version_;
 };
 
 }  // namespace bgplan::testing

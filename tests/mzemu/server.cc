@@ -368,7 +368,9 @@ void Server::ServeClient(int fd) {
       {"application_name", stats->application_name},
       {"default_transaction_read_only", "off"},
       {"in_hot_standby", "off"},
-      {"mz_version", "v0.130.0 (mzemu)"},
+      // Materialize's session variable mz_version is BuildInfo::human_version(): "v<version>
+      // (<9 characters of the build's git sha>)"; the build part here is "mzemu".
+      {"mz_version", config_.mz_version.Text() + " (mzemu)"},
   };
   for (const auto& [k, v] : kStatus) out += ParameterStatusMessage(k, v);
   out += MessageBuilder('K').Int32(stats->pid).Int32(secret).Finish();

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "tests/mzemu/interpreter.h"
+#include "tests/mzemu/mz_version.h"
 
 namespace mzemu {
 
@@ -20,6 +21,7 @@ struct ServerConfig {
   std::string superusers = "materialize";
   bool reset_catalog = false;   // drop and recreate the emulated catalog at start
   bool log_statements = false;  // print every query string received to stderr
+  MzVersion mz_version;         // the emulated Materialize version (--mz-version)
 };
 
 // Databases: the backing database serves the clients that connect with database=materialize,
@@ -30,6 +32,7 @@ class Server : public DatabaseOps {
  public:
   explicit Server(ServerConfig config) : config_(std::move(config)) {
     shared_.databases = this;
+    shared_.mz_version = config_.mz_version;
   }
 
   Outcome CreateDatabase(const std::string& name, bool if_not_exists,

@@ -5,7 +5,7 @@
 namespace mzemu {
 
 std::string ShowObjectsSql(const Statement& stmt, size_t i, const std::string& database,
-                           size_t end) {
+                           size_t end, bool activity) {
   const auto& t = stmt.tokens;
   if (end > t.size()) end = t.size();
   if (i >= end) return "";
@@ -14,7 +14,11 @@ std::string ShowObjectsSql(const Statement& stmt, size_t i, const std::string& d
     // mz_internal.mz_show_clusters: replicas as "r1 (size), r2 (size)".
     sql =
         "SELECT c.name, (SELECT string_agg(r.name || ' (' || r.size || ')', ', ' ORDER BY r.name) "
-        "FROM mz_catalog.mz_cluster_replicas r WHERE r.cluster_id = c.id) AS replicas, "
+        "FROM mz_catalog.mz_cluster_replicas r WHERE r.cluster_id = c.id) AS replicas, " +
+        std::string(activity ? "(SELECT 'reconfiguring size to ' || (rc.target->>'size') FROM "
+                               "mz_internal.mz_cluster_reconfigurations rc WHERE rc.cluster_id "
+                               "= c.id AND rc.status = 'in-progress') AS activity, "
+                             : "") +
         "cm.comment FROM mz_catalog.mz_clusters c LEFT JOIN mz_internal.mz_comments cm ON "
         "cm.id = c.id AND cm.object_type = 'cluster'";
     ++i;
@@ -61,7 +65,8 @@ Outcome Session::RewriteShowSubqueries(const Statement& stmt, Statement* out) co
     if (close >= t.size() || close < i + 3) {
       return Outcome::Error("42601", "mzemu: unsupported statement: " + stmt.text);
     }
-    std::string sql = ShowObjectsSql(stmt, i + 2, var("database"), close);
+    std::string sql =
+        ShowObjectsSql(stmt, i + 2, var("database"), close, mz_version().AtLeast(26, 35));
     if (sql.empty()) {
       for (const char* objects :
            {"tables",  "views",      "sources",   "sinks",        "indexes", "connections",

@@ -14,7 +14,10 @@ namespace mzemu {
 // `CLUSTERS` (columns name, replicas, comment) or `SCHEMAS [FROM db]` (name, comment; the system
 // schemas and those of `database`, or of db), each with an optional `LIKE 'pattern'` or
 // `WHERE condition`. "" if the tokens are not one of these.
+// With `activity` (Materialize v26.35 and later), SHOW CLUSTERS has the column `activity`
+// between replicas and comment: "reconfiguring size to <size>" while a reconfiguration is in
+// progress, else NULL (hydration bursts are not emulated).
 std::string ShowObjectsSql(const Statement& stmt, size_t i, const std::string& database,
-                           size_t end = std::string::npos);
+                           size_t end = std::string::npos, bool activity = false);
 
 }  // namespace mzemu
