@@ -131,6 +131,11 @@ class MaterializeSteps : public DialectSteps {
         }
         options.auto_scaling = as;
       }
+      if (options.auto_scaling.has_value() &&
+          !r.RequireServer(*d, c->pair->origin, kAutoScalingStrategy,
+                           "creating green cluster " + Name(o.green) + " like blue")) {
+        return;
+      }
       r.Sql(out, d, sql::CreateClusterSql(o.green, options));
     } else {
       r.Sql(out, d, sql::CreateUnmanagedClusterSql(o.green, blue.replicas));

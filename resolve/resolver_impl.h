@@ -84,6 +84,11 @@ struct Resolver::Impl {
   void Note(ActionSink& out, std::vector<std::string> lines);
   void Violation(DiagKind kind, const plans::Deployment& d, SourceRange origin,
                  std::string message, std::vector<std::string> objects = {});
+  // server-too-old: `statement`, which the phase would run for `d`, uses `feature`, which the
+  // server's version lacks. False (and a violation) then: the statement is not resolved, so a
+  // server that would refuse it half-way never gets it.
+  bool RequireServer(const Dep& d, SourceRange origin, const ServerFeature& feature,
+                     const std::string& statement);
   void Warning(DiagKind kind, const plans::Deployment& d, SourceRange origin, std::string message,
                std::vector<std::string> objects);
   // Before the first write of a run on a dialect without transactional DDL (Materialize): the

@@ -566,6 +566,19 @@ constexpr Rule kRules[] = {
 
 }  // namespace
 
+bool Resolver::Impl::RequireServer(const Dep& d, SourceRange origin, const ServerFeature& feature,
+                                   const std::string& statement) {
+  const std::optional<ServerVersion>& version = snapshot.server.materialize_version;
+  if (!TooOld(version, feature)) {
+    return true;
+  }
+  Violation(DiagKind::kServerTooOld, *d.facts->deployment, origin,
+            statement + " uses " + std::string(feature.name) + ", which needs Materialize " +
+                feature.since.Text() + " or later; the server runs " + version->Text() +
+                " (upgrade the server, or change the plan or blue so it is not needed)");
+  return false;
+}
+
 void ResolveCheck(Resolver::Impl& r, const Step& step, ActionSink& out) {
   if (!r.live()) {
     Action a;

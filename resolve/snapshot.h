@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "plans/plan.h"
+#include "resolve/server_version.h"
 #include "sql/statements.h"
 
 namespace bgplan::resolve {
@@ -209,7 +210,9 @@ struct ServerFacts {
   std::string database;
   bool superuser = false;
   bool is_materialize = false;
-  std::string version;
+  std::string version;  // version()
+  // Materialize: the release parsed from `version`; nullopt on PostgreSQL or when unparsable.
+  std::optional<ServerVersion> materialize_version;
   // PostgreSQL: CREATE on the database. Materialize: CREATE and USAGE on the database.
   bool can_create_in_database = false;
   bool createcluster = false;  // Materialize: CREATECLUSTER (or superuser)

@@ -119,6 +119,7 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
   s.session_cluster_exists = me[0][6] != "0";
   s.session_cluster_replicas = std::stoll(me[0][7]);
   s.version = me[0][8];
+  s.materialize_version = resolve::ParseMaterializeVersion(s.version);
   s.is_materialize = true;
   // The roles the current role acts for: itself and, transitively, every role it is a member of.
   std::set<std::string> my_roles = {me[0][3]};

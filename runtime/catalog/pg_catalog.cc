@@ -380,6 +380,7 @@ Result<resolve::ServerFacts> ReadPgServer(SqlSession& session) {
   s.can_create_in_database = rows[0][3] == "true";
   s.version = rows[0][4];
   s.is_materialize = s.version.find("Materialize") != std::string::npos;
+  s.materialize_version = resolve::ParseMaterializeVersion(s.version);
   return s;
 }
 

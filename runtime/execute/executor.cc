@@ -157,6 +157,17 @@ Status Executor::Prepare() {
 Result<resolve::Snapshot> Executor::Read(std::vector<resolve::Violation>* journal_access) {
   BGPLAN_RETURN_IF_ERROR(Prepare());
   BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, backend_->Read(session_, plan_, selected_));
+  const std::optional<resolve::ServerVersion>& version = snap.server.materialize_version;
+  if (version.has_value() && *version < resolve::kOldestCheckedMaterialize &&
+      !warned_old_server_) {
+    warned_old_server_ = true;
+    sink_.Emit({"warning", Join(selected_),
+                "the server runs Materialize " + version->Text() +
+                    ", older than " + resolve::kOldestCheckedMaterialize.Text() +
+                    ", the oldest release bgplan was checked against; statements it needs may "
+                    "be refused",
+                {{"server_version", version->Text()}}});
+  }
   // The journal is read and written on the Materialize session's cluster: checked before any
   // write (and before a dry run that would read the journal).
   if (snap.journal_exists || !options_.dry_run) {

@@ -54,6 +54,10 @@ std::vector<resolve::Violation> JournalFree(const std::vector<resolve::Violation
 // What a phase reports before anything runs: all of `phase` when `journal_access` is empty; else
 // `journal_access` (the session rule) and the violations of `phase` that do not depend on the
 // journal (the role's rights, the blue side).
+// "Materialize v26.40.0" (with a note when older than resolve::kOldestCheckedMaterialize) or
+// "PostgreSQL 15.4": the server line of `plan` and `status`.
+std::string ServerLine(const resolve::ServerFacts& server);
+
 std::vector<resolve::Violation> WithJournalAccess(std::vector<resolve::Violation> journal_access,
                                                   const std::vector<resolve::Violation>& phase);
 
@@ -150,6 +154,7 @@ class Executor {
   bool prepared_ = false;
   bool locked_ = false;
   bool journal_ensured_ = false;
+  bool warned_old_server_ = false;  // the older-than-checked warning, once per command
   std::string database_;  // the connection's database
 };
 

@@ -39,6 +39,22 @@ std::string Capacity(const resolve::Snapshot& snap) {
 
 }  // namespace
 
+std::string ServerLine(const resolve::ServerFacts& server) {
+  if (server.materialize_version.has_value()) {
+    std::string line = "Materialize " + server.materialize_version->Text();
+    if (*server.materialize_version < resolve::kOldestCheckedMaterialize) {
+      line += " (older than " + resolve::kOldestCheckedMaterialize.Text() +
+              ", the oldest release bgplan was checked against)";
+    }
+    return line;
+  }
+  // "PostgreSQL 15.4 (Debian 15.4-1) on x86_64-pc-linux-gnu, ...": the product and release.
+  const std::string& v = server.version;
+  const size_t first = v.find(' ');
+  const size_t second = first == std::string::npos ? first : v.find(' ', first + 1);
+  return second == std::string::npos ? v : v.substr(0, second);
+}
+
 Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_changes,
                            std::vector<std::pair<std::string, std::string>>* fingerprints,
                            std::vector<std::pair<std::string, std::string>>* sql) {
@@ -49,7 +65,7 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
   std::string text =
       "-- bgplan plan, target " + std::string(plans::TargetName(plan_.target)) +
       ": resolved against the live catalog of database " + snap.server.database + " as " +
-      snap.server.user + "; nothing has run.\n";
+      snap.server.user + "; nothing has run.\n" + "-- server: " + ServerLine(snap.server) + "\n";
   // The state each phase will find (resolve/projection.h): several phases are each resolved
   // against the state the ones before them leave on the normal path; one phase against now.
   std::map<std::string, std::string> run_ids;
@@ -162,7 +178,7 @@ void Executor::EarlyWarnings(const resolve::Snapshot& after_init,
 Status Executor::PrintStatus() {
   BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read());
   Journal& journal = *backend_->journal;
-  std::string text;
+  std::string text = "server: " + ServerLine(snap.server) + "\n";
   for (const resolve::DeploymentFacts& f : snap.deployments) {
     const plans::Deployment& d = *f.deployment;
     std::string state(resolve::DeployStateName(f.state));
@@ -185,8 +201,10 @@ Status Executor::PrintStatus() {
               run->host + " since " + run->started_at + ")";
     }
     text += "\n";
-    std::map<std::string, std::string> fields = {
-        {"state", state}, {"phase", phase}, {"run", run != nullptr ? run->id : ""}};
+    std::map<std::string, std::string> fields = {{"state", state},
+                                                 {"phase", phase},
+                                                 {"run", run != nullptr ? run->id : ""},
+                                                 {"server", ServerLine(snap.server)}};
     if (run != nullptr) {
       text += "  plan fingerprint " +
               (run->fingerprint.empty() ? std::string("(not recorded)")

@@ -98,6 +98,33 @@ TEST_F(MzSafety, InitRevokesGrantsDefaultPrivilegesGaveGreen) {
             reader});
 }
 
+// A statement form newer than the server (issue 13): blue's autoscaling strategy, made on a
+// v26.34+ server, cannot be cloned once the server runs v26.30. Init refuses at preflight
+// (server-too-old, exit 3) with the release needed, and writes nothing.
+TEST_F(MzSafety, AStatementNewerThanTheServerIsRefusedBeforeAnyWrite) {
+  if (real_) {
+    GTEST_SKIP() << "needs an emulated server version";
+  }
+  Exec({"ALTER CLUSTER " + C("app") +
+        " SET (AUTO SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE = '50cc')))"});
+  admin_.reset();
+  mz_.Stop();
+  mz_.set_mz_version("v26.30.0");  // the same catalog, served as an older release
+  std::string error;
+  ASSERT_TRUE(mz_.Start(pg_->Url(db_), &error)) << error;
+  admin_ = Connect();
+  ASSERT_NE(admin_, nullptr);
+  Status st = RunPhase(Plan(), PhaseKind::kInit);
+  EXPECT_EQ(st.code(), StatusCode::kPrecondition) << st.ToString();
+  EXPECT_EQ(last_kinds_, std::vector<std::string>{"server-too-old"}) << last_diagnostics_;
+  EXPECT_NE(last_diagnostics_.find("AUTO SCALING STRATEGY, which needs Materialize v26.34.0 or "
+                                   "later; the server runs v26.30.0"),
+            std::string::npos)
+      << last_diagnostics_;
+  EXPECT_EQ(SchemaId("app_dbt_deploy"), "");
+  EXPECT_EQ(ClusterId(C("app_dbt_deploy")), "");
+}
+
 // A journal another role created, which this role may not read or write: journal-access names
 // the GRANTs its owner runs (to this role, by name), before anything is written; exit 3.
 TEST_F(MzSafety, AJournalTheRoleCannotUseIsReportedBeforeAnyWrite) {
