@@ -268,6 +268,7 @@ class Impl {
   std::optional<ItemRef> FindItem(const std::vector<std::string>& parts);
   ItemRef GetItem(const std::vector<std::string>& parts, const std::string& expected_type = "");
   std::string GetRoleId(const std::string& name, bool allow_public = false);
+  std::vector<std::string> ParseRoleList(bool grant, bool allow_public);
   std::string QualifiedPg(const std::string& schema, const std::string& name) {
     return QuoteIdent(schema) + "." + QuoteIdent(name);
   }

@@ -71,6 +71,16 @@ void Impl::DropRole(const std::string& name, bool if_exists) {
 // ---------------------------------------------------------------------------------------------
 // ALTER DEFAULT PRIVILEGES
 
+// `TO role, ...` (GRANT) or `FROM role, ...` (REVOKE) ending the statement: the role ids
+// ("p" for PUBLIC when `allow_public`).
+std::vector<std::string> Impl::ParseRoleList(bool grant, bool allow_public) {
+  c_.Expect(grant ? "to" : "from");
+  std::vector<std::string> ids;
+  for (const auto& name : c_.NameList()) ids.push_back(GetRoleId(name.back(), allow_public));
+  c_.ExpectEnd();
+  return ids;
+}
+
 std::string Impl::AlterDefaultPrivileges() {
   // doc/user/content/sql/alter-default-privileges.md "Privileges": role membership in
   // role_name; superuser status if the target role is PUBLIC or ALL ROLES is specified; rbac.rs
@@ -134,14 +144,7 @@ std::string Impl::AlterDefaultPrivileges() {
     throw DdlError{SqlError{"42501", "permission denied to " + action,
                             "You must be a superuser to " + action, ""}};
   }
-  if (grant) {
-    c_.Expect("to");
-  } else {
-    c_.Expect("from");
-  }
-  std::vector<std::string> grantees;
-  for (const auto& g : c_.NameList()) grantees.push_back(GetRoleId(g.back(), true));
-  c_.ExpectEnd();
+  const std::vector<std::string> grantees = ParseRoleList(grant, /*allow_public=*/true);
   for (const auto& role : roles) {
     for (const auto& [db, schema] : targets) {
       for (const auto& grantee : grantees) {
@@ -228,14 +231,7 @@ std::string Impl::GrantRevoke(bool grant) {
   if (!has_on) {
     std::vector<std::string> roles;
     for (const auto& r : c_.NameList()) roles.push_back(GetRoleId(r.back()));
-    if (grant) {
-      c_.Expect("to");
-    } else {
-      c_.Expect("from");
-    }
-    std::vector<std::string> members;
-    for (const auto& m : c_.NameList()) members.push_back(GetRoleId(m.back()));
-    c_.ExpectEnd();
+    const std::vector<std::string> members = ParseRoleList(grant, /*allow_public=*/false);
     RequireSystemPriv("CREATEROLE");
     for (const auto& r : roles) {
       for (const auto& m : members) {
@@ -310,14 +306,7 @@ std::string Impl::GrantRevoke(bool grant) {
       }
     }
   }
-  if (grant) {
-    c_.Expect("to");
-  } else {
-    c_.Expect("from");
-  }
-  std::vector<std::string> grantees;
-  for (const auto& g : c_.NameList()) grantees.push_back(GetRoleId(g.back(), true));
-  c_.ExpectEnd();
+  const std::vector<std::string> grantees = ParseRoleList(grant, /*allow_public=*/true);
   for (const auto& t : targets) {
     std::string allowed = AllLetters(t.type);
     std::string letters;
