@@ -92,6 +92,8 @@ std::string_view StepKindName(StepKind kind) {
       return "drop-green";
     case StepKind::kValidate:
       return "validate";
+    case StepKind::kEndHydrationBurst:
+      return "end-hydration-burst";
   }
   return "check";
 }

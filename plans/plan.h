@@ -29,12 +29,27 @@ struct SchemaPair {
   SourceRange origin;
 };
 
+// `cluster X { ... }`: how green differs from an exact clone of blue. Unset = as blue has it.
+// Durations are in milliseconds.
+struct ClusterSettings {
+  std::optional<std::string> size;
+  std::optional<int64_t> replication_factor;
+  std::optional<int64_t> introspection_interval_ms;  // 0 = introspection off
+  std::optional<bool> introspection_debugging;
+  // The green-only hydration burst: green gets AUTO SCALING STRATEGY = (ON HYDRATION
+  // (HYDRATION SIZE = hydration_size[, LINGER DURATION = linger])); promote gives the cluster
+  // blue's own strategy back (or none) before the swap.
+  std::optional<std::string> hydration_size;
+  std::optional<int64_t> linger_ms;
+
+  bool operator==(const ClusterSettings&) const = default;
+};
+
 struct ClusterPair {
   std::string blue;
   std::string green;
-  // From `cluster X { size '...'; replication_factor n; }`; unset means "copy blue's".
-  std::optional<std::string> size;
-  std::optional<int64_t> replication_factor;
+  // From the `cluster X { }` block naming blue (ClusterOverride).
+  ClusterSettings settings;
   SourceRange origin;
 };
 
@@ -49,13 +64,12 @@ struct SinkCluster {
   SourceRange origin;
 };
 
-// `cluster X { size '...'; replication_factor n; }` as written, kept so that validation can report
-// a block naming a cluster that is not in `clusters` (unknown-cluster-override) or a cluster block
-// under `target postgres`. Lowering also copies the values into the matching ClusterPair.
+// A `cluster X { ... }` block as written, kept so that validation can report a block naming a
+// cluster that is not in `clusters` (unknown-cluster-override) or a cluster block under
+// `target postgres`. Lowering also copies the settings into the matching ClusterPair.
 struct ClusterOverride {
   std::string name;
-  std::optional<std::string> size;
-  std::optional<int64_t> replication_factor;
+  ClusterSettings settings;
   // The cluster name in the `cluster X {` line.
   SourceRange origin;
 };
@@ -66,6 +80,10 @@ struct AwaitSettings {
   int64_t lag_threshold_ms = 1'000;
   int64_t timeout_ms = 24LL * 3600 * 1000;
   int64_t stable_for_ms = 0;
+  // `compare_to_blue true`: a green object with a namesake in blue (same schema pair, name and
+  // type) is caught up when its lag is at most lag_threshold more than the namesake's, instead
+  // of at most lag_threshold (a blue that always lags some minutes never passes that).
+  bool compare_to_blue = false;
 };
 
 struct PromoteSettings {
@@ -188,6 +206,9 @@ enum class StepKind {
   kTagSchemas,    // deployment comment on the (new) production schemas
   kDropGreen,     // DROP ... CASCADE of the objects named by the green names
   kValidate,      // the deployment's `validate` block, read-only, against green (before a swap)
+  // Materialize, promote, before the swap: green gets blue's own auto scaling strategy back (or
+  // none), ending the green-only hydration burst of `cluster X { hydration_size ...; }`.
+  kEndHydrationBurst,
 };
 std::string_view StepKindName(StepKind kind);
 

@@ -49,6 +49,31 @@ static std::string Object(const ObjectRef& o) {
   return out;
 }
 
+// " size='200cc' replication_factor=2 ..." for the keys set, in the order of ClusterSettings.
+static std::string Settings(const ClusterSettings& c) {
+  std::string out;
+  if (c.size.has_value()) {
+    out += " size=" + Literal(*c.size);
+  }
+  if (c.replication_factor.has_value()) {
+    out += " replication_factor=" + std::to_string(*c.replication_factor);
+  }
+  if (c.introspection_interval_ms.has_value()) {
+    out += " introspection_interval=" + Ms(*c.introspection_interval_ms);
+  }
+  if (c.introspection_debugging.has_value()) {
+    out += std::string(" introspection_debugging=") +
+           (*c.introspection_debugging ? "true" : "false");
+  }
+  if (c.hydration_size.has_value()) {
+    out += " hydration_size=" + Literal(*c.hydration_size);
+  }
+  if (c.linger_ms.has_value()) {
+    out += " linger=" + Ms(*c.linger_ms);
+  }
+  return out;
+}
+
 static void DumpDeployment(const Deployment& d, const DumpOptions& options, std::string& out) {
   out += "deployment " + DumpName(d.name) + Origin(d.origin, options) + "\n";
   out += "  database " + (d.database.empty() ? std::string("(connection)") : DumpName(d.database)) +
@@ -59,24 +84,12 @@ static void DumpDeployment(const Deployment& d, const DumpOptions& options, std:
            Origin(s.origin, options) + "\n";
   }
   for (const auto& c : d.clusters) {
-    out += "  cluster " + DumpName(c.blue) + " -> " + DumpName(c.green);
-    if (c.size.has_value()) {
-      out += " size=" + Literal(*c.size);
-    }
-    if (c.replication_factor.has_value()) {
-      out += " replication_factor=" + std::to_string(*c.replication_factor);
-    }
-    out += Origin(c.origin, options) + "\n";
+    out += "  cluster " + DumpName(c.blue) + " -> " + DumpName(c.green) + Settings(c.settings) +
+           Origin(c.origin, options) + "\n";
   }
   for (const auto& o : d.cluster_overrides) {
-    out += "  cluster-settings " + DumpName(o.name);
-    if (o.size.has_value()) {
-      out += " size=" + Literal(*o.size);
-    }
-    if (o.replication_factor.has_value()) {
-      out += " replication_factor=" + std::to_string(*o.replication_factor);
-    }
-    out += Origin(o.origin, options) + "\n";
+    out += "  cluster-settings " + DumpName(o.name) + Settings(o.settings) +
+           Origin(o.origin, options) + "\n";
   }
   for (const auto& s : d.sink_schemas) {
     out += "  sink-schema " + Qualified(s.database, s.name) + Origin(s.origin, options) + "\n";
@@ -86,7 +99,8 @@ static void DumpDeployment(const Deployment& d, const DumpOptions& options, std:
   }
   out += "  await poll_interval=" + Ms(d.await.poll_interval_ms) +
          " lag_threshold=" + Ms(d.await.lag_threshold_ms) + " timeout=" + Ms(d.await.timeout_ms) +
-         " stable_for=" + Ms(d.await.stable_for_ms) + "\n";
+         " stable_for=" + Ms(d.await.stable_for_ms) +
+         (d.await.compare_to_blue ? " compare_to_blue" : "") + "\n";
   out += std::string("  promote wait=") + (d.promote.wait ? "true" : "false") +
          " max_retries=" + std::to_string(d.promote.max_retries) +
          " retry_backoff=" + Ms(d.promote.retry_backoff_ms) +

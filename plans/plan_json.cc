@@ -41,6 +41,21 @@ static json ObjectToJson(const ObjectRef& o) {
               {"green", o.green}};
 }
 
+template <typename T>
+static json Optional(const std::optional<T>& v) {
+  return v.has_value() ? json(*v) : json(nullptr);
+}
+
+// The keys of a `cluster X { }` block, null when unset, into `j`.
+static void SettingsToJson(const ClusterSettings& c, json& j) {
+  j["size"] = Optional(c.size);
+  j["replication_factor"] = Optional(c.replication_factor);
+  j["introspection_interval_ms"] = Optional(c.introspection_interval_ms);
+  j["introspection_debugging"] = Optional(c.introspection_debugging);
+  j["hydration_size"] = Optional(c.hydration_size);
+  j["linger_ms"] = Optional(c.linger_ms);
+}
+
 static json DeploymentToJson(const Deployment& d) {
   json j;
   j["name"] = d.name;
@@ -57,9 +72,7 @@ static json DeploymentToJson(const Deployment& d) {
   j["clusters"] = json::array();
   for (const auto& c : d.clusters) {
     json cj{{"blue", c.blue}, {"green", c.green}, {"origin", RangeToJson(c.origin)}};
-    cj["size"] = c.size.has_value() ? json(*c.size) : json(nullptr);
-    cj["replication_factor"] =
-        c.replication_factor.has_value() ? json(*c.replication_factor) : json(nullptr);
+    SettingsToJson(c.settings, cj);
     j["clusters"].push_back(std::move(cj));
   }
   j["sink_schemas"] = json::array();
@@ -74,15 +87,14 @@ static json DeploymentToJson(const Deployment& d) {
   j["cluster_overrides"] = json::array();
   for (const auto& o : d.cluster_overrides) {
     json oj{{"name", o.name}, {"origin", RangeToJson(o.origin)}};
-    oj["size"] = o.size.has_value() ? json(*o.size) : json(nullptr);
-    oj["replication_factor"] =
-        o.replication_factor.has_value() ? json(*o.replication_factor) : json(nullptr);
+    SettingsToJson(o.settings, oj);
     j["cluster_overrides"].push_back(std::move(oj));
   }
   j["await"] = json{{"poll_interval_ms", d.await.poll_interval_ms},
                     {"lag_threshold_ms", d.await.lag_threshold_ms},
                     {"timeout_ms", d.await.timeout_ms},
-                    {"stable_for_ms", d.await.stable_for_ms}};
+                    {"stable_for_ms", d.await.stable_for_ms},
+                    {"compare_to_blue", d.await.compare_to_blue}};
   j["promote"] = json{{"wait", d.promote.wait},
                       {"max_retries", d.promote.max_retries},
                       {"retry_backoff_ms", d.promote.retry_backoff_ms},
@@ -187,6 +199,36 @@ static std::optional<int64_t> OptInt(const json& j, const char* key, const std::
   return Int(j, key, path);
 }
 
+static std::optional<bool> OptBool(const json& j, const char* key, const std::string& path) {
+  if (Field(j, key, path).is_null()) {
+    return std::nullopt;
+  }
+  return Bool(j, key, path);
+}
+
+// Keys added after plan files first shipped may be absent (a plan file written before them):
+// absent reads as unset.
+template <typename T>
+static std::optional<T> Newer(const json& j, const char* key, const std::string& path,
+                              std::optional<T> (*read)(const json&, const char*,
+                                                       const std::string&)) {
+  if (j.is_object() && !j.contains(key)) {
+    return std::nullopt;
+  }
+  return read(j, key, path);
+}
+
+static ClusterSettings SettingsFromJson(const json& j, const std::string& path) {
+  ClusterSettings c;
+  c.size = OptString(j, "size", path);
+  c.replication_factor = OptInt(j, "replication_factor", path);
+  c.introspection_interval_ms = Newer(j, "introspection_interval_ms", path, OptInt);
+  c.introspection_debugging = Newer(j, "introspection_debugging", path, OptBool);
+  c.hydration_size = Newer(j, "hydration_size", path, OptString);
+  c.linger_ms = Newer(j, "linger_ms", path, OptInt);
+  return c;
+}
+
 static std::string Index(const std::string& path, const char* key, size_t i) {
   return path + "." + key + "[" + std::to_string(i) + "]";
 }
@@ -207,9 +249,7 @@ static Deployment DeploymentFromJson(const json& j, const std::string& p) {
   for (size_t i = 0; i < clusters.size(); ++i) {
     std::string q = Index(p, "clusters", i);
     d.clusters.push_back({String(clusters[i], "blue", q), String(clusters[i], "green", q),
-                          OptString(clusters[i], "size", q),
-                          OptInt(clusters[i], "replication_factor", q),
-                          Range(clusters[i], "origin", q)});
+                          SettingsFromJson(clusters[i], q), Range(clusters[i], "origin", q)});
   }
   const json& sink_schemas = Array(j, "sink_schemas", p);
   for (size_t i = 0; i < sink_schemas.size(); ++i) {
@@ -227,9 +267,9 @@ static Deployment DeploymentFromJson(const json& j, const std::string& p) {
   const json& overrides = Array(j, "cluster_overrides", p);
   for (size_t i = 0; i < overrides.size(); ++i) {
     std::string q = Index(p, "cluster_overrides", i);
-    d.cluster_overrides.push_back(
-        {String(overrides[i], "name", q), OptString(overrides[i], "size", q),
-         OptInt(overrides[i], "replication_factor", q), Range(overrides[i], "origin", q)});
+    d.cluster_overrides.push_back({String(overrides[i], "name", q),
+                                   SettingsFromJson(overrides[i], q),
+                                   Range(overrides[i], "origin", q)});
   }
   const json& await = Field(j, "await", p);
   std::string q = p + ".await";
@@ -237,6 +277,7 @@ static Deployment DeploymentFromJson(const json& j, const std::string& p) {
   d.await.lag_threshold_ms = Int(await, "lag_threshold_ms", q);
   d.await.timeout_ms = Int(await, "timeout_ms", q);
   d.await.stable_for_ms = Int(await, "stable_for_ms", q);
+  d.await.compare_to_blue = Newer(await, "compare_to_blue", q, OptBool).value_or(false);
   const json& promote = Field(j, "promote", p);
   q = p + ".promote";
   d.promote.wait = Bool(promote, "wait", q);
@@ -259,7 +300,7 @@ static Deployment DeploymentFromJson(const json& j, const std::string& p) {
 }
 
 static StepKind StepKindFromName(const std::string& name, const std::string& path) {
-  for (int k = 0; k <= static_cast<int>(StepKind::kValidate); ++k) {
+  for (int k = 0; k <= static_cast<int>(StepKind::kEndHydrationBurst); ++k) {
     if (StepKindName(static_cast<StepKind>(k)) == name) {
       return static_cast<StepKind>(k);
     }

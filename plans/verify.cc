@@ -21,7 +21,8 @@ static bool AllowedIn(PhaseKind phase, StepKind kind) {
     case PhaseKind::kPromote:
       return kind == StepKind::kAwaitReady || kind == StepKind::kValidate ||
              kind == StepKind::kJournal || kind == StepKind::kSwap ||
-             kind == StepKind::kTagSchemas || kind == StepKind::kRepointSinks;
+             kind == StepKind::kTagSchemas || kind == StepKind::kRepointSinks ||
+             kind == StepKind::kEndHydrationBurst;
     case PhaseKind::kRollback:
       return kind == StepKind::kSwap || kind == StepKind::kRepointSinks ||
              kind == StepKind::kJournal;
@@ -41,6 +42,7 @@ static bool ObjectKindAllowed(StepKind step, ObjectKind object) {
       return object == ObjectKind::kSchema;
     case StepKind::kCreateGreenCluster:
     case StepKind::kCopyClusterPrivileges:
+    case StepKind::kEndHydrationBurst:
       return object == ObjectKind::kCluster;
     default:
       return true;

@@ -106,12 +106,24 @@ std::string Fingerprint(const Snapshot& snap, plans::PhaseKind phase) {
         Container(f, "blue cluster", c.blue, init);
       }
       Container(f, "green cluster", c.green, init);
+      if (swap && !init) {
+        // What promote's end-hydration-burst step gives green back: blue's strategy.
+        for (const ClusterFacts* side : {&c.blue, &c.green}) {
+          f << side->auto_scaling_size << side->auto_scaling_linger_secs;
+          f.End();
+        }
+      }
       if (init) {
         for (const ClusterFacts* side : {&c.blue, &c.green}) {
           f << side->managed << side->size
             << (side->replication_factor ? std::to_string(*side->replication_factor) : "")
             << side->schedule << side->hydration_time_estimate << side->auto_scaling_size
-            << side->auto_scaling_linger_secs << static_cast<int64_t>(side->objects.size());
+            << side->auto_scaling_linger_secs << static_cast<int64_t>(side->objects.size())
+            << side->introspection_debugging << side->introspection_interval
+            << side->reconfiguring_to;
+          for (const auto& o : side->create_options) {
+            f << o.key << o.value;
+          }
           for (const auto& r : side->replicas) {
             f << r.name << r.size << r.availability_zone.value_or("");
           }

@@ -1,6 +1,6 @@
 // The steps whose shape is Materialize's own (semantics.md section 3): privileges from
-// mz_aclexplode and mz_show_default_privileges, green clusters cloned from blue's options or
-// replicas (or sized by the plan), the swap as ALTER ... SWAP WITH, and sinks re-pointed with
+// mz_aclexplode and mz_show_default_privileges, green clusters cloned from blue
+// (resolve/mz_clusters.cc), the swap as ALTER ... SWAP WITH, and sinks re-pointed with
 // ALTER SINK ... SET FROM one statement at a time, each journaled.
 #include <algorithm>
 #include <unordered_map>
@@ -90,57 +90,7 @@ class MaterializeSteps : public DialectSteps {
   }
 
   void CreateGreenCluster(Resolver::Impl& r, const ObjectRef& o, ActionSink& out) override {
-    const plans::ClusterPair* pair = FindPair(r, o);
-    const std::optional<std::string> size = pair != nullptr ? pair->size : std::nullopt;
-    const std::optional<int64_t> rf = pair != nullptr ? pair->replication_factor : std::nullopt;
-    Dep* d = r.live() ? r.Acting(o.deployment) : nullptr;
-    const ClusterPairFacts* c = d != nullptr ? r.ClusterPair(*d, o) : nullptr;
-    if (r.live() && (c == nullptr || c->green.exists)) {
-      return;
-    }
-    if (size.has_value() && rf.has_value()) {
-      // Sized by the plan: exactly this statement, blue's schedule and strategy not copied.
-      r.Note(out, {"green cluster " + Name(o.green) +
-                   " sized by the plan; blue's schedule and auto scaling strategy are not copied"});
-      sql::ManagedClusterOptions options;
-      options.size = *size;
-      options.replication_factor = rf;
-      r.Sql(out, d, sql::CreateClusterSql(o.green, options));
-      r.result.summary.clusters_created += c != nullptr ? 1 : 0;
-      return;
-    }
-    if (!r.live()) {
-      DescribeCreateCluster(r, o, size, rf, out);
-      return;
-    }
-    const ClusterFacts& blue = c->blue;
-    if (blue.managed) {
-      sql::ManagedClusterOptions options;
-      options.size = size.value_or(blue.size);
-      options.on_refresh = blue.schedule == "on-refresh";
-      options.replication_factor = rf.has_value() ? rf : blue.replication_factor;
-      if (options.on_refresh && !blue.hydration_time_estimate.empty()) {
-        options.hydration_time_estimate = blue.hydration_time_estimate;
-      }
-      if (!blue.auto_scaling_size.empty() && !options.on_refresh &&
-          blue.auto_scaling_size != options.size) {
-        sql::AutoScalingStrategy as;
-        as.hydration_size = blue.auto_scaling_size;
-        if (!blue.auto_scaling_linger_secs.empty()) {
-          as.linger_duration = blue.auto_scaling_linger_secs + "s";
-        }
-        options.auto_scaling = as;
-      }
-      if (options.auto_scaling.has_value() &&
-          !r.RequireServer(*d, c->pair->origin, kAutoScalingStrategy,
-                           "creating green cluster " + Name(o.green) + " like blue")) {
-        return;
-      }
-      r.Sql(out, d, sql::CreateClusterSql(o.green, options));
-    } else {
-      r.Sql(out, d, sql::CreateUnmanagedClusterSql(o.green, blue.replicas));
-    }
-    ++r.result.summary.clusters_created;
+    CreateGreenMzCluster(r, FindPair(r, o), o, out);
   }
 
   void CopyClusterPrivileges(Resolver::Impl& r, const ObjectRef& o, ActionSink& out) override {
@@ -209,9 +159,14 @@ class MaterializeSteps : public DialectSteps {
         "clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, "
         "mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):",
         "failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless "
-        "--tolerate-failing); hydrating = an object not hydrated on any replica;",
-        "lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is "
-        "ready; an ON REFRESH cluster that is off is skipped with a warning).",
+        "--tolerate-failing); reconfiguring = a resize in progress "
+        "(mz_internal.mz_cluster_reconfigurations, v26.35+); hydrating = an object not hydrated "
+        "on any replica;",
+        "lagging = an object's wallclock lag > lag_threshold (with compare_to_blue, for an object "
+        "blue also has: > blue's lag + lag_threshold); lag-unknown = a lag reading longer than "
+        "the environment has existed (mz_internal.mz_object_lifetimes); else ready (a cluster "
+        "without dataflows is ready; an ON REFRESH cluster that is off is skipped with a "
+        "warning).",
         "done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout."};
     AwaitSettingsLines(r, step, ObjectKind::kCluster, lines);
     r.Pending(out, std::move(lines));
@@ -243,49 +198,6 @@ class MaterializeSteps : public DialectSteps {
     }
     auto pair = it->second.find(o.blue);
     return pair == it->second.end() ? nullptr : pair->second;
-  }
-
-  static void DescribeCreateCluster(Resolver::Impl& r, const ObjectRef& o,
-                                    const std::optional<std::string>& size,
-                                    const std::optional<int64_t>& rf, ActionSink& out) {
-    const std::string green = Name(o.green);
-    std::vector<std::string> lines = {
-        "resolved at apply time: create green cluster " + green + " as a copy of blue " +
-            Name(o.blue) + ":",
-        "read managed, size, replication_factor from mz_clusters, type and "
-        "refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from "
-        "mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named " +
-            Lit(o.blue) + ";"};
-    const std::string size_text = size.has_value() ? Lit(*size) : "'<size>'";
-    const std::string rf_text =
-        rf.has_value() ? std::to_string(*rf) : std::string("<replication_factor>");
-    lines.push_back("managed blue: CREATE CLUSTER " + green + " (SIZE = " + size_text +
-                    ", REPLICATION FACTOR = " + rf_text +
-                    "[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO "
-                    "SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, "
-                    "LINGER DURATION = '<duration>']))]);");
-    lines.push_back(
-        "(REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY "
-        "as blue has them)");
-    if (size.has_value() || rf.has_value()) {
-      lines.push_back("fixed by the plan: " +
-                      (size.has_value()
-                           ? "SIZE = " + Lit(*size) + " (REPLICATION FACTOR read from blue)"
-                           : "REPLICATION FACTOR = " + std::to_string(*rf) +
-                                 " (SIZE read from blue)") +
-                      ";");
-    }
-    lines.push_back(
-        "unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, "
-        "availability_zone; internal replicas skipped), ordered by replica name:");
-    lines.push_back("CREATE CLUSTER " + green +
-                    " REPLICAS (\"<replica>\" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);");
-    if (size.has_value() || rf.has_value()) {
-      lines.push_back(
-          "an unmanaged blue with a partial override is refused: give both size and "
-          "replication_factor.");
-    }
-    r.Pending(out, std::move(lines));
   }
 
   static void DescribeRepoint(Resolver::Impl& r, const Step& step, ActionSink& out) {

@@ -625,7 +625,8 @@ void AwaitSettingsLines(Resolver::Impl& r, const Step& step, ObjectKind kind,
     lines.push_back("deployment " + Name(d->name) + ": " + what + "; poll_interval " +
                     sql::FormatDuration(a.poll_interval_ms) +
                     (kind == ObjectKind::kCluster
-                         ? ", lag_threshold " + sql::FormatDuration(a.lag_threshold_ms)
+                         ? ", lag_threshold " + sql::FormatDuration(a.lag_threshold_ms) +
+                               (a.compare_to_blue ? " over blue's lag (compare_to_blue)" : "")
                          : std::string()) +
                     ", timeout " + sql::FormatDuration(a.timeout_ms) + ", stable_for " +
                     sql::FormatDuration(a.stable_for_ms));
@@ -689,6 +690,10 @@ void Resolver::Step(const plans::Step& step, ActionSink& out) {
       return;
     case StepKind::kValidate:
       ResolveValidate(r, step, out);
+      return;
+    case StepKind::kEndHydrationBurst:
+      BGPLAN_CHECK(r.dialect->supports_clusters());
+      EndHydrationBurst(r, step, out);
       return;
   }
 }

@@ -139,6 +139,14 @@ void CleanupDrops(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void CutoverUnfinished(Resolver::Impl& r, Resolver::Impl::Dep& d);
 void IncompatibleUpstream(Resolver::Impl& r, Resolver::Impl::Dep& d);
 
+// Materialize clusters (resolve/mz_clusters.cc): green as an exact clone of blue changed by the
+// plan's `cluster X { }` settings (`pair` null: none), the promote step ending a green-only
+// hydration burst, and the live rule refusing settings that blue's shape does not allow.
+void CreateGreenMzCluster(Resolver::Impl& r, const plans::ClusterPair* pair,
+                          const plans::ObjectRef& o, ActionSink& out);
+void EndHydrationBurst(Resolver::Impl& r, const plans::Step& step, ActionSink& out);
+void ClusterSettingsUnsupported(Resolver::Impl& r, Resolver::Impl::Dep& d);
+
 // The user's checks of a `validate` block (resolve/validate.cc): offline, what each verifies;
 // live, one kValidate action per query, run by the executor before any write of the phase.
 void ResolveValidate(Resolver::Impl& r, const plans::Step& step, ActionSink& out);

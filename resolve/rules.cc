@@ -56,6 +56,12 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
                 "(has_system_privilege)"
               : "the current role has CREATE on the database (has_database_privilege)";
   }
+  if (rule == "cluster-settings-unsupported") {
+    return "the `cluster` settings of the plan suit the shape of the " +
+           p.List(objects, Side::kBlue, ObjectKind::kCluster) +
+           ": hydration_size only on a managed cluster with a manual schedule; on an unmanaged "
+           "blue, settings only with both size and replication_factor (green is then managed)";
+  }
   if (rule == "unsized-replicas") {
     return "every replica of the " + p.List(objects, Side::kBlue, ObjectKind::kCluster) +
            ", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one "
@@ -562,6 +568,7 @@ constexpr Rule kRules[] = {
     {"cleanup-drops", CleanupDrops},
     {"cutover-unfinished", CutoverUnfinished},
     {"incompatible-upstream", IncompatibleUpstream},
+    {"cluster-settings-unsupported", ClusterSettingsUnsupported},
 };
 
 }  // namespace

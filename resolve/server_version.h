@@ -35,6 +35,10 @@ struct ServerFeature {
 // Release notes v26.34. (Each feature bgplan can send gets its entry here and a
 // Resolver::Impl::RequireServer call where the statement is built.)
 inline constexpr ServerFeature kAutoScalingStrategy{"AUTO SCALING STRATEGY", {26, 34, 0}};
+// Release notes v26.35: ALTER CLUSTER ... SET (SIZE ...) completes in the background, and
+// mz_internal.mz_cluster_reconfigurations shows what is in progress (read only from then on).
+inline constexpr ServerFeature kAsyncClusterReconfiguration{
+    "mz_internal.mz_cluster_reconfigurations", {26, 35, 0}};
 
 // True when `version` is known and older than `feature` needs. An unknown version (not parsed)
 // is not refused: the server has the last word.

@@ -15,6 +15,7 @@
 
 #include "plans/plan.h"
 #include "resolve/server_version.h"
+#include "sql/cluster_options.h"
 #include "sql/statements.h"
 
 namespace bgplan::resolve {
@@ -106,6 +107,16 @@ struct ClusterFacts : ContainerFacts {
   std::string hydration_time_estimate;  // interval text, with on-refresh
   std::string auto_scaling_size;        // ON HYDRATION (HYDRATION SIZE ...), "" = none
   std::string auto_scaling_linger_secs;
+  bool introspection_debugging = false;
+  std::string introspection_interval;  // interval text; "" = introspection off
+  // Materialize, a managed blue whose green does not exist yet: the options SHOW CREATE CLUSTER
+  // gives, which init replays under the green name. Empty when not read, or when the server
+  // refused the statement or printed something sql::ParseCreateClusterOptions does not accept:
+  // the clone then comes from the columns above.
+  sql::ClusterOptionList create_options;
+  // Materialize v26.35+: the size an in-progress reconfiguration moves the cluster to
+  // (mz_internal.mz_cluster_reconfigurations, status in-progress); "" = none.
+  std::string reconfiguring_to;
   std::vector<sql::ReplicaSpec> replicas;  // sized replicas of an unmanaged cluster, by name
   std::vector<std::string> unsized;        // replicas without a size
   // User objects running on the cluster (indexes, materialized views, sources, sinks).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "sql/cluster_options.h"
 #include "sql/quote.h"
 #include "support/check.h"
 #include "plans/names.h"
@@ -43,16 +44,7 @@ std::string CreateClusterSql(std::string_view name, const ManagedClusterOptions&
     }
   }
   if (options.auto_scaling.has_value()) {
-    const AutoScalingStrategy& strategy = *options.auto_scaling;
-    sql += ", AUTO SCALING STRATEGY = (";
-    if (!strategy.hydration_size.empty()) {
-      sql += "ON HYDRATION (HYDRATION SIZE = " + QuoteLiteral(strategy.hydration_size);
-      if (strategy.linger_duration.has_value()) {
-        sql += ", LINGER DURATION = " + QuoteLiteral(*strategy.linger_duration);
-      }
-      sql += ")";
-    }
-    sql += ")";
+    sql += ", AUTO SCALING STRATEGY = " + AutoScalingStrategyValue(*options.auto_scaling);
   }
   return sql + ");";
 }

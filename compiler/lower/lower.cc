@@ -42,6 +42,7 @@ constexpr SettingSpec kAwaitSpecs[] = {
     {"lag_threshold", SettingType::kDuration, 0, 365 * kDay, kYear},
     {"timeout", SettingType::kDuration, 1, 365 * kDay, kYear},
     {"stable_for", SettingType::kDuration, 0, 365 * kDay, kYear},
+    {"compare_to_blue", SettingType::kBoolean, 0, 1, ""},
 };
 constexpr SettingSpec kPromoteSpecs[] = {
     {"wait", SettingType::kBoolean, 0, 1, ""},
@@ -57,6 +58,11 @@ constexpr SettingSpec kCleanupSpecs[] = {
 constexpr SettingSpec kClusterSpecs[] = {
     {"size", SettingType::kString, 0, 0, ""},
     {"replication_factor", SettingType::kInteger, 0, 16, ""},
+    {"introspection_interval", SettingType::kDuration, 0, kHour,
+     "bgplan's upper bound: introspection data older than this is of little use"},
+    {"introspection_debugging", SettingType::kBoolean, 0, 1, ""},
+    {"hydration_size", SettingType::kString, 0, 0, ""},
+    {"linger", SettingType::kDuration, 0, 365 * kDay, kYear},
 };
 // `assert NAME 'SQL';` may repeat and takes a name before its value (LowerValidate); the SQL is
 // checked by the validate-validation pass (empty-assert-sql, unknown-placeholder).
@@ -285,6 +291,49 @@ class Lowerer {
     return values;
   }
 
+  // `cluster X { ... }`: each key's type and range, then the combinations Materialize refuses
+  // whatever blue looks like (those that depend on blue are live rules, resolve/rules.cc).
+  void LowerClusterSettings(const ast::Item& item, plans::ClusterSettings& c) {
+    auto values = CheckSettings(item.settings, kClusterSpecs, "cluster");
+    auto string_of = [&](std::string_view key, std::optional<std::string>& out) {
+      if (auto it = values.find(key); it != values.end()) {
+        out = it->second->string;
+      }
+    };
+    auto int_of = [&](std::string_view key, std::optional<int64_t>& out) {
+      if (auto it = values.find(key); it != values.end()) {
+        out = it->second->integer;
+      }
+    };
+    string_of("size", c.size);
+    int_of("replication_factor", c.replication_factor);
+    string_of("hydration_size", c.hydration_size);
+    if (auto it = values.find("introspection_interval"); it != values.end()) {
+      c.introspection_interval_ms = it->second->duration_ms;
+    }
+    if (auto it = values.find("introspection_debugging"); it != values.end()) {
+      c.introspection_debugging = it->second->boolean;
+    }
+    if (auto it = values.find("linger"); it != values.end()) {
+      c.linger_ms = it->second->duration_ms;
+      if (!c.hydration_size.has_value()) {
+        Report(DiagKind::kInvalidSettingValue, it->second->range,
+               "'linger' without 'hydration_size': the linger duration belongs to the hydration "
+               "burst; add hydration_size '...'; or remove linger");
+      }
+    }
+    if (c.introspection_debugging.value_or(false) && c.introspection_interval_ms == 0) {
+      Report(DiagKind::kInvalidSettingValue, values.at("introspection_debugging")->range,
+             "'introspection_debugging true' with 'introspection_interval 0s': Materialize "
+             "refuses introspection debugging when introspection is off");
+    }
+    if (c.hydration_size.has_value() && c.size.has_value() && *c.hydration_size == *c.size) {
+      Report(DiagKind::kInvalidSettingValue, values.at("hydration_size")->range,
+             "'hydration_size' " + Quoted(*c.hydration_size) +
+                 " equals 'size': a burst replica of the cluster's own size adds nothing");
+    }
+  }
+
   // `validate { assert NAME 'SQL'; row_count_change N; }`: unknown keys, a duplicate or
   // out-of-range row_count_change, and the shape of each assert are reported here; what the
   // asserts say (duplicate names, empty SQL, placeholders) by the validate-validation pass.
@@ -407,13 +456,7 @@ class Lowerer {
           if (!FirstItem(seen_items, "cluster " + o.name, item.name.range, d.name)) {
             break;
           }
-          auto values = CheckSettings(item.settings, kClusterSpecs, "cluster");
-          if (auto it = values.find("size"); it != values.end()) {
-            o.size = it->second->string;
-          }
-          if (auto it = values.find("replication_factor"); it != values.end()) {
-            o.replication_factor = it->second->integer;
-          }
+          LowerClusterSettings(item, o.settings);
           d.cluster_overrides.push_back(std::move(o));
           break;
         }
@@ -453,6 +496,9 @@ class Lowerer {
           SetDuration(values, "lag_threshold", d.await.lag_threshold_ms);
           SetDuration(values, "timeout", d.await.timeout_ms);
           SetDuration(values, "stable_for", d.await.stable_for_ms);
+          if (auto it = values.find("compare_to_blue"); it != values.end()) {
+            d.await.compare_to_blue = it->second->boolean;
+          }
           break;
         }
         case ast::ItemKind::kPromote: {
@@ -508,8 +554,7 @@ class Lowerer {
     for (auto& cluster : d.clusters) {
       cluster.green = cluster.blue + d.suffix;
       if (auto it = overrides.find(cluster.blue); it != overrides.end()) {
-        cluster.size = it->second->size;
-        cluster.replication_factor = it->second->replication_factor;
+        cluster.settings = it->second->settings;
       }
     }
     return d;

@@ -24,6 +24,7 @@
 //    keep-blue-not-elapsed), one drop-green per schema then cluster, journal phase-done.
 // Swaps are consecutive so that merging them (merge-swaps) moves no swap past another step.
 // Diagnostics: none.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -111,6 +112,11 @@ class PhaseBuilder {
       AddCheck(steps, d, "missing-privilege", r.all);
       if (materialize_) {
         AddCheck(steps, d, "unsized-replicas", r.clusters);
+        if (std::any_of(d.clusters.begin(), d.clusters.end(), [](const plans::ClusterPair& c) {
+              return c.settings != plans::ClusterSettings{};
+            })) {
+          AddCheck(steps, d, "cluster-settings-unsupported", r.clusters);
+        }
       }
       AddCheck(steps, d, "green-not-empty", r.all);
       AddCheck(steps, d, "state-not-carried", r.schemas);
@@ -167,6 +173,13 @@ class PhaseBuilder {
       if (!d.validate.empty() && !d.schemas.empty()) {
         steps.push_back(MakeStep(StepKind::kValidate, r.schemas,
                                  d.validate.origin.valid() ? d.validate.origin : d.origin));
+      }
+      // Materialize: the green-only hydration bursts end before green becomes production.
+      for (const auto& [i, pair] : ranges::views::enumerate(d.clusters)) {
+        if (materialize_ && pair.settings.hydration_size.has_value()) {
+          steps.push_back(
+              MakeStep(StepKind::kEndHydrationBurst, r.clusters.Slice(i, 1), pair.origin));
+        }
       }
       steps.push_back(MakeStep(StepKind::kJournal, r.all, d.origin, "intent"));
     }

@@ -66,6 +66,10 @@ class PostgresReadiness : public ReadinessProbe {
 
 class MaterializeReadiness : public ReadinessProbe {
  public:
+  void KnowServer(const std::optional<resolve::ServerVersion>& version) override {
+    reconfigurations_ = !resolve::TooOld(version, resolve::kAsyncClusterReconfiguration);
+  }
+
   Result<std::vector<Readiness>> Poll(
       SqlSession& session, const std::vector<const plans::Deployment*>& deployments) override {
     std::vector<Readiness> out;
@@ -90,69 +94,135 @@ class MaterializeReadiness : public ReadinessProbe {
         if (state == "failing" && r[2] == "no_replicas" && r[8] == "on-refresh") {
           state = "skipped";
         }
-        out.push_back({d->name, c.green, state,
-                       "(hydrated " + r[3] + "/" + r[4] + ", lag " + r[5] + " s, replicas " + r[6] +
-                           (r[2].empty() ? "" : ", " + r[2]) + ")"});
+        std::string detail = "(hydrated " + r[3] + "/" + r[4] + ", lag " + r[5] + " s, replicas " +
+                             r[6] + (r[2].empty() ? "" : ", " + r[2]);
+        if (!r[9].empty()) {
+          detail += ", resizing to " + r[9];
+        }
+        if (r[10] != "0") {
+          detail += ", lag unknown for " + r[10] + " (a reading older than the environment)";
+        }
+        if (r[11] != "0") {
+          detail += ", " + r[11] + " judged against blue's lag";
+        }
+        out.push_back({d->name, c.green, state, detail + ")"});
       }
     }
     return out;
   }
 
   std::string Query(const std::vector<const plans::Deployment*>& deployments) const override {
-    std::vector<std::string> clusters;
-    int64_t lag = 0;
+    MzReadinessTarget target;
+    target.reconfigurations = reconfigurations_;
     for (const plans::Deployment* d : deployments) {
-      lag = std::max(lag, d->await.lag_threshold_ms);
+      target.lag_ms = std::max(target.lag_ms, d->await.lag_threshold_ms);
       for (const plans::ClusterPair& c : d->clusters) {
-        clusters.push_back(c.green);
+        target.clusters.push_back(c.green);
+      }
+      if (d->await.compare_to_blue) {
+        for (const plans::SchemaPair& p : d->schemas) {
+          target.compared_schemas.push_back({p.database.empty() ? d->database : p.database,
+                                             p.green, p.blue});
+        }
       }
     }
-    return clusters.empty() ? "" : MzReadinessSql(clusters, lag);
+    return target.clusters.empty() ? "" : MzReadinessSql(target);
   }
+
+ private:
+  bool reconfigurations_ = true;
 };
 
 }  // namespace
 
-std::string MzReadinessSql(const std::vector<std::string>& clusters, int64_t lag_ms) {
-  std::string in = InList(clusters);
+std::string MzReadinessSql(const MzReadinessTarget& target) {
+  const std::string in = InList(target.clusters);
   char lag[64];
-  std::snprintf(lag, sizeof(lag), "%lld milliseconds", static_cast<long long>(lag_ms));
-  return "WITH problematic_replicas AS (SELECT replica_id FROM "
-         "mz_internal.mz_cluster_replica_status_history WHERE occurred_at + INTERVAL '24 hours' "
-         "> mz_now() AND reason = 'oom-killed' GROUP BY replica_id HAVING COUNT(*) >= 3), "
-         "cluster_health AS (SELECT c.name AS cluster_name, c.id AS cluster_id, COUNT(r.id) AS "
-         "total_replicas, COUNT(pr.replica_id) AS problematic_replicas FROM mz_clusters c LEFT "
-         "JOIN mz_cluster_replicas r ON c.id = r.cluster_id LEFT JOIN problematic_replicas pr "
-         "ON r.id = pr.replica_id WHERE c.name IN (" +
-         in +
-         ") GROUP BY c.name, c.id), hydration_counts AS (SELECT c.name AS cluster_name, r.id "
-         "AS replica_id, COUNT(mhs.object_id) FILTER (WHERE mhs.hydrated) AS hydrated, "
-         "COUNT(mhs.object_id) AS total FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id "
-         "= r.cluster_id LEFT JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = "
-         "r.id AND mhs.object_id LIKE 'u%' WHERE c.name IN (" +
-         in +
-         ") GROUP BY c.name, r.id), hydration_best AS (SELECT cluster_name, MAX(hydrated) AS "
-         "hydrated, MAX(total) AS total FROM hydration_counts GROUP BY cluster_name), "
-         "cluster_lag AS (SELECT c.name AS cluster_name, MAX(EXTRACT(EPOCH FROM wgl.lag)) AS "
-         "max_lag_secs FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id = r.cluster_id "
-         "JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id AND "
-         "mhs.object_id LIKE 'u%' JOIN mz_internal.mz_wallclock_global_lag wgl ON "
-         "wgl.object_id = mhs.object_id WHERE "
-         "c.name IN (" +
-         in + ") GROUP BY c.name), lag_threshold_secs AS (SELECT EXTRACT(EPOCH FROM INTERVAL '" +
-         lag +
-         "') AS threshold_secs) SELECT ch.cluster_name, CASE WHEN ch.total_replicas = 0 THEN "
-         "'failing' WHEN ch.total_replicas = ch.problematic_replicas THEN 'failing' WHEN "
-         "COALESCE(hb.hydrated, 0) < COALESCE(hb.total, 0) THEN 'hydrating' WHEN "
-         "COALESCE(cl.max_lag_secs, 0) > (SELECT threshold_secs FROM lag_threshold_secs) THEN "
-         "'lagging' ELSE 'ready' END AS status, CASE WHEN ch.total_replicas = 0 THEN "
-         "'no_replicas' WHEN ch.total_replicas = ch.problematic_replicas THEN "
-         "'all_replicas_problematic' ELSE '' END, COALESCE(hb.hydrated, 0)::text, "
-         "COALESCE(hb.total, 0)::text, COALESCE(cl.max_lag_secs, 0)::text, "
-         "ch.total_replicas::text, ch.problematic_replicas::text, COALESCE((SELECT cs.type "
-         "FROM mz_internal.mz_cluster_schedules cs WHERE cs.cluster_id = ch.cluster_id), '') "
-         "FROM cluster_health ch LEFT JOIN hydration_best hb ON ch.cluster_name = "
-         "hb.cluster_name LEFT JOIN cluster_lag cl ON ch.cluster_name = cl.cluster_name";
+  std::snprintf(lag, sizeof(lag), "INTERVAL '%lld milliseconds'",
+                static_cast<long long>(target.lag_ms));
+  // A lag reading that cannot be real is unknown, not lag: Materialize timestamps are its own
+  // wall clock, so no frontier predates the environment's first object (mz_object_lifetimes);
+  // v26.15 and older read about 56 years (a frontier at 0) for objects starting up. (Younger
+  // than the object itself is possible: a new view over a lagging input starts behind.)
+  std::string sql =
+      "WITH problematic_replicas AS (SELECT replica_id FROM "
+      "mz_internal.mz_cluster_replica_status_history WHERE occurred_at + INTERVAL '24 hours' "
+      "> mz_now() AND reason = 'oom-killed' GROUP BY replica_id HAVING COUNT(*) >= 3), "
+      "cluster_health AS (SELECT c.name AS cluster_name, c.id AS cluster_id, COUNT(r.id) AS "
+      "total_replicas, COUNT(pr.replica_id) AS problematic_replicas FROM mz_clusters c LEFT "
+      "JOIN mz_cluster_replicas r ON c.id = r.cluster_id LEFT JOIN problematic_replicas pr "
+      "ON r.id = pr.replica_id WHERE c.name IN (" +
+      in +
+      ") GROUP BY c.name, c.id), hydration_counts AS (SELECT c.name AS cluster_name, r.id "
+      "AS replica_id, COUNT(mhs.object_id) FILTER (WHERE mhs.hydrated) AS hydrated, "
+      "COUNT(mhs.object_id) AS total FROM mz_clusters c JOIN mz_cluster_replicas r ON c.id "
+      "= r.cluster_id LEFT JOIN mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = "
+      "r.id AND mhs.object_id LIKE 'u%' WHERE c.name IN (" +
+      in +
+      ") GROUP BY c.name, r.id), hydration_best AS (SELECT cluster_name, MAX(hydrated) AS "
+      "hydrated, MAX(total) AS total FROM hydration_counts GROUP BY cluster_name), "
+      "environment AS (SELECT MIN(occurred_at) AS born FROM mz_internal.mz_object_lifetimes), "
+      "object_lag AS (SELECT DISTINCT c.name AS cluster_name, mhs.object_id, wgl.lag, "
+      "COALESCE(wgl.lag > now() - (SELECT born FROM environment), false) AS implausible FROM "
+      "mz_clusters c JOIN mz_cluster_replicas r ON c.id = r.cluster_id JOIN "
+      "mz_internal.mz_hydration_statuses mhs ON mhs.replica_id = r.id AND mhs.object_id LIKE "
+      "'u%' JOIN mz_internal.mz_wallclock_global_lag wgl ON wgl.object_id = mhs.object_id "
+      "WHERE c.name IN (" +
+      in + ")), ";
+  // compare_to_blue: a green object with a namesake (same name and type) in the blue schema of
+  // its pair may lag at most lag_threshold more than that namesake, instead of lag_threshold.
+  if (target.compared_schemas.empty()) {
+    sql += "blue_lag AS (SELECT NULL::text AS object_id, NULL::interval AS blue_lag WHERE "
+           "false), ";
+  } else {
+    std::string pairs;
+    for (const auto& [database, green, blue] : target.compared_schemas) {
+      pairs += std::string(pairs.empty() ? "" : " UNION ALL ") + "SELECT " +
+               (database.empty() ? std::string("current_database()") : sql::QuoteLiteral(database)) +
+               " AS db, " + sql::QuoteLiteral(green) + " AS green_schema, " +
+               sql::QuoteLiteral(blue) + " AS blue_schema";
+    }
+    sql += "schema_pairs AS (" + pairs +
+           "), blue_lag AS (SELECT DISTINCT ol.object_id, bl.lag AS blue_lag FROM object_lag ol "
+           "JOIN mz_objects o ON o.id = ol.object_id JOIN mz_schemas gs ON gs.id = o.schema_id "
+           "JOIN mz_databases d ON d.id = gs.database_id JOIN schema_pairs p ON p.db = d.name "
+           "AND p.green_schema = gs.name JOIN mz_schemas bs ON bs.database_id = d.id AND "
+           "bs.name = p.blue_schema JOIN mz_objects b ON b.schema_id = bs.id AND b.name = "
+           "o.name AND b.type = o.type JOIN mz_internal.mz_wallclock_global_lag bl ON "
+           "bl.object_id = b.id WHERE NOT COALESCE(bl.lag > now() - (SELECT born FROM "
+           "environment), false)), ";
+  }
+  sql += "judged AS (SELECT ol.cluster_name, ol.lag, ol.implausible, bl.blue_lag IS NOT NULL AS "
+         "compared, ol.lag > COALESCE(bl.blue_lag, INTERVAL '0 seconds') + " +
+         std::string(lag) +
+         " AS over FROM object_lag ol LEFT JOIN blue_lag bl ON bl.object_id = ol.object_id), "
+         "cluster_lag AS (SELECT cluster_name, MAX(EXTRACT(EPOCH FROM lag)) FILTER (WHERE NOT "
+         "implausible) AS max_lag_secs, COUNT(*) FILTER (WHERE implausible) AS unknown_lag, "
+         "COUNT(*) FILTER (WHERE over AND NOT implausible) AS over_count, COUNT(*) FILTER "
+         "(WHERE compared) AS compared_count FROM judged GROUP BY cluster_name), ";
+  sql += target.reconfigurations
+             ? "reconfiguring AS (SELECT cluster_id, COALESCE(target->>'size', '') AS target_size "
+               "FROM mz_internal.mz_cluster_reconfigurations WHERE status = 'in-progress') "
+             : "reconfiguring AS (SELECT NULL::text AS cluster_id, NULL::text AS target_size "
+               "WHERE false) ";
+  sql +=
+      "SELECT ch.cluster_name, CASE WHEN ch.total_replicas = 0 THEN "
+      "'failing' WHEN ch.total_replicas = ch.problematic_replicas THEN 'failing' WHEN "
+      "rc.cluster_id IS NOT NULL THEN 'reconfiguring' WHEN "
+      "COALESCE(hb.hydrated, 0) < COALESCE(hb.total, 0) THEN 'hydrating' WHEN "
+      "COALESCE(cl.over_count, 0) > 0 THEN 'lagging' WHEN COALESCE(cl.unknown_lag, 0) > 0 THEN "
+      "'lag-unknown' ELSE 'ready' END AS status, CASE WHEN "
+      "ch.total_replicas = 0 THEN 'no_replicas' WHEN ch.total_replicas = "
+      "ch.problematic_replicas THEN 'all_replicas_problematic' ELSE '' END, "
+      "COALESCE(hb.hydrated, 0)::text, COALESCE(hb.total, 0)::text, "
+      "COALESCE(cl.max_lag_secs, 0)::text, ch.total_replicas::text, "
+      "ch.problematic_replicas::text, COALESCE((SELECT cs.type FROM "
+      "mz_internal.mz_cluster_schedules cs WHERE cs.cluster_id = ch.cluster_id), ''), "
+      "COALESCE(rc.target_size, ''), COALESCE(cl.unknown_lag, 0)::text, "
+      "COALESCE(cl.compared_count, 0)::text FROM cluster_health ch LEFT JOIN hydration_best hb "
+      "ON ch.cluster_name = hb.cluster_name LEFT JOIN cluster_lag cl ON ch.cluster_name = "
+      "cl.cluster_name LEFT JOIN reconfiguring rc ON rc.cluster_id = ch.cluster_id";
+  return sql;
 }
 
 std::unique_ptr<ReadinessProbe> MakePostgresReadiness() {
@@ -225,8 +295,13 @@ Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lo
       live_lines = states.size();
     }
     if (sink.options().json) {
+      std::string each;  // "object=state,..." for scripts
+      for (const Readiness& r : states) {
+        each += (each.empty() ? "" : ",") + r.object + "=" + r.state;
+      }
       sink.Emit({"poll", names, summary.empty() ? "no green object to wait for" : summary,
                  {{"poll", std::to_string(n)},
+                  {"objects", each},
                   {"elapsed_ms", std::to_string(elapsed)},
                   {"state", all_ready ? "ready" : "waiting"},
                   {"ready", all_ready ? "true" : "false"}}});

@@ -6,10 +6,13 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "plans/plan.h"
+#include "resolve/server_version.h"
 #include "runtime/events.h"
 #include "runtime/lock/lock.h"
 #include "runtime/session.h"
@@ -22,7 +25,8 @@ struct Readiness {
   std::string deployment;
   std::string object;  // the green schema or cluster
   // ready | hydrating | lagging | failing | skipped (a cluster with SCHEDULE = ON REFRESH that
-  // is off: not waited for, with a warning)
+  // is off: not waited for, with a warning); Materialize also reconfiguring (a resize in
+  // progress, v26.35+) and lag-unknown (a lag reading longer than the object has existed)
   std::string state;
   std::string detail;  // "(hydrated 3/4, lag 0.2 s, replicas 1)", "(not populated: a, b)"
 };
@@ -35,6 +39,8 @@ class ReadinessProbe {
       SqlSession& session, const std::vector<const plans::Deployment*>& deployments) = 0;
   // The query Poll sends for `deployments` ("" when it sends none: nothing to wait for).
   virtual std::string Query(const std::vector<const plans::Deployment*>& deployments) const = 0;
+  // The server's release, once known (the catalog read): what the query may use.
+  virtual void KnowServer(const std::optional<resolve::ServerVersion>& /*version*/) {}
 };
 
 // PostgreSQL: a green schema is hydrating while one of its materialized views is not populated
@@ -43,8 +49,21 @@ class ReadinessProbe {
 std::unique_ptr<ReadinessProbe> MakePostgresReadiness();
 std::unique_ptr<ReadinessProbe> MakeMaterializeReadiness();
 
-// The Materialize readiness query for `clusters`, lagging above `lag_ms`.
-std::string MzReadinessSql(const std::vector<std::string>& clusters, int64_t lag_ms);
+// What the Materialize readiness query covers.
+struct MzReadinessTarget {
+  std::vector<std::string> clusters;  // the green clusters
+  int64_t lag_ms = 0;                 // lagging above this
+  // `compare_to_blue`: (database, "" = the connection's; green schema; blue schema) of each
+  // schema pair whose green objects with a blue namesake (same name and type) must lag at most
+  // lag_ms more than it, instead of at most lag_ms.
+  std::vector<std::tuple<std::string, std::string, std::string>> compared_schemas;
+  // The server has mz_internal.mz_cluster_reconfigurations (v26.35+).
+  bool reconfigurations = true;
+};
+
+// The Materialize readiness query: one row per green cluster with its state (failing,
+// reconfiguring, hydrating, lagging, lag-unknown, ready) and the figures of its detail.
+std::string MzReadinessSql(const MzReadinessTarget& target);
 
 // Waits until the green side of `deployments` is ready (see the top of this file). Refreshes the
 // lock at every poll. kTimeout, kFailing, kInterrupted as they happen.

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "runtime/catalog/rows.h"
+#include "sql/cluster_options.h"
 #include "sql/quote.h"
 #include "sql/statements.h"
 
@@ -262,7 +263,9 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
                     "mz_internal.mz_comments m WHERE m.id = c.id AND m.object_type = 'cluster' AND "
                     "m.object_sub_id IS NULL), ''), c.managed::text, COALESCE(c.size, ''), "
                     "COALESCE(c.replication_factor::text, ''), COALESCE(cs.type, ''), "
-                    "COALESCE(cs.refresh_hydration_time_estimate::text, '') FROM mz_clusters c "
+                    "COALESCE(cs.refresh_hydration_time_estimate::text, ''), "
+                    "COALESCE(c.introspection_debugging::text, 'false'), "
+                    "COALESCE(c.introspection_interval::text, '') FROM mz_clusters c "
                     "LEFT JOIN mz_internal.mz_cluster_schedules cs ON cs.cluster_id = c.id WHERE "
                     "c.name IN (" +
                     InList(cluster_names) + ")"));
@@ -282,6 +285,18 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
         InList(cluster_ids) + ")");
     if (as.ok()) {
       strategies = std::move(*as);
+    }
+  }
+  Rows reconfigurations;
+  if (!cluster_ids.empty() && !resolve::TooOld(s.materialize_version,
+                                               resolve::kAsyncClusterReconfiguration)) {
+    // Older servers resize synchronously: nothing is ever in progress there.
+    Result<Rows> rc = session.Query(
+        "SELECT cluster_id, COALESCE(target->>'size', '') FROM "
+        "mz_internal.mz_cluster_reconfigurations WHERE status = 'in-progress' AND cluster_id IN (" +
+        InList(cluster_ids) + ")");
+    if (rc.ok()) {
+      reconfigurations = std::move(*rc);
     }
   }
   Rows replicas;
@@ -379,6 +394,8 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
   const RowIndex cluster_rows = IndexRows(clusters, [](const Row& r) { return r[0]; });
   const RowIndex strategy_rows = IndexRows(strategies, [](const Row& r) { return r[0]; });
   const RowIndex replica_rows = IndexRows(replicas, [](const Row& r) { return r[0]; });
+  const RowIndex reconfiguration_rows =
+      IndexRows(reconfigurations, [](const Row& r) { return r[0]; });
   auto fill_schema = [&](resolve::SchemaFacts& f) {
     const std::string key = PairKey(f.database, f.name);
     for (const Row* row : RowsAt(schema_rows, key)) {
@@ -430,6 +447,8 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
       }
       f.schedule = r[7];
       f.hydration_time_estimate = r[8];
+      f.introspection_debugging = True(r[9]);
+      f.introspection_interval = r[10];
     }
     if (!f.exists) {
       f.grants = initial_grants("cluster", "");
@@ -437,6 +456,9 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     }
     if (auto it = cluster_acl_by.find(f.id); it != cluster_acl_by.end()) {
       f.grants = grants_of(it->second);
+    }
+    for (const Row* r : RowsAt(reconfiguration_rows, f.id)) {
+      f.reconfiguring_to = (*r)[1];
     }
     for (const Row* r : RowsAt(strategy_rows, f.id)) {
       f.auto_scaling_size = (*r)[1];
@@ -474,6 +496,15 @@ Result<resolve::Snapshot> ReadMzSnapshot(SqlSession& session, const plans::Plan&
     for (resolve::ClusterPairFacts& c : f.clusters) {
       fill_cluster(c.blue);
       fill_cluster(c.green);
+      if (c.blue.exists && c.blue.managed && !c.green.exists) {
+        // The one read per cluster: Materialize keeps a cluster's CREATE statement in no
+        // relation. Only before init (green absent), so at most once per cluster per run.
+        Result<Rows> shown = session.Query("SHOW CREATE CLUSTER " + sql::QuoteIdent(c.blue.name));
+        if (shown.ok() && shown->size() == 1 && shown->front().size() == 2) {
+          c.blue.create_options = sql::ParseCreateClusterOptions(shown->front()[1], c.blue.name)
+                                      .value_or(sql::ClusterOptionList{});
+        }
+      }
       my_blue_clusters.push_back(c.blue.name);
       my_green_clusters.push_back(c.green.name);
     }

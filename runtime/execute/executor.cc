@@ -158,6 +158,7 @@ Result<resolve::Snapshot> Executor::Read(std::vector<resolve::Violation>* journa
   BGPLAN_RETURN_IF_ERROR(Prepare());
   BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, backend_->Read(session_, plan_, selected_));
   const std::optional<resolve::ServerVersion>& version = snap.server.materialize_version;
+  backend_->readiness->KnowServer(version);
   if (version.has_value() && *version < resolve::kOldestCheckedMaterialize &&
       !warned_old_server_) {
     warned_old_server_ = true;

@@ -26,8 +26,9 @@ std::string Capacity(const resolve::Snapshot& snap) {
   for (const resolve::DeploymentFacts& d : snap.deployments) {
     for (const resolve::ClusterPairFacts& c : d.clusters) {
       const resolve::ClusterFacts& shape = c.green.exists ? c.green : c.blue;
-      std::string size = c.pair->size.value_or(shape.size);
-      int64_t rf = c.pair->replication_factor.value_or(
+      std::string size = c.pair->settings.size.value_or(
+          c.green.exists || c.blue.reconfiguring_to.empty() ? shape.size : c.blue.reconfiguring_to);
+      int64_t rf = c.pair->settings.replication_factor.value_or(
           shape.managed ? shape.replication_factor.value_or(1)
                         : static_cast<int64_t>(shape.replicas.size()));
       items.push_back(c.pair->green + " " + (size.empty() ? "(unmanaged)" : size) + " x " +

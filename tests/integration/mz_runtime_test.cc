@@ -332,8 +332,8 @@ TEST_F(MzRuntime, InitCopiesScheduleAndPlanOverridesWin) {
   MZ_EXEC_OR_SKIP({"CREATE CLUSTER " + C("sched") + " (" + SizeOpt() +
                    ", SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '10 minutes'))"});
   auto plan = MzPlan("prod", {}, {C("sched"), C("big")});
-  plan.deployments[0].clusters[1].size = Size2();
-  plan.deployments[0].clusters[1].replication_factor = 2;
+  plan.deployments[0].clusters[1].settings.size = Size2();
+  plan.deployments[0].clusters[1].settings.replication_factor = 2;
   ASSERT_TRUE(RunPhase(plan, PhaseKind::kInit).ok()) << last_diagnostics_;
   EXPECT_EQ(Scalar("SELECT cs.type || ' ' || cs.refresh_hydration_time_estimate::text FROM "
                    "mz_internal.mz_cluster_schedules cs JOIN mz_clusters c ON c.id = "
@@ -735,6 +735,8 @@ TEST_F(MzAwait, StableForKeepsWaitingWhileReady) {
 
 TEST_F(MzAwait, LaggingThenFailingExit5AndTolerateFailing) {
   MZ_EMULATOR_ONLY("wallclock lag and OOM kills");
+  // An environment an hour old: a lag of seconds is a real reading.
+  Exec({"SELECT mzemu_backdate_history(INTERVAL '1 hour')"});
   // equal = ready
   Exec({Control("mzemu_set_lag", C("c1_dbt_deploy"), "INTERVAL '1 second'")});
   EXPECT_TRUE(RunPhase(plan_, PhaseKind::kAwait).ok()) << last_diagnostics_;

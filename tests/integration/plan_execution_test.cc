@@ -202,7 +202,7 @@ void Quicken(plans::Plan& plan) {
 bool HasUnreplicatedCluster(const plans::Plan& plan) {
   for (const plans::Deployment& d : plan.deployments) {
     for (const plans::ClusterPair& c : d.clusters) {
-      if (c.replication_factor.has_value() && *c.replication_factor == 0) {
+      if (c.settings.replication_factor.has_value() && *c.settings.replication_factor == 0) {
         return true;
       }
     }

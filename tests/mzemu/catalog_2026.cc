@@ -90,6 +90,24 @@ BEGIN
   RETURN c.id;
 END $$;
 
+-- Hydration bursts (clusters/autoscaling.md; mz_cluster_controller HydrationBurstStrategy):
+-- while an ON HYDRATION cluster has an object that no replica has hydrated, a burst replica of
+-- HYDRATION SIZE runs, shown in `state` as {"burst": {"burst_size": ...}}. "Zero objects make
+-- the condition vacuously unsatisfied": a cluster without objects never bursts. Not emulated:
+-- the burst replica's row in mz_cluster_replicas, and LINGER DURATION (the burst ends as soon
+-- as every object is hydrated).
+CREATE VIEW mz_internal.mz_cluster_auto_scaling_strategies AS
+  SELECT s.cluster_id, s.strategy,
+         CASE WHEN s.strategy ? 'on_hydration' AND EXISTS (
+                SELECT 1 FROM mz_internal.mz_hydration_statuses h
+                JOIN mzemu.objects o ON o.id = h.object_id
+                WHERE o.cluster_id = s.cluster_id AND h.replica_id IS NOT NULL
+                GROUP BY h.object_id HAVING NOT bool_or(coalesce(h.hydrated, false)))
+              THEN jsonb_build_object('burst', jsonb_build_object('burst_size',
+                     s.strategy->'on_hydration'->>'hydration_size'))
+         END AS state
+  FROM mzemu.auto_scaling_strategies s;
+
 -- Lifetime events (Materialize: mz_internal.mz_object_lifetimes over the audit log's create and
 -- drop events; columns as in doc/user/content/sql/system-catalog/mz_internal.md). Recorded by
 -- triggers for every user (u...) database, schema, cluster, cluster replica and catalog item;
@@ -114,6 +132,11 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+-- Test control: the catalog's history as if it had happened `age` earlier (an environment older
+-- than the test's few seconds, so lag readings up to that age are plausible).
+CREATE FUNCTION mzemu.mzemu_backdate_history(age interval) RETURNS text LANGUAGE sql AS $$
+  UPDATE mzemu.object_history SET occurred_at = occurred_at - age;
+  SELECT 'backdated' $$;
 CREATE TRIGGER lifetimes AFTER INSERT OR DELETE ON mzemu.objects
   FOR EACH ROW EXECUTE FUNCTION mzemu.record_lifetime('item');
 CREATE TRIGGER lifetimes AFTER INSERT OR DELETE ON mz_catalog.mz_schemas

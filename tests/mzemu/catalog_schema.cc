@@ -184,10 +184,9 @@ CREATE TABLE mz_internal.mz_comments (
   id text NOT NULL, object_type text NOT NULL, object_sub_id integer, comment text NOT NULL);
 CREATE TABLE mz_internal.mz_cluster_schedules (
   cluster_id text NOT NULL, type text NOT NULL, refresh_hydration_time_estimate interval);
-CREATE TABLE mz_internal.mz_cluster_auto_scaling_strategies (
-  cluster_id text NOT NULL, strategy jsonb,
-  -- the in-flight hydration burst; NULL when none runs (always, as nothing autoscales here)
-  state jsonb);
+-- The strategies as written; mz_internal.mz_cluster_auto_scaling_strategies (catalog_2026.cc)
+-- adds the burst state.
+CREATE TABLE mzemu.auto_scaling_strategies (cluster_id text NOT NULL, strategy jsonb);
 CREATE TABLE mz_internal.mz_internal_cluster_replicas (id text NOT NULL);
 CREATE TABLE mz_internal.mz_cluster_replica_status_history (
   replica_id text NOT NULL, process_id mz_catalog.uint8, status text NOT NULL, reason text,

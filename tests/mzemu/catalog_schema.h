@@ -13,6 +13,6 @@ namespace mzemu {
 std::string CatalogBootstrapSql(const std::string& db_name, const std::string& superusers);
 
 // Version tag stored in mzemu.state; a mismatch means the catalog was made by another mzemu.
-inline constexpr int kCatalogFormat = 6;
+inline constexpr int kCatalogFormat = 7;
 
 }  // namespace mzemu

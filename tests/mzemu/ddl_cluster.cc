@@ -93,7 +93,7 @@ std::string DebugList(const std::vector<std::string>& items) {
 
 // Stores an ON HYDRATION strategy: $1 cluster, $2 hydration size, $3 linger duration or NULL.
 constexpr const char* kInsertStrategy =
-    "INSERT INTO mz_internal.mz_cluster_auto_scaling_strategies VALUES ($1, "
+    "INSERT INTO mzemu.auto_scaling_strategies VALUES ($1, "
     "jsonb_build_object('on_hydration', jsonb_strip_nulls(jsonb_build_object("
     "'hydration_size', $2::text, 'linger_duration', CASE WHEN $3::text IS NULL THEN NULL ELSE "
     "jsonb_build_object('secs', floor(extract(epoch FROM $3::interval))::bigint, 'nanos', "
@@ -448,7 +448,7 @@ void Impl::ApplyClusterOptions(const ClusterRef& cluster, const ClusterOptions& 
   Q("UPDATE mz_catalog.mz_clusters SET replication_factor = $2 WHERE id = $1",
     {cluster.id, std::to_string(new_rf)});
   if (o.has_strategy) {
-    Q("DELETE FROM mz_internal.mz_cluster_auto_scaling_strategies WHERE cluster_id = $1",
+    Q("DELETE FROM mzemu.auto_scaling_strategies WHERE cluster_id = $1",
       {cluster.id});
     if (o.hydration_size) Q(kInsertStrategy, {cluster.id, *o.hydration_size, o.linger});
   }
@@ -542,7 +542,7 @@ void Impl::ConvertToUnmanaged(const ClusterRef& cl) {
     "introspection_interval = '1 s' WHERE id = $1",
     {cl.id});
   Q("DELETE FROM mz_internal.mz_cluster_schedules WHERE cluster_id = $1", {cl.id});
-  Q("DELETE FROM mz_internal.mz_cluster_auto_scaling_strategies WHERE cluster_id = $1", {cl.id});
+  Q("DELETE FROM mzemu.auto_scaling_strategies WHERE cluster_id = $1", {cl.id});
 }
 
 std::string Impl::CreateCluster() {
@@ -745,7 +745,7 @@ std::string Impl::DropCluster(const std::string& name, bool if_exists, bool casc
   Q("DELETE FROM mzemu.lag WHERE kind = 'cluster' AND target_id = $1", {cl->id});
   Q("DELETE FROM mz_catalog.mz_cluster_replicas WHERE cluster_id = $1", {cl->id});
   Q("DELETE FROM mz_internal.mz_cluster_schedules WHERE cluster_id = $1", {cl->id});
-  Q("DELETE FROM mz_internal.mz_cluster_auto_scaling_strategies WHERE cluster_id = $1", {cl->id});
+  Q("DELETE FROM mzemu.auto_scaling_strategies WHERE cluster_id = $1", {cl->id});
   Q("DELETE FROM mz_catalog.mz_clusters WHERE id = $1", {cl->id});
   return "DROP CLUSTER";
 }

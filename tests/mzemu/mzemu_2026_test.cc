@@ -278,4 +278,30 @@ TEST_F(Mzemu2026Test, ObjectLifetimesDateTheLagArtefactOfANewObject) {
 }
 
 }  // namespace
+// clusters/autoscaling.md: an ON HYDRATION cluster runs a burst replica while one of its objects
+// is not hydrated on any replica; a cluster without objects never bursts. `state` shows it.
+TEST_F(Mzemu2026Test, HydrationBurstRunsWhileAnObjectIsUnhydrated) {
+  Run({"CREATE CLUSTER c (SIZE = '25cc', AUTO SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE "
+       "= '100cc')))",
+       "CREATE CLUSTER plain (SIZE = '25cc')", "CREATE SCHEMA s", "CREATE TABLE s.t (a int)"});
+  const std::string burst =
+      "SELECT coalesce(s.state->'burst'->>'burst_size', 'none') FROM "
+      "mz_internal.mz_cluster_auto_scaling_strategies s JOIN mz_clusters c ON c.id = s.cluster_id "
+      "WHERE c.name = 'c'";
+  EXPECT_EQ(Scalar(burst), "none");  // no objects: vacuously nothing to hydrate
+  Run({"CREATE MATERIALIZED VIEW s.mv IN CLUSTER c AS SELECT a FROM s.t",
+       "CREATE MATERIALIZED VIEW s.mv2 IN CLUSTER plain AS SELECT a FROM s.t",
+       "SELECT mzemu_set_hydrated('c', false)", "SELECT mzemu_set_hydrated('plain', false)"});
+  EXPECT_EQ(Scalar(burst), "100cc");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_cluster_auto_scaling_strategies s JOIN "
+                   "mz_clusters c ON c.id = s.cluster_id WHERE c.name = 'plain'"),
+            "0");  // no strategy, no burst
+  Run({"SELECT mzemu_set_hydrated('c', true)"});
+  EXPECT_EQ(Scalar(burst), "none");
+  Run({"SELECT mzemu_set_hydrated('c', false)", "ALTER CLUSTER c RESET (AUTO SCALING STRATEGY)"});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM mz_internal.mz_cluster_auto_scaling_strategies s JOIN "
+                   "mz_clusters c ON c.id = s.cluster_id WHERE c.name = 'c'"),
+            "0");
+}
+
 }  // namespace mzemu_test

@@ -35,8 +35,8 @@ CREATE SCHEMA "staging_green";
 
 -- phase await: deployment "app": wait until the green side is ready
 -- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
---   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
---   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); reconfiguring = a resize in progress (mz_internal.mz_cluster_reconfigurations, v26.35+); hydrating = an object not hydrated on any replica;
+--   lagging = an object's wallclock lag > lag_threshold (with compare_to_blue, for an object blue also has: > blue's lag + lag_threshold); lag-unknown = a lag reading longer than the environment has existed (mz_internal.mz_object_lifetimes); else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
 --   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
 --   deployment "app": no green clusters: ready at once; poll_interval 15s, lag_threshold 1s, timeout 1d, stable_for 0s
 

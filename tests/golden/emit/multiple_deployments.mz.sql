@@ -40,10 +40,11 @@ CREATE SCHEMA "staging_dbt_deploy";
 -- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
 --   COMMENT ON SCHEMA "staging_dbt_deploy" IS 'bgplan deployment analytics run <run-id>';
 
--- resolved at apply time: create green cluster "compute_dbt_deploy" as a copy of blue "compute":
---   read managed, size, replication_factor from mz_clusters, type and refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named 'compute';
---   managed blue: CREATE CLUSTER "compute_dbt_deploy" (SIZE = '<size>', REPLICATION FACTOR = <replication_factor>[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, LINGER DURATION = '<duration>']))]);
---   (REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY as blue has them)
+-- resolved at apply time: create green cluster "compute_dbt_deploy" as an exact clone of blue "compute":
+--   managed blue: replay SHOW CREATE CLUSTER "compute" under the name "compute_dbt_deploy", every option as blue has it:
+--   CREATE CLUSTER "compute_dbt_deploy" (<each option of blue: SIZE, REPLICATION FACTOR, SCHEDULE, AUTO SCALING STRATEGY, AVAILABILITY ZONES, INTROSPECTION INTERVAL, INTROSPECTION DEBUGGING, ...>);
+--   (where the server does not give SHOW CREATE CLUSTER, the options come from mz_clusters, mz_internal.mz_cluster_schedules and mz_internal.mz_cluster_auto_scaling_strategies)
+--   a blue being resized (mz_internal.mz_cluster_reconfigurations, in-progress) is cloned at the size it moves to (warning blue-reconfiguring)
 --   unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, availability_zone; internal replicas skipped), ordered by replica name:
 --   CREATE CLUSTER "compute_dbt_deploy" REPLICAS ("<replica>" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);
 -- resolved at apply time: copy the grants of cluster "compute" to "compute_dbt_deploy": revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_clusters.privileges) (grantee ids through mz_roles):
@@ -65,10 +66,11 @@ CREATE SCHEMA "api_dbt_deploy";
 -- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
 --   COMMENT ON SCHEMA "api_dbt_deploy" IS 'bgplan deployment serving run <run-id>';
 
--- resolved at apply time: create green cluster "serving_dbt_deploy" as a copy of blue "serving":
---   read managed, size, replication_factor from mz_clusters, type and refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named 'serving';
---   managed blue: CREATE CLUSTER "serving_dbt_deploy" (SIZE = '<size>', REPLICATION FACTOR = <replication_factor>[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, LINGER DURATION = '<duration>']))]);
---   (REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY as blue has them)
+-- resolved at apply time: create green cluster "serving_dbt_deploy" as an exact clone of blue "serving":
+--   managed blue: replay SHOW CREATE CLUSTER "serving" under the name "serving_dbt_deploy", every option as blue has it:
+--   CREATE CLUSTER "serving_dbt_deploy" (<each option of blue: SIZE, REPLICATION FACTOR, SCHEDULE, AUTO SCALING STRATEGY, AVAILABILITY ZONES, INTROSPECTION INTERVAL, INTROSPECTION DEBUGGING, ...>);
+--   (where the server does not give SHOW CREATE CLUSTER, the options come from mz_clusters, mz_internal.mz_cluster_schedules and mz_internal.mz_cluster_auto_scaling_strategies)
+--   a blue being resized (mz_internal.mz_cluster_reconfigurations, in-progress) is cloned at the size it moves to (warning blue-reconfiguring)
 --   unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, availability_zone; internal replicas skipped), ordered by replica name:
 --   CREATE CLUSTER "serving_dbt_deploy" REPLICAS ("<replica>" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);
 -- resolved at apply time: copy the grants of cluster "serving" to "serving_dbt_deploy": revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_clusters.privileges) (grantee ids through mz_roles):
@@ -81,8 +83,8 @@ CREATE SCHEMA "api_dbt_deploy";
 
 -- phase await: deployments "analytics", "serving": wait until the green side is ready
 -- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
---   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
---   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); reconfiguring = a resize in progress (mz_internal.mz_cluster_reconfigurations, v26.35+); hydrating = an object not hydrated on any replica;
+--   lagging = an object's wallclock lag > lag_threshold (with compare_to_blue, for an object blue also has: > blue's lag + lag_threshold); lag-unknown = a lag reading longer than the environment has existed (mz_internal.mz_object_lifetimes); else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
 --   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
 --   deployment "analytics": cluster "compute_dbt_deploy"; poll_interval 15s, lag_threshold 1s, timeout 1d, stable_for 0s
 --   deployment "serving": cluster "serving_dbt_deploy"; poll_interval 5s, lag_threshold 2s, timeout 1h30m, stable_for 1m

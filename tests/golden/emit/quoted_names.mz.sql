@@ -8,6 +8,7 @@
 -- check (read-only): not-owner: unless mz_is_superuser(), the current role owns, directly or through role membership, the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" and clusters "my cluster", "Compute", and green where it exists
 -- check (read-only): missing-privilege: unless mz_is_superuser(), the current role has CREATE and USAGE on the database (mz_internal.mz_show_my_database_privileges) and CREATECLUSTER (has_system_privilege)
 -- check (read-only): unsized-replicas: every replica of the blue clusters "my cluster", "Compute", where unmanaged, has a size (mz_cluster_replicas.size); replicas without one are all listed
+-- check (read-only): cluster-settings-unsupported: the `cluster` settings of the plan suit the shape of the blue clusters "my cluster", "Compute": hydration_size only on a managed cluster with a manual schedule; on an unmanaged blue, settings only with both size and replication_factor (green is then managed)
 -- check (read-only): green-not-empty: where they exist, the green schemas "we""ird; DROP TABLE x_dbt'deploy", "target_dbt'deploy", "Märts_dbt'deploy", "it's_dbt'deploy" and clusters "my cluster_dbt'deploy", "Compute_dbt'deploy" are empty or carry this deployment's marker (unless --ignore-existing)
 -- check (read-only): state-not-carried: a warning, never an error: the tables and sources of the blue schemas "we""ird; DROP TABLE x", "target", "Märts", "it's" are listed; green does not inherit their rows
 
@@ -55,8 +56,15 @@ CREATE SCHEMA "it's_dbt'deploy";
 -- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
 --   COMMENT ON SCHEMA "it's_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
 
--- green cluster "my cluster_dbt'deploy" sized by the plan; blue's schedule and auto scaling strategy are not copied
-CREATE CLUSTER "my cluster_dbt'deploy" (SIZE = '25cc', REPLICATION FACTOR = 1);
+-- resolved at apply time: create green cluster "my cluster_dbt'deploy" as an exact clone of blue "my cluster":
+--   managed blue: replay SHOW CREATE CLUSTER "my cluster" under the name "my cluster_dbt'deploy", every option as blue has it:
+--   CREATE CLUSTER "my cluster_dbt'deploy" (<each option of blue: SIZE, REPLICATION FACTOR, SCHEDULE, AUTO SCALING STRATEGY, AVAILABILITY ZONES, INTROSPECTION INTERVAL, INTROSPECTION DEBUGGING, ...>);
+--   (where the server does not give SHOW CREATE CLUSTER, the options come from mz_clusters, mz_internal.mz_cluster_schedules and mz_internal.mz_cluster_auto_scaling_strategies)
+--   a blue being resized (mz_internal.mz_cluster_reconfigurations, in-progress) is cloned at the size it moves to (warning blue-reconfiguring)
+--   set by the plan: SIZE = '25cc', REPLICATION FACTOR = 1;
+--   unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, availability_zone; internal replicas skipped), ordered by replica name:
+--   CREATE CLUSTER "my cluster_dbt'deploy" REPLICAS ("<replica>" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);
+--   (with both size and replication_factor in the plan, an unmanaged blue gets a managed green: CREATE CLUSTER "my cluster_dbt'deploy" (SIZE = '25cc', REPLICATION FACTOR = 1, ...))
 -- resolved at apply time: copy the grants of cluster "my cluster" to "my cluster_dbt'deploy": revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_clusters.privileges) (grantee ids through mz_roles):
 --   REVOKE <privilege_type> ON CLUSTER "my cluster_dbt'deploy" FROM "<grantee>";
 --   GRANT <privilege_type> ON CLUSTER "my cluster_dbt'deploy" TO "<grantee>";
@@ -64,10 +72,11 @@ CREATE CLUSTER "my cluster_dbt'deploy" (SIZE = '25cc', REPLICATION FACTOR = 1);
 -- resolved at apply time: mark each green object with this run; <run-id> is the journal id of the run:
 --   COMMENT ON CLUSTER "my cluster_dbt'deploy" IS 'bgplan deployment odd one run <run-id>';
 
--- resolved at apply time: create green cluster "Compute_dbt'deploy" as a copy of blue "Compute":
---   read managed, size, replication_factor from mz_clusters, type and refresh_hydration_time_estimate from mz_internal.mz_cluster_schedules and strategy from mz_internal.mz_cluster_auto_scaling_strategies, for the cluster named 'Compute';
---   managed blue: CREATE CLUSTER "Compute_dbt'deploy" (SIZE = '<size>', REPLICATION FACTOR = <replication_factor>[, SCHEDULE = ON REFRESH (HYDRATION TIME ESTIMATE = '<estimate>')][, AUTO SCALING STRATEGY = (ON HYDRATION (HYDRATION SIZE = '<hydration_size>'[, LINGER DURATION = '<duration>']))]);
---   (REPLICATION FACTOR only with a manual schedule; SCHEDULE and AUTO SCALING STRATEGY as blue has them)
+-- resolved at apply time: create green cluster "Compute_dbt'deploy" as an exact clone of blue "Compute":
+--   managed blue: replay SHOW CREATE CLUSTER "Compute" under the name "Compute_dbt'deploy", every option as blue has it:
+--   CREATE CLUSTER "Compute_dbt'deploy" (<each option of blue: SIZE, REPLICATION FACTOR, SCHEDULE, AUTO SCALING STRATEGY, AVAILABILITY ZONES, INTROSPECTION INTERVAL, INTROSPECTION DEBUGGING, ...>);
+--   (where the server does not give SHOW CREATE CLUSTER, the options come from mz_clusters, mz_internal.mz_cluster_schedules and mz_internal.mz_cluster_auto_scaling_strategies)
+--   a blue being resized (mz_internal.mz_cluster_reconfigurations, in-progress) is cloned at the size it moves to (warning blue-reconfiguring)
 --   unmanaged blue: cloned replica by replica from mz_cluster_replicas (name, size, availability_zone; internal replicas skipped), ordered by replica name:
 --   CREATE CLUSTER "Compute_dbt'deploy" REPLICAS ("<replica>" (SIZE '<size>'[, AVAILABILITY ZONE '<zone>']), ...);
 -- resolved at apply time: copy the grants of cluster "Compute" to "Compute_dbt'deploy": revoke what green has, then grant what blue has, from mz_internal.mz_aclexplode(mz_clusters.privileges) (grantee ids through mz_roles):
@@ -80,8 +89,8 @@ CREATE CLUSTER "my cluster_dbt'deploy" (SIZE = '25cc', REPLICATION FACTOR = 1);
 
 -- phase await: deployment "odd one": wait until the green side is ready
 -- resolved at apply time: poll readiness with one query per poll over all green clusters below (mz_clusters, mz_cluster_replicas, mz_internal.mz_hydration_statuses, mz_internal.mz_wallclock_global_lag, mz_internal.mz_cluster_replica_status_history):
---   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); hydrating = an object not hydrated on any replica;
---   lagging = max wallclock lag > lag_threshold; else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
+--   failing = no replicas, or every replica OOM-killed 3+ times in 24h (exit 5 unless --tolerate-failing); reconfiguring = a resize in progress (mz_internal.mz_cluster_reconfigurations, v26.35+); hydrating = an object not hydrated on any replica;
+--   lagging = an object's wallclock lag > lag_threshold (with compare_to_blue, for an object blue also has: > blue's lag + lag_threshold); lag-unknown = a lag reading longer than the environment has existed (mz_internal.mz_object_lifetimes); else ready (a cluster without dataflows is ready; an ON REFRESH cluster that is off is skipped with a warning).
 --   done when all are ready in one poll and stay ready for stable_for; exit 4 at timeout.
 --   deployment "odd one": clusters "my cluster_dbt'deploy", "Compute_dbt'deploy"; poll_interval 15s, lag_threshold 1s, timeout 1d, stable_for 0s
 

@@ -177,6 +177,46 @@ TEST(LowerTest, InvalidSettingValues) {
   EXPECT_EQ(out->plan.deployments[0].promote.max_retries, 3);
 }
 
+// Issue 13: the cluster keys beyond size and replication_factor, and compare_to_blue.
+TEST(LowerTest, ClusterSettingsAndCompareToBlue) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    clusters c;\n"
+      "    cluster c { introspection_interval 500ms; introspection_debugging true;\n"
+      "                hydration_size '800cc'; linger 10m; }\n"
+      "    await { compare_to_blue true; }\n"
+      "}\n");
+  ASSERT_TRUE(Kinds(out->diags).empty()) << out->Rendered();
+  const plans::ClusterSettings& c = out->plan.deployments[0].clusters[0].settings;
+  EXPECT_EQ(c.introspection_interval_ms, 500);
+  EXPECT_EQ(c.introspection_debugging, true);
+  EXPECT_EQ(c.hydration_size, "800cc");
+  EXPECT_EQ(c.linger_ms, 600'000);
+  EXPECT_FALSE(c.size.has_value());
+  EXPECT_TRUE(out->plan.deployments[0].await.compare_to_blue);
+}
+
+// What Materialize refuses whatever blue looks like is refused statically, at the key.
+TEST(LowerTest, ClusterSettingsMaterializeRefuses) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    clusters a, b, c;\n"
+      "    cluster a { linger 5m; }\n"
+      "    cluster b { introspection_interval 0s; introspection_debugging true; }\n"
+      "    cluster c { size '50cc'; hydration_size '50cc'; introspection_interval 2h; }\n"
+      "}\n");
+  std::vector<std::string> expected(4, "invalid-setting-value");
+  EXPECT_EQ(Kinds(out->diags), expected) << out->Rendered();
+  const std::string rendered = out->Rendered();
+  for (const char* message :
+       {"3:24: error: 'linger' without 'hydration_size'",
+        "4:68: error: 'introspection_debugging true' with 'introspection_interval 0s'",
+        "5:45: error: 'hydration_size' '50cc' equals 'size'",
+        "invalid value '2h' for 'introspection_interval': must be between 0s and 1h"}) {
+    EXPECT_NE(rendered.find(message), std::string::npos) << message << "\n" << rendered;
+  }
+}
+
 TEST(LowerTest, DuplicateSettingAndItems) {
   auto out = LowerText(
       "deployment d {\n"

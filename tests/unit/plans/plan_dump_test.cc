@@ -24,12 +24,12 @@ deployment analytics @2:12
   suffix '_g'
   schema marts -> marts_g @3:13
   schema db."Odd ""Name"" é" -> "Odd ""Name"" é_g" @3:20
-  cluster compute -> compute_g size='200cc' replication_factor=2 @4:14
+  cluster compute -> compute_g size='200cc' replication_factor=2 introspection_interval=1500ms introspection_debugging=true hydration_size='800cc' linger=600000ms @4:14
   cluster serving -> serving_g @4:23
-  cluster-settings compute size='200cc' replication_factor=2 @5:13
+  cluster-settings compute size='200cc' replication_factor=2 introspection_interval=1500ms introspection_debugging=true hydration_size='800cc' linger=600000ms @5:13
   sink-schema sinks @6:21
   sink-cluster sink_cluster @6:37
-  await poll_interval=500ms lag_threshold=1000ms timeout=86400000ms stable_for=0ms
+  await poll_interval=500ms lag_threshold=1000ms timeout=86400000ms stable_for=0ms compare_to_blue
   promote wait=true max_retries=7 retry_backoff=1000ms lock_timeout=5000ms
   cleanup keep_blue=86400000ms
   validate row_count_change=10% @7:5

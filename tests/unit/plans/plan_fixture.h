@@ -10,6 +10,18 @@ inline SourceRange At(int line, int column, int length) {
   return SourceRange{{line, column}, {line, column + length}};
 }
 
+// Every key of a `cluster X { }` block set.
+inline ClusterSettings Settings() {
+  ClusterSettings c;
+  c.size = "200cc";
+  c.replication_factor = 2;
+  c.introspection_interval_ms = 1500;
+  c.introspection_debugging = true;
+  c.hydration_size = "800cc";
+  c.linger_ms = 600'000;
+  return c;
+}
+
 inline Plan RichPlan() {
   Plan plan;
   plan.target = Target::kMaterialize;
@@ -23,12 +35,13 @@ inline Plan RichPlan() {
   d.suffix = "_g";
   d.schemas.push_back({"", "marts", "marts_g", At(3, 13, 5)});
   d.schemas.push_back({"db", "Odd \"Name\" é", "Odd \"Name\" é_g", At(3, 20, 14)});
-  d.clusters.push_back({"compute", "compute_g", std::string("200cc"), int64_t{2}, At(4, 14, 7)});
-  d.clusters.push_back({"serving", "serving_g", std::nullopt, std::nullopt, At(4, 23, 7)});
-  d.cluster_overrides.push_back({"compute", std::string("200cc"), int64_t{2}, At(5, 13, 7)});
+  d.clusters.push_back({"compute", "compute_g", Settings(), At(4, 14, 7)});
+  d.clusters.push_back({"serving", "serving_g", {}, At(4, 23, 7)});
+  d.cluster_overrides.push_back({"compute", Settings(), At(5, 13, 7)});
   d.sink_schemas.push_back({"", "sinks", At(6, 21, 5)});
   d.sink_clusters.push_back({"sink_cluster", At(6, 37, 12)});
   d.await.poll_interval_ms = 500;
+  d.await.compare_to_blue = true;
   d.promote.wait = true;
   d.promote.max_retries = 7;
   d.cleanup.keep_blue_ms = 86'400'000;

@@ -30,8 +30,8 @@ std::string Emit(const plans::Plan& plan, std::optional<plans::PhaseKind> phase 
 
 plans::Plan AnalyticsPlan() {
   plans::Deployment d = MakeDeployment("analytics", {"marts", "staging"}, {"compute", "serving"});
-  d.clusters[0].size = "200cc";
-  d.clusters[0].replication_factor = 2;
+  d.clusters[0].settings.size = "200cc";
+  d.clusters[0].settings.replication_factor = 2;
   d.sink_schemas.push_back({"", "sink_schema", {}});
   d.sink_clusters.push_back({"sink_cluster", {}});
   d.await.timeout_ms = 2 * 3'600'000;
@@ -61,11 +61,14 @@ TEST(RenderCompileTest, MaterializePromoteSwapIsOneTransaction) {
 TEST(RenderCompileTest, MaterializeInit) {
   const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kInit);
   EXPECT_THAT(sql, HasSubstr("\nCREATE SCHEMA \"marts_dbt_deploy\";\n"));
-  EXPECT_THAT(sql, HasSubstr("\nCREATE CLUSTER \"compute_dbt_deploy\" (SIZE = '200cc', "
-                             "REPLICATION FACTOR = 2);\n"));
-  // serving has no override: read from blue at apply time.
+  // Both clusters are exact clones of blue, read at apply time; compute's override is named.
   EXPECT_THAT(sql, HasSubstr("-- resolved at apply time: create green cluster "
-                             "\"serving_dbt_deploy\" as a copy of blue \"serving\":"));
+                             "\"compute_dbt_deploy\" as an exact clone of blue \"compute\":"));
+  EXPECT_THAT(sql, HasSubstr("--   set by the plan: SIZE = '200cc', REPLICATION FACTOR = 2;\n"));
+  EXPECT_THAT(sql, HasSubstr("-- resolved at apply time: create green cluster "
+                             "\"serving_dbt_deploy\" as an exact clone of blue \"serving\":"));
+  EXPECT_THAT(sql, HasSubstr("replay SHOW CREATE CLUSTER \"serving\" under the name "
+                             "\"serving_dbt_deploy\""));
   EXPECT_THAT(sql, HasSubstr("mz_internal.mz_cluster_schedules"));
   EXPECT_THAT(sql, HasSubstr("REPLICAS (\"<replica>\""));
   EXPECT_THAT(sql, HasSubstr("mz_internal.mz_show_default_privileges"));
@@ -80,16 +83,18 @@ TEST(RenderCompileTest, MaterializeInit) {
 
 TEST(RenderCompileTest, PartialClusterOverrideNamesWhatIsFixed) {
   plans::Plan plan = AnalyticsPlan();
-  plan.deployments[0].clusters[1].size = "50cc";
+  plan.deployments[0].clusters[1].settings.size = "50cc";
   std::string sql = Emit(plan, plans::PhaseKind::kInit);
-  EXPECT_THAT(sql, HasSubstr("fixed by the plan: SIZE = '50cc' (REPLICATION FACTOR read from "
-                             "blue);"));
-  EXPECT_THAT(sql, HasSubstr("CREATE CLUSTER \"serving_dbt_deploy\" (SIZE = '50cc', REPLICATION "
-                             "FACTOR = <replication_factor>"));
-  plan.deployments[0].clusters[1].size.reset();
-  plan.deployments[0].clusters[1].replication_factor = 0;
+  EXPECT_THAT(sql, HasSubstr("--   set by the plan: SIZE = '50cc';\n"));
+  plan.deployments[0].clusters[1].settings.size.reset();
+  plan.deployments[0].clusters[1].settings.replication_factor = 0;
+  plan.deployments[0].clusters[1].settings.hydration_size = "400cc";
+  plan.deployments[0].clusters[1].settings.linger_ms = 90'000;
   sql = Emit(plan, plans::PhaseKind::kInit);
-  EXPECT_THAT(sql, HasSubstr("fixed by the plan: REPLICATION FACTOR = 0 (SIZE read from blue);"));
+  EXPECT_THAT(sql, HasSubstr("--   set by the plan: REPLICATION FACTOR = 0, AUTO SCALING STRATEGY = "
+                             "(ON HYDRATION (HYDRATION SIZE = '400cc', LINGER DURATION = "
+                             "'90s'));\n"));
+  EXPECT_THAT(sql, HasSubstr("--   green only: a hydration burst replica of size '400cc'"));
 }
 
 TEST(RenderCompileTest, MaterializeAwaitNamesSettings) {
@@ -262,8 +267,8 @@ TEST(RenderCompileTest, OddNamesAreAlwaysQuotedAndNeverEndAComment) {
                        mz ? "d\"b'; x" : "", "_g\"';\n");
     d.sink_schemas.push_back({"", "sink\n\"';", {}});
     if (mz) {
-      d.clusters[0].size = "x'); DROP CLUSTER y; --";
-      d.clusters[0].replication_factor = 1;
+      d.clusters[0].settings.size = "x'); DROP CLUSTER y; --";
+      d.clusters[0].settings.replication_factor = 1;
     }
     const plans::Plan plan = MakePlan(target, {d});
     const std::string sql = Emit(plan);
@@ -310,8 +315,8 @@ TEST(RenderCompileTest, RandomNamesNeverEscapeTheirQuotes) {
                                          rng() % 2 == 0 ? random_name() : "", random_name());
     d.sink_schemas.push_back({"", random_name(), {}});
     if (mz && !d.clusters.empty()) {
-      d.clusters[0].size = random_name();
-      d.clusters[0].replication_factor = 1;
+      d.clusters[0].settings.size = random_name();
+      d.clusters[0].settings.replication_factor = 1;
     }
     const plans::Plan plan =
         MakePlan(mz ? plans::Target::kMaterialize : plans::Target::kPostgres, {d});
