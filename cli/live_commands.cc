@@ -134,7 +134,8 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
        "bgplan rollback deploy.bgplan"},
       {"cleanup", plans::PhaseKind::kCleanup,
        "Drop the green schemas (the old code after promote) once keep_blue has passed",
-       "bgplan cleanup deploy.bgplan --dry-run"},
+       "bgplan cleanup deploy.bgplan --dry-run\n"
+       "  bgplan cleanup deploy.bgplan --when-due   # hourly: exit 0 until keep_blue has passed"},
   };
   for (const PhaseCommand& pc : kPhases) {
     LiveOptions& o = make();
@@ -145,6 +146,11 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
     if (pc.phase == plans::PhaseKind::kAwait || pc.phase == plans::PhaseKind::kPromote) {
       cmd->add_flag("--tolerate-failing", o.run.tolerate_failing,
                     "do not stop on a failing cluster (Materialize)");
+    }
+    if (pc.phase == plans::PhaseKind::kCleanup) {
+      cmd->add_flag("--when-due", o.run.when_due,
+                    "clean only the promoted deployments whose keep_blue has passed, say when the "
+                    "others are due, and exit 0 (for a schedule, e.g. hourly)");
     }
     cmd->footer(Example(pc.example));
     std::string name = pc.name;
@@ -170,10 +176,16 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
                     "command run like --deploy-cmd after await and before promote to check green "
                     "(e.g. dbt test); a non-zero exit stops before promote (validation-failed, "
                     "exit 3)");
-    cmd->add_option("--through", o.through, "last phase: promote (default) or cleanup")
+    cmd->add_option("--through", o.through,
+                    "last phase: promote (default) or cleanup (run only once keep_blue has "
+                    "passed; before that apply ends at promote, exit 0, saying when cleanup is "
+                    "due)")
         ->check(CLI::IsMember({"promote", "cleanup"}));
     AddOverrides(cmd, o, std::nullopt);
     cmd->add_flag("--tolerate-failing", o.run.tolerate_failing, "see await");
+    cmd->add_flag("--redeploy", o.run.redeploy,
+                  "run the deploy command again although the journal says it ran for this run "
+                  "(before promote)");
     cmd->footer(Example(
         "bgplan apply deploy.bgplan --deploy-cmd 'psql -v green=$BGPLAN_GREEN_MARTS -f new.sql' "
         "--validate-cmd 'psql -v ON_ERROR_STOP=1 -f checks.sql'"));

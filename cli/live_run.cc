@@ -275,8 +275,10 @@ int Run(const LiveCall& call) {
     return kExitInternal;
   }
   const plans::PhaseKind phase = *call.phase;
-  return WithExecutor(call, true,
-                      [&](Executor& ex, const LoadedPlan&) { return ex.RunPhase(phase); });
+  return WithExecutor(call, true, [&](Executor& ex, const LoadedPlan&) {
+    return phase == plans::PhaseKind::kCleanup && o.run.when_due ? ex.CleanupWhenDue()
+                                                                 : ex.RunPhase(phase);
+  });
 }
 
 }  // namespace

@@ -32,12 +32,13 @@ static int Run(int argc, char** argv) {
       "  bgplan check deploy.bgplan                      # static checks, no database\n"
       "  bgplan compile deploy.bgplan --phase promote    # the SQL a phase will run\n"
       "  bgplan plan deploy.bgplan --url postgresql://me@db/prod\n"
-      "  bgplan apply deploy.bgplan --deploy-cmd 'dbt run --vars \"{deploy: true}\"'\n"
+      "  bgplan apply deploy.bgplan --deploy-cmd \\\n"
+      "      'dbt run --vars \"{deploy: true}\" --exclude config.materialized:sink'\n"
       "  bgplan demo                                     # a full cycle on a throwaway PostgreSQL\n"
       "Run 'bgplan COMMAND --help' for a command's options.\n"
       "Exit status: 0 ok, 1 input errors, 2 changes (plan --detailed-exitcode), 3 precondition\n"
       "failed, 4 await timed out, 5 cluster failing, 6 locked, 7 database error, 8 interrupted,\n"
-      "64 usage error, 70 internal error.");
+      "9 deploy command failed, 64 usage error, 70 internal error.");
 
   std::string format = "text";
   bool quiet = false;

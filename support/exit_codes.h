@@ -15,6 +15,7 @@ enum ExitCode : int {
   kExitLocked = 6,
   kExitDatabase = 7,
   kExitInterrupted = 8,
+  kExitDeployCommand = 9,  // apply: the --deploy-cmd failed (nothing was promoted)
   kExitUsage = 64,
   kExitInternal = 70,
 };
@@ -41,6 +42,8 @@ inline int ExitCodeFor(const Status& status) {
       return kExitClusterFailing;
     case StatusCode::kInterrupted:
       return kExitInterrupted;
+    case StatusCode::kCommandFailed:
+      return kExitDeployCommand;
     case StatusCode::kInternal:
       return kExitInternal;
   }

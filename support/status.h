@@ -27,6 +27,8 @@ enum class StatusCode {
   kFailing,
   // SIGINT/SIGTERM (exit 8).
   kInterrupted,
+  // apply's --deploy-cmd exited non-zero (exit 9).
+  kCommandFailed,
   kInternal,
 };
 

@@ -26,6 +26,19 @@ std::string InList(const std::vector<std::string>& names) {
   return in.empty() ? "NULL" : in;
 }
 
+// A lag in seconds as the catalog gives it ("30.000000", "0.2") for people: "30 s", "0.2 s".
+std::string Seconds(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str()) {
+    return text + " s";
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), v < 10 && v != static_cast<long long>(v) ? "%.1f s" : "%.0f s",
+                v);
+  return buf;
+}
+
 class PostgresReadiness : public ReadinessProbe {
  public:
   Result<std::vector<Readiness>> Poll(
@@ -94,7 +107,7 @@ class MaterializeReadiness : public ReadinessProbe {
         if (state == "failing" && r[2] == "no_replicas" && r[8] == "on-refresh") {
           state = "skipped";
         }
-        std::string detail = "(hydrated " + r[3] + "/" + r[4] + ", lag " + r[5] + " s, replicas " +
+        std::string detail = "(hydrated " + r[3] + "/" + r[4] + ", lag " + Seconds(r[5]) + ", replicas " +
                              r[6] + (r[2].empty() ? "" : ", " + r[2]);
         if (!r[9].empty()) {
           detail += ", resizing to " + r[9];

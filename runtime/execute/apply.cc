@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "runtime/execute/executor.h"
 #include "runtime/fault.h"
 #include "runtime/interrupt.h"
+#include "sql/statements.h"
 #include "support/strings.h"
 
 namespace bgplan::runtime {
@@ -135,7 +137,7 @@ Status Executor::RunDeployCmd(const std::string& cmd, bool validation) {
                   "apply: the validate command failed; nothing was promoted");
   }
   if (code != 0) {
-    return Status(StatusCode::kDatabaseError,
+    return Status(StatusCode::kCommandFailed,
                   "deploy command `" + cmd + "` failed with exit status " + std::to_string(code) +
                       "; stopped before await, nothing was promoted");
   }
@@ -148,6 +150,22 @@ Status Executor::RunDeployCmd(const std::string& cmd, bool validation) {
 
 Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup,
                        const std::string& validate_cmd) {
+  // dbt-materialize's `deploy: true` var always builds into <name>_dbt_deploy: with another
+  // suffix a dbt deploy command builds next to green, not into it.
+  if (deploy_cmd.find("dbt") != std::string::npos) {
+    for (const plans::Deployment& d : plan_.deployments) {
+      if (d.suffix != "_dbt_deploy" &&
+          (selected_.empty() ||
+           std::find(selected_.begin(), selected_.end(), d.name) != selected_.end())) {
+        sink_.Emit({"warning", d.name,
+                    "deployment '" + d.name + "' uses suffix '" + d.suffix +
+                        "', but dbt-materialize's deploy var always builds into "
+                        "<name>_dbt_deploy: the deploy command will not build into green (use "
+                        "suffix '_dbt_deploy', or target green through $BGPLAN_GREEN_<NAME>)",
+                    {{"suffix", d.suffix}}});
+      }
+    }
+  }
   BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read());
   bool any_absent = false;
   bool all_promoted = true;
@@ -177,10 +195,14 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup,
       bool need = false;
       for (const resolve::DeploymentFacts& f : snap.deployments) {
         need = need || options_.dry_run ||
-               (f.run && (f.run->phase == "initialized" || f.run->phase == "rolled_back"));
+               (f.run && (f.run->phase == "initialized" || f.run->phase == "rolled_back" ||
+                          (options_.redeploy && f.state != resolve::DeployState::kPromoted)));
       }
       if (!need) {
-        sink_.Emit({"deploy-cmd", "", "deploy: already done for this run (journal); skipped", {}});
+        sink_.Emit({"deploy-cmd", "",
+                    "deploy: already done for this run (journal); skipped (--redeploy runs it "
+                    "again)",
+                    {}});
       } else if (options_.dry_run) {
         sink_.Emit({"deploy-cmd", "", "deploy (dry run): would run `" + deploy_cmd + "`", {}});
       } else {
@@ -223,9 +245,53 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup,
   BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kPromote));
   FaultPoint("apply", "after-promote");
   if (through_cleanup) {
-    BGPLAN_RETURN_IF_ERROR(RunPhase(plans::PhaseKind::kCleanup));
+    return CleanupWhenDue();
   }
   return Status::Ok();
+}
+
+namespace {
+
+// "2026-12-08 01:00:00 UTC", `ms` from now.
+std::string UtcIn(int64_t ms) {
+  const std::time_t at = std::time(nullptr) + static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&at, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Status Executor::CleanupWhenDue() {
+  BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read());
+  std::vector<std::string> due;
+  for (const resolve::DeploymentFacts& f : snap.deployments) {
+    const plans::Deployment& d = *f.deployment;
+    if (f.state != resolve::DeployState::kPromoted || !f.run.has_value()) {
+      Note(d.name, "cleanup: not due: deployment '" + d.name + "' is " +
+                       std::string(resolve::DeployStateName(f.state)) + ", not promoted");
+      continue;
+    }
+    const int64_t left = d.cleanup.keep_blue_ms - f.run->ms_since_promoted;
+    if (f.run->ms_since_promoted >= 0 && left > 0) {
+      Note(d.name, "cleanup: not due: keep_blue " + sql::FormatDuration(d.cleanup.keep_blue_ms) +
+                       " has not passed since promote; due at " + UtcIn(left) + " (in " +
+                       sql::FormatDuration(left - left % 1000 + 1000) +
+                       "): run `bgplan cleanup` then, or `bgplan cleanup --when-due` on a schedule");
+      continue;
+    }
+    due.push_back(d.name);
+  }
+  if (due.empty()) {
+    return Status::Ok();
+  }
+  const std::vector<std::string> all = selected_;
+  selected_ = due;
+  Status st = RunPhase(plans::PhaseKind::kCleanup);
+  selected_ = all;
+  return st;
 }
 
 }  // namespace bgplan::runtime

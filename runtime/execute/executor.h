@@ -35,6 +35,11 @@ struct RunOptions {
   std::string git_commit;
   // Command name for events and fault points ("init", "apply", ...).
   std::string command;
+  // cleanup --when-due: clean only the promoted deployments whose keep_blue has passed; say when
+  // the others are due; exit 0 either way.
+  bool when_due = false;
+  // apply --redeploy: run the deploy command again although the journal says it ran.
+  bool redeploy = false;
   // For --deploy-cmd: the password to hand to psql/dbt as PGPASSWORD ("" = none known).
   std::string password;
   // When executing a plan file: the fingerprint it was planned against for this phase.
@@ -86,6 +91,10 @@ class Executor {
   // exit stops before promote (validation-failed, exit 3).
   Status Apply(const std::string& deploy_cmd, bool through_cleanup,
                const std::string& validate_cmd = "");
+  // Cleanup of the promoted deployments whose keep_blue has passed; a note with the due time
+  // for the others (not promoted, or inside keep_blue). Used by `cleanup --when-due` and by
+  // `apply --through cleanup`, which must not fail a good run because cleanup is not due.
+  Status CleanupWhenDue();
   // `bgplan validate`: promote's rules and the `validate` blocks' checks against green, without
   // the swap (read-only). kPrecondition after reporting every failure.
   Status Validate();

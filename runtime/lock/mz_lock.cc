@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <optional>
 
 #include "runtime/fault.h"
@@ -63,6 +64,26 @@ std::string LockField(const std::string& comment, const std::string& key) {
   at += key.size() + 2;
   size_t end = comment.find(' ', at);
   return comment.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+// The lock comment for people: "held by u on host h (pid p) until 2026-12-07 02:00:00 UTC".
+std::string Describe(const std::string& comment) {
+  const std::string holder = LockField(comment, "holder");
+  if (holder.empty()) {
+    return comment;
+  }
+  std::string out = "held by " + holder + " on host " + LockField(comment, "host") + " (pid " +
+                    LockField(comment, "pid") + ")";
+  const std::string exp = LockField(comment, "expires_ms");
+  if (!exp.empty() && exp.find_first_not_of("0123456789") == std::string::npos) {
+    const std::time_t at = static_cast<std::time_t>(std::stoll(exp) / 1000);
+    std::tm tm{};
+    gmtime_r(&at, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+    out += " until " + std::string(buf);
+  }
+  return out;
 }
 
 // A lock is stale when it expired, or its holder was a process of this host that is gone.
@@ -122,7 +143,7 @@ class MaterializeLock : public DeploymentLock {
       if (!comment.has_value() || comment->rfind(HolderTag(session), 0) != 0) {
         return Status(StatusCode::kLocked,
                       "lost the lock of deployment '" + d + "' before " + before + ": " +
-                          (comment.has_value() ? "now held by " + *comment
+                          (comment.has_value() ? "now " + Describe(*comment)
                                                : std::string("the lock schema is gone")) +
                           " (another run took over the lock after it had expired; raise the "
                           "lock TTL if this run was merely slow)");
@@ -163,8 +184,9 @@ class MaterializeLock : public DeploymentLock {
         continue;
       }
       if (!force && !Stale(*comment)) {
-        return Status(StatusCode::kLocked, "deployment '" + d + "' is locked by a live run: " +
-                                               *comment + " (--force removes the lock anyway)");
+        return Status(StatusCode::kLocked, "deployment '" + d + "' is locked by a live run, " +
+                                               Describe(*comment) +
+                                               " (--force removes the lock anyway)");
       }
       BGPLAN_RETURN_IF_ERROR(session.Exec(sql::DropSchemaSql(Mz(), "", MzLockSchemaName(d))));
       sink.Emit({"lock",
@@ -284,13 +306,15 @@ class MaterializeLock : public DeploymentLock {
       }
       if (attempt == 0 && !comment->empty() && Stale(*comment)) {
         sink.Emit({"lock", d,
-                   "taking over the stale lock of deployment '" + d + "' (" + *comment + ")", {}});
+                   "taking over the stale lock of deployment '" + d + "' (" + Describe(*comment) +
+                       ")",
+                   {}});
         BGPLAN_RETURN_IF_ERROR(session.Exec(sql::DropSchemaSql(Mz(), "", lock)));
         continue;
       }
       return Status(StatusCode::kLocked,
-                    "deployment '" + d + "' is locked by another run: " +
-                        (comment->empty() ? std::string("(lock being taken)") : *comment) +
+                    "deployment '" + d + "' is locked by another run, " +
+                        (comment->empty() ? std::string("(lock being taken)") : Describe(*comment)) +
                         " (lock schema " + lock + "; `bgplan unlock` removes a stale lock)");
     }
     return Status(StatusCode::kLocked, "deployment '" + d + "' is locked by another run");

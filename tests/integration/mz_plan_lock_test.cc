@@ -263,7 +263,10 @@ TEST_F(MzPlanLock, LockIsCommentedWhenItAppearsAndPendingSchemasExpire) {
   EXPECT_NE(Comment(SchemaId("bgplan_lock_app")).find("expires_ms="), std::string::npos);
   Status st = RunPhase(plan_, PhaseKind::kInit);
   EXPECT_EQ(st.code(), StatusCode::kLocked) << st.ToString();
-  EXPECT_NE(st.message().find("holder="), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("is locked by another run, held by "), std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find(" UTC (lock schema bgplan_lock_app;"), std::string::npos)
+      << st.message();
   EXPECT_EQ(LockSchemas(), std::vector<std::string>{"bgplan_lock_app"});  // its pending dropped
   holder.Unlock();
 
@@ -320,8 +323,9 @@ TEST_F(MzPlanLock, ARunThatLostItsLockStopsBeforeTheSwapAndLeavesTheOtherLock) {
   ASSERT_TRUE(taken_over);
   EXPECT_EQ(st.code(), StatusCode::kLocked) << st.ToString();
   EXPECT_EQ(ExitCodeFor(st), 6);
-  EXPECT_NE(st.message().find("lost the lock of deployment 'prod' before the swap: now held by " +
-                              foreign),
+  // The holder for people: who, where, and until when (a time, not epoch milliseconds).
+  EXPECT_NE(st.message().find("lost the lock of deployment 'prod' before the swap: now held by "
+                              "other on host elsewhere (pid 1) until 5138-11-16 09:46:39 UTC"),
             std::string::npos)
       << st.message();
   EXPECT_EQ(SchemaId("prod"), blue);  // nothing swapped

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -240,7 +241,7 @@ TEST_F(RuntimeCli, DeployCmdEnvironmentAndFailure) {
       "postgresql://postgres:pw-in-url@127.0.0.1:" + std::to_string(pg_->port()) + "/" + db_;
   ProcResult failing =
       Run({"apply", file_, "--url", url, "--deploy-cmd", "env > " + env_file + "; exit 3"});
-  EXPECT_EQ(failing.exit_code, 7) << failing.err;
+  EXPECT_EQ(failing.exit_code, 9) << failing.err;
   EXPECT_NE(failing.err.find("exit status 3"), std::string::npos) << failing.err;
   EXPECT_NE(failing.err.find("before await"), std::string::npos) << failing.err;
   std::string env = Slurp(env_file);
@@ -311,6 +312,71 @@ TEST_F(RuntimeCli, DemoRunsTheWholeChain) {
   EXPECT_NE(all.find("deployment shop: finished"), std::string::npos) << all;
   // One event per line: no escaped newlines where a line break belongs.
   EXPECT_EQ(all.find("\\n"), std::string::npos) << all;
+}
+
+}  // namespace
+}  // namespace bgplan::testing
+
+namespace bgplan::testing {
+namespace {
+
+// The CI contract (issue 15): a failing deploy command exits 9; --redeploy runs it again on
+// resume; apply --through cleanup inside keep_blue ends at promote with exit 0 and says when
+// cleanup is due; cleanup --when-due exits 0 and drops nothing until then.
+TEST_F(RuntimeCli, DeployCommandRedeployAndCleanupWhenDue) {
+  const std::string keep = dir_ + "/keep.bgplan";
+  std::string text = Slurp(file_);
+  const size_t close = text.rfind('}');
+  ASSERT_NE(close, std::string::npos);
+  text.insert(close, "    cleanup { keep_blue 1h; }\n");
+  std::ofstream(keep) << text;
+  auto cmd = [&](const std::string& command, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {command, keep, "--url", url_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  ProcResult failing = Run(cmd("apply", {"--deploy-cmd", "exit 4"}));
+  EXPECT_EQ(failing.exit_code, 9) << failing.err;
+  EXPECT_NE(failing.err.find("exit status 4"), std::string::npos) << failing.err;
+  // A deploy that runs, then a check that stops before promote: the journal says deployed.
+  const std::string counter = dir_ + "/deploys";
+  const std::string counted = "echo x >> '" + counter + "'; " + DeployCmd();
+  auto deploys = [&] {
+    const std::string all = Slurp(counter);
+    return std::count(all.begin(), all.end(), '\n');
+  };
+  ProcResult stopped = Run(cmd("apply", {"--deploy-cmd", counted, "--validate-cmd", "exit 1"}));
+  ASSERT_EQ(stopped.exit_code, 3) << stopped.err;
+  ASSERT_EQ(deploys(), 1);
+  ProcResult resumed = Run(cmd("apply", {"--deploy-cmd", counted, "--validate-cmd", "exit 1"}));
+  EXPECT_EQ(resumed.exit_code, 3) << resumed.err;
+  EXPECT_EQ(deploys(), 1);  // the journal says it ran
+  EXPECT_NE(resumed.err.find("--redeploy runs it again"), std::string::npos) << resumed.err;
+  ProcResult redeployed = Run(
+      cmd("apply", {"--deploy-cmd", counted, "--redeploy", "--validate-cmd", "exit 1"}));
+  EXPECT_EQ(redeployed.exit_code, 3) << redeployed.err;
+  EXPECT_EQ(deploys(), 2);
+  // Promote, then cleanup inside keep_blue: exit 0, nothing dropped, the due time said.
+  const std::string blue = Scalar("SELECT oid FROM pg_namespace WHERE nspname = 'marts'");
+  ProcResult applied = Run(cmd("apply", {"--deploy-cmd", counted, "--through", "cleanup"}));
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(applied.err.find("cleanup: not due: keep_blue 1h has not passed since promote; due "
+                             "at "),
+            std::string::npos)
+      << applied.err;
+  EXPECT_EQ(Scalar("SELECT oid FROM pg_namespace WHERE nspname = 'marts_dbt_deploy'"), blue);
+  ProcResult scheduled = Run(cmd("cleanup", {"--when-due"}));
+  EXPECT_EQ(scheduled.exit_code, 0) << scheduled.err;
+  EXPECT_NE(scheduled.err.find("cleanup: not due"), std::string::npos) << scheduled.err;
+  EXPECT_EQ(Scalar("SELECT oid FROM pg_namespace WHERE nspname = 'marts_dbt_deploy'"), blue);
+  ProcResult plain = Run(cmd("cleanup"));
+  EXPECT_EQ(plain.exit_code, 3) << plain.err;  // without --when-due the rule refuses
+  // The same deployment without keep_blue: due, so --when-due cleans.
+  ProcResult due = Run(Cmd("cleanup", {"--when-due"}));
+  EXPECT_EQ(due.exit_code, 0) << due.err;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'marts_dbt_deploy'"), "0");
+  ProcResult nothing = Run(Cmd("cleanup", {"--when-due"}));
+  EXPECT_EQ(nothing.exit_code, 0) << nothing.err;
 }
 
 }  // namespace
