@@ -36,6 +36,12 @@ std::string FindExamples() {
        p = p.parent_path()) {
     candidates.push_back((p / "examples" / "demo").string());
   }
+  // An installed tree (cmake --install, the Debian package): bin/bgplan and
+  // share/bgplan/examples/demo.
+  if (!exe.empty()) {
+    candidates.push_back(
+        (exe.parent_path().parent_path() / "share" / "bgplan" / "examples" / "demo").string());
+  }
 #ifdef BGPLAN_SOURCE_DIR
   candidates.push_back(std::string(BGPLAN_SOURCE_DIR) + "/examples/demo");
 #endif
@@ -140,7 +146,8 @@ class Demo {
 int Demo::Run() {
   std::string dir = FindExamples();
   if (dir.empty()) {
-    sink_.Error("cannot find examples/demo (run from the repository, or set BGPLAN_EXAMPLES_DIR)");
+    sink_.Error("cannot find examples/demo (run from the repository, install bgplan, or set "
+                "BGPLAN_EXAMPLES_DIR)");
     return kExitInputErrors;
   }
   Say("bgplan demo: a full blue/green cycle of " + dir + "/demo.bgplan on a throwaway PostgreSQL.");

@@ -6,6 +6,8 @@
 #include <exception>
 #include <iostream>
 
+#include "cli/generate.h"
+#include "cli/import_dbt.h"
 #include "cli/offline_commands.h"
 #include "cli/output.h"
 #include "support/exit_codes.h"
@@ -66,7 +68,9 @@ static int Run(int argc, char** argv) {
   });
 
   RegisterOfflineCommands(app, output, &exit_code);
+  RegisterImportCommands(app, output, &exit_code);  // import dbt
   runtime::RegisterLiveCommands(app, global, &exit_code);
+  RegisterGenerateCommand(app, BGPLAN_VERSION, &exit_code);  // hidden: man page, completions
 
   try {
     app.parse(argc, argv);
