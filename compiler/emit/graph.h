@@ -9,11 +9,13 @@
 
 namespace bgplan::emit {
 
-// Renders `plan` as DOT: one cluster subgraph per phase (in plan order) holding its steps,
-// chained in execution order, steps of a kTransaction batch grouped in a nested "transaction"
-// cluster; one node per distinct object (kind, deployment, database, blue, green), linked from
-// every step that acts on it. Node ids are generated (p0, p0s1, o2); every label goes through
-// DotEscape. Deterministic: same plan -> same bytes; LF endings, one trailing newline.
+// Renders `plan` as DOT for a reviewer, top to bottom: an "objects" box with each deployment
+// and its blue -> green pairs (each object once), then the phases in order (init, await,
+// promote, rollback, cleanup), each a cluster holding one node per batch in execution order; a
+// batch lists its steps (runs of checks on one line, "checks: a, b, c"), a transaction batch
+// is bold and dashed and says "transaction (one round trip)", a read-only batch is dotted.
+// Node ids are generated (d0, p0, p0b1); every label goes through DotEscape. Deterministic:
+// same plan -> same bytes; LF endings, one trailing newline.
 std::string EmitGraph(const plans::Plan& plan);
 
 // `text` as the inside of a DOT double-quoted string: " and \ are backslash-escaped, LF becomes

@@ -18,27 +18,42 @@ TEST(DotEscapeTest, EscapesQuotesBackslashesAndNewlines) {
   EXPECT_EQ("a\\\\x0db", DotEscape("a\rb"));
 }
 
-TEST(EmitGraphTest, PhasesStepsObjects) {
+TEST(EmitGraphTest, PhasesInOrderBatchesAndObjectsOnce) {
   plans::Deployment d = resolve::testing::MakeDeployment("analytics", {"marts"}, {"compute"});
   const plans::Plan plan = resolve::testing::MakePlan(plans::Target::kMaterialize, {d});
   const std::string dot = EmitGraph(plan);
   EXPECT_EQ(0u, dot.find("digraph bgplan {\n"));
   EXPECT_EQ("}\n", dot.substr(dot.size() - 2));
-  EXPECT_THAT(dot, HasSubstr("subgraph cluster_p0 {\n    label=\"phase init\";\n"));
-  EXPECT_THAT(dot, HasSubstr("subgraph cluster_p2b2 {\n      label=\"transaction\";"));
-  EXPECT_THAT(dot, HasSubstr("[label=\"swap\"]"));
-  EXPECT_THAT(dot, HasSubstr("[label=\"check\\nblue-missing\", style=dotted]"));
-  EXPECT_THAT(dot, HasSubstr("o0 [shape=ellipse, label=\"schema marts\\ngreen marts_dbt_deploy\\n"
-                             "deployment analytics\"];"));
-  EXPECT_THAT(dot, HasSubstr("p0 -> p0s0;"));
+  // Each object once, in the deployment's box.
+  EXPECT_THAT(dot, HasSubstr("d0 [shape=note, label=\"deployment analytics\\lschema marts -> "
+                             "marts_dbt_deploy\\lcluster compute -> compute_dbt_deploy\\l\"];"));
+  size_t count = 0;
+  for (size_t at = dot.find("marts_dbt_deploy"); at != std::string::npos;
+       at = dot.find("marts_dbt_deploy", at + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 1u) << dot;
+  // The phases in order, chained top to bottom from the objects.
+  const char* phases[] = {"1. init", "2. await", "3. promote", "4. rollback", "5. cleanup"};
+  size_t last = 0;
+  for (const char* phase : phases) {
+    const size_t at = dot.find(std::string("label=\"") + phase + "\"");
+    ASSERT_NE(at, std::string::npos) << phase;
+    EXPECT_GT(at, last) << phase;
+    last = at;
+  }
+  EXPECT_THAT(dot, HasSubstr("d0 -> p0 [style=bold];"));
+  EXPECT_THAT(dot, HasSubstr("p0 -> p0b0;"));
+  // Checks on one node; the swap in a transaction batch.
+  EXPECT_THAT(dot, HasSubstr("checks: blue-missing, "));
+  EXPECT_THAT(dot, HasSubstr("transaction (one round trip)\\lswap\\l"));
   EXPECT_EQ(dot, EmitGraph(plan));
 }
 
 TEST(EmitGraphTest, OddNamesStayInsideStrings) {
   plans::Deployment d = resolve::testing::MakeDeployment("x\"y", {"a\"b\\c\nd"}, {});
   const std::string dot = EmitGraph(resolve::testing::MakePlan(plans::Target::kPostgres, {d}));
-  EXPECT_THAT(dot, HasSubstr("schema a\\\"b\\\\c\\nd\\ngreen a\\\"b\\\\c\\nd_dbt_deploy\\n"
-                             "deployment x\\\"y"));
+  EXPECT_THAT(dot, HasSubstr("deployment x\\\"y\\lschema a\\\"b\\\\c\\nd -> a\\\"b\\\\c\\nd_dbt_deploy\\l"));
   // Every line is balanced: an even number of unescaped quotes.
   size_t start = 0;
   while (start < dot.size()) {
