@@ -98,12 +98,7 @@ std::vector<std::string> SwapSql(const Dialect& dialect, const plans::ObjectRef&
   };
 }
 
-std::string FormatLockTimeout(int64_t ms) {
-  if (ms % 1000 == 0) {
-    return std::to_string(ms / 1000) + "s";
-  }
-  return std::to_string(ms) + "ms";
-}
+std::string FormatLockTimeout(int64_t ms) { return IntervalText(ms); }
 
 std::string SetLocalEmptySearchPathSql() { return "SET LOCAL search_path = '';"; }
 
