@@ -1,8 +1,9 @@
 // The .bgplan language (shared/design/language.md sections 2 and 3).
 // Generated at build time into the build tree (grammar/CMakeLists.txt); only compiler/frontend/
 // includes the generated code. No actions, no predicates: the AST is built in C++ by
-// compiler/frontend/ast_builder.cc, and every lexical problem becomes a token the parser rejects
-// (ERROR_CHAR, UNTERMINATED_*), so nothing is ever printed by ANTLR itself.
+// compiler/frontend/ast_builder.cc, and every lexical problem becomes a token (ERROR_CHAR,
+// UNTERMINATED_*), so nothing is ever printed by ANTLR itself: the front end reports ERROR_CHAR and
+// keeps it from the parser (compiler/frontend/skipping_source.h), the parser rejects the others.
 //
 // Deviation from language.md section 3: `targetDecl*` instead of `targetDecl?`, so that a second
 // `target` line parses and is reported by the compiler as `duplicate-target` (language.md section 5)
@@ -35,11 +36,30 @@ item
     | PROMOTE LBRACE setting* RBRACE                      # PromoteItem
     | CLEANUP LBRACE setting* RBRACE                      # CleanupItem
     | VALIDATE LBRACE validateSetting* RBRACE             # ValidateItem
+    // Not items: a misspelt or misplaced one (`schema marts;`, `sink { ... }`, a setting such as
+    // `poll_interval 15s;` outside its block, `cluster a, b;` for `clusters a, b;`). They parse so
+    // that the front end reports one unknown-item diagnostic at the word, with what it most
+    // likely meant, instead of a syntax error and a cascade at the closing brace
+    // (compiler/frontend/ast_recovery.cc).
+    | IDENT looseValues? SEMI                             # UnknownItem
+    | IDENT name? LBRACE looseStatement* RBRACE           # UnknownBlockItem
+    | CLUSTER name (COMMA name)* SEMI                     # ClusterListItem
     ;
 
 sinkItem
     : SCHEMAS qualifiedName (COMMA qualifiedName)* SEMI   # SinkSchemasItem
     | CLUSTERS name (COMMA name)* SEMI                    # SinkClustersItem
+    | IDENT looseValues? SEMI                             # UnknownSinkItem
+    ;
+
+// What an unknown item may hold: values, separated by ',' or '.' or nothing, and in a block
+// statements that end with ';' (settings, or the lists of `sinks { }`).
+looseStatement
+    : (IDENT | SCHEMAS | CLUSTERS) looseValues? SEMI
+    ;
+
+looseValues
+    : value ((COMMA | DOT)? value)*
     ;
 
 setting
@@ -116,7 +136,8 @@ UNTERMINATED_STRING       : '\'' (~'\'' | '\'\'')* ;
 COMMENT : '#' ~[\r\n]* -> channel(HIDDEN) ;
 WS      : [ \t\r\n]+ -> skip ;
 
-// Anything else: one character the parser never accepts, so it is reported as a syntax error.
+// Anything else: one character that starts no token, reported as a syntax error by the front end,
+// which parses the file without it.
 ERROR_CHAR : . ;
 
 fragment DIGIT  : [0-9] ;

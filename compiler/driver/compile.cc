@@ -29,14 +29,20 @@ CompileOutput CompileText(std::string display_name, std::string text,
   CompileOutput out;
   out.source = std::make_unique<SourceFile>(std::move(display_name), std::move(text));
   DiagnosticEngine diags;
-  out.ast = frontend::ParseFile(*out.source, diags);
-  if (out.ast == nullptr || diags.has_errors() || options.parse_only) {
+  // Errors of the frontend do not stop here when the parser could still tell what the file means
+  // (a malformed value, a stray character, a misspelt item): the rest of the file is lowered and
+  // checked too, so that one run reports every error of the file. Only a faithful AST is kept in
+  // the output (fmt prints it); the recovered one is used for checking alone.
+  std::unique_ptr<ast::File> recovered;
+  out.ast = frontend::ParseFile(*out.source, diags, &recovered);
+  const ast::File* file = out.ast != nullptr ? out.ast.get() : recovered.get();
+  if (file == nullptr || options.parse_only) {
     out.diagnostics = diags.Sorted();
     return out;
   }
   lower::LowerOptions lower_options;
   lower_options.target_override = options.target;
-  plans::Plan plan = lower::LowerToPlan(*out.ast, *out.source, lower_options, diags);
+  plans::Plan plan = lower::LowerToPlan(*file, *out.source, lower_options, diags);
   out.unknown_deployments = passes::UnknownDeployments(plan, options.deployments);
   // The pipeline runs even after lowering errors: lowering leaves a consistent plan so that every
   // validation pass still reports its rules (all errors of a file in one run); the pipeline stops

@@ -1,6 +1,8 @@
-// The compile driver: read a .bgplan file, parse, lower and run the pass pipeline, stopping
-// between stages when errors were reported. Used by the CLI (check, compile, graph, fmt) and by
-// the runtime (every live command starts from a compiled plan).
+// The compile driver: read a .bgplan file, parse, lower and run the pass pipeline. Every stage
+// that can still tell what the file means runs, so one run reports every error of the file: only
+// a file the parser cannot make sense of stops after parsing, and the pipeline stops by itself
+// after its validation passes when anything was reported. Used by the CLI (check, compile,
+// graph, fmt) and by the runtime (every live command starts from a compiled plan).
 #pragma once
 
 #include <memory>
@@ -33,7 +35,8 @@ struct CompileOptions {
 struct CompileOutput {
   // The source, kept alive for rendering diagnostics.
   std::unique_ptr<SourceFile> source;
-  // The AST (null when parsing failed).
+  // The AST (null when parsing failed, or when the parser had to skip characters or unknown
+  // items to go on: see frontend::ParseFile).
   std::unique_ptr<ast::File> ast;
   // The optimized plan (set unless parsing failed or parse_only).
   std::optional<plans::Plan> plan;

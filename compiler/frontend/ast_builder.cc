@@ -1,5 +1,6 @@
 #include "compiler/frontend/ast_builder.h"
 
+#include <optional>
 #include <string>
 #include <typeinfo>
 #include <utility>
@@ -8,6 +9,7 @@
 #include "BgPlanLexer.h"
 #include "BgPlanParser.h"
 #include "antlr4-runtime.h"
+#include "compiler/frontend/ast_recovery.h"
 #include "compiler/frontend/lexemes.h"
 #include "support/check.h"
 
@@ -77,6 +79,9 @@ class AstBuilder {
  public:
   AstBuilder() = default;
 
+  // True once an unknown item was left out that may have listed objects (MayListObjects).
+  bool lossy() const { return lossy_; }
+
   std::unique_ptr<ast::File> BuildFile(Parser::FileContext& ctx,
                                        antlr4::BufferedTokenStream& tokens) {
     auto file = std::make_unique<ast::File>();
@@ -116,6 +121,26 @@ class AstBuilder {
     deployment.name = BuildName(*ctx.name());
     for (auto* item : ctx.item()) {
       BGPLAN_CHECK(item != nullptr);
+      if (auto* list = dynamic_cast<Parser::ClusterListItemContext*>(item)) {
+        // `cluster a, b;` (reported by ReportUnknownItems): the list of `clusters a, b;`.
+        ast::Item clusters;
+        clusters.kind = ast::ItemKind::kClusters;
+        clusters.range = RangeOf(*list);
+        clusters.keyword_range = TokenRange(*list->getStart());
+        clusters.clusters = BuildNames(ChildrenOf<Parser::NameContext>(*list));
+        deployment.items.push_back(std::move(clusters));
+        continue;
+      }
+      if (item->getStart()->getType() == Parser::IDENT) {
+        // An unknown item (reported by ReportUnknownItems): kept when it is recognisably a
+        // misspelt item of the right shape, so that what it lists is still checked.
+        if (std::optional<ast::Item> recovered = RecoverItem(*item)) {
+          deployment.items.push_back(std::move(*recovered));
+        } else if (MayListObjects(*item)) {
+          lossy_ = true;
+        }
+        continue;
+      }
       deployment.items.push_back(BuildItem(*item));
     }
     deployment.range = RangeOf(ctx);
@@ -183,9 +208,18 @@ class AstBuilder {
         auto& sinks = Alternative<Parser::SinksItemContext>(ctx);
         item.kind = ast::ItemKind::kSinks;
         for (antlr4::tree::ParseTree* child : sinks.children) {
-          if (auto* sink = dynamic_cast<Parser::SinkItemContext*>(child)) {
-            item.sink_items.push_back(BuildSinkItem(*sink));
+          auto* sink = dynamic_cast<Parser::SinkItemContext*>(child);
+          if (sink == nullptr) {
+            continue;
           }
+          if (sink->getStart()->getType() == Parser::IDENT) {
+            if (std::optional<ast::SinkItem> recovered =
+                    RecoverSinkItem(Alternative<Parser::UnknownSinkItemContext>(*sink))) {
+              item.sink_items.push_back(std::move(*recovered));
+            }
+            continue;
+          }
+          item.sink_items.push_back(BuildSinkItem(*sink));
         }
         break;
       }
@@ -232,6 +266,247 @@ class AstBuilder {
         BGPLAN_CHECK(false && "unknown item alternative");
     }
     return item;
+  }
+
+  // True when the unknown item `ctx`, left out of the AST, may have been meant to list schemas or
+  // clusters or to name the database (`schema 'marts';`, `frob compute;`): without it, the checks
+  // of the rest of the deployment could report errors that are only its consequence (an empty
+  // deployment, a `cluster X { }` for a cluster not listed, a placeholder naming no schema).
+  static bool MayListObjects(Parser::ItemContext& ctx) {
+    auto* unknown = dynamic_cast<Parser::UnknownItemContext*>(&ctx);
+    if (unknown == nullptr) {
+      return false;
+    }
+    const ItemGuess guess = GuessItem(ctx.getStart()->getText(), false, false);
+    if (guess.item == "schemas" || guess.item == "clusters" || guess.item == "database") {
+      return true;
+    }
+    if (guess.setting != nullptr) {
+      return false;
+    }
+    // A list of names, whatever the word.
+    Parser::LooseValuesContext* values = unknown->looseValues();
+    if (values == nullptr) {
+      return false;
+    }
+    for (antlr4::tree::ParseTree* child : values->children) {
+      if (auto* value = dynamic_cast<Parser::ValueContext*>(child);
+          value != nullptr && dynamic_cast<Parser::NameValueContext*>(value) == nullptr) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // What an unknown item becomes in the AST: the item it misspells when it has that item's shape
+  // (`schema a, b;`, `sink { schemas x; }`, `clustr c { size 'x'; }`), else nothing (a setting
+  // outside its block, a word that is no item, a shape that fits no item).
+  std::optional<ast::Item> RecoverItem(Parser::ItemContext& ctx) {
+    ast::Item item;
+    item.range = RangeOf(ctx);
+    item.keyword_range = TokenRange(*ctx.getStart());
+    const std::string word = ctx.getStart()->getText();
+    if (auto* unknown = dynamic_cast<Parser::UnknownItemContext*>(&ctx)) {
+      const std::string_view guess = GuessItem(word, false, false).item;
+      Parser::LooseValuesContext* values = unknown->looseValues();
+      if (guess == "schemas" || guess == "clusters") {
+        auto names = NameListOf(values, guess == "schemas");
+        if (!names.has_value()) {
+          return std::nullopt;
+        }
+        item.kind = guess == "schemas" ? ast::ItemKind::kSchemas : ast::ItemKind::kClusters;
+        for (auto& name : *names) {
+          if (guess == "schemas") {
+            item.schemas.push_back(std::move(name));
+          } else {
+            item.clusters.push_back(std::move(name.schema));
+          }
+        }
+        return item;
+      }
+      std::vector<Parser::ValueContext*> list = ValuesOf(values);
+      if (list.size() != 1) {
+        return std::nullopt;
+      }
+      ast::Value value = BuildValue(*list[0]);
+      if (guess == "database" && value.kind == ast::ValueKind::kName) {
+        item.kind = ast::ItemKind::kDatabase;
+        item.name = std::move(value.name);
+        return item;
+      }
+      if (guess == "suffix" && value.kind == ast::ValueKind::kString) {
+        item.kind = ast::ItemKind::kSuffix;
+        item.suffix = std::move(value.string);
+        item.suffix_source = std::move(value.source_text);
+        item.value_range = value.range;
+        return item;
+      }
+      return std::nullopt;
+    }
+    auto& block = Alternative<Parser::UnknownBlockItemContext>(ctx);
+    const std::string_view guess = GuessItem(word, true, false).item;
+    if ((guess == "cluster") != (block.name() != nullptr)) {
+      return std::nullopt;
+    }
+    if (guess == "sinks") {
+      item.kind = ast::ItemKind::kSinks;
+      for (auto* statement : block.looseStatement()) {
+        std::optional<ast::SinkItem> sink =
+            SinkItemOf(statement->getStart()->getType() == Parser::IDENT
+                           ? GuessItem(statement->getStart()->getText(), false, true).item
+                           : std::string_view(statement->getStart()->getText()),
+                       statement->looseValues(), RangeOf(*statement));
+        if (!sink.has_value()) {
+          return std::nullopt;
+        }
+        item.sink_items.push_back(std::move(*sink));
+      }
+      return item;
+    }
+    const std::pair<std::string_view, ast::ItemKind> kSettingItems[] = {
+        {"cluster", ast::ItemKind::kClusterBlock},
+        {"await", ast::ItemKind::kAwait},
+        {"promote", ast::ItemKind::kPromote},
+        {"cleanup", ast::ItemKind::kCleanup},
+        {"validate", ast::ItemKind::kValidate}};
+    for (const auto& [keyword, kind] : kSettingItems) {
+      if (guess != keyword) {
+        continue;
+      }
+      item.kind = kind;
+      if (block.name() != nullptr) {
+        item.name = BuildName(*block.name());
+      }
+      for (auto* statement : block.looseStatement()) {
+        std::optional<ast::Setting> setting =
+            SettingOf(*statement, kind == ast::ItemKind::kValidate);
+        if (!setting.has_value()) {
+          return std::nullopt;
+        }
+        item.settings.push_back(std::move(*setting));
+      }
+      return item;
+    }
+    return std::nullopt;
+  }
+
+  // An unknown item of `sinks { }` taken for the sink item it misspells, if its shape fits.
+  std::optional<ast::SinkItem> RecoverSinkItem(Parser::UnknownSinkItemContext& ctx) {
+    return SinkItemOf(GuessItem(ctx.getStart()->getText(), false, true).item, ctx.looseValues(),
+                      RangeOf(ctx));
+  }
+
+  // `schemas`/`clusters` (`keyword`) followed by the names of `values`, if they are a list.
+  std::optional<ast::SinkItem> SinkItemOf(std::string_view keyword,
+                                          Parser::LooseValuesContext* values, SourceRange range) {
+    if (keyword != "schemas" && keyword != "clusters") {
+      return std::nullopt;
+    }
+    auto names = NameListOf(values, keyword == "schemas");
+    if (!names.has_value()) {
+      return std::nullopt;
+    }
+    ast::SinkItem sink;
+    sink.range = range;
+    sink.kind =
+        keyword == "schemas" ? ast::SinkItem::Kind::kSchemas : ast::SinkItem::Kind::kClusters;
+    for (auto& name : *names) {
+      if (keyword == "schemas") {
+        sink.schemas.push_back(std::move(name));
+      } else {
+        sink.clusters.push_back(std::move(name.schema));
+      }
+    }
+    return sink;
+  }
+
+  // The names `a, db.b, c` of `values` (`db.b` only when `qualified`), or nothing when `values`
+  // is not such a list.
+  std::optional<std::vector<ast::QualifiedName>> NameListOf(Parser::LooseValuesContext* values,
+                                                            bool qualified) {
+    if (values == nullptr) {
+      return std::nullopt;
+    }
+    std::vector<ast::QualifiedName> out;
+    bool expect_name = true;
+    bool after_dot = false;
+    for (antlr4::tree::ParseTree* child : values->children) {
+      if (auto* value = dynamic_cast<Parser::ValueContext*>(child)) {
+        auto* name_value = dynamic_cast<Parser::NameValueContext*>(value);
+        if (!expect_name || name_value == nullptr || name_value->name() == nullptr) {
+          return std::nullopt;
+        }
+        ast::Name name = BuildName(*name_value->name());
+        if (after_dot) {
+          ast::QualifiedName& last = out.back();
+          last.has_database = true;
+          last.database = std::move(last.schema);
+          last.range.end = name.range.end;
+          last.schema = std::move(name);
+        } else {
+          ast::QualifiedName qualified_name;
+          qualified_name.range = name.range;
+          qualified_name.schema = std::move(name);
+          out.push_back(std::move(qualified_name));
+        }
+        expect_name = false;
+        after_dot = false;
+        continue;
+      }
+      auto* separator = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+      if (expect_name || separator == nullptr) {
+        return std::nullopt;
+      }
+      size_t type = TokenOf(separator).getType();
+      if (type == Parser::DOT && (!qualified || out.back().has_database)) {
+        return std::nullopt;
+      }
+      after_dot = type == Parser::DOT;
+      expect_name = true;
+    }
+    if (expect_name) {
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  // The values of `values` when no separator stands between them (empty for none).
+  static std::vector<Parser::ValueContext*> ValuesOf(Parser::LooseValuesContext* values) {
+    std::vector<Parser::ValueContext*> out;
+    if (values == nullptr) {
+      return out;
+    }
+    for (antlr4::tree::ParseTree* child : values->children) {
+      auto* value = dynamic_cast<Parser::ValueContext*>(child);
+      if (value == nullptr) {
+        return {};
+      }
+      out.push_back(value);
+    }
+    return out;
+  }
+
+  // `key value;` (or, with `labels`, `key name value;`) as a setting, if it has that shape.
+  std::optional<ast::Setting> SettingOf(Parser::LooseStatementContext& statement, bool labels) {
+    if (statement.getStart()->getType() != Parser::IDENT) {
+      return std::nullopt;
+    }
+    std::vector<Parser::ValueContext*> values = ValuesOf(statement.looseValues());
+    ast::Setting setting;
+    setting.key = NameFromToken(*statement.getStart());
+    if (values.size() == 2 && labels) {
+      auto* label = dynamic_cast<Parser::NameValueContext*>(values[0]);
+      if (label == nullptr || label->name() == nullptr) {
+        return std::nullopt;
+      }
+      setting.has_label = true;
+      setting.label = BuildName(*label->name());
+    } else if (values.size() != 1) {
+      return std::nullopt;
+    }
+    setting.value = BuildValue(*values.back());
+    setting.range = RangeOf(statement);
+    return setting;
   }
 
   ast::SinkItem BuildSinkItem(Parser::SinkItemContext& ctx) {
@@ -397,16 +672,22 @@ class AstBuilder {
       file.comments.push_back(std::move(comment));
     }
   }
+
+  bool lossy_ = false;
 };
 
 }  // namespace
 
 std::unique_ptr<ast::File> BuildAst(antlr4::ParserRuleContext& file,
-                                    antlr4::BufferedTokenStream& tokens) {
+                                    antlr4::BufferedTokenStream& tokens, bool* lossy) {
   auto* file_ctx = dynamic_cast<Parser::FileContext*>(&file);
   BGPLAN_CHECK(file_ctx != nullptr);
   AstBuilder builder;
-  return builder.BuildFile(*file_ctx, tokens);
+  std::unique_ptr<ast::File> out = builder.BuildFile(*file_ctx, tokens);
+  if (lossy != nullptr) {
+    *lossy = builder.lossy();
+  }
+  return out;
 }
 
 }  // namespace bgplan::frontend

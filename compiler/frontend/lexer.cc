@@ -90,8 +90,9 @@ namespace {
 //  - anything else is one ERROR_CHAR.
 class HandLexer : public antlr4::Lexer {
  public:
-  HandLexer(antlr4::CharStream& input, const std::u32string& text)
-      : antlr4::Lexer(&input), text_(text) {}
+  HandLexer(antlr4::CharStream& input, const std::u32string& text, size_t start, size_t line,
+            size_t column)
+      : antlr4::Lexer(&input), text_(text), pos_(start), line_(line), column_(column) {}
 
   std::unique_ptr<antlr4::Token> nextToken() override {
     const size_t n = text_.size();
@@ -218,16 +219,17 @@ class HandLexer : public antlr4::Lexer {
   }
 
   const std::u32string& text_;
-  size_t pos_ = 0;
-  size_t line_ = 1;
-  size_t column_ = 0;
+  size_t pos_;
+  size_t line_;
+  size_t column_;
 };
 
 }  // namespace
 
 std::unique_ptr<antlr4::TokenSource> MakeLexer(antlr4::CharStream& input,
-                                               const std::u32string& text) {
-  return std::make_unique<HandLexer>(input, text);
+                                               const std::u32string& text, size_t start,
+                                               size_t line, size_t column) {
+  return std::make_unique<HandLexer>(input, text, start, line, column);
 }
 
 }  // namespace bgplan::frontend

@@ -16,9 +16,12 @@
 #include "BgPlanParser.h"
 #include "antlr4-runtime.h"
 #include "compiler/frontend/ast_builder.h"
+#include "compiler/frontend/ast_recovery.h"
 #include "compiler/frontend/lexemes.h"
-#include "compiler/frontend/lexer.h"
+#include "compiler/frontend/skipping_source.h"
 #include "compiler/frontend/utf8.h"
+#include "compiler/frontend/vocabulary.h"
+#include "support/check.h"
 
 namespace bgplan::frontend {
 
@@ -32,8 +35,6 @@ constexpr int kMaxSyntaxErrors = 50;
 constexpr int kMaxRecoveryAttempts = 4 * kMaxSyntaxErrors;
 // Tokens one recovery may skip while looking for a token that lets parsing resume.
 constexpr int kMaxRecoverySkip = 10'000;
-// Longest token text quoted in a message.
-constexpr int kMaxQuotedCodePoints = 32;
 
 namespace {
 
@@ -57,54 +58,12 @@ static bool IsErrorToken(size_t type) {
          type == Parser::UNTERMINATED_QUOTED_IDENT;
 }
 
-// `text` cut to its first line and kMaxQuotedCodePoints code points, "..." marking a cut.
-static std::string Shorten(const std::string& text) {
-  std::string out;
-  int code_points = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '\n' || byte == '\r') {
-      return out + "...";
-    }
-    if ((byte & 0xC0) != 0x80) {
-      if (code_points == kMaxQuotedCodePoints) {
-        return out + "...";
-      }
-      ++code_points;
-    }
-    out.push_back(text[i]);
-  }
-  return out;
-}
-
-// How a character that cannot start any token is shown: quoted when visible, else as U+XXXX.
-static std::string DescribeChar(const std::string& utf8) {
-  char32_t cp = 0;
-  if (!utf8.empty()) {
-    auto b0 = static_cast<unsigned char>(utf8[0]);
-    int extra = b0 < 0x80 ? 0 : b0 < 0xE0 ? 1 : b0 < 0xF0 ? 2 : 3;
-    cp = extra == 0 ? b0 : (b0 & (0x3F >> extra));
-    for (int k = 1; k <= extra && static_cast<size_t>(k) < utf8.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(utf8[static_cast<size_t>(k)]) & 0x3F);
-    }
-  }
-  bool invisible = cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD ||
-                   (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
-                   cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
-  if (invisible) {
-    char buffer[16];
-    std::snprintf(buffer, sizeof(buffer), "U+%04X", static_cast<unsigned>(cp));
-    return buffer;
-  }
-  return "'" + utf8 + "'";
-}
-
 // The token as shown after "found": "end of file", "string 'x'" or "'text'".
 static std::string DescribeFound(const antlr4::Token& token) {
   if (token.getType() == antlr4::Token::EOF) {
     return "end of file";
   }
-  std::string text = Shorten(token.getText());
+  std::string text = ShortenForMessage(token.getText());
   if (token.getType() == Parser::STRING) {
     return "string " + text;
   }
@@ -142,7 +101,14 @@ static std::string DescribeExpected(const antlr4::misc::IntervalSet& set,
   const std::initializer_list<ssize_t> kItems = {
       Parser::SCHEMAS,  Parser::CLUSTERS, Parser::CLUSTER, Parser::SINKS,   Parser::SUFFIX,
       Parser::DATABASE, Parser::AWAIT,    Parser::PROMOTE, Parser::CLEANUP, Parser::VALIDATE};
-  if (std::all_of(kItems.begin(), kItems.end(), has)) {
+  const bool item_position = std::all_of(kItems.begin(), kItems.end(), has);
+  // Where items or sink items are expected, an identifier is only accepted to be reported as an
+  // unknown item (ast_recovery.h): it is not what the user should write.
+  if ((item_position || (has(Parser::SCHEMAS) && has(Parser::CLUSTERS))) &&
+      !has(Parser::QUOTED_IDENT)) {
+    remove({Parser::IDENT});
+  }
+  if (item_position) {
     words.push_back("an item");
     remove(kItems);
   }
@@ -205,8 +171,9 @@ namespace {
 // ANTLR's ConsoleErrorListener on both, so nothing is ever printed.
 class SyntaxErrorCollector : public antlr4::BaseErrorListener {
  public:
-  SyntaxErrorCollector(const SourceFile& source, DiagnosticEngine& diags, SourceLocation eof)
-      : source_(source), diags_(diags), eof_(eof) {}
+  SyntaxErrorCollector(const SourceFile& source, DiagnosticEngine& diags, SourceLocation eof,
+                       const SkippingTokenSource& skipping)
+      : source_(source), diags_(diags), eof_(eof), skipping_(skipping) {}
 
   void syntaxError(antlr4::Recognizer* /*recognizer*/, antlr4::Token* offending, size_t line,
                    size_t column, const std::string& message, std::exception_ptr /*e*/) override {
@@ -221,7 +188,18 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
       range = TokenRange(*offending);
       reported_tokens_.insert(offending->getTokenIndex());
     }
-    Report(range, Normalize(message));
+    ReportSyntaxError(offending, range, Normalize(message));
+  }
+
+  // A syntax error at `offending` (null when unknown): reported, unless it is where the parser
+  // resumed after skipped characters (their diagnostic already covers it: `schemas a: b;` is one
+  // error, at ':', not a second one at 'b'). Either way the parse failed.
+  void ReportSyntaxError(const antlr4::Token* offending, SourceRange range, std::string message) {
+    ++syntax_errors_;
+    if (offending != nullptr && skipping_.IsResume(offending->getTokenIndex())) {
+      return;
+    }
+    Report(range, std::move(message));
   }
 
   void Report(SourceRange range, std::string message) {
@@ -236,14 +214,19 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
         return;
       }
       if (token != nullptr && IsErrorToken(token->getType()) &&
-          reported_tokens_.count(token->getTokenIndex()) == 0) {
+          reported_tokens_.count(token->getTokenIndex()) == 0 &&
+          !skipping_.IsSkipped(token->getTokenIndex())) {
         reported_tokens_.insert(token->getTokenIndex());
         Report(TokenRange(*token), LexicalErrorMessage(*token));
       }
     }
   }
 
+  // Diagnostics reported, syntax errors found (reported or not).
   int errors() const { return errors_; }
+  int syntax_errors() const { return syntax_errors_; }
+  // The tokens at which a syntax error was reported.
+  const std::set<size_t>& reported_tokens() const { return reported_tokens_; }
   // True when reporting more is pointless.
   bool exhausted() const { return errors_ > kMaxSyntaxErrors || diags_.saturated(); }
 
@@ -268,6 +251,8 @@ class SyntaxErrorCollector : public antlr4::BaseErrorListener {
   DiagnosticEngine& diags_;
   SourceLocation eof_;
   int errors_ = 0;
+  int syntax_errors_ = 0;
+  const SkippingTokenSource& skipping_;
   std::set<size_t> reported_tokens_;
 };
 
@@ -292,6 +277,9 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   void sync(antlr4::Parser* recognizer) override {
     if (collector_.exhausted()) {
       throw antlr4::ParseCancellationException("too many syntax errors");
+    }
+    if (!inErrorRecoveryMode(recognizer) && SkipBadStatements(recognizer)) {
+      return;
     }
     DefaultErrorStrategy::sync(recognizer);
   }
@@ -347,6 +335,73 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
  private:
+  // In the loop over the statements of a block (`item* '}'`, `sinkItem* '}'`, `setting* '}'`...),
+  // at a token that starts no statement and is not the '}': one error there, then that statement
+  // is skipped (SkipStatement) and the loop goes on in the same block. ANTLR's own recovery
+  // would leave the block at that token and report the block's '}' again as a second error.
+  // Returns false where this does not apply (ANTLR's recovery does): not such a loop, or a token
+  // that rather means the block lacks its '}' (end of file, 'deployment', 'target').
+  bool SkipBadStatements(antlr4::Parser* recognizer) {
+    const antlr4::atn::ATN& atn = recognizer->getATN();
+    antlr4::atn::ATNState* state = atn.states[recognizer->getState()];
+    const size_t state_type = state->getStateType();
+    if (state_type != antlr4::atn::ATNState::STAR_LOOP_ENTRY &&
+        state_type != antlr4::atn::ATNState::STAR_LOOP_BACK) {
+      return false;
+    }
+    const antlr4::misc::IntervalSet next = atn.nextTokens(state);
+    if (!next.contains(static_cast<size_t>(Parser::RBRACE)) ||
+        next.contains(antlr4::Token::EPSILON)) {
+      return false;
+    }
+    antlr4::TokenStream* tokens = recognizer->getTokenStream();
+    while (!next.contains(tokens->LA(1))) {
+      const size_t la = tokens->LA(1);
+      if (la == antlr4::Token::EOF || la == Parser::DEPLOYMENT || la == Parser::TARGET) {
+        return false;
+      }
+      if (collector_.exhausted()) {
+        throw antlr4::ParseCancellationException("too many syntax errors");
+      }
+      Notify(recognizer, recognizer->getCurrentToken(), next);
+      beginErrorCondition(recognizer);
+      SkipStatement(recognizer);
+      endErrorCondition(recognizer);
+    }
+    return true;
+  }
+
+  // Consumes one statement: up to and including its ';', or over its `{ }` (nested braces
+  // balanced). Stops before a '}' that closes the enclosing block, at end of file, and before a
+  // 'deployment' or 'target' outside braces. Consumes at least one token.
+  void SkipStatement(antlr4::Parser* recognizer) {
+    antlr4::TokenStream* tokens = recognizer->getTokenStream();
+    int depth = 0;
+    int skipped = 0;
+    while (true) {
+      const size_t la = tokens->LA(1);
+      if (la == antlr4::Token::EOF ||
+          (depth == 0 && skipped > 0 &&
+           (la == Parser::RBRACE || la == Parser::DEPLOYMENT || la == Parser::TARGET))) {
+        return;
+      }
+      if (skipped++ == kMaxRecoverySkip) {
+        collector_.Report(TokenRange(*recognizer->getCurrentToken()),
+                          "giving up after skipping " + std::to_string(kMaxRecoverySkip) +
+                              " tokens to recover from a syntax error");
+        throw antlr4::ParseCancellationException("recovery skip limit");
+      }
+      recognizer->consume();
+      if (la == Parser::LBRACE) {
+        ++depth;
+      } else if (la == Parser::RBRACE && --depth <= 0) {
+        return;
+      } else if (la == Parser::SEMI && depth == 0) {
+        return;
+      }
+    }
+  }
+
   void CheckLimits(antlr4::Parser* recognizer) {
     if (collector_.exhausted()) {
       throw antlr4::ParseCancellationException("too many syntax errors");
@@ -368,9 +423,10 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
       // A forgotten ';' at the end of a line: point just after the last token of that line (as
       // GCC and Clang do), not at whatever starts the next line.
       SourceLocation after = TokenRange(*previous).end;
-      collector_.Report(SourceRange{after, after},
-                        "expected " + DescribeExpected(expected, recognizer->getVocabulary()) +
-                            " after " + DescribeFound(*previous));
+      collector_.ReportSyntaxError(token, SourceRange{after, after},
+                                   "expected " +
+                                       DescribeExpected(expected, recognizer->getVocabulary()) +
+                                       " after " + DescribeFound(*previous));
       return;
     }
     if (message.empty()) {
@@ -381,10 +437,40 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
         message = "expected at least one deployment, found end of file";
       } else {
         message = "expected " + DescribeExpected(expected, recognizer->getVocabulary()) +
-                  ", found " + DescribeFound(*token);
+                  ", found " + DescribeFound(*token) + KeywordHint(*token, expected, recognizer);
       }
     }
     recognizer->notifyErrorListeners(token, message, nullptr);
+  }
+
+  // "; did you mean 'deployment'?" when `token` is an identifier that misspells a keyword the
+  // parser expected (`deploymnet a {`), else "".
+  static std::string KeywordHint(const antlr4::Token& token,
+                                 const antlr4::misc::IntervalSet& expected,
+                                 antlr4::Parser* recognizer) {
+    if (token.getType() != Parser::IDENT) {
+      return "";
+    }
+    std::vector<std::string> keywords;
+    for (ssize_t type : expected.toList()) {
+      std::string literal =
+          type > 0 ? recognizer->getVocabulary().getLiteralName(static_cast<size_t>(type)) : "";
+      if (literal.size() > 2 && literal[1] >= 'a' && literal[1] <= 'z') {
+        keywords.push_back(literal.substr(1, literal.size() - 2));
+      }
+    }
+    std::vector<std::string_view> candidates(keywords.begin(), keywords.end());
+    const std::string text = FoldAscii(token.getText());
+    std::string_view closest = ClosestWord(text, candidates);
+    if (closest.empty()) {
+      for (std::string_view keyword : candidates) {
+        if (keyword == text) {
+          return "; keywords are lower case: did you mean '" + std::string(keyword) + "'?";
+        }
+      }
+      return "";
+    }
+    return "; did you mean '" + std::string(closest) + "'?";
   }
 
   SyntaxErrorCollector& collector_;
@@ -416,21 +502,44 @@ static SourceLocation EndOfContent(const SourceFile& source) {
 
 // Reports the well-formed tokens whose value is bad: malformed durations (invalid-duration) and
 // empty quoted names (empty-name). Works on the tokens, not the tree, so these are reported even
-// when the file also has syntax errors. Returns how many were reported.
+// when the file also has syntax errors. A malformed duration given to a setting that takes a
+// string (`size 200cc;`) is that setting's invalid-setting-value instead: the fix is quotes, not
+// a unit. Tokens in `syntax_errors` (where a syntax error was reported) are left alone: one error
+// per token. Returns how many were reported.
 static int ReportBadTokenValues(const SourceFile& source, DiagnosticEngine& diags,
-                                antlr4::BufferedTokenStream& tokens) {
+                                antlr4::BufferedTokenStream& tokens,
+                                const std::set<size_t>& syntax_errors) {
   int errors = 0;
+  const antlr4::Token* previous = nullptr;
   for (antlr4::Token* token : tokens.getTokens()) {
     if (token == nullptr || diags.saturated()) {
       break;
+    }
+    if (token->getChannel() != antlr4::Token::DEFAULT_CHANNEL) {
+      continue;
+    }
+    if (syntax_errors.count(token->getTokenIndex()) > 0) {
+      previous = token;
+      continue;
     }
     if (token->getType() == Parser::DURATION) {
       std::string text = token->getText();
       DurationLexeme duration = ParseDurationLexeme(text);
       if (!duration.error.empty()) {
         ++errors;
-        diags.Report(DiagKind::kInvalidDuration, source.display_name(), TokenRange(*token),
-                     "invalid duration '" + Shorten(text) + "': " + duration.error);
+        const SettingSpec* spec = nullptr;
+        if (previous != nullptr && previous->getType() == Parser::IDENT) {
+          spec = FindSettingSpec(FoldAscii(previous->getText()));
+        }
+        if (spec != nullptr && spec->type == SettingType::kString) {
+          diags.Report(DiagKind::kInvalidSettingValue, source.display_name(), TokenRange(*token),
+                       "invalid value '" + ShortenForMessage(text) + "' for '" +
+                           std::string(spec->key) + "': expected a string; write it in quotes: " +
+                           std::string(spec->key) + " '" + ShortenForMessage(text) + "';");
+        } else {
+          diags.Report(DiagKind::kInvalidDuration, source.display_name(), TokenRange(*token),
+                       "invalid duration '" + ShortenForMessage(text) + "': " + duration.error);
+        }
       }
     } else if (token->getType() == Parser::QUOTED_IDENT &&
                token->getStopIndex() == token->getStartIndex() + 1) {
@@ -438,6 +547,7 @@ static int ReportBadTokenValues(const SourceFile& source, DiagnosticEngine& diag
       diags.Report(DiagKind::kEmptyName, source.display_name(), TokenRange(*token),
                    "a quoted name must not be empty");
     }
+    previous = token;
   }
   return errors;
 }
@@ -449,13 +559,17 @@ static void ReportInternalError(const SourceFile& source, DiagnosticEngine& diag
 }
 
 static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, DiagnosticEngine& diags,
-                                               std::u32string code_points) {
-  SyntaxErrorCollector collector(source, diags, EndOfContent(source));
+                                               std::u32string code_points,
+                                               std::unique_ptr<ast::File>* recovered) {
+  const int errors_before = diags.error_count();
   Utf32InputStream input(std::move(code_points), source.display_name());
   // The hand-written lexer (lexer.h) produces the generated lexer's tokens and never reports an
   // error, as every input lexes (ERROR_CHAR, UNTERMINATED_*).
-  std::unique_ptr<antlr4::TokenSource> lexer = MakeLexer(input, input.code_points());
-  antlr4::CommonTokenStream tokens(lexer.get());
+  // Characters that start no token are reported by the token source and never reach the parser:
+  // one stray character does not stop the rest of the file from being parsed and checked.
+  SkippingTokenSource token_source(input, input.code_points(), source, diags);
+  SyntaxErrorCollector collector(source, diags, EndOfContent(source), token_source);
+  antlr4::CommonTokenStream tokens(&token_source);
   Parser parser(&tokens);
   parser.removeErrorListeners();
 
@@ -470,7 +584,7 @@ static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, Diagnos
   } catch (const antlr4::ParseCancellationException&) {
     tree = nullptr;
   }
-  if (tree == nullptr || collector.errors() > 0) {
+  if (tree == nullptr || collector.syntax_errors() > 0) {
     tokens.seek(0);
     parser.reset();
     parser.addErrorListener(&collector);
@@ -483,10 +597,13 @@ static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, Diagnos
       // Capped: the errors found so far are reported.
       tree = nullptr;
     }
-    if (tree == nullptr || collector.errors() > 0) {
+    if (tree == nullptr || collector.syntax_errors() > 0) {
       collector.ReportUnreportedErrorTokens(tokens);
-      ReportBadTokenValues(source, diags, tokens);
-      if (collector.errors() == 0) {
+      if (tree != nullptr) {
+        ReportUnknownItems(*tree, tokens, source.display_name(), diags);
+      }
+      ReportBadTokenValues(source, diags, tokens, collector.reported_tokens());
+      if (diags.error_count() == errors_before && !diags.saturated()) {
         // Never return nullptr without saying why.
         collector.Report(SourceRange{}, "internal error in the parser: parse failed silently");
       }
@@ -494,17 +611,30 @@ static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, Diagnos
     }
     // SLL failed where full LL succeeded: the LL tree is good.
   }
-  ReportBadTokenValues(source, diags, tokens);
-  return BuildAst(*tree, tokens);
+  const int unknown_items = ReportUnknownItems(*tree, tokens, source.display_name(), diags);
+  ReportBadTokenValues(source, diags, tokens, collector.reported_tokens());
+  bool lossy = false;
+  std::unique_ptr<ast::File> file = BuildAst(*tree, tokens, &lossy);
+  if (token_source.runs() > 0 || unknown_items > 0) {
+    // The tree parsed without what was skipped or not understood: good enough to check the rest
+    // of the file (unless an item that may have listed objects was left out), not a faithful
+    // copy of it.
+    if (recovered != nullptr && !lossy) {
+      *recovered = std::move(file);
+    }
+    return nullptr;
+  }
+  return file;
 }
 
-std::unique_ptr<ast::File> ParseFile(const SourceFile& source, DiagnosticEngine& diags) {
+std::unique_ptr<ast::File> ParseFile(const SourceFile& source, DiagnosticEngine& diags,
+                                     std::unique_ptr<ast::File>* recovered) {
   try {
     std::u32string code_points;
     if (DecodeUtf8Source(source, diags, code_points) > 0) {
       return nullptr;
     }
-    return ParseDecoded(source, diags, std::move(code_points));
+    return ParseDecoded(source, diags, std::move(code_points), recovered);
   } catch (const antlr4::ParseCancellationException& e) {
     // Raised only inside ParseDecoded's own try blocks; here it would mean a missed path.
     ReportInternalError(source, diags, e.what());

@@ -9,67 +9,24 @@
 #include <utility>
 #include <vector>
 
+#include "compiler/frontend/lexemes.h"
+#include "compiler/frontend/vocabulary.h"
+
 namespace bgplan::lower {
 
-constexpr int64_t kSecond = 1000;
-constexpr int64_t kMinute = 60 * kSecond;
-constexpr int64_t kHour = 60 * kMinute;
-constexpr int64_t kDay = 24 * kHour;
+// The settings of each block, their types and ranges, are the language's vocabulary, shared with
+// the front end (which says where a misplaced setting belongs).
+using frontend::BlockOfKey;
+using frontend::kAwaitSpecs;
+using frontend::kCleanupSpecs;
+using frontend::kClusterSpecs;
+using frontend::kPromoteSpecs;
+using frontend::kValidateSpecs;
+using frontend::SettingSpec;
+using frontend::SettingType;
 
-namespace {
-
-enum class SettingType { kDuration, kInteger, kBoolean, kString };
-
-// One valid key of a settings block, with its type and accepted range (durations in ms).
-// `why_max` explains a bound bgplan chose where language.md gives none.
-struct SettingSpec {
-  std::string_view key;
-  SettingType type;
-  int64_t min;
-  int64_t max;
-  std::string_view why_max;
-};
-
-}  // namespace
-
-// Where language.md is silent: durations at most 365d (a longer wait, window or timeout is a
-// mistake in units), retry_backoff and lock_timeout at most 1h (the deployment lock is held
-// meanwhile), timeout and lock_timeout above 0 (0 would give up at once / disable the timeout),
-// max_retries at most 1000.
-constexpr std::string_view kYear = "bgplan's upper bound for durations";
-constexpr SettingSpec kAwaitSpecs[] = {
-    {"poll_interval", SettingType::kDuration, 100, 365 * kDay, kYear},
-    {"lag_threshold", SettingType::kDuration, 0, 365 * kDay, kYear},
-    {"timeout", SettingType::kDuration, 1, 365 * kDay, kYear},
-    {"stable_for", SettingType::kDuration, 0, 365 * kDay, kYear},
-    {"compare_to_blue", SettingType::kBoolean, 0, 1, ""},
-};
-constexpr SettingSpec kPromoteSpecs[] = {
-    {"wait", SettingType::kBoolean, 0, 1, ""},
-    {"max_retries", SettingType::kInteger, 0, 1000, "bgplan's upper bound"},
-    {"retry_backoff", SettingType::kDuration, 0, kHour,
-     "bgplan's upper bound: the deployment lock is held while waiting"},
-    {"lock_timeout", SettingType::kDuration, 1, kHour,
-     "bgplan's upper bound: the deployment lock is held while waiting"},
-};
-constexpr SettingSpec kCleanupSpecs[] = {
-    {"keep_blue", SettingType::kDuration, 0, 365 * kDay, kYear},
-};
-constexpr SettingSpec kClusterSpecs[] = {
-    {"size", SettingType::kString, 0, 0, ""},
-    {"replication_factor", SettingType::kInteger, 0, 16, ""},
-    {"introspection_interval", SettingType::kDuration, 0, kHour,
-     "bgplan's upper bound: introspection data older than this is of little use"},
-    {"introspection_debugging", SettingType::kBoolean, 0, 1, ""},
-    {"hydration_size", SettingType::kString, 0, 0, ""},
-    {"linger", SettingType::kDuration, 0, 365 * kDay, kYear},
-};
-// `assert NAME 'SQL';` may repeat and takes a name before its value (LowerValidate); the SQL is
-// checked by the validate-validation pass (empty-assert-sql, unknown-placeholder).
-constexpr SettingSpec kValidateSpecs[] = {
-    {"assert", SettingType::kString, 0, 0, ""},
-    {"row_count_change", SettingType::kInteger, 0, 1000, "a percentage of blue's row count"},
-};
+// The targets a file may name.
+constexpr std::string_view kTargets[] = {"materialize", "postgres"};
 
 static std::string_view TypeNoun(SettingType type) {
   switch (type) {
@@ -115,38 +72,28 @@ static bool TypeMatches(SettingType type, ast::ValueKind kind) {
   return false;
 }
 
-// The block whose settings include `key` ("await", "promote", "cleanup", "cluster", "validate"),
-// or "".
-static std::string_view BlockOfKey(std::string_view key) {
-  for (const auto& spec : kAwaitSpecs) {
-    if (spec.key == key) {
-      return "await";
-    }
+static std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+// A duration the front end reported as malformed (invalid-duration, or invalid-setting-value for
+// `size 200cc;`): the file is still lowered to report its other errors, but nothing more is said
+// about this value.
+static bool IsMalformedDuration(const ast::Value& value) {
+  return value.kind == ast::ValueKind::kDuration && value.duration_ms < 0 &&
+         !frontend::ParseDurationLexeme(value.source_text).error.empty();
+}
+
+// What a value of the wrong type most likely meant, as the end of a message ("" when nothing
+// better than the type can be said): dbt gives durations as seconds (`poll_interval 30;`).
+static std::string TypeHint(SettingType type, const ast::Value& value) {
+  if (type == SettingType::kDuration && value.kind == ast::ValueKind::kInteger) {
+    return "durations need a unit: did you mean " + Quoted(value.source_text + "s") + "?";
   }
-  for (const auto& spec : kPromoteSpecs) {
-    if (spec.key == key) {
-      return "promote";
-    }
-  }
-  for (const auto& spec : kCleanupSpecs) {
-    if (spec.key == key) {
-      return "cleanup";
-    }
-  }
-  for (const auto& spec : kClusterSpecs) {
-    if (spec.key == key) {
-      return "cluster";
-    }
-  }
-  for (const auto& spec : kValidateSpecs) {
-    if (spec.key == key) {
-      return "validate";
-    }
+  if (type == SettingType::kDuration && value.kind == ast::ValueKind::kString &&
+      !value.string.empty() && frontend::ParseDurationLexeme(value.string).error.empty()) {
+    return "durations are written without quotes: did you mean " + value.string + "?";
   }
   return "";
 }
-
-static std::string Quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 namespace {
 
@@ -201,9 +148,14 @@ class Lowerer {
         plan.target = plans::Target::kPostgres;
         plan.target_origin = decl.name.range;
       } else {
-        Report(
-            DiagKind::kUnknownTarget, decl.name.range,
-            "unknown target " + Quoted(decl.name.text) + "; expected 'materialize' or 'postgres'");
+        std::string message = "unknown target " + Quoted(decl.name.text);
+        std::string_view closest = frontend::ClosestWord(name, kTargets);
+        if (!closest.empty()) {
+          message += "; did you mean " + Quoted(closest) + "?";
+        } else {
+          message += "; expected 'materialize' or 'postgres'";
+        }
+        Report(DiagKind::kUnknownTarget, decl.name.range, message);
       }
     }
     if (options_.target_override.has_value()) {
@@ -365,6 +317,9 @@ class Lowerer {
 
   void LowerAssert(const ast::Setting& setting, plans::ValidateSettings& validate) {
     const ast::Value& value = setting.value;
+    if (IsMalformedDuration(value)) {
+      return;
+    }
     if (!setting.has_label) {
       Report(DiagKind::kInvalidSettingValue, value.range,
              "'assert' takes a name and then its SQL: assert NAME 'SELECT ...';");
@@ -390,10 +345,15 @@ class Lowerer {
     std::string shown =
         value.kind == ast::ValueKind::kString ? value.source_text : Quoted(value.source_text);
     std::string prefix = "invalid value " + shown + " for " + Quoted(spec.key) + ": ";
+    if (IsMalformedDuration(value)) {
+      return false;
+    }
     if (!TypeMatches(spec.type, value.kind)) {
+      std::string hint = TypeHint(spec.type, value);
       Report(DiagKind::kInvalidSettingValue, value.range,
-             prefix + "expected " + std::string(TypeNoun(spec.type)) + ", found " +
-                 std::string(ValueNoun(value.kind)));
+             prefix + (!hint.empty() ? hint
+                                     : "expected " + std::string(TypeNoun(spec.type)) + ", found " +
+                                           std::string(ValueNoun(value.kind))));
       return false;
     }
     switch (spec.type) {
@@ -601,8 +561,11 @@ std::string FormatDuration(int64_t ms) {
     return "0s";
   }
   std::string out;
-  const std::pair<int64_t, std::string_view> units[] = {
-      {kDay, "d"}, {kHour, "h"}, {kMinute, "m"}, {kSecond, "s"}, {1, "ms"}};
+  const std::pair<int64_t, std::string_view> units[] = {{frontend::kDayMs, "d"},
+                                                        {frontend::kHourMs, "h"},
+                                                        {frontend::kMinuteMs, "m"},
+                                                        {frontend::kSecondMs, "s"},
+                                                        {1, "ms"}};
   for (const auto& [size, unit] : units) {
     if (ms >= size) {
       out += std::to_string(ms / size);
@@ -613,23 +576,7 @@ std::string FormatDuration(int64_t ms) {
   return out;
 }
 
-int EditDistance(std::string_view a, std::string_view b) {
-  std::vector<int> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) {
-    row[j] = static_cast<int>(j);
-  }
-  for (size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
-    row[0] = static_cast<int>(i);
-    for (size_t j = 1; j <= b.size(); ++j) {
-      int above = row[j];
-      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
+int EditDistance(std::string_view a, std::string_view b) { return frontend::EditDistance(a, b); }
 
 plans::Plan LowerToPlan(const ast::File& file, const SourceFile& source,
                         const LowerOptions& options, DiagnosticEngine& diags) {

@@ -129,6 +129,61 @@ TEST(LowerTest, UnknownAndDuplicateTarget) {
   EXPECT_EQ(out->plan.target, plans::Target::kMaterialize);
 }
 
+// Issue 15: a misspelt target names the one it most likely is.
+TEST(LowerTest, MisspeltTargetSuggestsTheTarget) {
+  for (const auto& [written, meant] :
+       {std::pair{"materialze", "materialize"}, std::pair{"Materialise", "materialize"},
+        std::pair{"postgress", "postgres"}, std::pair{"postgre", "postgres"}}) {
+    auto out = LowerText("target " + std::string(written) + ";\ndeployment d { schemas a; }\n");
+    ASSERT_EQ(out->diags.Sorted().size(), 1u) << out->Rendered();
+    EXPECT_EQ(out->diags.Sorted()[0].message,
+              "unknown target '" + std::string(written) + "'; did you mean '" + meant + "'?");
+  }
+}
+
+// Issue 15: dbt gives durations in seconds as bare numbers; a duration in quotes is a string.
+TEST(LowerTest, DurationWithoutUnitSuggestsOne) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    schemas a;\n"
+      "    await { poll_interval 30; timeout '1h30m'; lag_threshold 'soon'; }\n"
+      "}\n");
+  std::vector<std::string> messages;
+  for (const Diagnostic& d : out->diags.Sorted()) {
+    messages.push_back(d.message);
+  }
+  EXPECT_EQ(messages,
+            (std::vector<std::string>{
+                "invalid value '30' for 'poll_interval': durations need a unit: did you mean "
+                "'30s'?",
+                "invalid value '1h30m' for 'timeout': durations are written without quotes: did "
+                "you mean 1h30m?",
+                "invalid value 'soon' for 'lag_threshold': expected a duration such as '15s', "
+                "found string"}));
+}
+
+// Issue 15: a malformed duration is reported once, by the front end; lowering the rest of the
+// file says nothing more about it (no type or range error at the same token).
+TEST(LowerTest, MalformedDurationIsNotReportedAgain) {
+  auto out = LowerText(
+      "deployment d {\n"
+      "    schemas a;\n"
+      "    clusters c;\n"
+      "    await { timeout 30s2h; }\n"
+      "    cluster c { size 200cc; replication_factor 5x; }\n"
+      "    validate { assert a 5x; row_count_change 1d1d; }\n"
+      "    cleanup { keep_blue 1y; }\n"
+      "}\n");
+  EXPECT_EQ(Kinds(out->diags), (std::vector<std::string>{
+                                   "invalid-duration", "invalid-setting-value", "invalid-duration",
+                                   "invalid-duration", "invalid-duration", "invalid-duration"}))
+      << out->Rendered();
+  // Their settings keep their defaults.
+  ASSERT_EQ(out->plan.deployments.size(), 1u);
+  EXPECT_EQ(out->plan.deployments[0].await.timeout_ms, plans::AwaitSettings{}.timeout_ms);
+  EXPECT_TRUE(out->plan.deployments[0].validate.asserts.empty());
+}
+
 TEST(LowerTest, UnknownSettingSuggestsClosestKey) {
   auto out = LowerText("deployment d {\n    schemas a;\n    await { poll_intervall 1s; }\n}\n");
   EXPECT_EQ(out->Rendered(),
