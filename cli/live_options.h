@@ -23,7 +23,7 @@ namespace bgplan::runtime {
 // Options the main program parses once for every command (app-level options; subcommands are
 // created with fallthrough so they may appear after the command name).
 struct GlobalOptions {
-  std::string format = "text";  // "text" | "json" (json: one object per line on stdout)
+  std::string format = "text";  // "text" | "json" (one object per line on stdout) | "markdown"
   bool quiet = false;
   int verbose = 0;
   bool no_color = false;

@@ -83,8 +83,11 @@ std::optional<Connected> Connect(const LiveOptions& o, EventSink& sink, int* exi
 
 // Runs `body` for `call` (loaded and checked by the executable) with a connected executor holding
 // the locks when `lock` is set.
+// `final_code`, when set, turns the exit code into the command's own before the result event
+// (plan --detailed-exitcode), so that the event says what the process exits with.
 int WithExecutor(const LiveCall& call, bool lock,
-                 const std::function<Status(Executor&, const LoadedPlan&)>& body) {
+                 const std::function<Status(Executor&, const LoadedPlan&)>& body,
+                 const std::function<int(int)>& final_code = nullptr) {
   const std::string& command = call.command;
   LiveOptions& o = *call.options;
   const LoadedPlan* loaded = call.loaded;
@@ -98,6 +101,7 @@ int WithExecutor(const LiveCall& call, bool lock,
     return code;
   }
   o.run.command = command;
+  o.run.markdown = call.global->format == "markdown";
   o.shown_url = conn->target.conninfo.empty() ? "" : RedactConninfo(conn->target.conninfo);
   o.run.password = !conn->target.password.empty() ? conn->target.password
                                                   : PasswordInConninfo(conn->target.conninfo);
@@ -142,6 +146,9 @@ int WithExecutor(const LiveCall& call, bool lock,
                 command + " interrupted" + (st.ok() ? "" : " (" + st.message() + ")"));
   }
   code = ExitFor(st, sink);
+  if (final_code) {
+    code = final_code(code);
+  }
   executor.Unlock();
   SetInterruptCallback(nullptr);
   conn->session->Close();
@@ -227,16 +234,21 @@ Result<PhaseList> SelectPhases(const LiveOptions& o, Executor& executor) {
 int RunPlan(const LiveCall& call) {
   LiveOptions& o = *call.options;
   bool changes = false;
-  int code = WithExecutor(call, false, [&](Executor& ex, const LoadedPlan& loaded) {
-    BGPLAN_ASSIGN_OR_RETURN(PhaseList phases, SelectPhases(o, ex));
-    std::vector<std::pair<std::string, std::string>> fps, sql;
-    Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
-    if (st.ok() && !o.out.empty()) {
-      st = WritePlanFile(o, loaded, fps, sql);
-    }
-    return st;
-  });
-  return code == kExitOk && o.detailed_exitcode && changes ? kExitChanges : code;
+  int code = WithExecutor(
+      call, false,
+      [&](Executor& ex, const LoadedPlan& loaded) {
+        BGPLAN_ASSIGN_OR_RETURN(PhaseList phases, SelectPhases(o, ex));
+        std::vector<std::pair<std::string, std::string>> fps, sql;
+        Status st = ex.PrintPlan(phases, &changes, &fps, &sql);
+        if (st.ok() && !o.out.empty()) {
+          st = WritePlanFile(o, loaded, fps, sql);
+        }
+        return st;
+      },
+      [&](int done) {
+        return done == kExitOk && o.detailed_exitcode && changes ? kExitChanges : done;
+      });
+  return code;
 }
 
 int Run(const LiveCall& call) {

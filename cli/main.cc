@@ -8,6 +8,7 @@
 
 #include "cli/generate.h"
 #include "cli/import_dbt.h"
+#include "cli/markdown.h"
 #include "cli/offline_commands.h"
 #include "cli/output.h"
 #include "support/exit_codes.h"
@@ -46,8 +47,10 @@ static int Run(int argc, char** argv) {
   bool quiet = false;
   int verbose = 0;
   bool no_color = false;
-  app.add_option("--format", format, "text (for people) or json (one object per line)")
-      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", format,
+                 "text (for people), json (one object per line) or markdown (a report for a pull "
+                 "request or $GITHUB_STEP_SUMMARY: compile, plan, validate and status only)")
+      ->check(CLI::IsMember({"text", "json", "markdown"}));
   app.add_flag("-q,--quiet", quiet, "Print less: errors only");
   app.add_flag("-v,--verbose", verbose, "Print more (repeatable; -v shows each statement)");
   app.add_flag("--no-color", no_color, "No colour (also off with NO_COLOR or when not a terminal)");
@@ -57,7 +60,19 @@ static int Run(int argc, char** argv) {
   int exit_code = kExitOk;
   // Options are parsed before any command callback runs; copy them into the shared structs then.
   app.parse_complete_callback([&] {
-    output.format = format == "json" ? Format::kJson : Format::kText;
+    if (format == "markdown") {
+      // Only the reports have a Markdown form (cli/markdown.h, runtime/execute/markdown_report.h).
+      for (const CLI::App* command : app.get_subcommands()) {
+        if (!IsMarkdownCommand(command->get_name())) {
+          throw CLI::ValidationError("--format markdown",
+                                     "not supported by '" + command->get_name() + "'; only " +
+                                         kMarkdownCommands + " have a Markdown report");
+        }
+      }
+    }
+    output.format = format == "json"       ? Format::kJson
+                    : format == "markdown" ? Format::kMarkdown
+                                           : Format::kText;
     output.quiet = quiet;
     output.verbose = verbose;
     output.color = output.format == Format::kText && UseColor(no_color);

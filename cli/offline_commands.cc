@@ -18,6 +18,7 @@
 #include "compiler/ast/ast_printer.h"
 #include "compiler/driver/compile.h"
 #include "compiler/emit/graph.h"
+#include "cli/markdown.h"
 #include "support/terminal_text.h"
 #include "resolve/render.h"
 #include "support/exit_codes.h"
@@ -299,7 +300,21 @@ void RegisterCompile(CLI::App& app, const OutputOptions& output, int* exit_code)
       return;
     }
     std::string err;
-    if (opts->emit == "ir" || opts->emit == "json") {
+    if (output.format == Format::kMarkdown) {
+      // --format markdown (cli/markdown.h): the review as a report; --emit sql only.
+      if (opts->emit != "sql") {
+        PrintError(output, "--format markdown shows the SQL; it does not combine with --emit " +
+                               opts->emit);
+        *exit_code = kExitUsage;
+        return;
+      }
+      std::optional<plans::PhaseKind> only;
+      if (plans::PhaseKind phase;
+          opts->phase != "all" && plans::ParsePhaseName(opts->phase, &phase)) {
+        only = phase;
+      }
+      err = WriteFileAtomically(opts->out, CompileMarkdown(*compiled, opts->file, only));
+    } else if (opts->emit == "ir" || opts->emit == "json") {
       std::string text;
       if (opts->emit == "ir") {
         text = plans::DumpPlan(*compiled->plan);

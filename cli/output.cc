@@ -2,13 +2,11 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
+#include "runtime/events.h"
 #include "support/terminal_text.h"
 
 namespace bgplan::cli {
@@ -23,54 +21,8 @@ bool UseColor(bool no_color_flag) {
   return isatty(STDERR_FILENO) == 1;
 }
 
-std::string UtcTimestamp() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[40];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[48];
-  std::snprintf(out, sizeof(out), "%s.%03dZ", buffer, static_cast<int>(millis));
-  return out;
-}
-
-static void EmitJsonLine(const nlohmann::json& object) {
-  std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-}
-
-static nlohmann::json DiagnosticJson(const Diagnostic& d) {
-  nlohmann::json j = {
-      {"type", "diagnostic"},
-      {"time", UtcTimestamp()},
-      {"severity", std::string(SeverityName(d.severity))},
-      {"kind", std::string(DiagKindName(d.kind))},
-      {"message", d.message},
-  };
-  if (!d.file.empty()) {
-    j["file"] = d.file;
-  }
-  if (d.range.valid()) {
-    j["line"] = d.range.begin.line;
-    j["column"] = d.range.begin.column;
-    j["end_line"] = d.range.end.line;
-    j["end_column"] = d.range.end.column;
-  }
-  if (!d.notes.empty()) {
-    nlohmann::json notes = nlohmann::json::array();
-    for (const auto& note : d.notes) {
-      nlohmann::json n = {{"message", note.message}};
-      if (note.range.valid()) {
-        n["line"] = note.range.begin.line;
-        n["column"] = note.range.begin.column;
-      }
-      notes.push_back(std::move(n));
-    }
-    j["notes"] = std::move(notes);
-  }
-  return j;
+static void EmitJsonLine(const std::string& type, const runtime::EventFields& fields) {
+  std::cout << runtime::EventJsonLine(type, nullptr, fields) << '\n';
 }
 
 // Wraps "error:"/"warning:"/"note:" and the caret line in ANSI colours.
@@ -113,7 +65,7 @@ static std::string Colorize(const std::string& text) {
 void PrintDiagnostics(const driver::CompileOutput& output, const OutputOptions& options) {
   if (options.format == Format::kJson) {
     for (const auto& d : output.diagnostics) {
-      EmitJsonLine(DiagnosticJson(d));
+      EmitJsonLine("diagnostic", runtime::DiagnosticFields(d));
     }
     return;
   }
@@ -138,25 +90,20 @@ void PrintDiagnostics(const driver::CompileOutput& output, const OutputOptions& 
 }
 
 void PrintResult(const OutputOptions& options, const std::string& command, int exit_code,
-                 const std::vector<std::pair<std::string, std::string>>& extra) {
+                 const runtime::EventFields& extra) {
   if (options.format != Format::kJson) {
     return;
   }
-  nlohmann::json j = {{"type", "result"},   {"time", UtcTimestamp()},   {"command", command},
-                      {"ok", exit_code == 0}, {"exit_code", exit_code}};
-  for (const auto& [key, value] : extra) {
-    j[key] = value;
-  }
-  EmitJsonLine(j);
+  runtime::EventFields fields = extra;
+  fields["command"] = command;
+  fields["ok"] = exit_code == 0;
+  fields["exit_code"] = exit_code;
+  EmitJsonLine("result", fields);
 }
 
 void PrintError(const OutputOptions& options, const std::string& message) {
   if (options.format == Format::kJson) {
-    EmitJsonLine({{"type", "diagnostic"},
-                  {"time", UtcTimestamp()},
-                  {"severity", "error"},
-                  {"kind", "usage"},
-                  {"message", message}});
+    EmitJsonLine("diagnostic", {{"severity", "error"}, {"kind", "usage"}, {"message", message}});
   }
   std::cerr << "bgplan: error: " << EscapeControls(message) << '\n';
 }

@@ -6,12 +6,13 @@
 #include <vector>
 
 #include "compiler/driver/compile.h"
+#include "runtime/events.h"
 #include "support/diagnostic.h"
 #include "support/file_util.h"
 
 namespace bgplan::cli {
 
-enum class Format { kText, kJson };
+enum class Format { kText, kJson, kMarkdown };
 
 struct OutputOptions {
   Format format = Format::kText;
@@ -27,14 +28,13 @@ bool UseColor(bool no_color_flag);
 // Prints `output`'s diagnostics: text to stderr, or one JSON object per line to stdout.
 void PrintDiagnostics(const driver::CompileOutput& output, const OutputOptions& options);
 
-// One JSON line {"type":"result", "command", "ok", "exit_code", ...extra} on stdout (json only).
+// One JSON line {"type":"result", "schema_version", "timestamp", "command", "ok" (a boolean),
+// "exit_code" (a number), ...extra} on stdout (json only). The members of every event are in
+// docs/events.schema.json.
 void PrintResult(const OutputOptions& options, const std::string& command, int exit_code,
-                 const std::vector<std::pair<std::string, std::string>>& extra = {});
+                 const runtime::EventFields& extra = {});
 
 // A command-line error (no location): "bgplan: error: message" on stderr, or a JSON diagnostic.
 void PrintError(const OutputOptions& options, const std::string& message);
-
-// Current UTC time as 2026-11-24T01:02:03.456Z.
-std::string UtcTimestamp();
 
 }  // namespace bgplan::cli

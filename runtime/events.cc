@@ -24,20 +24,55 @@ std::string UtcNow() {
   return out;
 }
 
-void EventSink::WriteJson(const std::string& type, const std::string& deployment,
-                          const std::map<std::string, std::string>& fields,
-                          const std::vector<std::string>* objects) {
+std::string EventJsonLine(const std::string& type, const std::string* deployment,
+                          const EventFields& fields) {
   nlohmann::ordered_json j;
   j["type"] = type;
-  j["deployment"] = deployment;
+  j["schema_version"] = kEventSchemaVersion;
+  if (deployment != nullptr) {
+    j["deployment"] = *deployment;
+  }
   j["timestamp"] = UtcNow();
   for (const auto& [k, v] : fields) {
     j[k] = v;
   }
-  if (objects != nullptr) {
-    j["objects"] = *objects;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+EventFields DiagnosticFields(const Diagnostic& d) {
+  EventFields fields = {{"severity", std::string(SeverityName(d.severity))},
+                        {"kind", std::string(DiagKindName(d.kind))},
+                        {"message", d.message}};
+  if (!d.file.empty()) {
+    fields["file"] = d.file;
   }
-  std::string line = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (d.range.valid()) {
+    fields["line"] = d.range.begin.line;
+    fields["column"] = d.range.begin.column;
+    fields["end_line"] = d.range.end.line;
+    fields["end_column"] = d.range.end.column;
+  }
+  if (!d.notes.empty()) {
+    EventValue notes = EventValue::array();
+    for (const auto& note : d.notes) {
+      EventValue n = {{"message", note.message}};
+      if (note.range.valid()) {
+        n["line"] = note.range.begin.line;
+        n["column"] = note.range.begin.column;
+      }
+      notes.push_back(std::move(n));
+    }
+    fields["notes"] = std::move(notes);
+  }
+  if (!d.objects.empty()) {
+    fields["objects"] = d.objects;
+  }
+  return fields;
+}
+
+void EventSink::WriteJson(const std::string& type, const std::string& deployment,
+                          const EventFields& fields) {
+  std::string line = EventJsonLine(type, &deployment, fields);
   std::fprintf(out_, "%s\n", line.c_str());
   std::fflush(out_);
 }
@@ -100,16 +135,7 @@ void EventSink::Product(const std::string& type, const std::string& deployment,
 
 void EventSink::Diagnose(const Diagnostic& d, const std::string& deployment) {
   if (options_.json) {
-    std::map<std::string, std::string> fields = {
-        {"severity", std::string(SeverityName(d.severity))},
-        {"kind", std::string(DiagKindName(d.kind))},
-        {"message", d.message},
-        {"file", d.file}};
-    if (d.range.valid()) {
-      fields["line"] = std::to_string(d.range.begin.line);
-      fields["column"] = std::to_string(d.range.begin.column);
-    }
-    WriteJson("diagnostic", deployment, fields, d.objects.empty() ? nullptr : &d.objects);
+    WriteJson("diagnostic", deployment, DiagnosticFields(d));
     return;
   }
   DiagnosticPrinter printer;
@@ -122,7 +148,7 @@ void EventSink::Diagnose(const Diagnostic& d, const std::string& deployment) {
 
 void EventSink::Error(const std::string& message, const std::string& sqlstate) {
   if (options_.json) {
-    std::map<std::string, std::string> fields = {{"message", message}};
+    EventFields fields = {{"message", message}};
     if (!sqlstate.empty()) {
       fields["sqlstate"] = sqlstate;
     }
@@ -133,15 +159,14 @@ void EventSink::Error(const std::string& message, const std::string& sqlstate) {
   std::fflush(err_);
 }
 
-void EventSink::Result(const std::string& command, int exit_code,
-                       const std::map<std::string, std::string>& extra) {
+void EventSink::Result(const std::string& command, int exit_code, const EventFields& extra) {
   if (!options_.json) {
     return;
   }
-  auto fields = extra;
+  EventFields fields = extra;
   fields["command"] = command;
-  fields["exit_code"] = std::to_string(exit_code);
-  fields["ok"] = exit_code == 0 || (command == "plan" && exit_code == 2) ? "true" : "false";
+  fields["exit_code"] = exit_code;
+  fields["ok"] = exit_code == 0 || (command == "plan" && exit_code == 2);
   WriteJson("result", "", fields);
 }
 

@@ -1,9 +1,11 @@
 // Output of the live commands: human text on stderr, or (--format json) one JSON object per
-// line on stdout, each with a `type`, the deployment and a UTC timestamp (cli.md "Output").
+// line on stdout, each with a `type`, the `schema_version`, the deployment and a UTC `timestamp`
+// (cli.md "Output"; every event is described by docs/events.schema.json).
 #pragma once
 
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -18,12 +20,21 @@ struct OutputOptions {
   bool color = false;
 };
 
-// One event. `fields` are extra string members of the JSON object.
+// The version of the JSON events' vocabulary (the `schema_version` member of every event; see
+// docs/events.schema.json). Raised when a field changes meaning or type.
+inline constexpr int kEventSchemaVersion = 1;
+
+// A typed member of a JSON event: a string, number, boolean, array or object as it is written.
+using EventValue = nlohmann::json;
+using EventFields = std::map<std::string, EventValue>;
+
+// One event. `fields` are extra members of the JSON object, each with its JSON type (numbers as
+// numbers, booleans as booleans).
 struct Event {
   std::string type;  // phase, statement, poll, diagnostic, lock, result, deploy-cmd, note, ...
   std::string deployment;
   std::string message;
-  std::map<std::string, std::string> fields;
+  EventFields fields;
 };
 
 // Where events go. The default writes to the process's stdout/stderr; tests may capture.
@@ -50,14 +61,10 @@ class EventSink {
   // An error line "bgplan: error: message" (text) or {"type":"error"} (JSON).
   virtual void Error(const std::string& message, const std::string& sqlstate = "");
   // The final {"type":"result"} line (JSON mode only).
-  virtual void Result(const std::string& command, int exit_code,
-                      const std::map<std::string, std::string>& extra = {});
+  virtual void Result(const std::string& command, int exit_code, const EventFields& extra = {});
 
  private:
-  // `objects`: a live rule's objects, written as the "objects" array when not null.
-  void WriteJson(const std::string& type, const std::string& deployment,
-                 const std::map<std::string, std::string>& fields,
-                 const std::vector<std::string>* objects = nullptr);
+  void WriteJson(const std::string& type, const std::string& deployment, const EventFields& fields);
   OutputOptions options_;
   const SourceFile* source_ = nullptr;
   FILE* out_;
@@ -66,5 +73,13 @@ class EventSink {
 
 // Current UTC time as 2026-11-24T01:02:03.456Z.
 std::string UtcNow();
+
+// One JSON event line (no newline), shared by the offline commands (cli/output.cc) and the live
+// ones: {"type", "schema_version", "deployment" (left out when null), "timestamp", fields...}.
+std::string EventJsonLine(const std::string& type, const std::string* deployment,
+                          const EventFields& fields);
+// A diagnostic's members, the same for static and live rules: severity, kind, message, file
+// (when known), line/column/end_line/end_column (when placed), notes, objects (when any).
+EventFields DiagnosticFields(const Diagnostic& diagnostic);
 
 }  // namespace bgplan::runtime

@@ -148,6 +148,11 @@ class MaterializeReadiness : public ReadinessProbe {
 
 }  // namespace
 
+EventValue ReadinessJson(const Readiness& r) {
+  return {{"deployment", r.deployment}, {"object", r.object}, {"state", r.state},
+          {"detail", r.detail}};
+}
+
 std::string MzReadinessSql(const MzReadinessTarget& target) {
   const std::string in = InList(target.clusters);
   char lag[64];
@@ -308,16 +313,16 @@ Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lo
       live_lines = states.size();
     }
     if (sink.options().json) {
-      std::string each;  // "object=state,..." for scripts
+      EventValue each = EventValue::array();  // each green object's state, for scripts
       for (const Readiness& r : states) {
-        each += (each.empty() ? "" : ",") + r.object + "=" + r.state;
+        each.push_back(ReadinessJson(r));
       }
       sink.Emit({"poll", names, summary.empty() ? "no green object to wait for" : summary,
-                 {{"poll", std::to_string(n)},
+                 {{"poll", n},
                   {"objects", each},
-                  {"elapsed_ms", std::to_string(elapsed)},
+                  {"elapsed_ms", elapsed},
                   {"state", all_ready ? "ready" : "waiting"},
-                  {"ready", all_ready ? "true" : "false"}}});
+                  {"ready", all_ready}}});
     }
     if (!failing.empty() && !tolerate_failing) {
       std::string list;

@@ -31,6 +31,9 @@ struct Readiness {
   std::string detail;  // "(hydrated 3/4, lag 0.2 s, replicas 1)", "(not populated: a, b)"
 };
 
+// One green object's readiness in JSON events (poll, status): {deployment, object, state, detail}.
+EventValue ReadinessJson(const Readiness& readiness);
+
 class ReadinessProbe {
  public:
   virtual ~ReadinessProbe() = default;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -342,7 +343,7 @@ Status Executor::RunPhase(PhaseKind phase) {
       }
       if (from_batch == 0) {
         sink_.Emit({"phase", Acting(resolved), name + ": " + Acting(resolved),
-                    {{"phase", name}, {"state", "started"}, {"attempt", std::to_string(attempt)}}});
+                    {{"phase", name}, {"state", "started"}, {"attempt", attempt}}});
       }
       for (; from_batch < resolved.batches.size(); ++from_batch) {
         failed = RunBatch(phase, resolved.batches[from_batch]);
@@ -379,7 +380,7 @@ Status Executor::RunPhase(PhaseKind phase) {
                     std::to_string(attempt + 1) + "/" + std::to_string(retries.max_retries) + ")",
                 {{"phase", name},
                  {"sqlstate", failed.sqlstate()},
-                 {"attempt", std::to_string(attempt + 1)}}});
+                 {"attempt", attempt + 1}}});
     if (!InterruptibleSleep(retries.retry_backoff_ms)) {
       return Status(StatusCode::kInterrupted, name + " interrupted while waiting to retry");
     }
@@ -460,8 +461,8 @@ Status Executor::RunTransaction(PhaseKind phase, const resolve::ResolvedBatch& b
                                                 buf + " ms)"
                                           : "",
               {{"phase", name},
-               {"statements", std::to_string(statements.size())},
-               {"duration_ms", buf}}});
+               {"statements", statements.size()},
+               {"duration_ms", std::round(ms * 10) / 10}}});
   FaultPoint(name, "after-commit");
   for (const resolve::ResolvedStep& step : batch.steps) {
     FaultPoint(name, "after-" + StepName(*step.step));

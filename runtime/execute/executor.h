@@ -21,6 +21,7 @@
 #include "resolve/resolver.h"
 #include "resolve/snapshot.h"
 #include "runtime/events.h"
+#include "runtime/execute/markdown_report.h"
 #include "runtime/session.h"
 #include "support/status.h"
 
@@ -40,6 +41,9 @@ struct RunOptions {
   bool when_due = false;
   // apply --redeploy: run the deploy command again although the journal says it ran.
   bool redeploy = false;
+  // --format markdown: plan, validate and status print their report as Markdown
+  // (runtime/execute/markdown_report.h) instead of text.
+  bool markdown = false;
   // For --deploy-cmd: the password to hand to psql/dbt as PGPASSWORD ("" = none known).
   std::string password;
   // When executing a plan file: the fingerprint it was planned against for this phase.
@@ -165,6 +169,8 @@ class Executor {
   bool journal_ensured_ = false;
   bool warned_old_server_ = false;  // the older-than-checked warning, once per command
   std::string database_;  // the connection's database
+  // The validation checks RunValidations ran (for validate's Markdown report).
+  std::vector<markdown::CheckResult> checks_;
 };
 
 }  // namespace bgplan::runtime

@@ -9,6 +9,7 @@
 #include "resolve/resolver.h"
 #include "runtime/execute/backend.h"
 #include "runtime/execute/executor.h"
+#include "runtime/execute/status_json.h"
 #include "support/strings.h"
 
 namespace bgplan::runtime {
@@ -83,6 +84,7 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
     return k == PhaseKind::kAwait || k == PhaseKind::kPromote ? after_init : after_promote;
   };
   Status result;
+  std::vector<markdown::PlanPhase> md;  // --format markdown
   for (PhaseKind phase : phases) {
     const std::string name(plans::PhaseName(phase));
     const plans::Phase* plan_phase = plan_.FindPhase(phase);
@@ -108,6 +110,9 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
       if (r.violations.empty()) {
         continue;
       }
+    }
+    if (options_.markdown) {
+      md.push_back({r, "", &state != &snap && resolve::AnyProjected(state)});
     }
     if (!r.violations.empty()) {
       Status st = Report(r.violations, name);
@@ -137,6 +142,9 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
                     Capacity(snap) + "\n";
     }
     text += phase_text;
+    if (options_.markdown) {
+      md.back().sql = phase_text;
+    }
     if (sql != nullptr) {
       sql->push_back({name, phase_text});
     }
@@ -145,7 +153,11 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
       resolve::AnyProjected(after_init)) {
     EarlyWarnings(after_init, after_promote);
   }
-  sink_.Product("plan", "", text);
+  sink_.Product("plan", "",
+                options_.markdown
+                    ? markdown::PlanReport(plan_, snap.server, ServerLine(snap.server), md,
+                                           *has_changes)
+                    : text);
   return result;
 }
 
@@ -180,6 +192,7 @@ Status Executor::PrintStatus() {
   BGPLAN_ASSIGN_OR_RETURN(resolve::Snapshot snap, Read());
   Journal& journal = *backend_->journal;
   std::string text = "server: " + ServerLine(snap.server) + "\n";
+  std::vector<markdown::StatusDeployment> md;  // --format markdown
   for (const resolve::DeploymentFacts& f : snap.deployments) {
     const plans::Deployment& d = *f.deployment;
     std::string state(resolve::DeployStateName(f.state));
@@ -193,6 +206,10 @@ Status Executor::PrintStatus() {
       }
     }
     const resolve::RunFacts* run = f.run ? &*f.run : (latest ? &*latest : nullptr);
+    markdown::StatusDeployment md_deployment{&f, state, {}, false, {}, {}};
+    if (run != nullptr) {
+      md_deployment.run = *run;
+    }
     text += "deployment " + d.name + ": " + state;
     if (f.state == resolve::DeployState::kPromoted && !resolve::SinksReadingGreen(f).empty()) {
       text += ", cut-over unfinished";
@@ -202,10 +219,7 @@ Status Executor::PrintStatus() {
               run->host + " since " + run->started_at + ")";
     }
     text += "\n";
-    std::map<std::string, std::string> fields = {{"state", state},
-                                                 {"phase", phase},
-                                                 {"run", run != nullptr ? run->id : ""},
-                                                 {"server", ServerLine(snap.server)}};
+    StatusFacts status_json{&f, state, phase, run, ServerLine(snap.server), std::nullopt, {}};
     if (run != nullptr) {
       text += "  plan fingerprint " +
               (run->fingerprint.empty() ? std::string("(not recorded)")
@@ -225,8 +239,6 @@ Status Executor::PrintStatus() {
               (green.exists ? "id " + green.id + ", " + std::to_string(green_objects) + " objects"
                             : std::string("absent")) +
               "\n";
-      fields[std::string(kind) + "." + blue.name + ".id"] = blue.id;
-      fields[std::string(kind) + "." + green.name + ".id"] = green.id;
     };
     for (const resolve::PairFacts& p : f.schemas) {
       side("schema", p.blue, p.green, p.green.objects.size(),
@@ -241,16 +253,16 @@ Status Executor::PrintStatus() {
       // One poll of the readiness probe (read-only).
       Result<std::vector<Readiness>> ready = backend_->readiness->Poll(session_, {&d});
       if (ready.ok()) {
+        md_deployment.polled = true;
+        md_deployment.readiness = *ready;
         if (ready->empty()) {
           text += "  readiness: no green object to wait for\n";
         }
-        bool all = true;
         for (const Readiness& r : *ready) {
-          all = all && (r.state == "ready" || r.state == "skipped");
           text += "  readiness " + r.object + ": " + r.state +
                   (r.detail.empty() ? "" : " " + r.detail) + "\n";
         }
-        fields["ready"] = all ? "true" : "false";
+        status_json.readiness = *ready;
       }
     }
     for (const resolve::SinkFacts& k : f.sinks) {
@@ -269,9 +281,7 @@ Status Executor::PrintStatus() {
       for (const resolve::SinkFacts* k : resolve::SinksReadingGreen(f)) {
         unfinished.push_back(k->object.Describe());
       }
-      fields["cutover"] = unfinished.empty() ? "done" : "unfinished";
       if (!unfinished.empty()) {
-        fields["cutover_pending"] = Join(unfinished);
         text += "  cut-over unfinished: " + Join(unfinished) +
                 " still read the old objects; run `bgplan promote` to finish it\n";
       }
@@ -286,12 +296,16 @@ Status Executor::PrintStatus() {
         text += "    " + e.at + "  " + e.phase + ": " + e.type + " - " + e.message + "\n";
       }
     }
+    md_deployment.history = events;
+    md.push_back(std::move(md_deployment));
     if (sink_.options().json) {
-      sink_.Emit({"status", d.name, "", fields});
+      status_json.history = events;
+      sink_.Emit({"status", d.name, "", StatusFields(status_json)});
     }
   }
   if (!sink_.options().json) {
-    sink_.Product("status", "", text);
+    sink_.Product("status", "",
+                  options_.markdown ? markdown::StatusReport(ServerLine(snap.server), md) : text);
   }
   return Status::Ok();
 }

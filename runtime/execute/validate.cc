@@ -71,6 +71,7 @@ Status Executor::RunValidations(const resolve::ResolvedPhase& resolved, const st
                     {{"check", check.name},
                      {"state", why.empty() ? "passed" : "failed"},
                      {"returned", returned}}});
+        checks_.push_back({a.deployment, check.name, why.empty(), returned, why});
         if (why.empty()) {
           ++passed;
           continue;
@@ -101,15 +102,26 @@ Status Executor::Validate() {
   resolve::ResolvedPhase r =
       resolve::Resolver::ResolvePhase(plan_, *promote, snap, ResolveOptionsFor("", true));
   Warn(r.warnings);
+  // --format markdown: the report on stdout, whatever the outcome.
+  auto report = [&](const std::vector<resolve::Violation>& failed) {
+    if (options_.markdown) {
+      sink_.Product("validate", "",
+                    markdown::ValidateReport(plan_, ServerLine(snap.server), r, failed, checks_));
+    }
+  };
   if (std::vector<resolve::Violation> failed =
           WithJournalAccess(std::move(journal_access), r.violations);
       !failed.empty()) {
+    report(failed);
     return Report(failed, "validate");
   }
   for (const std::string& n : r.notes) {
     Note("", n);
   }
-  BGPLAN_RETURN_IF_ERROR(RunValidations(r, "validate"));
+  checks_.clear();
+  Status checked = RunValidations(r, "validate");
+  report({});
+  BGPLAN_RETURN_IF_ERROR(checked);
   sink_.Emit({"phase", Join(selected_),
               "validate: green passes promote's rules" +
                   std::string(r.acting.empty() ? " (nothing to promote)" : " and its checks"),

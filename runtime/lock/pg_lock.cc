@@ -162,7 +162,7 @@ class PostgresLock : public DeploymentLock {
                  d,
                  "deployment '" + d + "': terminated the session that held the lock (" +
                      holder.Describe() + ")",
-                 {{"state", "broken"}, {"pid", std::to_string(holder.pid)}}});
+                 {{"state", "broken"}, {"pid", holder.pid}}});
     }
     return Status::Ok();
   }

@@ -134,9 +134,17 @@ TEST(Cli, JsonFormatPrintsOneObjectPerLine) {
   EXPECT_EQ(objects.front()["type"], "diagnostic");
   EXPECT_EQ(objects.front()["kind"], "duplicate-deployment");
   EXPECT_EQ(objects.front()["line"], 2);
-  EXPECT_TRUE(objects.front().contains("time"));
+  // One vocabulary with the live commands: a schema_version and a UTC `timestamp` on every
+  // event, numbers as numbers, booleans as booleans (`jq -e .ok` fails on a failed run).
+  for (const nlohmann::json& j : objects) {
+    EXPECT_EQ(j["schema_version"], 1) << j;
+    ASSERT_TRUE(j["timestamp"].is_string()) << j;
+    EXPECT_EQ(j["timestamp"].get<std::string>().back(), 'Z') << j;
+    EXPECT_FALSE(j.contains("time")) << j;
+  }
   EXPECT_EQ(objects.back()["type"], "result");
   EXPECT_EQ(objects.back()["exit_code"], 1);
+  EXPECT_EQ(objects.back()["ok"], false);
 }
 
 TEST(Cli, UnknownDeploymentIsAUsageErrorNamingTheKnownOnes) {

@@ -187,7 +187,7 @@ TEST_F(MzCli, PhasesExitCodesAndJsonEvents) {
         "expires_ms=99999999999999'"});
   r = Run(Cmd("promote"));
   EXPECT_EQ(r.exit_code, 6) << r.err;
-  EXPECT_NE(r.err.find("holder=ci host=runner-7 pid=42"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("held by ci on host runner-7 (pid 42) until "), std::string::npos) << r.err;
   r = Run(Cmd("unlock", {"--deployment", "shop"}));
   EXPECT_EQ(r.exit_code, 6) << r.err;
   r = Run(Cmd("unlock", {"--deployment", "shop", "--force"}));

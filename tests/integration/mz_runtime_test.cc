@@ -355,7 +355,7 @@ TEST_F(MzRuntime, LockHeldByAnotherRunIsExit6AndExpiredLockIsTakenOver) {
         "expires_ms=99999999999999'"});
   Status st = RunPhase(Plan(), PhaseKind::kInit);
   EXPECT_EQ(st.code(), StatusCode::kLocked);
-  EXPECT_NE(st.message().find("holder=ci host=elsewhere"), std::string::npos) << st.message();
+  EXPECT_NE(st.message().find("held by ci on host elsewhere (pid 1) until "), std::string::npos) << st.message();
   EXPECT_EQ(ExitCodeFor(st), 6);
   Exec(
       {"COMMENT ON SCHEMA bgplan_lock_prod IS 'bgplan lock holder=ci host=elsewhere pid=1 "

@@ -155,11 +155,11 @@ RunPhaseRecord FromEvents(const RecordingSink& sink) {
   RunPhaseRecord r;
   for (const runtime::Event& e : sink.events) {
     if (e.type == "statement") {
-      r.statements.push_back(e.fields.at("sql"));
+      r.statements.push_back(e.fields.at("sql").get<std::string>());
     } else if (e.type == "transaction") {
       ++r.transactions;
     } else if (e.type == "check") {
-      r.rules.push_back(e.fields.at("rule"));
+      r.rules.push_back(e.fields.at("rule").get<std::string>());
     }
   }
   return r;

@@ -51,6 +51,14 @@ TEST_F(RuntimeCli, ExitCodesAndJsonEvents) {
     ASSERT_TRUE(j.is_object()) << line;
     EXPECT_TRUE(j.contains("type") && j.contains("deployment") && j.contains("timestamp")) << line;
     EXPECT_EQ(j["timestamp"].get<std::string>().back(), 'Z') << line;
+    EXPECT_EQ(j["schema_version"], 1) << line;
+    if (j["type"] == "result") {
+      EXPECT_EQ(j["exit_code"], 0) << line;  // a number
+      EXPECT_EQ(j["ok"], true) << line;      // a boolean
+    }
+    if (j["type"] == "phase" && j["state"] == "started") {
+      EXPECT_EQ(j["attempt"], 0) << line;
+    }
     result = result || j["type"] == "result";
     ++n;
   }

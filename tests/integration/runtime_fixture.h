@@ -77,7 +77,7 @@ class RecordingSink : public runtime::EventSink {
   }
   void Diagnose(const Diagnostic& d, const std::string&) override { diagnostics.push_back(d); }
   void Error(const std::string& m, const std::string&) override { errors.push_back(m); }
-  void Result(const std::string&, int, const std::map<std::string, std::string>&) override {}
+  void Result(const std::string&, int, const runtime::EventFields&) override {}
 
   std::vector<std::string> Kinds() const {
     std::vector<std::string> kinds;

@@ -160,7 +160,7 @@ TEST(EmitPipelineTest, GraphOfACompiledPlan) {
       CompileOrDie("deployment a { schemas s1; clusters c1; }\n", plans::Target::kMaterialize);
   const std::string dot = emit::EmitGraph(plan);
   EXPECT_THAT(dot, HasSubstr("label=\"phase cleanup\""));
-  EXPECT_THAT(dot, HasSubstr("label=\"transaction\""));
+  EXPECT_THAT(dot, HasSubstr("label=\"transaction (one round trip)\\lswap\\l\""));
   EXPECT_EQ(dot, emit::EmitGraph(plan));
 }
 
