@@ -119,21 +119,26 @@ void RegisterLiveCommands(CLI::App& app, const GlobalOptions& global, int* exit_
   };
   const PhaseCommand kPhases[] = {
       {"init", plans::PhaseKind::kInit,
-       "Create the green schemas, copy blue's grants and default privileges, mark them (one "
-       "transaction)",
+       "Create green next to blue: the green schemas (and, on Materialize, the green clusters, "
+       "exact clones of blue's), with blue's grants and default privileges, marked as this "
+       "run's (PostgreSQL: one transaction; Materialize: statement by statement, journaled)",
        "bgplan init deploy.bgplan --url postgresql://deployer@db/analytics"},
       {"await", plans::PhaseKind::kAwait,
        "Wait until green is ready (PostgreSQL: every materialized view in green is populated)",
        "bgplan await deploy.bgplan --deployment analytics"},
       {"promote", plans::PhaseKind::kPromote,
-       "Swap blue and green atomically and re-point the views of the sinks schemas (one "
-       "transaction, one round trip); after a swap whose cut-over stopped, finish the cut-over",
+       "Swap blue and green atomically (one transaction, one round trip: schemas, and clusters "
+       "on Materialize), then re-point what follows the swap (Materialize: ALTER SINK ... SET "
+       "FROM, one sink at a time; PostgreSQL: the views of the sinks schemas); after a swap "
+       "whose cut-over stopped, finish the cut-over",
        "bgplan promote plan.json   # refuses with stale-plan if the catalog changed"},
       {"rollback", plans::PhaseKind::kRollback,
        "Swap back after promote (before cleanup) and re-point the sinks views back",
        "bgplan rollback deploy.bgplan"},
       {"cleanup", plans::PhaseKind::kCleanup,
-       "Drop the green schemas (the old code after promote) once keep_blue has passed",
+       "Drop what the green names hold after promote (the old code: schemas, and clusters on "
+       "Materialize) once keep_blue has passed, each checked against the id the journal "
+       "recorded",
        "bgplan cleanup deploy.bgplan --dry-run\n"
        "  bgplan cleanup deploy.bgplan --when-due   # hourly: exit 0 until keep_blue has passed"},
   };

@@ -74,6 +74,34 @@ TEST(Cli, HelpShowsExamplesAndExitCodes) {
   }
 }
 
+// `fmt --check` passes on the project's own examples (they are in canonical form).
+TEST(Cli, ExamplesAreFormatted) {
+  size_t n = 0;
+  for (const auto& dir : fs::directory_iterator(kSource / "examples")) {
+    if (!dir.is_directory()) {
+      continue;
+    }
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      if (entry.path().extension() == ".bgplan") {
+        ++n;
+        auto r = Bgplan({"fmt", "--check", entry.path().string()});
+        EXPECT_EQ(r.exit_code, 0) << entry.path() << "\n" << r.err;
+      }
+    }
+  }
+  EXPECT_GE(n, 5u);
+}
+
+// The phase commands' help describes Materialize too, not only PostgreSQL.
+TEST(Cli, PhaseHelpNamesBothDatabases) {
+  for (const char* command : {"init", "promote", "cleanup"}) {
+    auto r = Bgplan({command, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << command;
+    EXPECT_NE(r.out.find("Materialize"), std::string::npos) << command << ":\n" << r.out;
+    EXPECT_NE(r.out.find("cluster"), std::string::npos) << command << ":\n" << r.out;
+  }
+}
+
 TEST(Cli, UsageErrorsExit64) {
   EXPECT_EQ(Bgplan({}).exit_code, 64);
   EXPECT_EQ(Bgplan({"frobnicate"}).exit_code, 64);
