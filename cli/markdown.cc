@@ -6,50 +6,15 @@
 
 #include "resolve/render.h"
 #include "support/diagnostic.h"
+#include "support/markdown_text.h"
 
 namespace bgplan::cli {
 
 namespace {
 
-// `text` as inline code, with a fence longer than any run of backticks inside it.
-std::string Code(const std::string& text) {
-  std::string clean;
-  size_t run = 0, longest = 0;
-  for (char c : text) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-    clean += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-  }
-  const std::string fence(longest + 1, '`');
-  const char* pad = clean.empty() || clean.front() == '`' || clean.back() == '`' ? " " : "";
-  return fence + pad + clean + pad + fence;
-}
-
-// Text in a list item or table cell: Markdown's special characters escaped, one line.
-std::string Plain(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else if (std::string_view("\\`*_[]<>|#").find(c) != std::string_view::npos) {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) >= 0x20) {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string SqlBlock(const std::string& sql) {
-  size_t run = 0, longest = 0;
-  for (char c : sql) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  const std::string fence(std::max<size_t>(3, longest + 1), '`');
-  return fence + "sql\n" + sql + (sql.empty() || sql.back() == '\n' ? "" : "\n") + fence + "\n";
-}
+using ::bgplan::markdown::Code;
+using ::bgplan::markdown::Plain;
+using ::bgplan::markdown::SqlBlock;
 
 std::string JoinCodes(const std::vector<std::string>& items) {
   std::string out;
