@@ -12,6 +12,7 @@
 #include <string>
 
 #include "tests/cli/run_process.h"
+#include "tests/cli/temp_dir.h"
 
 namespace bgplan::testing {
 namespace {
@@ -21,26 +22,6 @@ namespace fs = std::filesystem;
 const std::string kBgplan = BGPLAN_EXECUTABLE;
 const fs::path kSource = BGPLAN_SOURCE_DIR;
 
-class TempDir {
- public:
-  TempDir() {
-    char t[] = "/tmp/bgplan-cli-XXXXXX";
-    path_ = mkdtemp(t);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::string p = (path_ / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::string Read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "tests/cli/run_process.h"
+#include "tests/cli/temp_dir.h"
 
 namespace bgplan::testing {
 namespace {
@@ -138,26 +139,6 @@ TEST(CliImportDbt, GoldenCasesCoverTheRequiredSituations) {
   }
 }
 
-class TempDir {
- public:
-  TempDir() {
-    char t[] = "/tmp/bgplan-import-XXXXXX";
-    path_ = mkdtemp(t);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::string p = (path_ / name).string();
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 const std::string kProject =
     "name: analytics\n"
@@ -170,7 +151,7 @@ const std::string kProject =
 // The imported file goes through `bgplan check` as it is (a pipe) and compiles to the green names
 // the dbt-materialize macros use: <blue>_dbt_deploy, case kept.
 TEST(CliImportDbt, OutputPassesCheckAndYieldsTheDbtGreenNames) {
-  TempDir dir;
+  TempDir dir("import");
   std::string project = dir.Write("dbt_project.yml", kProject);
   ProcessResult imported = Bgplan({"import", "dbt", project});
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
@@ -197,7 +178,7 @@ TEST(CliImportDbt, OutputPassesCheckAndYieldsTheDbtGreenNames) {
 }
 
 TEST(CliImportDbt, ReadsDbtProjectYmlOfTheCurrentDirectoryByDefault) {
-  TempDir dir;
+  TempDir dir("import");
   dir.Write("dbt_project.yml", kProject);
   ProcessResult r = BgplanIn(dir.path(), {"import", "dbt"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -214,7 +195,7 @@ TEST(CliImportDbt, ReadsDbtProjectYmlOfTheCurrentDirectoryByDefault) {
 }
 
 TEST(CliImportDbt, OutputFileHoldsWhatStdoutWouldAndErrorsWriteNothing) {
-  TempDir dir;
+  TempDir dir("import");
   std::string project = dir.Write("dbt_project.yml", kProject);
   ProcessResult to_stdout = Bgplan({"import", "dbt", project});
   ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
@@ -235,7 +216,7 @@ TEST(CliImportDbt, OutputFileHoldsWhatStdoutWouldAndErrorsWriteNothing) {
 }
 
 TEST(CliImportDbt, JsonFormatPrintsLocatedDiagnostics) {
-  TempDir dir;
+  TempDir dir("import");
   std::string project = dir.Write(
       "dbt_project.yml", "vars:\n  deployment:\n    prod:\n      clusters: compute\n");
   ProcessResult r = Bgplan({"import", "dbt", project, "--format", "json"});
@@ -258,7 +239,7 @@ TEST(CliImportDbt, JsonFormatPrintsLocatedDiagnostics) {
 }
 
 TEST(CliImportDbt, InvalidUtf8AndUnreadableFilesExitOne) {
-  TempDir dir;
+  TempDir dir("import");
   std::string project =
       dir.Write("dbt_project.yml", "vars:\n  deployment:\n    prod:\n      schemas: [m\xc3\x28]\n");
   ProcessResult r = Bgplan({"import", "dbt", project});
