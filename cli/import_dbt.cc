@@ -234,14 +234,7 @@ class Reader {
 
   void Report(DiagKind kind, SourceRange range, std::string message,
               std::vector<Diagnostic::Note> notes = {}) {
-    Diagnostic d;
-    d.kind = kind;
-    d.severity = DefaultSeverity(kind);
-    d.file = file_.display_name();
-    d.range = range;
-    d.message = std::move(message);
-    d.notes = std::move(notes);
-    diags_.Report(std::move(d));
+    diags_.Report(kind, file_.display_name(), range, std::move(message), std::move(notes));
   }
 
   // The value of `key` in `map` and the key node (first occurrence); a repeated key is an error.

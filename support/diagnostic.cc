@@ -88,13 +88,14 @@ void DiagnosticEngine::Report(Diagnostic diagnostic) {
 }
 
 void DiagnosticEngine::Report(DiagKind kind, const std::string& file, SourceRange range,
-                              std::string message) {
+                              std::string message, std::vector<Diagnostic::Note> notes) {
   Diagnostic d;
   d.kind = kind;
   d.severity = DefaultSeverity(kind);
   d.file = file;
   d.range = range;
   d.message = std::move(message);
+  d.notes = std::move(notes);
   Report(std::move(d));
 }
 

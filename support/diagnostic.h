@@ -61,7 +61,8 @@ class DiagnosticEngine {
   // too-many-errors error is recorded instead.
   void Report(Diagnostic diagnostic);
   // Shorthand: an error/warning of `kind`'s default severity at `range` in `file`.
-  void Report(DiagKind kind, const std::string& file, SourceRange range, std::string message);
+  void Report(DiagKind kind, const std::string& file, SourceRange range, std::string message,
+              std::vector<Diagnostic::Note> notes = {});
 
   bool has_errors() const { return error_count_ > 0; }
   int error_count() const { return error_count_; }

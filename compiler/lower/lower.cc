@@ -122,14 +122,7 @@ class Lowerer {
  private:
   void Report(DiagKind kind, SourceRange range, std::string message,
               std::vector<Diagnostic::Note> notes = {}) {
-    Diagnostic d;
-    d.kind = kind;
-    d.severity = DefaultSeverity(kind);
-    d.file = source_.display_name();
-    d.range = range;
-    d.message = std::move(message);
-    d.notes = std::move(notes);
-    diags_.Report(std::move(d));
+    diags_.Report(kind, source_.display_name(), range, std::move(message), std::move(notes));
   }
 
   void LowerTarget(const ast::File& file, plans::Plan& plan) {
