@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "cli/generate.h"
 #include "cli/import_dbt.h"
@@ -21,6 +24,28 @@
 
 namespace bgplan::cli {
 
+// CLI11's formatter, plus a "Global options" group in every command's help: the options defined
+// on the top-level app (--format, -q, -v, --no-color) are accepted after any command name
+// (fallthrough), so a command's --help must list them too.
+class GlobalOptionsFormatter : public CLI::Formatter {
+ public:
+  std::string make_footer(const CLI::App* app) const override {
+    const CLI::App* root = app;
+    while (root->get_parent() != nullptr) root = root->get_parent();
+    if (root == app) return CLI::Formatter::make_footer(app);
+    std::vector<const CLI::Option*> globals;
+    for (const CLI::Option* option : root->get_options()) {
+      if (option == root->get_help_ptr() || option == root->get_help_all_ptr() ||
+          option->get_name() == "--version") {
+        continue;
+      }
+      globals.push_back(option);
+    }
+    return make_group("Global options (also accepted after the command name)", false, globals) + "\n" +
+           CLI::Formatter::make_footer(app);
+  }
+};
+
 static int Run(int argc, char** argv) {
   CLI::App app(
       "bgplan: safe, reviewable blue/green deployments for Materialize and PostgreSQL.\n"
@@ -28,6 +53,7 @@ static int Run(int argc, char** argv) {
       "checks it, compiles it to SQL for review, and runs it: init, await, promote, rollback,\n"
       "cleanup.",
       "bgplan");
+  app.formatter(std::make_shared<GlobalOptionsFormatter>());  // before any subcommand is added
   app.set_version_flag("--version", std::string("bgplan ") + BGPLAN_VERSION);
   app.require_subcommand(1);
   app.footer(

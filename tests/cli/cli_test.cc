@@ -83,6 +83,22 @@ TEST(Cli, PhaseHelpNamesBothDatabases) {
   }
 }
 
+// The top-level options are accepted after any command name, so every command's help lists them.
+TEST(Cli, CommandHelpListsGlobalOptions) {
+  for (std::vector<std::string> command :
+       {std::vector<std::string>{"check"}, {"apply"}, {"status"}, {"import", "dbt"}}) {
+    command.push_back("--help");
+    auto r = Bgplan(command);
+    EXPECT_EQ(r.exit_code, 0) << command[0];
+    EXPECT_NE(r.out.find("Global options"), std::string::npos) << command[0] << ":\n" << r.out;
+    for (const char* option : {"--format", "--quiet", "--verbose", "--no-color"}) {
+      EXPECT_NE(r.out.find(option), std::string::npos) << command[0] << " lacks " << option;
+    }
+  }
+  // The top-level help has them as its own options, not a second time as a group.
+  EXPECT_EQ(Bgplan({"--help"}).out.find("Global options"), std::string::npos);
+}
+
 TEST(Cli, UsageErrorsExit64) {
   EXPECT_EQ(Bgplan({}).exit_code, 64);
   EXPECT_EQ(Bgplan({"frobnicate"}).exit_code, 64);
