@@ -147,6 +147,8 @@ class MaterializeSteps : public DialectSteps {
             r.Sql(out, d, statement);
             r.Journal(out, d, r.Event(*d, "sink", statement));
             ++r.result.summary.sinks_repointed;
+            r.result.summary.repointed.push_back("sink " + k.object.schema + "." + k.object.name +
+                                                 " reads " + p.pair->blue + "." + up.name);
           }
         }
       }

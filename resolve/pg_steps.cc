@@ -210,6 +210,12 @@ class PostgresSteps : public DialectSteps {
       a.view_oid = oid;
       out.Add(std::move(a));
       ++r.result.summary.sinks_repointed;
+      std::string reads;
+      for (const CatalogObject& up : v->reads) {
+        reads += (reads.empty() ? "" : ", ") + up.schema + "." + up.name;
+      }
+      r.result.summary.repointed.push_back("view " + v->object.schema + "." + v->object.name +
+                                           " re-created" + (reads.empty() ? "" : ", reads " + reads));
     }
   }
 

@@ -8,6 +8,7 @@
 #include "sql/dialect.h"
 #include "sql/statements.h"
 #include "support/check.h"
+#include "support/strings.h"
 
 namespace bgplan::resolve {
 
@@ -322,7 +323,7 @@ class Renderer : public ActionSink {
             (IsMaterialize() ? " in one atomic round trip, schemas first, then clusters."
                              : " in one transaction with the dependent views."));
     Comment("On SQLSTATE " + state_text + " only: ROLLBACK, sleep retry_backoff " +
-            sql::FormatDuration(settings.retry_backoff_ms) + ", retry, at most max_retries " +
+            FormatDuration(settings.retry_backoff_ms) + ", retry, at most max_retries " +
             std::to_string(settings.max_retries) +
             " retries; any other error stops with nothing swapped.");
   }

@@ -129,6 +129,9 @@ struct Summary {
   int grants_copied = 0;
   int default_privileges_copied = 0;
   int sinks_repointed = 0;
+  // For people, one line per sink re-pointed (Materialize: "sink s.k reads m.v") or view
+  // re-created (PostgreSQL: "view r.v re-created, reads m.v"), as `status` words it.
+  std::vector<std::string> repointed;
   int dependents = 0;
   int dropped = 0;
 };

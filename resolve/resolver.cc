@@ -552,9 +552,7 @@ void JournalStep(Resolver::Impl& r, const Step& step, ActionSink& out) {
       if (run_phase != "promoted" || r.SwapsNow(*d)) {
         r.Journal(out, d, r.SetPhase(*d, "promoted"));
         r.Journal(out, d,
-                  r.Event(*d, "promoted",
-                          "swapped " + std::to_string(schemas) + " schema(s) and " +
-                              std::to_string(clusters) + " cluster(s)"));
+                  r.Event(*d, "promoted", "swapped " + SwappedText(schemas, clusters)));
       }
     } else if (r.phase == PhaseKind::kRollback && step.rule == "phase-done") {
       if (run_phase != "rolled_back" || r.SwapsNow(*d)) {
@@ -623,13 +621,13 @@ void AwaitSettingsLines(Resolver::Impl& r, const Step& step, ObjectKind kind,
     }
     const plans::AwaitSettings& a = d->await;
     lines.push_back("deployment " + Name(d->name) + ": " + what + "; poll_interval " +
-                    sql::FormatDuration(a.poll_interval_ms) +
+                    FormatDuration(a.poll_interval_ms) +
                     (kind == ObjectKind::kCluster
-                         ? ", lag_threshold " + sql::FormatDuration(a.lag_threshold_ms) +
+                         ? ", lag_threshold " + FormatDuration(a.lag_threshold_ms) +
                                (a.compare_to_blue ? " over blue's lag (compare_to_blue)" : "")
                          : std::string()) +
-                    ", timeout " + sql::FormatDuration(a.timeout_ms) + ", stable_for " +
-                    sql::FormatDuration(a.stable_for_ms));
+                    ", timeout " + FormatDuration(a.timeout_ms) + ", stable_for " +
+                    FormatDuration(a.stable_for_ms));
   }
 }
 

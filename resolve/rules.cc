@@ -100,7 +100,7 @@ std::string Describe(Resolver::Impl& r, const Step& step) {
     bool first = true;
     for (const plans::Deployment* d : r.index.Of(step)) {
       text += std::string(first ? " " : ", ") + "deployment " + Name(d->name) + " keep_blue " +
-              sql::FormatDuration(d->cleanup.keep_blue_ms);
+              FormatDuration(d->cleanup.keep_blue_ms);
       first = false;
     }
     return text + " (unless --before-keep-blue)";
@@ -508,8 +508,8 @@ void KeepBlueNotElapsed(Resolver::Impl& r, Dep& d) {
   }
   r.Violation(DiagKind::kKeepBlueNotElapsed, dep, {},
               "deployment " + Quoted(dep.name) + " was promoted " +
-                  sql::FormatDuration(run->ms_since_promoted / 1000 * 1000) +
-                  " ago; keep_blue is " + sql::FormatDuration(dep.cleanup.keep_blue_ms) +
+                  FormatDuration(run->ms_since_promoted / 1000 * 1000) +
+                  " ago; keep_blue is " + FormatDuration(dep.cleanup.keep_blue_ms) +
                   " (--before-keep-blue drops the old objects now)");
 }
 

@@ -4,6 +4,7 @@
 
 #include "sql/quote.h"
 #include "sql/statements.h"
+#include "support/strings.h"
 
 namespace bgplan::resolve {
 
@@ -162,6 +163,20 @@ std::string DeploymentNames(const std::vector<const plans::Deployment*>& deploym
     names.push_back(Name(d->name));
   }
   return (names.size() == 1 ? "deployment " : "deployments ") + JoinQuoted(names);
+}
+
+std::string SwappedText(size_t schemas, size_t clusters) {
+  auto count = [](size_t n, const char* noun) {
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+  };
+  std::vector<std::string> parts;
+  if (schemas > 0 || clusters == 0) {
+    parts.push_back(count(schemas, "schema"));
+  }
+  if (clusters > 0) {
+    parts.push_back(count(clusters, "cluster"));
+  }
+  return Join(parts, " and ");
 }
 
 }  // namespace bgplan::resolve

@@ -23,6 +23,10 @@ std::string Sql(std::string_view sql);
 // `quoted` (already quoted and comment-safe) joined with ", ".
 std::string JoinQuoted(const std::vector<std::string>& quoted);
 
+// "1 schema", "2 schemas and 1 cluster": what a promote swapped (the journal's event), clusters
+// only when there are some.
+std::string SwappedText(size_t schemas, size_t clusters);
+
 // The plan's deployments by name, built once per plan, so that finding a step's deployments
 // costs a hash lookup per run of objects instead of a scan of every deployment.
 class DeploymentIndex {

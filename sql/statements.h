@@ -175,8 +175,5 @@ std::string PgRaise40001IfSql(std::string_view condition, std::string_view messa
 std::string CommentSafe(std::string_view text);
 // CommentSafe(text) appended to `out` (no temporary: the compile output is mostly names).
 void AppendCommentSafe(std::string& out, std::string_view text);
-// A duration in the .bgplan notation, largest unit first: 0 -> "0s", 500 -> "500ms",
-// 5400000 -> "1h30m", 90061001 -> "1d1h1m1s1ms". Negative values render as "-" + |ms|.
-std::string FormatDuration(int64_t ms);
 
 }  // namespace bgplan::sql

@@ -11,6 +11,7 @@
 
 #include "compiler/frontend/lexemes.h"
 #include "compiler/frontend/vocabulary.h"
+#include "support/strings.h"
 
 namespace bgplan::lower {
 
@@ -549,25 +550,6 @@ std::string FoldName(const ast::Name& name) {
   return out;
 }
 
-std::string FormatDuration(int64_t ms) {
-  if (ms == 0) {
-    return "0s";
-  }
-  std::string out;
-  const std::pair<int64_t, std::string_view> units[] = {{frontend::kDayMs, "d"},
-                                                        {frontend::kHourMs, "h"},
-                                                        {frontend::kMinuteMs, "m"},
-                                                        {frontend::kSecondMs, "s"},
-                                                        {1, "ms"}};
-  for (const auto& [size, unit] : units) {
-    if (ms >= size) {
-      out += std::to_string(ms / size);
-      out += unit;
-      ms %= size;
-    }
-  }
-  return out;
-}
 
 int EditDistance(std::string_view a, std::string_view b) { return frontend::EditDistance(a, b); }
 

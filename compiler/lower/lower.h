@@ -40,9 +40,6 @@ plans::Plan LowerToPlan(const ast::File& file, const SourceFile& source,
 // names are exact.
 std::string FoldName(const ast::Name& name);
 
-// Formats milliseconds the way the language writes durations: "15s", "1h30m", "100ms", "0s".
-std::string FormatDuration(int64_t ms);
-
 // Levenshtein distance between `a` and `b` (bytes); used for "did you mean" suggestions.
 int EditDistance(std::string_view a, std::string_view b);
 

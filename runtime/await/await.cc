@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -12,6 +13,7 @@
 #include "runtime/interrupt.h"
 #include "sql/quote.h"
 #include "sql/statements.h"
+#include "support/strings.h"
 #include "support/terminal_text.h"
 
 namespace bgplan::runtime {
@@ -26,18 +28,24 @@ std::string InList(const std::vector<std::string>& names) {
   return in.empty() ? "NULL" : in;
 }
 
-// A lag in seconds as the catalog gives it ("30.000000", "0.2") for people: "30 s", "0.2 s".
-std::string Seconds(const std::string& text) {
+}  // namespace
+
+// A lag in seconds as the catalog gives it ("30.000000", "0.2") in the duration notation of every
+// other message: "30s", "200ms"; from 10 s up, whole seconds ("1m30s").
+std::string LagText(const std::string& seconds) {
   char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end == text.c_str()) {
-    return text + " s";
+  const double v = std::strtod(seconds.c_str(), &end);
+  if (end == seconds.c_str() || !(v >= 0) || v > 1e12) {
+    return seconds + " s";
   }
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), v < 10 && v != static_cast<long long>(v) ? "%.1f s" : "%.0f s",
-                v);
-  return buf;
+  int64_t ms = std::llround(v * 1000);
+  if (ms >= 10'000) {
+    ms = (ms + 500) / 1000 * 1000;
+  }
+  return FormatDuration(ms);
 }
+
+namespace {
 
 class PostgresReadiness : public ReadinessProbe {
  public:
@@ -107,7 +115,7 @@ class MaterializeReadiness : public ReadinessProbe {
         if (state == "failing" && r[2] == "no_replicas" && r[8] == "on-refresh") {
           state = "skipped";
         }
-        std::string detail = "(hydrated " + r[3] + "/" + r[4] + ", lag " + Seconds(r[5]) + ", replicas " +
+        std::string detail = "(hydrated " + r[3] + "/" + r[4] + ", lag " + LagText(r[5]) + ", replicas " +
                              r[6] + (r[2].empty() ? "" : ", " + r[2]);
         if (!r[9].empty()) {
           detail += ", resizing to " + r[9];
@@ -254,12 +262,23 @@ Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lo
                   const std::vector<const plans::Deployment*>& deployments, bool tolerate_failing,
                   EventSink& sink) {
   std::string names;
-  int64_t poll = 0, stable = 0;
+  int64_t poll = 0, stable = 0, timeout = 0;
   for (const plans::Deployment* d : deployments) {
     names += (names.empty() ? "" : ",") + d->name;
     poll = poll == 0 ? d->await.poll_interval_ms : std::min(poll, d->await.poll_interval_ms);
     stable = std::max(stable, d->await.stable_for_ms);
+    timeout = std::max(timeout, d->await.timeout_ms);
   }
+  // "[12s of 30m]": how long this await has waited, and how long it may (the longest timeout of
+  // the deployments; each gives up at its own).
+  auto progress = [&](int64_t elapsed_ms) {
+    return " [" + FormatDuration(elapsed_ms / 1000 * 1000) + " of " + FormatDuration(timeout) + "]";
+  };
+  sink.Emit({"await", names,
+             "await: polling every " + FormatDuration(poll) + " until every green object is ready" +
+                 (stable > 0 ? " for " + FormatDuration(stable) : "") + "; timeout " +
+                 FormatDuration(timeout) + " (exit 4)",
+             {{"state", "started"}, {"poll_interval_ms", poll}, {"timeout_ms", timeout}}});
   // On a terminal: one live line per object, rewritten in place each poll. Otherwise (a pipe, a
   // CI log) one line per change, never a cursor-control code; JSON: one event per poll.
   const bool live = !sink.options().json && !sink.options().quiet &&
@@ -297,10 +316,9 @@ Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lo
       }
       summary += (summary.empty() ? "" : "; ") + line;
       if (live) {
-        live_text += "\x1b[2K  " + EscapeControls(line) + " [" + std::to_string(elapsed / 1000) +
-                     " s]\n";
+        live_text += "\x1b[2K  " + EscapeControls(line) + progress(elapsed) + "\n";
       } else if (!sink.options().json && last[r.object] != r.state) {
-        sink.Emit({"await", names, "  " + line + " [" + std::to_string(elapsed / 1000) + " s]", {}});
+        sink.Emit({"await", names, "  " + line + progress(elapsed), {}});
       }
       last[r.object] = r.state;
     }
@@ -338,8 +356,10 @@ Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lo
       }
       if (elapsed - ready_since >= stable) {
         sink.Emit({"await", names,
-                   "await: all " + std::to_string(states.size()) + " green object(s) are ready",
-                   {{"state", "ready"}}});
+                   "await: all " + std::to_string(states.size()) +
+                       " green object(s) are ready after " +
+                       FormatDuration(elapsed / 1000 * 1000),
+                   {{"state", "ready"}, {"elapsed_ms", elapsed}}});
         return Status::Ok();
       }
     } else {
@@ -353,7 +373,7 @@ Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lo
       }
       if (elapsed >= d->await.timeout_ms) {
         return Status(StatusCode::kTimeout, "await: timed out after " +
-                                                sql::FormatDuration(d->await.timeout_ms) +
+                                                FormatDuration(d->await.timeout_ms) +
                                                 " (deployment " + d->name + "): " + summary);
       }
       wait = std::min(wait, std::max<int64_t>(d->await.timeout_ms - elapsed, 1));

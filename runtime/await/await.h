@@ -68,6 +68,10 @@ struct MzReadinessTarget {
 // reconfiguring, hydrating, lagging, lag-unknown, ready) and the figures of its detail.
 std::string MzReadinessSql(const MzReadinessTarget& target);
 
+// A lag in seconds as the catalog prints it ("30.000000", "0.2") in the notation of every other
+// duration bgplan prints: "30s", "200ms"; from 10 s up, whole seconds ("1m30s").
+std::string LagText(const std::string& seconds);
+
 // Waits until the green side of `deployments` is ready (see the top of this file). Refreshes the
 // lock at every poll. kTimeout, kFailing, kInterrupted as they happen.
 Status AwaitReady(SqlSession& session, ReadinessProbe& probe, DeploymentLock& lock,

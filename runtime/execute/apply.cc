@@ -204,7 +204,13 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup,
                     "again)",
                     {}});
       } else if (options_.dry_run) {
+        // What await and promote would do depends on what the command builds into green: a
+        // preview from today's green (empty, or the last build) would be wrong, so stop here.
         sink_.Emit({"deploy-cmd", "", "deploy (dry run): would run `" + deploy_cmd + "`", {}});
+        Note("",
+             "apply (dry run): await and promote are resolved once the deploy command has built "
+             "green (preview them then with `bgplan plan`); nothing was changed");
+        return Status::Ok();
       } else {
         BGPLAN_RETURN_IF_ERROR(RunDeployCmd(deploy_cmd));
         for (const resolve::DeploymentFacts& f : snap.deployments) {
@@ -276,9 +282,9 @@ Status Executor::CleanupWhenDue() {
     }
     const int64_t left = d.cleanup.keep_blue_ms - f.run->ms_since_promoted;
     if (f.run->ms_since_promoted >= 0 && left > 0) {
-      Note(d.name, "cleanup: not due: keep_blue " + sql::FormatDuration(d.cleanup.keep_blue_ms) +
+      Note(d.name, "cleanup: not due: keep_blue " + FormatDuration(d.cleanup.keep_blue_ms) +
                        " has not passed since promote; due at " + UtcIn(left) + " (in " +
-                       sql::FormatDuration(left - left % 1000 + 1000) +
+                       FormatDuration(left - left % 1000 + 1000) +
                        "): run `bgplan cleanup` then, or `bgplan cleanup --when-due` on a schedule");
       continue;
     }

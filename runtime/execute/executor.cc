@@ -352,8 +352,18 @@ Status Executor::RunPhase(PhaseKind phase) {
         }
       }
       if (failed.ok()) {
-        sink_.Emit({"phase", Acting(resolved), name + ": done",
-                    {{"phase", name}, {"state", "done"}}});
+        // What moved for the readers outside the swapped objects: each sink re-pointed (or view
+        // re-created); in JSON the done event's "repointed" array, in text one line each.
+        EventFields fields = {{"phase", name}, {"state", "done"}};
+        if (!resolved.summary.repointed.empty()) {
+          fields["repointed"] = resolved.summary.repointed;
+        }
+        sink_.Emit({"phase", Acting(resolved), name + ": done", std::move(fields)});
+        if (!sink_.options().json) {
+          for (const std::string& line : resolved.summary.repointed) {
+            Note(Acting(resolved), "  " + line);
+          }
+        }
         return Status::Ok();
       }
       if (failed.code() == StatusCode::kInterrupted || Interrupted() ||

@@ -110,6 +110,16 @@ TEST_F(JsonEvents, EveryEventOfEveryCommandValidatesAgainstTheSchema) {
   Json(Cmd("await"), 0);
   Json(Cmd("validate"), 0);
   Json(Cmd("promote", {"--dry-run"}), 0);
+  {
+    // A reader holding the sink view: the promote's lock wait times out (55P03), is retried
+    // once (a retry event), then gives up with nothing changed.
+    WritePlan("200ms");
+    auto blocker = Connect();
+    ASSERT_TRUE(blocker->Exec("BEGIN; SELECT * FROM sinks.v").ok());
+    Json(Cmd("promote"), 7);
+    ASSERT_TRUE(blocker->Exec("ROLLBACK").ok());
+    WritePlan("20s");
+  }
   Json(Cmd("promote", {"-v"}), 0);
   Json(Cmd("status"), 0);
   Json(Cmd("rollback"), 0);
@@ -120,6 +130,15 @@ TEST_F(JsonEvents, EveryEventOfEveryCommandValidatesAgainstTheSchema) {
   Json(Cmd("apply", {"--deploy-cmd", DeployCmd(), "--validate-cmd", "true"}), 0);
   Json(Cmd("apply", {"--dry-run", "--deploy-cmd", "true"}), 0);
   Json(Cmd("cleanup"), 0);
+  // A dbt deploy command with another suffix than dbt's: a warning event; the dry run stops
+  // after init's preview with a note.
+  std::ofstream(dir_ + "/suffix.bgplan") << "target postgres;\n"
+                                            "deployment shop {\n"
+                                            "    schemas marts;\n"
+                                            "    suffix '_next';\n"
+                                            "}\n";
+  Json({"apply", dir_ + "/suffix.bgplan", "--url", url_, "--dry-run", "--deploy-cmd", "dbt run"},
+       0);
   // A validate block: validation events.
   std::ofstream(file_) << "target postgres;\n"
                           "deployment shop {\n"
@@ -134,7 +153,7 @@ TEST_F(JsonEvents, EveryEventOfEveryCommandValidatesAgainstTheSchema) {
   Json({"demo"}, 0);
   CheckAll(
       "diagnostic,result,connect,lock,phase,statement,transaction,check,plan,sql,status,poll,"
-      "await,state,deploy-cmd,validate-cmd,validation,error,demo");
+      "await,state,deploy-cmd,validate-cmd,validation,error,demo,retry,warning,note");
 }
 
 }  // namespace

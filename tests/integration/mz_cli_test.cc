@@ -101,6 +101,16 @@ TEST_F(MzCli, ExampleFullCycle) {
   EXPECT_NE(now, blue);
   EXPECT_EQ(SinkUpstreamSchema("orders_out"), now);
   EXPECT_EQ(SinkUpstreamSchema("revenue_out"), now);
+  // The promote text names each sink it re-pointed, and await prints its elapsed time and timeout.
+  EXPECT_NE(r.err.find("promote: done\n  sink shop_sinks.orders_out reads shop.orders\n  sink "
+                       "shop_sinks.revenue_out reads shop.revenue\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("; timeout " + std::string(real_ ? "15m" : "30s") + " (exit 4)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" of " + std::string(real_ ? "15m" : "30s") + "]"), std::string::npos)
+      << r.err;
   EXPECT_EQ(SchemaId("shop_dbt_deploy"), "");
   EXPECT_EQ(ClusterId(green_compute_), "");
   EXPECT_EQ(Scalar("SELECT n FROM shop.revenue"), "2");

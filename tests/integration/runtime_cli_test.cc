@@ -387,5 +387,44 @@ TEST_F(RuntimeCli, DeployCommandRedeployAndCleanupWhenDue) {
   EXPECT_EQ(nothing.exit_code, 0) << nothing.err;
 }
 
+// What people read: a dry run of apply stops where the rest depends on what the deploy command
+// builds, await says how long it waits and may wait, and promote names the views it re-created.
+TEST_F(RuntimeCli, ApplyDryRunAwaitProgressAndRepointedViews) {
+  ProcResult absent = Run(Cmd("apply", {"--deploy-cmd", DeployCmd(), "--dry-run"}));
+  EXPECT_EQ(absent.exit_code, 0) << absent.err;
+  EXPECT_NE(absent.err.find("resolved once init has run; nothing was changed"), std::string::npos)
+      << absent.err;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'marts_dbt_deploy'"), "0");
+  ASSERT_EQ(Run(Cmd("init")).exit_code, 0);
+  // Green is empty until the deploy command runs: promote's preview would refuse it (exit 3,
+  // missing-in-green), so the dry run stops after saying what it would run.
+  ProcResult initialized = Run(Cmd("apply", {"--deploy-cmd", DeployCmd(), "--dry-run"}));
+  EXPECT_EQ(initialized.exit_code, 0) << initialized.err;
+  EXPECT_NE(initialized.err.find("deploy (dry run): would run `"), std::string::npos)
+      << initialized.err;
+  EXPECT_NE(initialized.err.find("once the deploy command has built green"), std::string::npos)
+      << initialized.err;
+  EXPECT_EQ(initialized.err.find("missing-in-green"), std::string::npos) << initialized.err;
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_class WHERE relnamespace = "
+                   "'marts_dbt_deploy'::regnamespace"),
+            "0");
+
+  ProcResult applied = Run(Cmd("apply", {"--deploy-cmd", DeployCmd()}));
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_NE(applied.err.find("await: polling every 100ms until every green object is ready; "
+                             "timeout 10s (exit 4)\n  marts_dbt_deploy: ready [0s of 10s]\n"
+                             "await: all 1 green object(s) are ready after 0s\n"),
+            std::string::npos)
+      << applied.err;
+  EXPECT_NE(applied.err.find("promote: done\n  view sinks.v re-created, reads marts.t\n"),
+            std::string::npos)
+      << applied.err;
+  ProcResult json = Run(Cmd("rollback", {"--format", "json"}));
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find(R"("repointed":["view sinks.v re-created, reads marts.t"],"state":"done")"),
+            std::string::npos)
+      << json.out;
+}
+
 }  // namespace
 }  // namespace bgplan::testing

@@ -453,14 +453,6 @@ TEST(LowerTest, HandBuiltAst) {
   EXPECT_TRUE(plan.phases.empty());
 }
 
-TEST(LowerTest, FormatDuration) {
-  EXPECT_EQ(FormatDuration(0), "0s");
-  EXPECT_EQ(FormatDuration(100), "100ms");
-  EXPECT_EQ(FormatDuration(5'400'000), "1h30m");
-  EXPECT_EQ(FormatDuration(365LL * 24 * 3600 * 1000), "365d");
-  EXPECT_EQ(FormatDuration(1'500), "1s500ms");
-}
-
 TEST(LowerTest, EditDistance) {
   EXPECT_EQ(EditDistance("poll_intervall", "poll_interval"), 1);
   EXPECT_EQ(EditDistance("", "abc"), 3);

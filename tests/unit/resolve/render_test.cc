@@ -38,6 +38,14 @@ plans::Plan AnalyticsPlan() {
   return MakePlan(plans::Target::kMaterialize, {d});
 }
 
+// The journal's promoted event: counted nouns, no "0 cluster(s)" on PostgreSQL.
+TEST(RenderTextTest, SwappedText) {
+  EXPECT_EQ(SwappedText(1, 0), "1 schema");
+  EXPECT_EQ(SwappedText(2, 1), "2 schemas and 1 cluster");
+  EXPECT_EQ(SwappedText(0, 3), "3 clusters");
+  EXPECT_EQ(SwappedText(0, 0), "0 schemas");
+}
+
 TEST(RenderCompileTest, MaterializePromoteSwapIsOneTransaction) {
   const std::string sql = Emit(AnalyticsPlan(), plans::PhaseKind::kPromote);
   EXPECT_THAT(sql, HasSubstr("\nBEGIN;\n"

@@ -208,15 +208,5 @@ TEST_F(StatementsTest, CommentSafe) {
                                                       "e\\f"));
 }
 
-TEST_F(StatementsTest, FormatDuration) {
-  EXPECT_EQ("0s", FormatDuration(0));
-  EXPECT_EQ("500ms", FormatDuration(500));
-  EXPECT_EQ("15s", FormatDuration(15'000));
-  EXPECT_EQ("2h", FormatDuration(7'200'000));
-  EXPECT_EQ("1h30m", FormatDuration(5'400'000));
-  EXPECT_EQ("1d", FormatDuration(86'400'000));
-  EXPECT_EQ("1d1h1m1s1ms", FormatDuration(90'061'001));
-}
-
 }  // namespace
 }  // namespace bgplan::sql
