@@ -266,8 +266,16 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
 
   void recover(antlr4::Parser* recognizer, std::exception_ptr e) override {
     CheckLimits(recognizer);
+    ++lossy_recoveries_;  // the rest of the rule is consumed
     DefaultErrorStrategy::recover(recognizer, e);
   }
+
+  // True when every syntax error was mended by inserting a token that carries no value (a
+  // forgotten ';', ',' or '}'): the tree then means what the user evidently wrote, and the rest
+  // of the file can be lowered and checked. Any other recovery (a token deleted, a statement or
+  // the rest of a rule skipped, a name or value conjured) may have lost something the checks
+  // would miss.
+  bool OnlyMendedByInsertion() const { return lossy_recoveries_ == 0; }
 
   antlr4::Token* recoverInline(antlr4::Parser* recognizer) override {
     CheckLimits(recognizer);
@@ -278,7 +286,8 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
     if (collector_.exhausted()) {
       throw antlr4::ParseCancellationException("too many syntax errors");
     }
-    if (!inErrorRecoveryMode(recognizer) && SkipBadStatements(recognizer)) {
+    if (!inErrorRecoveryMode(recognizer) &&
+        (SkipBadStatements(recognizer) || ForgottenSemicolonAfterList(recognizer))) {
       return;
     }
     DefaultErrorStrategy::sync(recognizer);
@@ -289,12 +298,7 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
     int skipped = 0;
     size_t type = recognizer->getInputStream()->LA(1);
     while (type != antlr4::Token::EOF && !set.contains(type)) {
-      if (skipped++ == kMaxRecoverySkip) {
-        collector_.Report(TokenRange(*recognizer->getCurrentToken()),
-                          "giving up after skipping " + std::to_string(kMaxRecoverySkip) +
-                              " tokens to recover from a syntax error");
-        throw antlr4::ParseCancellationException("recovery skip limit");
-      }
+      CountSkipped(recognizer, skipped);
       recognizer->consume();
       type = recognizer->getInputStream()->LA(1);
     }
@@ -319,11 +323,22 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
   void reportUnwantedToken(antlr4::Parser* recognizer) override {
+    ++lossy_recoveries_;  // the token is deleted
     if (inErrorRecoveryMode(recognizer)) {
       return;
     }
     beginErrorCondition(recognizer);
     Notify(recognizer, recognizer->getCurrentToken(), getExpectedTokens(recognizer));
+  }
+
+  // The token single-token insertion conjures: harmless when it carries no value.
+  antlr4::Token* getMissingSymbol(antlr4::Parser* recognizer) override {
+    antlr4::Token* token = DefaultErrorStrategy::getMissingSymbol(recognizer);
+    const size_t type = token->getType();
+    if (type != Parser::SEMI && type != Parser::COMMA && type != Parser::RBRACE) {
+      ++lossy_recoveries_;
+    }
+    return token;
   }
 
   void reportMissingToken(antlr4::Parser* recognizer) override {
@@ -365,9 +380,35 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
       }
       Notify(recognizer, recognizer->getCurrentToken(), next);
       beginErrorCondition(recognizer);
+      ++lossy_recoveries_;
       SkipStatement(recognizer);
       endErrorCondition(recognizer);
     }
+    return true;
+  }
+
+  // In a list's loop (`schemas a, b`), at a token that neither continues the list nor ends it
+  // with its ';' (`schemas marts` and a new line): one error here naming both, then the loop
+  // is left so that the ';' is missing where the parser matches it, and single-token insertion
+  // supplies it silently (in error recovery mode). ANTLR's own sync would throw here and skip
+  // the rest of the item, and the rest of the file could not be checked.
+  bool ForgottenSemicolonAfterList(antlr4::Parser* recognizer) {
+    const antlr4::atn::ATN& atn = recognizer->getATN();
+    antlr4::atn::ATNState* state = atn.states[recognizer->getState()];
+    const size_t state_type = state->getStateType();
+    if (state_type != antlr4::atn::ATNState::STAR_LOOP_ENTRY &&
+        state_type != antlr4::atn::ATNState::STAR_LOOP_BACK) {
+      return false;
+    }
+    const antlr4::misc::IntervalSet next = atn.nextTokens(state);
+    const size_t la = recognizer->getTokenStream()->LA(1);
+    if (next.contains(la) || la == antlr4::Token::EOF ||
+        !next.contains(static_cast<size_t>(Parser::SEMI)) ||
+        !next.contains(static_cast<size_t>(Parser::COMMA))) {
+      return false;
+    }
+    Notify(recognizer, recognizer->getCurrentToken(), next);
+    beginErrorCondition(recognizer);
     return true;
   }
 
@@ -385,12 +426,7 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
            (la == Parser::RBRACE || la == Parser::DEPLOYMENT || la == Parser::TARGET))) {
         return;
       }
-      if (skipped++ == kMaxRecoverySkip) {
-        collector_.Report(TokenRange(*recognizer->getCurrentToken()),
-                          "giving up after skipping " + std::to_string(kMaxRecoverySkip) +
-                              " tokens to recover from a syntax error");
-        throw antlr4::ParseCancellationException("recovery skip limit");
-      }
+      CountSkipped(recognizer, skipped);
       recognizer->consume();
       if (la == Parser::LBRACE) {
         ++depth;
@@ -399,6 +435,16 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
       } else if (la == Parser::SEMI && depth == 0) {
         return;
       }
+    }
+  }
+
+  // One more token skipped by a recovery: past kMaxRecoverySkip, reported and parsing stops.
+  void CountSkipped(antlr4::Parser* recognizer, int& skipped) {
+    if (skipped++ == kMaxRecoverySkip) {
+      collector_.Report(TokenRange(*recognizer->getCurrentToken()),
+                        "giving up after skipping " + std::to_string(kMaxRecoverySkip) +
+                            " tokens to recover from a syntax error");
+      throw antlr4::ParseCancellationException("recovery skip limit");
     }
   }
 
@@ -475,6 +521,7 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
 
   SyntaxErrorCollector& collector_;
   int recovery_attempts_ = 0;
+  int lossy_recoveries_ = 0;
 };
 
 }  // namespace
@@ -588,7 +635,8 @@ static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, Diagnos
     tokens.seek(0);
     parser.reset();
     parser.addErrorListener(&collector);
-    parser.setErrorHandler(std::make_shared<CappedErrorStrategy>(collector));
+    auto strategy = std::make_shared<CappedErrorStrategy>(collector);
+    parser.setErrorHandler(strategy);
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
         antlr4::atn::PredictionMode::LL);
     try {
@@ -598,7 +646,10 @@ static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, Diagnos
       tree = nullptr;
     }
     if (tree == nullptr || collector.syntax_errors() > 0) {
+      const int lexical_before = collector.errors();
       collector.ReportUnreportedErrorTokens(tokens);
+      const bool mended = tree != nullptr && strategy->OnlyMendedByInsertion() &&
+                          collector.errors() == lexical_before;
       if (tree != nullptr) {
         ReportUnknownItems(*tree, tokens, source.display_name(), diags);
       }
@@ -606,6 +657,15 @@ static std::unique_ptr<ast::File> ParseDecoded(const SourceFile& source, Diagnos
       if (diags.error_count() == errors_before && !diags.saturated()) {
         // Never return nullptr without saying why.
         collector.Report(SourceRange{}, "internal error in the parser: parse failed silently");
+      }
+      // Every syntax error was a forgotten ';', ',' or '}' (and the file has nothing else the
+      // parser left out): the rest of the file is checked too, as after a stray character.
+      if (mended && recovered != nullptr) {
+        bool lossy = false;
+        std::unique_ptr<ast::File> file = BuildAst(*tree, tokens, &lossy);
+        if (!lossy) {
+          *recovered = std::move(file);
+        }
       }
       return nullptr;
     }

@@ -35,9 +35,10 @@ namespace bgplan::frontend {
 // empty name text) so tools can show it; callers must check `diags.has_errors()` before compiling
 // it. Errors reported to `diags` earlier (for other files) do not affect the result.
 // `recovered`, when given, receives the AST of a file whose only problems besides those were
-// skipped characters and unknown items: the file as the parser understood it (skipped characters
-// left out, an unknown item that misspells an item of the same shape taken for that item, other
-// unknown items left out). It is good enough to lower and check, so that every error of the file
+// skipped characters, unknown items and syntax errors mended by inserting a ';', ',' or '}' the
+// user forgot: the file as the parser understood it (skipped characters left out, the forgotten
+// token supplied, an unknown item that misspells an item of the same shape taken for that item,
+// other unknown items left out). It is good enough to lower and check, so that every error of the file
 // is reported in one run, but it is not the file: never format it. It stays null otherwise, and
 // when an unknown item left out may have listed schemas or clusters (`schema 'marts';`, `frob
 // a, b;`): checking the rest without it could report errors that are only its consequence.
