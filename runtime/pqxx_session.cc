@@ -36,7 +36,12 @@ std::string OneLine(std::string_view text) {
                                      text[i + 1] == '\t' || text[i + 1] == ' ')) {
         ++i;
       }
-      out += ' ';
+      // libpq's lines are sentences ("Connection refused" / "Is the server running ...?"):
+      // joined with "; " where the first does not end in punctuation of its own.
+      const bool more = i + 1 < text.size();
+      const bool punctuated = !out.empty() && std::string_view(".:;,?!").find(out.back()) !=
+                                                   std::string_view::npos;
+      out += more && !out.empty() && !punctuated ? "; " : " ";
     } else {
       out += text[i];
     }

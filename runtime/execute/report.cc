@@ -236,7 +236,8 @@ Status Executor::PrintStatus() {
       text += std::string("  ") + kind + " " + blue.name + ": " +
               (blue.exists ? "id " + blue.id : std::string("absent")) + which + "; green " +
               green.name + ": " +
-              (green.exists ? "id " + green.id + ", " + std::to_string(green_objects) + " objects"
+              (green.exists ? "id " + green.id + ", " + std::to_string(green_objects) +
+                                  (green_objects == 1 ? " object" : " objects")
                             : std::string("absent")) +
               "\n";
     };
