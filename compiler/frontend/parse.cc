@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -350,6 +351,19 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   }
 
  private:
+  // At the decision of a `x*` loop (entering it or going round again): the tokens that may come
+  // next, continuing the loop or after it. Elsewhere nullopt.
+  static std::optional<antlr4::misc::IntervalSet> StarLoopNextTokens(antlr4::Parser* recognizer) {
+    const antlr4::atn::ATN& atn = recognizer->getATN();
+    antlr4::atn::ATNState* state = atn.states[recognizer->getState()];
+    const size_t state_type = state->getStateType();
+    if (state_type != antlr4::atn::ATNState::STAR_LOOP_ENTRY &&
+        state_type != antlr4::atn::ATNState::STAR_LOOP_BACK) {
+      return std::nullopt;
+    }
+    return atn.nextTokens(state);
+  }
+
   // In the loop over the statements of a block (`item* '}'`, `sinkItem* '}'`, `setting* '}'`...),
   // at a token that starts no statement and is not the '}': one error there, then that statement
   // is skipped (SkipStatement) and the loop goes on in the same block. ANTLR's own recovery
@@ -357,14 +371,11 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   // Returns false where this does not apply (ANTLR's recovery does): not such a loop, or a token
   // that rather means the block lacks its '}' (end of file, 'deployment', 'target').
   bool SkipBadStatements(antlr4::Parser* recognizer) {
-    const antlr4::atn::ATN& atn = recognizer->getATN();
-    antlr4::atn::ATNState* state = atn.states[recognizer->getState()];
-    const size_t state_type = state->getStateType();
-    if (state_type != antlr4::atn::ATNState::STAR_LOOP_ENTRY &&
-        state_type != antlr4::atn::ATNState::STAR_LOOP_BACK) {
+    std::optional<antlr4::misc::IntervalSet> loop = StarLoopNextTokens(recognizer);
+    if (!loop.has_value()) {
       return false;
     }
-    const antlr4::misc::IntervalSet next = atn.nextTokens(state);
+    const antlr4::misc::IntervalSet& next = *loop;
     if (!next.contains(static_cast<size_t>(Parser::RBRACE)) ||
         next.contains(antlr4::Token::EPSILON)) {
       return false;
@@ -393,14 +404,11 @@ class CappedErrorStrategy : public antlr4::DefaultErrorStrategy {
   // supplies it silently (in error recovery mode). ANTLR's own sync would throw here and skip
   // the rest of the item, and the rest of the file could not be checked.
   bool ForgottenSemicolonAfterList(antlr4::Parser* recognizer) {
-    const antlr4::atn::ATN& atn = recognizer->getATN();
-    antlr4::atn::ATNState* state = atn.states[recognizer->getState()];
-    const size_t state_type = state->getStateType();
-    if (state_type != antlr4::atn::ATNState::STAR_LOOP_ENTRY &&
-        state_type != antlr4::atn::ATNState::STAR_LOOP_BACK) {
+    std::optional<antlr4::misc::IntervalSet> loop = StarLoopNextTokens(recognizer);
+    if (!loop.has_value()) {
       return false;
     }
-    const antlr4::misc::IntervalSet next = atn.nextTokens(state);
+    const antlr4::misc::IntervalSet& next = *loop;
     const size_t la = recognizer->getTokenStream()->LA(1);
     if (next.contains(la) || la == antlr4::Token::EOF ||
         !next.contains(static_cast<size_t>(Parser::SEMI)) ||
