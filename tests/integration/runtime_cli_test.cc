@@ -405,10 +405,22 @@ TEST_F(RuntimeCli, ApplyDryRunAwaitProgressAndRepointedViews) {
   EXPECT_NE(initialized.err.find("once the deploy command has built green"), std::string::npos)
       << initialized.err;
   EXPECT_EQ(initialized.err.find("missing-in-green"), std::string::npos) << initialized.err;
+  // A dry run never says a phase is done.
+  for (const ProcResult* dry : {&absent, &initialized}) {
+    EXPECT_EQ(dry->err.find(": done"), std::string::npos) << dry->err;
+  }
   EXPECT_EQ(Scalar("SELECT count(*) FROM pg_class WHERE relnamespace = "
                    "'marts_dbt_deploy'::regnamespace"),
             "0");
 
+  Exec("CREATE TABLE marts_dbt_deploy.t (id int PRIMARY KEY, v text)");  // the new code
+  ProcResult promote_dry = Run(Cmd("promote", {"--dry-run"}));
+  EXPECT_EQ(promote_dry.exit_code, 0) << promote_dry.err;
+  EXPECT_NE(promote_dry.err.find("promote (dry run): would run the statements below; nothing was "
+                                 "changed"),
+            std::string::npos)
+      << promote_dry.err;
+  EXPECT_EQ(promote_dry.err.find(": done"), std::string::npos) << promote_dry.err;
   ProcResult applied = Run(Cmd("apply", {"--deploy-cmd", DeployCmd()}));
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_NE(applied.err.find("await: polling every 100ms until every green object is ready; "
