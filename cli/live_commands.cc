@@ -22,7 +22,15 @@ void AddCommon(CLI::App* cmd, LiveOptions& o, bool writes) {
       ->required();
   cmd->add_option("--url", o.conn.url,
                   "connection string (else BGPLAN_URL, the bgplan.toml profile, libpq's "
-                  "environment)");
+                  "environment)")
+      // `--url $URL` with URL unset takes the next option as the connection string.
+      ->check(CLI::Validator(
+          [](const std::string& url) -> std::string {
+            return !url.empty() && url[0] == '-'
+                       ? "'" + url + "' is an option, not a connection string (is a variable empty?)"
+                       : "";
+          },
+          ""));
   cmd->add_option("--profile", o.conn.profile, "profile of bgplan.toml");
   cmd->add_option("--config", o.conn.config_path, "path of bgplan.toml (default ./bgplan.toml)");
   cmd->add_option("--deployment", o.deployments, "deployment to act on (repeatable; default all)");

@@ -108,6 +108,11 @@ TEST(Cli, UsageErrorsExit64) {
   auto file = dir.Write("ok.bgplan", kValid);
   EXPECT_EQ(Bgplan({"compile", file, "--phase", "deploy"}).exit_code, 64);
   EXPECT_EQ(Bgplan({"compile", file, "--target", "oracle"}).exit_code, 64);
+  // `--url $URL` with URL empty: the next option is not taken for a connection string.
+  auto url = Bgplan({"init", file, "--url", "--dry-run"});
+  EXPECT_EQ(url.exit_code, 64) << url.err;
+  EXPECT_NE(url.err.find("'--dry-run' is an option, not a connection string"), std::string::npos)
+      << url.err;
 }
 
 TEST(Cli, CheckValidFileExitsZeroAndPrintsNothing) {
