@@ -218,6 +218,18 @@ TEST_F(RuntimeCli, CrashAndResumeAtEveryFaultPoint) {
         ProcResult r = Run(args, {"BGPLAN_FAULT=" + fault});
         if (r.signal == SIGKILL) {
           fired = true;
+          // The killed run's session ends when the server notices the closed connection; until
+          // then it still holds the deployment's advisory lock, and a resume that fast is
+          // refused with exit 6 (correctly: it is locked). Resume once the lock is free, as
+          // any later run (the next CI job, a person) would find it.
+          std::string held = "1";
+          for (int i = 0; i < 200 && held != "0"; ++i) {
+            held = Scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'");
+            if (held != "0") {
+              std::this_thread::sleep_for(std::chrono::milliseconds(25));
+            }
+          }
+          EXPECT_EQ(held, "0") << "the killed run's lock was never released: " << fault;
         } else {
           EXPECT_EQ(r.exit_code, 0) << fault << " " << step[0] << "\n" << r.err;
           continue;
