@@ -194,7 +194,7 @@ Status Executor::Apply(const std::string& deploy_cmd, bool through_cleanup,
       BGPLAN_ASSIGN_OR_RETURN(snap, Read());
       bool need = false;
       for (const resolve::DeploymentFacts& f : snap.deployments) {
-        need = need || options_.dry_run ||
+        need = need ||
                (f.run && (f.run->phase == "initialized" || f.run->phase == "rolled_back" ||
                           (options_.redeploy && f.state != resolve::DeployState::kPromoted)));
       }

@@ -372,6 +372,14 @@ TEST_F(RuntimeCli, DeployCommandRedeployAndCleanupWhenDue) {
   EXPECT_EQ(resumed.exit_code, 3) << resumed.err;
   EXPECT_EQ(deploys(), 1);  // the journal says it ran
   EXPECT_NE(resumed.err.find("--redeploy runs it again"), std::string::npos) << resumed.err;
+  // A dry run decides as the run would: the deploy command is skipped (the journal says it ran),
+  // so the dry run goes on to preview promote against what it built.
+  ProcResult dry = Run(cmd("apply", {"--deploy-cmd", counted, "--dry-run"}));
+  EXPECT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_EQ(deploys(), 1);
+  EXPECT_NE(dry.err.find("deploy: already done for this run"), std::string::npos) << dry.err;
+  EXPECT_NE(dry.err.find("promote (dry run): would run the statements below"), std::string::npos)
+      << dry.err;
   ProcResult redeployed = Run(
       cmd("apply", {"--deploy-cmd", counted, "--redeploy", "--validate-cmd", "exit 1"}));
   EXPECT_EQ(redeployed.exit_code, 3) << redeployed.err;
