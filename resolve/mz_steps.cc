@@ -146,7 +146,6 @@ class MaterializeSteps : public DialectSteps {
                 {p.blue.database, p.pair->blue, up.name});
             r.Sql(out, d, statement);
             r.Journal(out, d, r.Event(*d, "sink", statement));
-            ++r.result.summary.sinks_repointed;
             r.result.summary.repointed.push_back("sink " + k.object.schema + "." + k.object.name +
                                                  " reads " + p.pair->blue + "." + up.name);
           }

@@ -9,6 +9,7 @@
 #include "sql/quote.h"
 #include "sql/statements.h"
 #include "support/check.h"
+#include "support/strings.h"
 
 namespace bgplan::resolve {
 
@@ -209,13 +210,12 @@ class PostgresSteps : public DialectSteps {
                                           v->options);
       a.view_oid = oid;
       out.Add(std::move(a));
-      ++r.result.summary.sinks_repointed;
-      std::string reads;
+      std::vector<std::string> reads;
       for (const CatalogObject& up : v->reads) {
-        reads += (reads.empty() ? "" : ", ") + up.schema + "." + up.name;
+        reads.push_back(up.QualifiedName());
       }
-      r.result.summary.repointed.push_back("view " + v->object.schema + "." + v->object.name +
-                                           " re-created" + (reads.empty() ? "" : ", reads " + reads));
+      r.result.summary.repointed.push_back("view " + v->object.QualifiedName() + " re-created" +
+                                           (reads.empty() ? "" : ", reads " + Join(reads)));
     }
   }
 

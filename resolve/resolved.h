@@ -128,9 +128,8 @@ struct Summary {
   int clusters_created = 0;
   int grants_copied = 0;
   int default_privileges_copied = 0;
-  int sinks_repointed = 0;
-  // For people, one line per sink re-pointed (Materialize: "sink s.k reads m.v") or view
-  // re-created (PostgreSQL: "view r.v re-created, reads m.v"), as `status` words it.
+  // One line per sink re-pointed (Materialize: "sink s.k reads m.v") or view re-created
+  // (PostgreSQL: "view r.v re-created, reads m.v"), schema-qualified; its size is the count.
   std::vector<std::string> repointed;
   int dependents = 0;
   int dropped = 0;

@@ -6,9 +6,11 @@
 
 namespace bgplan::resolve {
 
-std::string CatalogObject::Describe() const {
-  return kind + " " + (database.empty() ? "" : database + ".") + schema + "." + name;
+std::string CatalogObject::QualifiedName() const {
+  return (database.empty() ? "" : database + ".") + schema + "." + name;
 }
+
+std::string CatalogObject::Describe() const { return kind + " " + QualifiedName(); }
 
 const RecordedObject* RunFacts::Find(plans::ObjectKind kind, const std::string& blue) const {
   for (const RecordedObject& o : objects) {

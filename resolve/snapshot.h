@@ -49,6 +49,8 @@ struct CatalogObject {
   // in order (incompatible-upstream). Empty otherwise.
   std::vector<CatalogColumn> columns;
 
+  // "<database.>schema.name" (the database on Materialize only)
+  std::string QualifiedName() const;
   // "<kind> <database.>schema.name"
   std::string Describe() const;
   auto operator<=>(const CatalogObject&) const = default;

@@ -550,7 +550,6 @@ std::string FoldName(const ast::Name& name) {
   return out;
 }
 
-
 int EditDistance(std::string_view a, std::string_view b) { return frontend::EditDistance(a, b); }
 
 plans::Plan LowerToPlan(const ast::File& file, const SourceFile& source,

@@ -153,7 +153,7 @@ std::string Summary(const resolve::Summary& s) {
          "sinks re-pointed | other dependents | dropped |\n|---|---|---|---|---|---|---|\n| " +
          std::to_string(s.schemas_created) + " | " + std::to_string(s.clusters_created) + " | " +
          std::to_string(s.grants_copied) + " | " + std::to_string(s.default_privileges_copied) +
-         " | " + std::to_string(s.sinks_repointed) + " | " + std::to_string(s.dependents) + " | " +
+         " | " + std::to_string(s.repointed.size()) + " | " + std::to_string(s.dependents) + " | " +
          std::to_string(s.dropped) + " |\n";
 }
 

@@ -136,7 +136,7 @@ Status Executor::PrintPlan(const std::vector<PhaseKind>& phases, bool* has_chang
                     std::to_string(s.clusters_created) + " cluster(s) created, " +
                     std::to_string(s.grants_copied) + " grant(s) and " +
                     std::to_string(s.default_privileges_copied) +
-                    " default privilege(s) copied, " + std::to_string(s.sinks_repointed) +
+                    " default privilege(s) copied, " + std::to_string(s.repointed.size()) +
                     " sink(s) re-pointed, " + std::to_string(s.dependents) +
                     " other dependent(s), " + std::to_string(s.dropped) + " dropped; " +
                     Capacity(snap) + "\n";
@@ -269,11 +269,10 @@ Status Executor::PrintStatus() {
     for (const resolve::SinkFacts& k : f.sinks) {
       std::vector<std::string> reads;
       for (const resolve::CatalogObject& r : k.reads) {
-        reads.push_back((r.database.empty() ? "" : r.database + ".") + r.schema + "." + r.name);
+        reads.push_back(r.QualifiedName());
       }
       text += "  " + std::string(k.object.kind == "view" ? "sink view " : "sink ") +
-              (k.object.database.empty() ? "" : k.object.database + ".") + k.object.schema + "." +
-              k.object.name + " reads " + Join(reads) + "\n";
+              k.object.QualifiedName() + " reads " + Join(reads) + "\n";
     }
     if (f.state == resolve::DeployState::kPromoted) {
       // Sinks still reading the old objects (now under the green names): a promote whose

@@ -23,10 +23,6 @@ EventValue PairJson(const char* kind, const resolve::ContainerFacts& blue,
   return j;
 }
 
-std::string Qualified(const resolve::CatalogObject& o) {
-  return (o.database.empty() ? "" : o.database + ".") + o.schema + "." + o.name;
-}
-
 }  // namespace
 
 EventFields StatusFields(const StatusFacts& s) {
@@ -71,9 +67,9 @@ EventFields StatusFields(const StatusFacts& s) {
   for (const resolve::SinkFacts& k : f.sinks) {
     EventValue reads = EventValue::array();
     for (const resolve::CatalogObject& r : k.reads) {
-      reads.push_back(Qualified(r));
+      reads.push_back(r.QualifiedName());
     }
-    sinks.push_back({{"kind", k.object.kind}, {"name", Qualified(k.object)}, {"reads", reads}});
+    sinks.push_back({{"kind", k.object.kind}, {"name", k.object.QualifiedName()}, {"reads", reads}});
   }
   fields["sinks"] = std::move(sinks);
   fields["cutover"] = nullptr;

@@ -407,7 +407,7 @@ class CatalogReadsPg : public PgTest {
     Result<resolve::ResolvedPhase> promote = ex.Resolve(PhaseKind::kPromote);
     EXPECT_TRUE(promote.ok()) << promote.status().ToString();
     EXPECT_TRUE(promote.ok() && promote->violations.empty()) << sink.AllDiagnostics();
-    EXPECT_EQ(promote.ok() ? promote->summary.sinks_repointed : 0, 3 * schemas);
+    EXPECT_EQ(promote.ok() ? promote->summary.repointed.size() : 0u, static_cast<size_t>(3 * schemas));
     return counting.queries;
   }
 };
