@@ -35,6 +35,9 @@ TEST_F(RuntimeCli, ExitCodesAndJsonEvents) {
   ProcResult conn = Run({"init", file_, "--url", "postgresql://postgres@127.0.0.1:1/x"});
   EXPECT_EQ(conn.exit_code, 7) << conn.err;
   EXPECT_NE(conn.err.find("SQLSTATE"), std::string::npos) << conn.err;
+  // libpq's two lines, one message: joined as sentences, not run together.
+  EXPECT_NE(conn.err.find("Connection refused; Is the server running"), std::string::npos)
+      << conn.err;
 
   ProcResult plan = Run(Cmd("plan", {"--detailed-exitcode"}));
   EXPECT_EQ(plan.exit_code, 2) << plan.err;
